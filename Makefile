@@ -1,0 +1,138 @@
+# rstwatchd: GNU make.  `make check` on a fresh Debian 12 machine (as root)
+# installs what it needs, builds everything and runs every test.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= /lib/systemd/system
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+VERSION	:= 0.1.0
+
+WARN	:= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wshadow -Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef \
+	   -Wno-missing-field-initializers
+HARDEN	:= -fstack-protector-strong -fPIE
+OPT	?= -O2 -g
+
+# CI builds with -Werror; a developer can ask for it with WERROR=1.
+ifneq ($(CI),)
+WERROR	?= 1
+endif
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+
+# SANITIZE=1: AddressSanitizer (leaks included) and UBSan, in a build tree
+# of their own so that the normal binaries stay as they are.
+ifeq ($(SANITIZE),1)
+BUILD	?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+OPT	:= -O1 -g
+else
+BUILD	?= build
+SANFLAGS :=
+HARDEN	+= -D_FORTIFY_SOURCE=2
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -DRSTWATCH_VERSION='"$(VERSION)"' -Ilib
+CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS)
+LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(SANFLAGS)
+
+LIB_SRC	:= $(sort $(wildcard lib/*.c))
+LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB	:= $(BUILD)/librstwatch.a
+
+DAEMON_SRC := $(sort $(wildcard daemon/*.c))
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs libevent libpcap yaml-0.1 2>/dev/null || echo -levent -lpcap -lyaml)
+ifeq ($(SANITIZE),1)
+RSTWATCHD := $(BUILD)/rstwatchd
+else
+RSTWATCHD := daemon/rstwatchd
+endif
+
+UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+MKPCAP	:= $(BUILD)/tests/mkpcap
+
+DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
+	    check tshark tcpdump mandoc iproute2 nftables socat
+
+.PHONY: all deps check check-unit check-pcap clean install fixtures sizes
+
+all: $(RSTWATCHD)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(RSTWATCHD): $(DAEMON_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(DAEMON_LIBS)
+
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(LIB) \
+	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
+$(MKPCAP): tests/pcap/mkpcap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Install the Debian packages the build and the tests need, only those
+# missing.  Needs root; says so instead of failing obscurely.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then echo "deps: need root to install:$$missing" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+check: deps
+	$(MAKE) check-unit check-pcap
+
+check-unit: $(UNIT_BIN)
+	@sh tests/run_unit.sh $(UNIT_BIN)
+
+check-pcap: $(RSTWATCHD) $(MKPCAP)
+	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
+
+# Regenerate the committed fixtures from the writer (then review the diff).
+fixtures: $(MKPCAP)
+	$(MKPCAP) tests/pcap/input
+
+sizes: $(BUILD)/tests/check_flow
+	@$(BUILD)/tests/check_flow --sizes
+
+install: $(RSTWATCHD)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(RSTWATCHD) $(DESTDIR)$(SBINDIR)/rstwatchd
+	install -m 644 man/rstwatchd.8 $(DESTDIR)$(MANDIR)/man8/rstwatchd.8
+	install -m 644 man/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \
+	    echo "install: keeping existing $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml"; \
+	else install -m 644 conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; fi
+
+clean:
+	rm -rf build build-san daemon/rstwatchd
+
+-include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)

@@ -1,0 +1,12 @@
+#ifndef RSTWATCHD_OFFLINE_H
+#define RSTWATCHD_OFFLINE_H
+
+#include "analyzer.h"
+
+/*
+ * Feed each capture file, in order, through the analyser; then end every
+ * flow.  Returns 0, or 2 when a file cannot be opened (logged).
+ */
+int	offline_run(struct analyzer *, char *const *files, int nfiles);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * The packet path shared by live capture and `-r`: decode, find the flow,
+ * hand the packet to its protocol's analyser, report through the sink.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer_priv.h"
+
+/*
+ * Copies of one packet seen twice (`-i any` on loopback sees it leave and
+ * arrive) are this close in time.  A real retransmission never is: the
+ * minimum RTO is 200 ms and fast retransmits wait for duplicate ACKs.
+ */
+#define DUPLICATE_WINDOW_US	100
+
+/* Expiry runs at most this often (packet time) and ends at most so many. */
+#define EXPIRE_INTERVAL_US	1000000
+#define EXPIRE_BUDGET		4096
+
+static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
+static void	analyzer_transport(struct analyzer *, const struct pkt *);
+static void	analyzer_icmp(struct analyzer *, const struct pkt *);
+static void	analyzer_expire(struct analyzer *);
+
+struct analyzer *
+analyzer_new(uint32_t max_flows, uint64_t seed,
+    const struct analyzer_params *params, const struct analyzer_sink *sink)
+{
+	struct analyzer *a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->params = *params;
+	a->sink = *sink;
+	a->flows = flow_table_new(max_flows, seed, analyzer_flow_end, a);
+	if (a->flows == NULL) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+analyzer_free(struct analyzer *a)
+{
+	if (a == NULL)
+		return;
+	flow_table_free(a->flows);
+	free(a);
+}
+
+void
+analyzer_set_params(struct analyzer *a, const struct analyzer_params *params)
+{
+	a->params = *params;
+}
+
+void
+analyzer_set_capture_loss(struct analyzer *a, bool loss)
+{
+	a->capture_loss = loss;
+}
+
+const struct analyzer_stats *
+analyzer_stats(const struct analyzer *a)
+{
+	return &a->stats;
+}
+
+const struct flow_table_stats *
+analyzer_flow_stats(const struct analyzer *a)
+{
+	return flow_table_stats(a->flows);
+}
+
+size_t
+analyzer_memory(const struct analyzer *a)
+{
+	return sizeof(*a) + flow_table_memory(a->flows);
+}
+
+void
+analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
+    uint32_t syn_retries_auto)
+{
+	memset(p, 0, sizeof(*p));
+	p->max_syn_retransmissions =
+	    c->max_syn_retransmissions == CONF_SYN_RETRIES_AUTO ?
+	    syn_retries_auto : c->max_syn_retransmissions;
+	p->max_synack_retransmissions = c->max_synack_retransmissions;
+	p->max_data_retransmissions = c->max_data_retransmissions;
+	p->timeout_us[FLOW_EMBRYONIC] = (uint64_t)c->timeout_embryonic_s * 1000000;
+	p->timeout_us[FLOW_ESTABLISHED] = (uint64_t)c->timeout_established_s * 1000000;
+	p->timeout_us[FLOW_CLOSED] = (uint64_t)c->timeout_closed_s * 1000000;
+	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
+	p->ignore = c;
+}
+
+void
+analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface)
+{
+	struct pkt p;
+	enum decode_result r;
+
+	a->stats.packets++;
+	if (ts_us > a->clock_us)
+		a->clock_us = ts_us;
+	if (a->clock_us >= a->next_expire_us)
+		analyzer_expire(a);
+
+	r = decode_packet(&p, linktype, data, caplen, wirelen);
+	p.ts_us = ts_us;
+	a->stats.decode[r]++;
+	if (r != DECODE_ok && r != DECODE_tcp_bad_option &&
+	    r != DECODE_icmp_not_error)
+		return;
+	a->iface = iface;
+	a->ifindex = p.ifindex;
+
+	switch (p.proto) {
+	case PKT_PROTO_TCP:
+	case PKT_PROTO_UDP:
+		analyzer_transport(a, &p);
+		break;
+	case PKT_PROTO_ICMP:
+	case PKT_PROTO_ICMPV6:
+		if (p.icmp_error)
+			analyzer_icmp(a, &p);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+analyzer_tick(struct analyzer *a, uint64_t now_us)
+{
+	if (now_us > a->clock_us)
+		a->clock_us = now_us;
+	analyzer_expire(a);
+}
+
+void
+analyzer_finish(struct analyzer *a)
+{
+	flow_end_all(a->flows, FLOW_END_FINISH);
+}
+
+static void
+analyzer_expire(struct analyzer *a)
+{
+	flow_expire(a->flows, a->clock_us, a->params.timeout_us, EXPIRE_BUDGET);
+	a->next_expire_us = a->clock_us + EXPIRE_INTERVAL_US;
+}
+
+bool
+analyzer_fired(const struct flow *f, enum event_kind kind)
+{
+	return f->fired & (1u << kind);
+}
+
+static void
+flow_endpoints(const struct flow *f, struct addr *src, uint16_t *sport,
+    struct addr *dst, uint16_t *dport)
+{
+	if (f->orig_is_b) {
+		*src = f->key.b;
+		*sport = f->key.port_b;
+		*dst = f->key.a;
+		*dport = f->key.port_a;
+	} else {
+		*src = f->key.a;
+		*sport = f->key.port_a;
+		*dst = f->key.b;
+		*dport = f->key.port_b;
+	}
+}
+
+static inline uint8_t
+flow_proto(const struct flow *f)
+{
+	return (uint8_t)(f->key.vlan_proto & 0xff);
+}
+
+void
+analyzer_emit(struct analyzer *a, struct flow *f, struct event *ev)
+{
+	_Static_assert(EV_NKINDS <= 16, "flow.fired has a bit per kind");
+
+	if (analyzer_fired(f, ev->kind))
+		return;
+	f->fired |= (uint16_t)(1u << ev->kind);
+	ev->severity = event_kind_default_severity(ev->kind);
+	ev->ts_us = a->clock_us;
+	ev->has_flow = true;
+	ev->has_sport = true;
+	ev->proto = flow_proto(f);
+	flow_endpoints(f, &ev->src, &ev->sport, &ev->dst, &ev->dport);
+	ev->capture_loss = a->capture_loss;
+	ev->iface = a->iface;
+	ev->ifindex = a->ifindex;
+	a->stats.events++;
+	if (a->sink.event != NULL)
+		a->sink.event(a->sink.ctx, ev);
+}
+
+/*
+ * A signature of what makes two packets copies of each other: same
+ * sender, IP ID, sequence, acknowledgement, length, flags, window and TCP
+ * timestamp.  Never 0, which means "none".
+ */
+static uint32_t
+packet_signature(const struct pkt *p, int dir)
+{
+	uint64_t x = (uint64_t)p->seq << 32 | p->ack;
+	uint64_t y = (uint64_t)p->ip_id << 48 | (uint64_t)p->win << 32 |
+	    (uint64_t)p->tcp_flags << 24 | (uint64_t)(dir & 1) << 23 |
+	    (p->payload_len & 0x7fffff);
+
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= (uint64_t)p->tsval * 0xc2b2ae3d27d4eb4fULL;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return (uint32_t)x | 1;
+}
+
+static void
+analyzer_transport(struct analyzer *a, const struct pkt *p)
+{
+	const struct conf *ign = a->params.ignore;
+	struct flow_key key;
+	struct flow *f;
+	uint32_t hash, sig;
+	int sender_is_b, dir;
+	uint64_t prev_ts;
+
+	if (ign != NULL && conf_ignores(ign, &p->src, &p->dst, p->sport, p->dport)) {
+		a->stats.ignored++;
+		return;
+	}
+	if (p->proto == PKT_PROTO_TCP)
+		a->stats.tcp++;
+	else
+		a->stats.udp++;
+
+	sender_is_b = flow_key_make(&key, &p->src, &p->dst, p->sport, p->dport,
+	    p->proto, p->vlan_outer, p->vlan_inner);
+	hash = flow_hash(a->flows, &key);
+	if ((f = flow_lookup(a->flows, &key, hash)) == NULL) {
+		if ((f = flow_insert(a->flows, &key, hash, p->ts_us)) == NULL)
+			return;
+		if (p->proto == PKT_PROTO_TCP) {
+			f->orig_is_b = (uint8_t)(sender_is_b ^
+			    tcp_originator_is_receiver(p));
+			tcp_start(f, p);
+		} else {
+			f->orig_is_b = (uint8_t)sender_is_b;
+			flow_set_class(a->flows, f, FLOW_UDP);
+		}
+	}
+
+restart:
+	dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
+	sig = packet_signature(p, dir);
+	prev_ts = f->ts_last_us;
+	if (sig == f->last_sig && p->ts_us >= prev_ts &&
+	    p->ts_us - prev_ts <= DUPLICATE_WINDOW_US) {
+		f->duplicates += f->duplicates < UINT16_MAX;
+		a->stats.duplicates++;
+		return;
+	}
+	f->last_sig = sig;
+	flow_touch(a->flows, f, p->ts_us);
+	f->half[dir].pkts++;
+	f->half[dir].bytes += p->payload_len;
+
+	if (p->proto == PKT_PROTO_TCP &&
+	    tcp_segment(a, f, dir, p) == TCP_RESTART) {
+		analyzer_flow_end(a, f, FLOW_END_RESTART);
+		flow_reuse(a->flows, f, p->ts_us);
+		f->orig_is_b = (uint8_t)(sender_is_b ^
+		    tcp_originator_is_receiver(p));
+		tcp_start(f, p);
+		goto restart;
+	}
+}
+
+/*
+ * Destination unreachable (RFC 792 type 3, RFC 4443 type 1) names the flow
+ * of the packet it quotes.  "Fragmentation needed" (type 3 code 4) is path
+ * MTU discovery at work, not a failure; the other errors (time exceeded,
+ * packet too big, parameter problem) do not end connections either.
+ */
+static void
+analyzer_icmp(struct analyzer *a, const struct pkt *p)
+{
+	const struct pkt_quote *q = &p->quote;
+	const struct conf *ign = a->params.ignore;
+	bool v4 = p->proto == PKT_PROTO_ICMP;
+	bool hard;
+	struct flow_key key;
+	struct flow *f;
+	struct event ev;
+	uint32_t hash;
+	int sender_is_b;
+
+	a->stats.icmp_errors++;
+	if (v4 ? (p->icmp_type != 3 || p->icmp_code == 4) : p->icmp_type != 1)
+		return;
+	if (q->proto != PKT_PROTO_TCP && q->proto != PKT_PROTO_UDP)
+		return;
+	if (ign != NULL && conf_ignores(ign, &q->src, &q->dst, q->sport, q->dport)) {
+		a->stats.ignored++;
+		return;
+	}
+
+	sender_is_b = flow_key_make(&key, &q->src, &q->dst, q->sport, q->dport,
+	    q->proto, p->vlan_outer, p->vlan_inner);
+	hash = flow_hash(a->flows, &key);
+	if ((f = flow_lookup(a->flows, &key, hash)) == NULL) {
+		if ((f = flow_insert(a->flows, &key, hash, p->ts_us)) == NULL)
+			return;
+		/* The quoted packet's sender started it, as far as we know. */
+		f->orig_is_b = (uint8_t)sender_is_b;
+		if (q->proto == PKT_PROTO_UDP)
+			flow_set_class(a->flows, f, FLOW_UDP);
+	}
+	flow_touch(a->flows, f, p->ts_us);
+	if (f->icmp_unreachables < UINT8_MAX)
+		f->icmp_unreachables++;
+
+	/* Port, protocol and administrative refusals end a connection attempt. */
+	hard = v4 ? (p->icmp_code == 2 || p->icmp_code == 3 || p->icmp_code == 9 ||
+	    p->icmp_code == 10 || p->icmp_code == 13) :
+	    (p->icmp_code == 1 || p->icmp_code == 4);
+	if (hard && !(f->state & FS_CLOSE_SET) &&
+	    (q->proto == PKT_PROTO_UDP || !(f->state & FS_SYNACK))) {
+		f->state |= FS_REFUSED | FS_CLOSE_SET;
+		f->close = CLOSE_refused;
+		if (q->proto == PKT_PROTO_TCP)
+			flow_set_class(a->flows, f, FLOW_CLOSED);
+	}
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_icmp_unreachable;
+	ev.icmp_type = p->icmp_type;
+	ev.icmp_code = p->icmp_code;
+	ev.reporter = p->src;
+	analyzer_emit(a, f, &ev);
+}
+
+static enum conn_state
+udp_conn_state(const struct flow *f)
+{
+	if (f->half[DIR_ORIG].pkts > 0)
+		return f->half[DIR_RESP].pkts > 0 ? CS_SF : CS_S0;
+	return CS_OTH;
+}
+
+/* The flow leaves the table (or starts over): write its record. */
+static void
+analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
+{
+	struct analyzer *a = ctx;
+	const struct flow_half *o = &f->half[DIR_ORIG], *r = &f->half[DIR_RESP];
+	struct flow_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ts_start_us = f->ts_start_us;
+	rec.ts_end_us = f->ts_last_us;
+	rec.proto = flow_proto(f);
+	flow_endpoints(f, &rec.src, &rec.sport, &rec.dst, &rec.dport);
+	rec.pkts_orig = o->pkts;
+	rec.pkts_resp = r->pkts;
+	rec.bytes_orig = o->bytes;
+	rec.bytes_resp = r->bytes;
+	rec.icmp_unreachables = f->icmp_unreachables;
+	if (rec.proto == PKT_PROTO_TCP) {
+		rec.syn_retransmits = f->syn_retransmits;
+		rec.synack_retransmits = f->synack_retransmits;
+		rec.retransmits_orig = o->retransmits;
+		rec.retransmits_resp = r->retransmits;
+		rec.rst_orig = o->rst;
+		rec.rst_resp = r->rst;
+		rec.seq_anomalies = f->seq_anomalies;
+		rec.keepalives = f->keepalives;
+		rec.window_probes = f->window_probes;
+		rec.out_of_order = f->out_of_order;
+		rec.duplicates = f->duplicates;
+		rec.conn_state = tcp_conn_state(f);
+		rec.close = tcp_close_reason(f, why);
+	} else {
+		rec.duplicates = f->duplicates;
+		rec.conn_state = udp_conn_state(f);
+		if (f->state & FS_CLOSE_SET)
+			rec.close = (enum close_reason)f->close;
+		else
+			rec.close = why == FLOW_END_FINISH ? CLOSE_open : CLOSE_timeout;
+	}
+	a->stats.flow_records++;
+	if (a->sink.flow != NULL)
+		a->sink.flow(a->sink.ctx, &rec);
+}

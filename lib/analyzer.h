@@ -1,0 +1,70 @@
+/*
+ * The packet path: decode, find the flow, analyse, report.  The same path
+ * serves live capture and `-r`; the caller supplies packets and time and
+ * receives events and flow records through a sink.
+ */
+#ifndef RSTWATCH_ANALYZER_H
+#define RSTWATCH_ANALYZER_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "decode.h"
+#include "event.h"
+#include "flow.h"
+
+struct analyzer_params {
+	uint32_t	max_syn_retransmissions;	/* resolved, never "auto" */
+	uint32_t	max_synack_retransmissions;
+	uint32_t	max_data_retransmissions;
+	uint64_t	timeout_us[FLOW_NCLASSES];
+	const struct conf *ignore;	/* ignore lists, or NULL */
+};
+
+struct analyzer_sink {
+	void	(*event)(void *ctx, const struct event *);
+	void	(*flow)(void *ctx, const struct flow_record *);
+	void	*ctx;
+};
+
+struct analyzer_stats {
+	uint64_t	packets;
+	uint64_t	decode[DECODE_NRESULTS];
+	uint64_t	tcp;
+	uint64_t	udp;
+	uint64_t	icmp_errors;
+	uint64_t	ignored;
+	uint64_t	duplicates;
+	uint64_t	events;
+	uint64_t	flow_records;
+};
+
+struct analyzer;
+
+/* Allocates the flow table; NULL on failure.  Not for the packet path. */
+struct analyzer *analyzer_new(uint32_t max_flows, uint64_t seed,
+	    const struct analyzer_params *, const struct analyzer_sink *);
+void	analyzer_free(struct analyzer *);
+/* New thresholds and timeouts; flows in progress keep their state. */
+void	analyzer_set_params(struct analyzer *, const struct analyzer_params *);
+/*
+ * One frame.  iface names the capture (NULL for files); ts_us drives every
+ * timer, so a file replays the same way each time.
+ */
+void	analyzer_packet(struct analyzer *, int linktype, const uint8_t *,
+	    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface);
+/* Expire idle flows as of now_us (live mode calls this on a timer). */
+void	analyzer_tick(struct analyzer *, uint64_t now_us);
+/* End every flow (end of input or shutdown): flow records come out. */
+void	analyzer_finish(struct analyzer *);
+/* Alerts raised from now on say capture_loss=yes, until cleared. */
+void	analyzer_set_capture_loss(struct analyzer *, bool);
+const struct analyzer_stats *analyzer_stats(const struct analyzer *);
+const struct flow_table_stats *analyzer_flow_stats(const struct analyzer *);
+size_t	analyzer_memory(const struct analyzer *);
+
+/* The default thresholds and timeouts, equal to conf_defaults(). */
+void	analyzer_params_from_conf(struct analyzer_params *, const struct conf *,
+	    uint32_t syn_retries_auto);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * What analyzer.c and the protocol analysers (tcp.c) share.  Not installed,
+ * not for the daemon.
+ */
+#ifndef RSTWATCH_ANALYZER_PRIV_H
+#define RSTWATCH_ANALYZER_PRIV_H
+
+#include "analyzer.h"
+#include "pkt.h"
+
+struct analyzer {
+	struct flow_table *flows;
+	struct analyzer_params params;
+	struct analyzer_sink sink;
+	struct analyzer_stats stats;
+	uint64_t	clock_us;	/* newest packet time seen */
+	uint64_t	next_expire_us;
+	const char	*iface;		/* of the packet being analysed */
+	uint32_t	ifindex;
+	bool		capture_loss;
+};
+
+/* Report kind once per flow; fills the flow's endpoints and the time. */
+void	analyzer_emit(struct analyzer *, struct flow *, struct event *);
+bool	analyzer_fired(const struct flow *, enum event_kind);
+
+enum tcp_verdict {
+	TCP_DONE,
+	TCP_RESTART		/* a new connection on this tuple: end, reuse, redo */
+};
+
+/* dir is DIR_ORIG or DIR_RESP, the sender of p. */
+enum tcp_verdict tcp_segment(struct analyzer *, struct flow *, int dir,
+	    const struct pkt *);
+/* Which side originates a TCP flow first seen with p: 0 = p's sender. */
+int	tcp_originator_is_receiver(const struct pkt *);
+void	tcp_start(struct flow *, const struct pkt *);
+enum conn_state tcp_conn_state(const struct flow *);
+enum close_reason tcp_close_reason(const struct flow *, enum flow_end);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * The configuration model: defaults, names of syslog facilities, checks of
+ * single values and the ignore lists.  Nothing here knows about YAML; the
+ * loader in conf_yaml.c fills a struct conf through these rules.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "conf.h"
+
+struct facility {
+	const char	*name;
+	int		 code;
+};
+
+/* The facilities syslog(3) documents, by the names syslog.conf(5) uses. */
+static const struct facility facilities[] = {
+	{ "auth",	LOG_AUTH },
+	{ "authpriv",	LOG_AUTHPRIV },
+	{ "cron",	LOG_CRON },
+	{ "daemon",	LOG_DAEMON },
+	{ "ftp",	LOG_FTP },
+	{ "kern",	LOG_KERN },
+	{ "lpr",	LOG_LPR },
+	{ "mail",	LOG_MAIL },
+	{ "news",	LOG_NEWS },
+	{ "syslog",	LOG_SYSLOG },
+	{ "user",	LOG_USER },
+	{ "uucp",	LOG_UUCP },
+	{ "local0",	LOG_LOCAL0 },
+	{ "local1",	LOG_LOCAL1 },
+	{ "local2",	LOG_LOCAL2 },
+	{ "local3",	LOG_LOCAL3 },
+	{ "local4",	LOG_LOCAL4 },
+	{ "local5",	LOG_LOCAL5 },
+	{ "local6",	LOG_LOCAL6 },
+	{ "local7",	LOG_LOCAL7 },
+};
+
+static void	set_string(char *, size_t, const char *);
+static bool	has_space_or_control(const char *);
+
+/*
+ * Strings are copied into zeroed buffers so that two configurations with
+ * the same values are byte-for-byte equal, which the reload path and the
+ * tests rely on when they compare with memcmp().
+ */
+static void
+set_string(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	memset(dst, 0, size);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+}
+
+static bool
+has_space_or_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch <= ' ' || ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+void
+conf_defaults(struct conf *c)
+{
+	/* Zero first: padding and unused slots must compare equal too. */
+	memset(c, 0, sizeof(*c));
+
+	set_string(c->interfaces[0], sizeof(c->interfaces[0]), "any");
+	c->ninterfaces = 1;
+	c->filter[0] = '\0';
+	/*
+	 * Headers only: 128 bytes hold Ethernet, a VLAN tag, IPv6 or IPv4
+	 * with options and a TCP header with all its options; the analysis
+	 * never needs the payload, and small captures drop less.
+	 */
+	c->snaplen = 128;
+	c->buffer_size = 32u * 1024 * 1024;
+	c->promiscuous = false;
+
+	/* Linux sends a SYN 1 + net.ipv4.tcp_syn_retries (6) times. */
+	c->max_syn_retransmissions = 3;
+	c->max_synack_retransmissions = 3;
+	c->max_data_retransmissions = 5;
+
+	c->rst_rate_threshold = 100;
+	c->rst_rate_window_s = 10;
+
+	for (int k = 0; k < EV_NKINDS; k++) {
+		c->kinds[k].enabled = true;
+		c->kinds[k].severity = event_kind_default_severity(k);
+		c->kinds[k].cooldown_s = 60;
+	}
+
+	c->nignore_addrs = 0;
+	c->nignore_ports = 0;
+
+	c->max_flows = 262144;
+	/* RFC 9293's MSL is 2 minutes; a handshake is long dead by 90 s. */
+	c->timeout_embryonic_s = 90;
+	c->timeout_established_s = 3600;
+	c->timeout_closed_s = 10;
+	c->timeout_udp_s = 60;
+
+	c->syslog_enabled = true;
+	c->syslog_facility = LOG_DAEMON;
+	set_string(c->syslog_ident, sizeof(c->syslog_ident), "rstwatchd");
+	c->json_path[0] = '\0';
+
+	set_string(c->user, sizeof(c->user), "rstwatch");
+	set_string(c->pidfile, sizeof(c->pidfile), "/run/rstwatchd.pid");
+	c->stats_interval_s = 300;
+}
+
+int
+conf_facility_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(name, facilities[i].name) == 0)
+			return facilities[i].code;
+	return -1;
+}
+
+const char *
+conf_facility_name(int code)
+{
+	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (facilities[i].code == code)
+			return facilities[i].name;
+	return "unknown";
+}
+
+void
+conf_error_add(struct conf_errors *errs, unsigned line, unsigned col,
+    const char *fmt, ...)
+{
+	struct conf_error *e;
+	va_list ap;
+	int n;
+
+	if (errs->n >= CONF_MAX_ERRORS) {
+		errs->dropped++;
+		return;
+	}
+	e = &errs->e[errs->n++];
+	e->line = line;
+	e->col = col;
+	va_start(ap, fmt);
+	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		set_string(e->msg, sizeof(e->msg), "(unprintable message)");
+	else if ((size_t)n >= sizeof(e->msg))
+		/* Say that it was cut rather than end in mid-word silently. */
+		memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);
+}
+
+/*
+ * Linux's dev_valid_name() is the authority on interface names; these are
+ * its rules, less ':' which old-style aliases use.
+ */
+const char *
+conf_check_ifname(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n >= CONF_IFNAME_MAX)
+		return "an interface name must have 1 to 15 characters";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "\".\" and \"..\" are not interface names";
+	if (strchr(name, '/') != NULL || has_space_or_control(name))
+		return "an interface name must not contain '/', spaces "
+		    "or control characters";
+	return NULL;
+}
+
+const char *
+conf_check_ident(const char *ident)
+{
+	size_t n = strlen(ident);
+
+	if (n == 0 || n >= CONF_IDENT_MAX)
+		return "the ident must have 1 to 31 characters";
+	/* Spaces would make the ident ambiguous in RFC 3164 lines. */
+	if (has_space_or_control(ident))
+		return "the ident must not contain spaces or control "
+		    "characters";
+	return NULL;
+}
+
+/* An empty user means "stay root"; that choice is the caller's. */
+const char *
+conf_check_user(const char *user)
+{
+	if (strlen(user) >= CONF_USER_MAX)
+		return "a user name must have at most 31 characters";
+	/* ':' separates passwd(5) fields; '/' cannot be in a name. */
+	if (has_space_or_control(user) || strchr(user, ':') != NULL ||
+	    strchr(user, '/') != NULL)
+		return "a user name must not contain spaces, ':', '/' "
+		    "or control characters";
+	return NULL;
+}
+
+/*
+ * Paths are opened after a chdir("/") by a daemon: a relative one would
+ * silently mean something else than the administrator thought.
+ */
+const char *
+conf_check_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n == 0 || path[0] != '/')
+		return "the path must be absolute";
+	if (n >= CONF_PATH_MAX)
+		return "the path must have at most 255 characters";
+	if (path[n - 1] == '/')
+		return "the path must name a file, not a directory";
+	for (const char *s = path; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return "the path must not contain control characters";
+	return NULL;
+}
+
+bool
+conf_ignores(const struct conf *c, const struct addr *src,
+    const struct addr *dst, uint16_t sport, uint16_t dport)
+{
+	for (size_t i = 0; i < c->nignore_addrs; i++) {
+		const struct addr_prefix *p = &c->ignore_addrs[i];
+
+		if ((src != NULL && addr_prefix_match(p, src)) ||
+		    (dst != NULL && addr_prefix_match(p, dst)))
+			return true;
+	}
+	for (size_t i = 0; i < c->nignore_ports; i++) {
+		const struct conf_port_range *r = &c->ignore_ports[i];
+
+		if ((sport >= r->lo && sport <= r->hi) ||
+		    (dport >= r->lo && dport <= r->hi))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,101 @@
+/*
+ * Entry point of the decoders: one call per captured frame, dispatched on
+ * the link type of the capture it came from.  The link layer is decoded per
+ * packet and not assumed from the first one: VLAN tags and, on "any",
+ * cooked headers vary from frame to frame.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define RESULT_NAME(name, desc)	#name,
+static const char *const result_names[DECODE_NRESULTS] = {
+	DECODE_RESULTS(RESULT_NAME)
+};
+#undef RESULT_NAME
+
+#define RESULT_DESC(name, desc)	desc,
+static const char *const result_descs[DECODE_NRESULTS] = {
+	DECODE_RESULTS(RESULT_DESC)
+};
+#undef RESULT_DESC
+
+enum decode_result
+decode_packet(struct pkt *p, int linktype, const uint8_t *data,
+    size_t caplen, size_t wirelen)
+{
+	uint64_t ts_us;
+
+	/* The caller may have stamped the packet already. */
+	ts_us = p->ts_us;
+	memset(p, 0, sizeof(*p));
+	p->ts_us = ts_us;
+	p->caplen = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
+	p->wirelen = wirelen > UINT32_MAX ? UINT32_MAX : (uint32_t)wirelen;
+	p->wscale = TCP_NO_WSCALE;
+
+	/*
+	 * A wire length below the captured length is impossible and only
+	 * comes from a damaged file; the captured bytes are real, so believe
+	 * them rather than refuse a frame that is all there.
+	 */
+	if (wirelen < caplen)
+		wirelen = caplen;
+
+	switch (linktype) {
+	case LINKTYPE_ETHERNET:
+		return decode_ether(p, data, caplen, wirelen);
+	case LINKTYPE_LINUX_SLL:
+		return decode_sll(p, data, caplen, wirelen);
+	case LINKTYPE_LINUX_SLL2:
+		return decode_sll2(p, data, caplen, wirelen);
+	case LINKTYPE_NULL:
+		return decode_null(p, data, caplen, wirelen);
+	case LINKTYPE_LOOP:
+		return decode_loop(p, data, caplen, wirelen);
+	case LINKTYPE_RAW:
+	case LINKTYPE_RAW_ALT:
+	case LINKTYPE_RAW_PCAP:
+		return decode_ip(p, data, caplen, wirelen);
+	case LINKTYPE_IPV4:
+		return decode_ipv4(p, data, caplen, wirelen);
+	case LINKTYPE_IPV6:
+		return decode_ipv6(p, data, caplen, wirelen);
+	default:
+		return DECODE_linktype_unsupported;
+	}
+}
+
+int
+decode_linktype_supported(int linktype)
+{
+	switch (linktype) {
+	case LINKTYPE_ETHERNET:
+	case LINKTYPE_LINUX_SLL:
+	case LINKTYPE_LINUX_SLL2:
+	case LINKTYPE_NULL:
+	case LINKTYPE_LOOP:
+	case LINKTYPE_RAW:
+	case LINKTYPE_RAW_ALT:
+	case LINKTYPE_RAW_PCAP:
+	case LINKTYPE_IPV4:
+	case LINKTYPE_IPV6:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *
+decode_result_name(enum decode_result r)
+{
+	return (unsigned)r < DECODE_NRESULTS ? result_names[r] : "unknown";
+}
+
+const char *
+decode_result_desc(enum decode_result r)
+{
+	return (unsigned)r < DECODE_NRESULTS ? result_descs[r] :
+	    "unknown decoder result";
+}

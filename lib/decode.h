@@ -1,0 +1,100 @@
+/*
+ * Packet decoders, one file per layer.  Each returns DECODE_OK or the name
+ * of what went wrong, which is also the index of the counter the caller
+ * bumps.  "truncated" means the capture cut the packet short (snaplen), which
+ * is normal for headers-only capture; "malformed" means the packet itself is
+ * impossible.  Both are skipped; only the names differ.
+ */
+#ifndef RSTWATCH_DECODE_H
+#define RSTWATCH_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+
+/* Data link types we decode (the values of pcap's DLT_* for Linux). */
+#define LINKTYPE_NULL		0
+#define LINKTYPE_ETHERNET	1
+#define LINKTYPE_RAW		12	/* DLT_RAW on Linux */
+#define LINKTYPE_RAW_ALT	14	/* DLT_RAW on OpenBSD */
+#define LINKTYPE_RAW_PCAP	101	/* LINKTYPE_RAW in files */
+#define LINKTYPE_LOOP		108
+#define LINKTYPE_LINUX_SLL	113
+#define LINKTYPE_IPV4		228
+#define LINKTYPE_IPV6		229
+#define LINKTYPE_LINUX_SLL2	276
+
+/*
+ * X(name, description): one entry per outcome.  "ok" must stay first.
+ * The names are printed in statistics, so they are part of the interface.
+ */
+#define DECODE_RESULTS(X)						\
+	X(ok,			"decoded")					\
+	X(linktype_unsupported,	"link type not decoded")		\
+	X(not_ip,		"not IPv4 or IPv6 (ARP, LLDP, ...)")		\
+	X(eth_truncated,	"Ethernet header cut short")		\
+	X(vlan_truncated,	"802.1Q tag cut short")			\
+	X(vlan_too_deep,	"more than 4 stacked 802.1Q tags")	\
+	X(sll_truncated,	"Linux cooked header cut short")	\
+	X(null_truncated,	"BSD loopback header cut short")	\
+	X(null_bad_family,	"BSD loopback family not IP")		\
+	X(ip_bad_version,	"IP version neither 4 nor 6")		\
+	X(ipv4_truncated,	"IPv4 header cut short")		\
+	X(ipv4_bad_hlen,	"IPv4 header length below 20")		\
+	X(ipv4_bad_len,		"IPv4 total length impossible")		\
+	X(ipv6_truncated,	"IPv6 header cut short")		\
+	X(ipv6_bad_len,		"IPv6 payload length impossible")	\
+	X(ipv6_ext_truncated,	"IPv6 extension header cut short")	\
+	X(ipv6_ext_malformed,	"IPv6 extension header impossible")	\
+	X(ip_fragment,		"non-first fragment, no transport header") \
+	X(ip_other_proto,	"transport neither TCP, UDP nor ICMP")	\
+	X(tcp_truncated,	"TCP header cut short")			\
+	X(tcp_bad_offset,	"TCP data offset impossible")		\
+	X(tcp_bad_option,	"TCP option length impossible")		\
+	X(udp_truncated,	"UDP header cut short")			\
+	X(udp_bad_len,		"UDP length impossible")		\
+	X(icmp_truncated,	"ICMP header cut short")		\
+	X(icmp_not_error,	"ICMP message that is not an error")	\
+	X(icmp_quote_truncated,	"ICMP error quoting too little")	\
+	X(icmp_quote_malformed,	"ICMP error quoting an impossible packet")
+
+#define DECODE_ENUM(name, desc)	DECODE_##name,
+enum decode_result {
+	DECODE_RESULTS(DECODE_ENUM)
+	DECODE_NRESULTS
+};
+#undef DECODE_ENUM
+
+/*
+ * Decode one frame of the given link type.  wirelen is the length on the
+ * wire (pcap's len), caplen the bytes captured; the transport payload
+ * length comes from the IP header, so headers-only captures still see it.
+ * DECODE_tcp_bad_option is not fatal: the segment is usable without its
+ * options, so pkt is complete and the caller should count and go on.
+ */
+enum decode_result decode_packet(struct pkt *, int linktype,
+	    const uint8_t *, size_t caplen, size_t wirelen);
+
+/* Per layer, for the tests and for each other. */
+enum decode_result decode_ether(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_sll(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_sll2(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_null(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_loop(struct pkt *, const uint8_t *, size_t, size_t);
+/* Starts at an IP header of either version. */
+enum decode_result decode_ip(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_ipv4(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_ipv6(struct pkt *, const uint8_t *, size_t, size_t);
+/* Transport decoders get the captured L4 bytes and the L4 length by IP. */
+enum decode_result decode_tcp(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_udp(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_icmp(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_icmp6(struct pkt *, const uint8_t *, size_t, size_t);
+
+const char *decode_result_name(enum decode_result);
+const char *decode_result_desc(enum decode_result);
+/* True for link types decode_packet() understands. */
+int	decode_linktype_supported(int linktype);
+
+#endif

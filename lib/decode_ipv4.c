@@ -1,0 +1,88 @@
+/*
+ * IPv4 (RFC 791).  The total length, not the captured length, bounds
+ * the packet: Ethernet pads short frames to 60 bytes, and the padding is
+ * not payload.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "extract.h"
+
+#define IPV4_MIN_HDR_LEN	20
+#define IPV4_TOTLEN_OFF		2
+#define IPV4_ID_OFF		4
+#define IPV4_FRAG_OFF		6
+#define IPV4_TTL_OFF		8
+#define IPV4_PROTO_OFF		9
+#define IPV4_SRC_OFF		12
+#define IPV4_DST_OFF		16
+#define IPV4_OFFMASK		0x1fff
+
+enum decode_result
+decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+{
+	size_t hlen, iplen;
+	uint16_t totlen;
+
+	if (len < caplen)
+		len = caplen;
+	if (caplen < 1)
+		return DECODE_ipv4_truncated;
+	if (data[0] >> 4 != 4)
+		return DECODE_ip_bad_version;
+	hlen = (size_t)(data[0] & 0x0f) * 4;
+	if (hlen < IPV4_MIN_HDR_LEN)
+		return DECODE_ipv4_bad_hlen;
+	if (caplen < hlen)
+		return DECODE_ipv4_truncated;
+
+	totlen = get_u16(data + IPV4_TOTLEN_OFF);
+	if (totlen == 0) {
+		/*
+		 * With TCP segmentation offload the capturing host sees its
+		 * own super-segments before the NIC cuts them, and Linux
+		 * leaves a length that does not fit in 16 bits as zero: the
+		 * wire length is the only length there is.
+		 */
+		iplen = len;
+		if (iplen < hlen)
+			return DECODE_ipv4_bad_len;
+	} else {
+		iplen = totlen;
+		if (iplen < hlen || iplen > len)
+			return DECODE_ipv4_bad_len;
+	}
+	if (caplen > iplen)
+		caplen = iplen;
+
+	addr_from_v4(&p->src, data + IPV4_SRC_OFF);
+	addr_from_v4(&p->dst, data + IPV4_DST_OFF);
+	p->ttl = data[IPV4_TTL_OFF];
+	p->ip_id = get_u16(data + IPV4_ID_OFF);
+	p->proto = data[IPV4_PROTO_OFF];
+
+	/*
+	 * A first fragment (offset 0, more fragments) starts with the
+	 * transport header like any packet; the others have none.
+	 */
+	if ((get_u16(data + IPV4_FRAG_OFF) & IPV4_OFFMASK) != 0) {
+		p->fragment = true;
+		return DECODE_ip_fragment;
+	}
+
+	/* Options are of no use here; the header length skips them. */
+	data += hlen;
+	caplen -= hlen;
+	iplen -= hlen;
+	switch (p->proto) {
+	case PKT_PROTO_TCP:
+		return decode_tcp(p, data, caplen, iplen);
+	case PKT_PROTO_UDP:
+		return decode_udp(p, data, caplen, iplen);
+	case PKT_PROTO_ICMP:
+		return decode_icmp(p, data, caplen, iplen);
+	default:
+		return DECODE_ip_other_proto;
+	}
+}

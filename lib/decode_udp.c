@@ -1,0 +1,30 @@
+/*
+ * UDP (RFC 768).  Only the ports and the length matter here: the flows
+ * that end in an ICMP port unreachable are UDP ones.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "extract.h"
+
+#define UDP_HDR_LEN	8
+#define UDP_LEN_OFF	4
+
+enum decode_result
+decode_udp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+{
+	uint16_t ulen;
+
+	if (len < caplen)
+		len = caplen;
+	if (caplen < UDP_HDR_LEN)
+		return DECODE_udp_truncated;
+	p->sport = get_u16(data);
+	p->dport = get_u16(data + 2);
+	ulen = get_u16(data + UDP_LEN_OFF);
+	if (ulen < UDP_HDR_LEN || ulen > len)
+		return DECODE_udp_bad_len;
+	p->payload_len = (uint32_t)ulen - UDP_HDR_LEN;
+	return DECODE_ok;
+}

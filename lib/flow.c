@@ -1,0 +1,345 @@
+/*
+ * The flow table.  Entries live in one array allocated up front; a free
+ * list, hash chains and the per-class activity lists are threaded through
+ * it by index, so the packet path never allocates.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+
+_Static_assert(sizeof(struct flow) <= 192, "flow entry over its 192-byte budget");
+
+struct flow_list {
+	uint32_t	head;		/* oldest activity */
+	uint32_t	tail;		/* newest activity */
+};
+
+struct flow_table {
+	struct flow	*flows;
+	uint32_t	*buckets;
+	uint32_t	 nflows;
+	uint32_t	 mask;		/* buckets - 1 */
+	uint32_t	 free_head;	/* chained through hash_next */
+	uint64_t	 seed;
+	struct flow_list lists[FLOW_NCLASSES];
+	struct flow_table_stats stats;
+	flow_end_fn	*end_fn;
+	void		*end_ctx;
+};
+
+static void	list_append(struct flow_table *, struct flow *, uint32_t);
+static void	list_unlink(struct flow_table *, struct flow *);
+static void	hash_unlink(struct flow_table *, struct flow *, uint32_t);
+static void	flow_release(struct flow_table *, struct flow *, enum flow_end);
+
+static inline uint32_t
+flow_index(const struct flow_table *t, const struct flow *f)
+{
+	return (uint32_t)(f - t->flows);
+}
+
+struct flow_table *
+flow_table_new(uint32_t max_flows, uint64_t seed, flow_end_fn *end_fn,
+    void *ctx)
+{
+	struct flow_table *t;
+	uint32_t nbuckets = 1;
+
+	if (max_flows == 0 || max_flows >= FLOW_NONE / 2)
+		return NULL;
+	/* At most one flow per bucket on average keeps chains short. */
+	while (nbuckets < max_flows)
+		nbuckets <<= 1;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->flows = calloc(max_flows, sizeof(*t->flows));
+	t->buckets = malloc((size_t)nbuckets * sizeof(*t->buckets));
+	if (t->flows == NULL || t->buckets == NULL) {
+		flow_table_free(t);
+		return NULL;
+	}
+	memset(t->buckets, 0xff, (size_t)nbuckets * sizeof(*t->buckets));
+	t->nflows = max_flows;
+	t->mask = nbuckets - 1;
+	t->seed = seed;
+	t->end_fn = end_fn;
+	t->end_ctx = ctx;
+	/* Free list in index order: slots are handed out 0, 1, 2, ... */
+	for (uint32_t i = 0; i < max_flows; i++)
+		t->flows[i].hash_next = i + 1 < max_flows ? i + 1 : FLOW_NONE;
+	t->free_head = 0;
+	for (int c = 0; c < FLOW_NCLASSES; c++)
+		t->lists[c].head = t->lists[c].tail = FLOW_NONE;
+	return t;
+}
+
+void
+flow_table_free(struct flow_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->flows);
+	free(t->buckets);
+	free(t);
+}
+
+int
+flow_key_make(struct flow_key *k, const struct addr *src,
+    const struct addr *dst, uint16_t sport, uint16_t dport, uint8_t proto,
+    uint16_t vlan_outer, uint16_t vlan_inner)
+{
+	int c = addr_cmp(src, dst);
+	int swap = c > 0 || (c == 0 && sport > dport);
+
+	memset(k, 0, sizeof(*k));
+	if (swap) {
+		k->a = *dst;
+		k->b = *src;
+		k->port_a = dport;
+		k->port_b = sport;
+	} else {
+		k->a = *src;
+		k->b = *dst;
+		k->port_a = sport;
+		k->port_b = dport;
+	}
+	k->vlan_proto = (uint32_t)(vlan_outer & 0xfff) << 20 |
+	    (uint32_t)(vlan_inner & 0xfff) << 8 | proto;
+	return swap;
+}
+
+/*
+ * A keyed multiply-xorshift hash over the key's 64-bit words, finished with
+ * the murmur3 64-bit mixer.  The seed keeps chain lengths out of the reach
+ * of someone who can choose addresses and ports but cannot read the seed.
+ */
+static inline uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+uint32_t
+flow_hash(const struct flow_table *t, const struct flow_key *k)
+{
+	uint64_t w[sizeof(*k) / 8], h = t->seed;
+
+	_Static_assert(sizeof(*k) % 8 == 0, "flow key is whole 64-bit words");
+	memcpy(w, k, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL + (h >> 29);
+	return (uint32_t)mix64(h);
+}
+
+struct flow *
+flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash & t->mask];
+
+	while (i != FLOW_NONE) {
+		struct flow *f = &t->flows[i];
+
+		if (memcmp(&f->key, k, sizeof(*k)) == 0)
+			return f;
+		i = f->hash_next;
+	}
+	return NULL;
+}
+
+/* The flow whose last activity is oldest, whatever its class. */
+static struct flow *
+flow_oldest(struct flow_table *t)
+{
+	struct flow *best = NULL;
+
+	for (int c = 0; c < FLOW_NCLASSES; c++) {
+		uint32_t i = t->lists[c].head;
+
+		if (i == FLOW_NONE)
+			continue;
+		if (best == NULL || t->flows[i].ts_last_us < best->ts_last_us)
+			best = &t->flows[i];
+	}
+	return best;
+}
+
+struct flow *
+flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t hash,
+    uint64_t now_us)
+{
+	struct flow *f;
+	uint32_t i, b;
+
+	if (t->free_head == FLOW_NONE) {
+		struct flow *victim = flow_oldest(t);
+
+		if (victim == NULL)
+			return NULL;
+		t->stats.evicted++;
+		flow_release(t, victim, FLOW_END_EVICTED);
+	}
+	i = t->free_head;
+	f = &t->flows[i];
+	t->free_head = f->hash_next;
+
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->ts_start_us = f->ts_last_us = now_us;
+	b = hash & t->mask;
+	f->hash_next = t->buckets[b];
+	t->buckets[b] = i;
+	f->cls = FLOW_EMBRYONIC;
+	list_append(t, f, FLOW_EMBRYONIC);
+
+	t->stats.created++;
+	if (++t->stats.active > t->stats.max_active)
+		t->stats.max_active = t->stats.active;
+	return f;
+}
+
+void
+flow_reuse(struct flow_table *t, struct flow *f, uint64_t now_us)
+{
+	struct flow_key key = f->key;
+	uint32_t next = f->hash_next;
+
+	list_unlink(t, f);
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->hash_next = next;
+	f->ts_start_us = f->ts_last_us = now_us;
+	f->cls = FLOW_EMBRYONIC;
+	list_append(t, f, FLOW_EMBRYONIC);
+	t->stats.created++;
+}
+
+void
+flow_touch(struct flow_table *t, struct flow *f, uint64_t now_us)
+{
+	/* Packets can go back in time across files or with clock steps. */
+	if (now_us > f->ts_last_us)
+		f->ts_last_us = now_us;
+	if (t->lists[f->cls].tail == flow_index(t, f))
+		return;
+	list_unlink(t, f);
+	list_append(t, f, f->cls);
+}
+
+void
+flow_set_class(struct flow_table *t, struct flow *f, enum flow_class cls)
+{
+	if (f->cls == cls)
+		return;
+	list_unlink(t, f);
+	f->cls = cls;
+	list_append(t, f, cls);
+}
+
+size_t
+flow_expire(struct flow_table *t, uint64_t now_us,
+    const uint64_t timeout_us[FLOW_NCLASSES], size_t budget)
+{
+	size_t n = 0;
+
+	for (int c = 0; c < FLOW_NCLASSES; c++) {
+		while (n < budget && t->lists[c].head != FLOW_NONE) {
+			struct flow *f = &t->flows[t->lists[c].head];
+
+			if (f->ts_last_us + timeout_us[c] > now_us)
+				break;
+			t->stats.expired++;
+			flow_release(t, f, FLOW_END_EXPIRED);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+flow_end_all(struct flow_table *t, enum flow_end why)
+{
+	struct flow *f;
+
+	while ((f = flow_oldest(t)) != NULL)
+		flow_release(t, f, why);
+}
+
+const struct flow_table_stats *
+flow_table_stats(const struct flow_table *t)
+{
+	return &t->stats;
+}
+
+size_t
+flow_table_memory(const struct flow_table *t)
+{
+	return sizeof(*t) + (size_t)t->nflows * sizeof(*t->flows) +
+	    ((size_t)t->mask + 1) * sizeof(*t->buckets);
+}
+
+/* Hand the flow to its owner for a last look, then free the slot. */
+static void
+flow_release(struct flow_table *t, struct flow *f, enum flow_end why)
+{
+	uint32_t i = flow_index(t, f);
+
+	if (t->end_fn != NULL)
+		t->end_fn(t->end_ctx, f, why);
+	list_unlink(t, f);
+	hash_unlink(t, f, i);
+	f->hash_next = t->free_head;
+	t->free_head = i;
+	t->stats.active--;
+}
+
+static void
+hash_unlink(struct flow_table *t, struct flow *f, uint32_t i)
+{
+	uint32_t *link = &t->buckets[flow_hash(t, &f->key) & t->mask];
+
+	while (*link != FLOW_NONE) {
+		if (*link == i) {
+			*link = f->hash_next;
+			return;
+		}
+		link = &t->flows[*link].hash_next;
+	}
+}
+
+static void
+list_append(struct flow_table *t, struct flow *f, uint32_t cls)
+{
+	struct flow_list *l = &t->lists[cls];
+	uint32_t i = flow_index(t, f);
+
+	f->list_next = FLOW_NONE;
+	f->list_prev = l->tail;
+	if (l->tail != FLOW_NONE)
+		t->flows[l->tail].list_next = i;
+	else
+		l->head = i;
+	l->tail = i;
+}
+
+static void
+list_unlink(struct flow_table *t, struct flow *f)
+{
+	struct flow_list *l = &t->lists[f->cls];
+
+	if (f->list_prev != FLOW_NONE)
+		t->flows[f->list_prev].list_next = f->list_next;
+	else
+		l->head = f->list_next;
+	if (f->list_next != FLOW_NONE)
+		t->flows[f->list_next].list_prev = f->list_prev;
+	else
+		l->tail = f->list_prev;
+	f->list_prev = f->list_next = FLOW_NONE;
+}

@@ -1,0 +1,230 @@
+/*
+ * JSON lines (SPEC section 6): events with the keys of the syslog line plus
+ * "ts", and flow records.  One object per line, so nothing written here may
+ * contain a raw newline, and every string is escaped to plain ASCII.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "pkt.h"
+
+/* An output buffer that counts what did not fit instead of overflowing. */
+struct jbuf {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;		/* bytes produced, written or not */
+};
+
+static void	jb_putc(struct jbuf *, char);
+static void	jb_puts(struct jbuf *, const char *);
+static int	jb_finish(struct jbuf *);
+static void	jb_string(struct jbuf *, const char *);
+static void	jb_u64(struct jbuf *, uint64_t);
+static void	jb_time(struct jbuf *, uint64_t);
+static void	jb_key(struct jbuf *, const char *);
+static void	jb_kv_str(struct jbuf *, const char *, const char *);
+static void	jb_kv_u64(struct jbuf *, const char *, uint64_t);
+static void	json_field(void *, const char *, const char *, uint64_t);
+
+static void
+jb_putc(struct jbuf *j, char c)
+{
+	/* Keep the last byte for the NUL. */
+	if (j->len + 1 < j->size)
+		j->buf[j->len] = c;
+	j->len++;
+}
+
+static void
+jb_puts(struct jbuf *j, const char *s)
+{
+	while (*s != '\0')
+		jb_putc(j, *s++);
+}
+
+static int
+jb_finish(struct jbuf *j)
+{
+	if (j->size == 0)
+		return -1;
+	if (j->len >= j->size || j->len > INT_MAX) {
+		j->buf[j->size - 1] = '\0';
+		return -1;
+	}
+	j->buf[j->len] = '\0';
+	return (int)j->len;
+}
+
+/*
+ * RFC 8259 section 7.  Bytes from 0x7f up are escaped too: the only
+ * strings with such bytes are interface names, which need not be UTF-8,
+ * and a line that is not valid UTF-8 is not valid JSON.  Each such byte
+ * becomes the code point of the same value (as Latin-1 would read it),
+ * which keeps the line readable and the original bytes recoverable.
+ */
+static void
+jb_string(struct jbuf *j, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+
+	jb_putc(j, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			jb_puts(j, "\\\"");
+			break;
+		case '\\':
+			jb_puts(j, "\\\\");
+			break;
+		case '\n':
+			jb_puts(j, "\\n");
+			break;
+		case '\t':
+			jb_puts(j, "\\t");
+			break;
+		case '\r':
+			jb_puts(j, "\\r");
+			break;
+		case '\b':
+			jb_puts(j, "\\b");
+			break;
+		case '\f':
+			jb_puts(j, "\\f");
+			break;
+		default:
+			if (*p < 0x20 || *p >= 0x7f) {
+				jb_puts(j, "\\u00");
+				jb_putc(j, hex[*p >> 4]);
+				jb_putc(j, hex[*p & 0xf]);
+			} else
+				jb_putc(j, (char)*p);
+			break;
+		}
+	}
+	jb_putc(j, '"');
+}
+
+static void
+jb_u64(struct jbuf *j, uint64_t v)
+{
+	char nbuf[24];
+
+	snprintf(nbuf, sizeof(nbuf), "%" PRIu64, v);
+	jb_puts(j, nbuf);
+}
+
+/*
+ * Seconds with exactly six decimals, from integers: a double has too few
+ * digits to hold today's times to the microsecond.
+ */
+static void
+jb_time(struct jbuf *j, uint64_t ts_us)
+{
+	char nbuf[32];
+
+	snprintf(nbuf, sizeof(nbuf), "%" PRIu64 ".%06" PRIu64,
+	    ts_us / 1000000, ts_us % 1000000);
+	jb_puts(j, nbuf);
+}
+
+/* Every key but the first follows a comma; the '{' is the first byte. */
+static void
+jb_key(struct jbuf *j, const char *key)
+{
+	if (j->len > 1)
+		jb_putc(j, ',');
+	jb_string(j, key);
+	jb_putc(j, ':');
+}
+
+static void
+jb_kv_str(struct jbuf *j, const char *key, const char *val)
+{
+	jb_key(j, key);
+	jb_string(j, val);
+}
+
+static void
+jb_kv_u64(struct jbuf *j, const char *key, uint64_t val)
+{
+	jb_key(j, key);
+	jb_u64(j, val);
+}
+
+static void
+json_field(void *arg, const char *key, const char *str, uint64_t num)
+{
+	struct jbuf *j = arg;
+
+	if (str != NULL)
+		jb_kv_str(j, key, str);
+	else
+		jb_kv_u64(j, key, num);
+}
+
+int
+event_format_json(const struct event *ev, char *buf, size_t size)
+{
+	struct jbuf j = { buf, size, 0 };
+
+	jb_putc(&j, '{');
+	jb_key(&j, "ts");
+	jb_time(&j, ev->ts_us);
+	event_format_fields(ev, json_field, &j);
+	jb_putc(&j, '}');
+	return jb_finish(&j);
+}
+
+int
+flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
+{
+	struct jbuf j = { buf, size, 0 };
+	char a[ADDR_STRLEN], pbuf[8];
+	const char *proto;
+
+	if (fr->proto == PKT_PROTO_TCP)
+		proto = "tcp";
+	else if (fr->proto == PKT_PROTO_UDP)
+		proto = "udp";
+	else {
+		snprintf(pbuf, sizeof(pbuf), "%u", (unsigned)fr->proto);
+		proto = pbuf;
+	}
+
+	jb_putc(&j, '{');
+	jb_kv_str(&j, "type", "flow");
+	jb_key(&j, "ts_start");
+	jb_time(&j, fr->ts_start_us);
+	jb_key(&j, "ts_end");
+	jb_time(&j, fr->ts_end_us);
+	jb_kv_str(&j, "proto", proto);
+	jb_kv_str(&j, "src", addr_format(&fr->src, a, sizeof(a)));
+	jb_kv_u64(&j, "sport", fr->sport);
+	jb_kv_str(&j, "dst", addr_format(&fr->dst, a, sizeof(a)));
+	jb_kv_u64(&j, "dport", fr->dport);
+	jb_kv_u64(&j, "pkts_orig", fr->pkts_orig);
+	jb_kv_u64(&j, "pkts_resp", fr->pkts_resp);
+	jb_kv_u64(&j, "bytes_orig", fr->bytes_orig);
+	jb_kv_u64(&j, "bytes_resp", fr->bytes_resp);
+	if (fr->proto == PKT_PROTO_TCP) {
+		jb_kv_u64(&j, "syn_retransmits", fr->syn_retransmits);
+		jb_kv_u64(&j, "synack_retransmits", fr->synack_retransmits);
+		jb_kv_u64(&j, "retransmits_orig", fr->retransmits_orig);
+		jb_kv_u64(&j, "retransmits_resp", fr->retransmits_resp);
+		jb_kv_u64(&j, "rst_orig", fr->rst_orig);
+		jb_kv_u64(&j, "rst_resp", fr->rst_resp);
+		jb_kv_u64(&j, "seq_anomalies", fr->seq_anomalies);
+		jb_kv_u64(&j, "keepalives", fr->keepalives);
+		jb_kv_u64(&j, "window_probes", fr->window_probes);
+		jb_kv_u64(&j, "out_of_order", fr->out_of_order);
+		jb_kv_u64(&j, "duplicates", fr->duplicates);
+	}
+	jb_kv_u64(&j, "icmp_unreachables", fr->icmp_unreachables);
+	jb_kv_str(&j, "conn_state", conn_state_name(fr->conn_state));
+	jb_kv_str(&j, "close", close_reason_name(fr->close));
+	jb_putc(&j, '}');
+	return jb_finish(&j);
+}

@@ -1,0 +1,93 @@
+/*
+ * A decoded packet: what the analyser needs from one frame, filled in by the
+ * decoders.  Nothing here points into the frame after decoding returns, so a
+ * struct pkt can outlive the capture buffer.
+ */
+#ifndef RSTWATCH_PKT_H
+#define RSTWATCH_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+/* TCP flags (RFC 9293, section 3.1). */
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+#define TH_ECE	0x40
+#define TH_CWR	0x80
+
+#define PKT_PROTO_ICMP		1
+#define PKT_PROTO_TCP		6
+#define PKT_PROTO_UDP		17
+#define PKT_PROTO_ICMPV6	58
+
+/* Linux SLL packet types that say the capturing host sent the frame. */
+#define PKT_DIR_UNKNOWN		0
+#define PKT_DIR_IN		1
+#define PKT_DIR_OUT		2
+
+/*
+ * The transport header that an ICMP error quotes (RFC 792, RFC 4443):
+ * enough of the offending packet to find its flow.
+ */
+struct pkt_quote {
+	struct addr	src;
+	struct addr	dst;
+	uint16_t	sport;
+	uint16_t	dport;
+	uint32_t	seq;		/* TCP only */
+	uint8_t		proto;		/* PKT_PROTO_TCP or PKT_PROTO_UDP */
+};
+
+struct pkt {
+	uint64_t	ts_us;		/* capture time, microseconds since the epoch */
+	uint32_t	caplen;
+	uint32_t	wirelen;
+	uint32_t	ifindex;	/* from SLL2, else 0 */
+	uint8_t		direction;	/* PKT_DIR_*, from SLL/SLL2 */
+
+	/* 802.1Q tags, outermost first; 0 when absent (RFC-less: IEEE 802.1Q). */
+	uint16_t	vlan_outer;
+	uint16_t	vlan_inner;
+
+	/* Network layer. */
+	struct addr	src;
+	struct addr	dst;
+	uint8_t		proto;		/* PKT_PROTO_*, or another IP protocol */
+	uint8_t		ttl;		/* TTL or hop limit */
+	uint16_t	ip_id;		/* IPv4 identification, 0 for IPv6 */
+	bool		fragment;	/* a non-first fragment: no L4 header */
+
+	/* Transport layer. */
+	uint16_t	sport;
+	uint16_t	dport;
+	uint32_t	payload_len;	/* L4 payload by the IP length, not caplen */
+
+	/* TCP, when proto is PKT_PROTO_TCP. */
+	uint32_t	seq;
+	uint32_t	ack;
+	uint16_t	win;		/* raw, unscaled */
+	uint8_t		tcp_flags;
+	uint8_t		wscale;		/* window scale option, or TCP_NO_WSCALE */
+	uint16_t	mss;		/* MSS option, 0 when absent */
+	bool		sack_permitted;
+	bool		has_timestamp;
+	uint8_t		sack_blocks;	/* SACK blocks in this segment */
+	uint32_t	tsval;
+	uint32_t	tsecr;
+
+	/* ICMP and ICMPv6 errors. */
+	bool		icmp_error;	/* quote is valid */
+	uint8_t		icmp_type;
+	uint8_t		icmp_code;
+	struct pkt_quote quote;
+};
+
+#define TCP_NO_WSCALE	0xff
+
+#endif

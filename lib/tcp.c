@@ -1,0 +1,540 @@
+/*
+ * TCP analysis: retransmissions, SYN retries and resets, and how each
+ * connection ended (SPEC section 4).  One call per segment, with the
+ * segment's sender as dir; the flow holds all the state.
+ *
+ * The definitions follow the ones careful analysers use (Wireshark's TCP
+ * analysis is the reference users compare with); where they differ on
+ * purpose the comment says so.
+ */
+#include <string.h>
+
+#include "analyzer_priv.h"
+#include "seq.h"
+
+/* When the handshake RTT is unknown, segments this close are reordering. */
+#define REORDER_DEFAULT_US	3000
+
+/* A window we never check tighter than: 64 KiB, the unscaled maximum. */
+#define WINDOW_FLOOR		65535u
+
+static enum tcp_verdict	tcp_syn(struct analyzer *, struct flow *, int,
+			    const struct pkt *);
+static void	tcp_ack(struct analyzer *, struct flow *, int, const struct pkt *);
+static bool	tcp_seq_impossible(const struct flow *, int, const struct pkt *,
+		    uint32_t);
+static void	tcp_data(struct analyzer *, struct flow *, int,
+		    const struct pkt *, uint32_t);
+static void	tcp_retransmission(struct analyzer *, struct flow *, int,
+		    const struct pkt *, uint32_t);
+static void	tcp_rst(struct analyzer *, struct flow *, int, const struct pkt *);
+static void	tcp_fin(struct analyzer *, struct flow *, int);
+static void	tcp_anomaly(struct analyzer *, struct flow *);
+static void	tcp_end(struct analyzer *, struct flow *, enum close_reason);
+
+static inline uint32_t
+seg_len(const struct pkt *p)
+{
+	return p->payload_len + !!(p->tcp_flags & TH_SYN) +
+	    !!(p->tcp_flags & TH_FIN);
+}
+
+/* A window in bytes: scaled only when both SYNs agreed to it (RFC 7323). */
+static inline uint32_t
+window_bytes(const struct flow *f, const struct flow_half *h, uint16_t raw)
+{
+	if ((f->state & FS_WSCALE) && h->wscale != TCP_NO_WSCALE)
+		return (uint32_t)raw << h->wscale;
+	return raw;
+}
+
+/* The largest window a side advertised, never below WINDOW_FLOOR. */
+static inline uint32_t
+window_max(const struct flow *f, const struct flow_half *h)
+{
+	uint32_t w = (h->flags & HALF_WIN) ? window_bytes(f, h, h->max_win) : 0;
+
+	return w > WINDOW_FLOOR ? w : WINDOW_FLOOR;
+}
+
+/*
+ * A flow first seen with a SYN is originated by its sender, one first seen
+ * with a SYN-ACK by its receiver.  Mid-stream, the best guess is that the
+ * client uses the ephemeral port: a port below 1024 is a service, else the
+ * higher port is the client's.
+ */
+int
+tcp_originator_is_receiver(const struct pkt *p)
+{
+	uint8_t fl = p->tcp_flags & (TH_SYN | TH_ACK);
+
+	if (fl == TH_SYN)
+		return 0;
+	if (fl == (TH_SYN | TH_ACK))
+		return 1;
+	if ((p->sport < 1024) != (p->dport < 1024))
+		return p->sport < 1024;
+	return p->sport < p->dport;
+}
+
+void
+tcp_start(struct flow *f, const struct pkt *p)
+{
+	if (!(p->tcp_flags & TH_SYN))
+		f->state |= FS_MIDSTREAM | FS_ESTAB;
+}
+
+enum tcp_verdict
+tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+{
+	struct flow_half *h = &f->half[dir];
+	uint32_t len = seg_len(p);
+
+	if (p->tcp_flags & TH_RST) {
+		tcp_rst(a, f, dir, p);
+		return TCP_DONE;
+	}
+
+	if (h->flags & HALF_TTL) {
+		if (p->ttl < h->ttl_min)
+			h->ttl_min = p->ttl;
+		if (p->ttl > h->ttl_max)
+			h->ttl_max = p->ttl;
+	} else {
+		h->ttl_min = h->ttl_max = p->ttl;
+		h->flags |= HALF_TTL;
+	}
+	f->state |= FS_NONRST;
+
+	if (p->tcp_flags & TH_SYN)
+		return tcp_syn(a, f, dir, p);
+
+	if (tcp_seq_impossible(f, dir, p, len)) {
+		tcp_anomaly(a, f);
+		return TCP_DONE;
+	}
+	if (p->tcp_flags & TH_ACK)
+		tcp_ack(a, f, dir, p);
+	h->win = p->win;
+	if (!(h->flags & HALF_WIN) || p->win > h->max_win)
+		h->max_win = p->win;
+	h->flags |= HALF_WIN;
+
+	tcp_data(a, f, dir, p, len);
+	if (p->tcp_flags & TH_FIN)
+		tcp_fin(a, f, dir);
+	return TCP_DONE;
+}
+
+/*
+ * SYN and SYN-ACK: the ISNs, window scaling, and SYN retries.  A SYN with a
+ * new ISN on a tuple whose connection is over (or never got an answer) is a
+ * new connection (RFC 9293, section 3.10.7.4 lets TIME-WAIT accept it too).
+ */
+static enum tcp_verdict
+tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+{
+	struct flow_half *h = &f->half[dir];
+	struct flow_half *orig = &f->half[DIR_ORIG];
+	bool over = (f->state & FS_RST_END) ||
+	    ((orig->flags & HALF_FIN) && (f->half[DIR_RESP].flags & HALF_FIN));
+	struct event ev;
+
+	if (!(p->tcp_flags & TH_ACK)) {
+		if (dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn) {
+			f->syn_retransmits++;
+			if (!(f->state & (FS_SYNACK | FS_RST_END)) &&
+			    f->syn_retransmits >= a->params.max_syn_retransmissions) {
+				memset(&ev, 0, sizeof(ev));
+				ev.kind = EV_syn_retransmit;
+				ev.count = f->syn_retransmits;
+				ev.threshold = a->params.max_syn_retransmissions;
+				analyzer_emit(a, f, &ev);
+			}
+			return TCP_DONE;
+		}
+		if (dir != DIR_ORIG || (h->flags & HALF_SYN) ||
+		    (f->state & FS_MIDSTREAM)) {
+			/* A new ISN, or a SYN from the other side. */
+			if (over || !(f->state & FS_SYNACK) ||
+			    (f->state & FS_MIDSTREAM))
+				return TCP_RESTART;
+			tcp_anomaly(a, f);
+			return TCP_DONE;
+		}
+		h->isn = p->seq;
+		h->snd_max = p->seq + 1;
+		h->wscale = p->wscale;
+		h->last_seg_us = (uint32_t)a->clock_us;
+		h->flags |= HALF_SYN | HALF_SEQ;
+		f->state |= FS_SYN;
+		return TCP_DONE;
+	}
+
+	/* SYN-ACK */
+	if (dir != DIR_RESP)
+		return over ? TCP_RESTART : TCP_DONE;
+	if (!(f->state & FS_SYNACK)) {
+		h->isn = p->seq;
+		h->snd_max = p->seq + 1;
+		h->wscale = p->wscale;
+		h->last_seg_us = (uint32_t)a->clock_us;
+		h->flags |= HALF_SYN | HALF_SEQ;
+		f->state |= FS_SYNACK;
+		if ((orig->flags & HALF_SYN) && orig->wscale != TCP_NO_WSCALE &&
+		    p->wscale != TCP_NO_WSCALE)
+			f->state |= FS_WSCALE;
+	} else if (p->seq == h->isn) {
+		f->synack_retransmits++;
+		if (!(f->state & FS_ESTAB) && f->synack_retransmits >=
+		    a->params.max_synack_retransmissions) {
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = EV_synack_retransmit;
+			ev.count = f->synack_retransmits;
+			ev.threshold = a->params.max_synack_retransmissions;
+			analyzer_emit(a, f, &ev);
+		}
+	} else {
+		tcp_anomaly(a, f);
+		return TCP_DONE;
+	}
+	tcp_ack(a, f, dir, p);
+	return TCP_DONE;
+}
+
+/*
+ * Acknowledgements: the peer's data acknowledged, duplicate ACKs counted
+ * (they make the peer's next retransmission a fast one), the handshake's
+ * end noticed, and acknowledgements of data the capture never saw taken
+ * for what they are: a gap in the capture, not loss in the network.
+ */
+static void
+tcp_ack(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+{
+	struct flow_half *h = &f->half[dir];
+	struct flow_half *peer = &f->half[!dir];
+	uint32_t ack = p->ack;
+
+	if ((peer->flags & HALF_SEQ) && SEQ_GT(ack, peer->snd_max)) {
+		f->state |= FS_GAP;
+		peer->snd_max = ack;
+	}
+
+	if ((h->flags & HALF_ACK) && ack == h->ack) {
+		if (p->payload_len == 0 && !(p->tcp_flags & (TH_SYN | TH_FIN)) &&
+		    p->win == h->win && (peer->flags & HALF_SEQ) &&
+		    SEQ_GT(peer->snd_max, ack) && h->dupacks < UINT8_MAX)
+			h->dupacks++;
+	} else if (!(h->flags & HALF_ACK) || SEQ_GT(ack, h->ack)) {
+		h->ack = ack;
+		h->dupacks = 0;
+		h->flags |= HALF_ACK;
+	}
+
+	if (peer->rtx_count > 0 && SEQ_GT(ack, peer->rtx_seq))
+		peer->rtx_count = 0;
+
+	if (dir == DIR_ORIG && (f->state & FS_SYNACK) &&
+	    !(f->state & FS_ESTAB) && SEQ_GT(ack, peer->isn)) {
+		f->state |= FS_ESTAB;
+		if (a->clock_us > f->ts_start_us) {
+			uint64_t rtt = a->clock_us - f->ts_start_us;
+
+			f->irtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+		}
+		if (f->cls == FLOW_EMBRYONIC)
+			flow_set_class(a->flows, f, FLOW_ESTABLISHED);
+	}
+}
+
+/*
+ * A segment that cannot belong to the connection: its data lies more than
+ * the receiver's largest window beyond what the sender has sent, or wholly
+ * a window behind what the receiver already acknowledged, or it
+ * acknowledges data more than a window beyond what the peer sent.  Only
+ * judged when both SYNs were seen, so that scaling and ISNs are known.
+ */
+static bool
+tcp_seq_impossible(const struct flow *f, int dir, const struct pkt *p,
+    uint32_t len)
+{
+	const struct flow_half *h = &f->half[dir];
+	const struct flow_half *peer = &f->half[!dir];
+	uint32_t rwin, swin;
+
+	if ((f->state & (FS_SYN | FS_SYNACK)) != (FS_SYN | FS_SYNACK) ||
+	    !(h->flags & HALF_SEQ) || !(peer->flags & HALF_SEQ))
+		return false;
+	rwin = window_max(f, peer);
+	swin = window_max(f, h);
+
+	if (SEQ_GT(p->seq, h->snd_max + rwin))
+		return true;
+	if ((peer->flags & HALF_ACK) && SEQ_LT(p->seq + len, peer->ack - rwin))
+		return true;
+	if ((p->tcp_flags & TH_ACK) && SEQ_GT(p->ack, peer->snd_max + swin))
+		return true;
+	if ((p->tcp_flags & TH_ACK) && SEQ_LT(p->ack, peer->isn))
+		return true;
+	return false;
+}
+
+/*
+ * The sequence side of a segment.  In order: keep-alives and zero-window
+ * probes (never retransmissions), new data (moves the high-water mark),
+ * then what does not advance the mark: spurious, fast, out-of-order or a
+ * plain retransmission.  A segment that overlaps old data but also carries
+ * new data advances the mark and is not a retransmission; Wireshark calls
+ * it one, we follow SPEC's "does not advance the high-water mark".
+ */
+static void
+tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
+    uint32_t len)
+{
+	struct flow_half *h = &f->half[dir];
+	struct flow_half *peer = &f->half[!dir];
+	uint32_t now32 = (uint32_t)a->clock_us;
+	uint32_t reorder_us;
+
+	if (!(h->flags & HALF_SEQ)) {
+		h->snd_max = p->seq + len;
+		h->flags |= HALF_SEQ;
+		if (len > 0)
+			h->last_seg_us = now32;
+		return;
+	}
+
+	/* Zero-window probe: one byte against a closed window (RFC 9293 3.8.6.1). */
+	if (p->payload_len == 1 && !(p->tcp_flags & TH_FIN) &&
+	    (peer->flags & HALF_WIN) && peer->win == 0 &&
+	    (p->seq == h->snd_max || p->seq + 1 == h->snd_max)) {
+		f->window_probes += f->window_probes < UINT16_MAX;
+		h->snd_max = p->seq + 1;
+		return;
+	}
+	/* Keep-alive: zero or one byte just below the mark (RFC 9293 3.8.4). */
+	if (p->payload_len <= 1 && !(p->tcp_flags & TH_FIN) &&
+	    p->seq + 1 == h->snd_max) {
+		f->keepalives += f->keepalives < UINT16_MAX;
+		return;
+	}
+	if (len == 0)
+		return;
+
+	if (SEQ_GT(p->seq + len, h->snd_max)) {
+		h->snd_max = p->seq + len;
+		h->last_seg_us = now32;
+		return;
+	}
+
+	/* Not advancing the mark. */
+	if ((peer->flags & HALF_ACK) && SEQ_LEQ(p->seq + len, peer->ack)) {
+		/* Spurious: everything in it was already acknowledged. */
+		h->retransmits++;
+		h->last_seg_us = now32;
+		return;
+	}
+	if (peer->dupacks >= 2 && p->seq == peer->ack) {
+		tcp_retransmission(a, f, dir, p, len);
+		return;
+	}
+	reorder_us = f->irtt_us ? f->irtt_us : REORDER_DEFAULT_US;
+	if (now32 - h->last_seg_us < reorder_us) {
+		f->out_of_order += f->out_of_order < UINT16_MAX;
+		h->last_seg_us = now32;
+		return;
+	}
+	tcp_retransmission(a, f, dir, p, len);
+}
+
+/*
+ * Retransmissions are counted per flow and direction, and per segment for
+ * the threshold: a retransmission that covers the first byte of the
+ * segment being tracked is that segment again, however it is cut (TSO).
+ */
+static void
+tcp_retransmission(struct analyzer *a, struct flow *f, int dir,
+    const struct pkt *p, uint32_t len)
+{
+	struct flow_half *h = &f->half[dir];
+	struct event ev;
+
+	h->retransmits++;
+	h->last_seg_us = (uint32_t)a->clock_us;
+	if (h->rtx_count > 0 && SEQ_LEQ(p->seq, h->rtx_seq) &&
+	    SEQ_GT(p->seq + len, h->rtx_seq)) {
+		if (h->rtx_count < UINT8_MAX)
+			h->rtx_count++;
+	} else {
+		h->rtx_seq = p->seq;
+		h->rtx_count = 1;
+	}
+	if (h->rtx_count >= a->params.max_data_retransmissions) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = EV_data_retransmit;
+		ev.count = h->rtx_count;
+		ev.threshold = a->params.max_data_retransmissions;
+		ev.seq = h->rtx_seq;
+		ev.by = dir == DIR_ORIG ? SIDE_SRC : SIDE_DST;
+		analyzer_emit(a, f, &ev);
+	}
+}
+
+static void
+tcp_fin(struct analyzer *a, struct flow *f, int dir)
+{
+	f->half[dir].flags |= HALF_FIN;
+	if (!(f->half[!dir].flags & HALF_FIN) || (f->state & FS_RST_END))
+		return;
+	/* Both sides closed: graceful, even after an injected RST. */
+	f->close = CLOSE_graceful;
+	f->state |= FS_CLOSE_SET;
+	flow_set_class(a->flows, f, FLOW_CLOSED);
+}
+
+/*
+ * A RST is exactly one of: rst_injected (not from the peer it claims),
+ * syn_refused (answers a SYN), loss_reset (data outstanding and being
+ * retransmitted), app_reset (otherwise).  Only the first real RST of a
+ * connection is judged; the rest are counted.
+ */
+static void
+tcp_rst(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+{
+	struct flow_half *h = &f->half[dir];
+	struct flow_half *peer = &f->half[!dir];
+	enum event_side by = dir == DIR_ORIG ? SIDE_SRC : SIDE_DST;
+	struct event ev;
+	int lossy;
+
+	if (h->rst < UINT8_MAX)
+		h->rst++;
+	if (!(f->state & FS_RST_FIRST)) {
+		f->state |= FS_RST_FIRST;
+		if (dir == DIR_RESP)
+			f->state |= FS_RST_BY_RESP;
+	}
+	if ((f->state & FS_RST_END) ||
+	    ((h->flags & HALF_FIN) && (peer->flags & HALF_FIN)) ||
+	    !(f->state & FS_NONRST))
+		return;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.by = by;
+
+	/* Injected: the TTL differs from every earlier packet of that side. */
+	if ((h->flags & HALF_TTL) && (p->ttl < h->ttl_min || p->ttl > h->ttl_max)) {
+		ev.kind = EV_rst_injected;
+		ev.ttl = p->ttl;
+		ev.expected_ttl = p->ttl < h->ttl_min ? h->ttl_min : h->ttl_max;
+		f->close = CLOSE_rst_injected;
+		f->state |= FS_CLOSE_SET;
+		analyzer_emit(a, f, &ev);
+		return;
+	}
+	/* ... or its sequence number is outside the receive window (RFC 5961 3.2). */
+	if ((f->state & (FS_SYN | FS_SYNACK)) == (FS_SYN | FS_SYNACK) &&
+	    (peer->flags & HALF_ACK) && (peer->flags & HALF_WIN) &&
+	    p->seq != h->snd_max) {
+		uint32_t left = peer->ack;
+		uint32_t win = window_bytes(f, peer, peer->win);
+
+		if (SEQ_LT(p->seq, left) || SEQ_GEQ(p->seq, left + (win ? win : 1))) {
+			ev.kind = EV_rst_injected;
+			ev.window_evidence = true;
+			ev.seq = p->seq;
+			ev.expected_seq = left;
+			ev.window = win;
+			f->close = CLOSE_rst_injected;
+			f->state |= FS_CLOSE_SET;
+			analyzer_emit(a, f, &ev);
+			return;
+		}
+	}
+
+	f->state |= FS_RST_END;
+	if ((f->state & FS_SYN) && !(f->state & FS_SYNACK) && dir == DIR_RESP) {
+		ev.kind = EV_syn_refused;
+		analyzer_emit(a, f, &ev);
+		tcp_end(a, f, CLOSE_refused);
+		return;
+	}
+	lossy = f->half[DIR_ORIG].rtx_count > f->half[DIR_RESP].rtx_count ?
+	    DIR_ORIG : DIR_RESP;
+	if (f->half[lossy].rtx_count > 0) {
+		ev.kind = EV_loss_reset;
+		ev.count = f->half[lossy].rtx_count;
+		analyzer_emit(a, f, &ev);
+		tcp_end(a, f, CLOSE_loss_reset);
+		return;
+	}
+	ev.kind = EV_app_reset;
+	analyzer_emit(a, f, &ev);
+	tcp_end(a, f, CLOSE_app_reset);
+}
+
+static void
+tcp_end(struct analyzer *a, struct flow *f, enum close_reason why)
+{
+	f->close = why;
+	f->state |= FS_CLOSE_SET;
+	flow_set_class(a->flows, f, FLOW_CLOSED);
+}
+
+static void
+tcp_anomaly(struct analyzer *a, struct flow *f)
+{
+	struct event ev;
+
+	f->seq_anomalies += f->seq_anomalies < UINT16_MAX;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_seq_anomaly;
+	ev.count = f->seq_anomalies;
+	analyzer_emit(a, f, &ev);
+}
+
+/* Zeek's conn_state, from what was seen of the handshake and the end. */
+enum conn_state
+tcp_conn_state(const struct flow *f)
+{
+	bool syn = f->state & FS_SYN, synack = f->state & FS_SYNACK;
+	bool fin_o = f->half[DIR_ORIG].flags & HALF_FIN;
+	bool fin_r = f->half[DIR_RESP].flags & HALF_FIN;
+	bool rst = (f->state & FS_RST_END) ||
+	    ((f->state & FS_RST_FIRST) && !(fin_o && fin_r));
+	bool rst_r = f->state & FS_RST_BY_RESP;
+
+	if (syn && !synack) {
+		if (rst)
+			return rst_r ? CS_REJ : CS_RSTOS0;
+		return fin_o ? CS_SH : CS_S0;
+	}
+	if (!syn && synack) {
+		if (rst && rst_r)
+			return CS_RSTRH;
+		return fin_r ? CS_SHR : CS_OTH;
+	}
+	if (!syn && !synack)
+		return CS_OTH;
+	if (rst)
+		return rst_r ? CS_RSTR : CS_RSTO;
+	if (fin_o && fin_r)
+		return CS_SF;
+	if (fin_o)
+		return CS_S2;
+	if (fin_r)
+		return CS_S3;
+	return CS_S1;
+}
+
+enum close_reason
+tcp_close_reason(const struct flow *f, enum flow_end why)
+{
+	if (f->state & FS_CLOSE_SET)
+		return (enum close_reason)f->close;
+	if (why == FLOW_END_FINISH)
+		return CLOSE_open;
+	if (f->state & (FS_ESTAB | FS_MIDSTREAM))
+		return CLOSE_timeout;
+	return CLOSE_handshake_timeout;
+}
