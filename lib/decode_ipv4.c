@@ -34,6 +34,9 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	hlen = (size_t)(data[0] & 0x0f) * 4;
 	if (hlen < IPV4_MIN_HDR_LEN)
 		return DECODE_ipv4_bad_hlen;
+	/* A header longer than the packet is the packet's fault. */
+	if (len < hlen)
+		return DECODE_ipv4_bad_len;
 	if (caplen < hlen)
 		return DECODE_ipv4_truncated;
 
@@ -46,8 +49,6 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		 * wire length is the only length there is.
 		 */
 		iplen = len;
-		if (iplen < hlen)
-			return DECODE_ipv4_bad_len;
 	} else {
 		iplen = totlen;
 		if (iplen < hlen || iplen > len)

@@ -104,6 +104,8 @@ decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		return DECODE_ipv6_truncated;
 	if (data[0] >> 4 != 6)
 		return DECODE_ip_bad_version;
+	if (len < IPV6_HDR_LEN)
+		return DECODE_ipv6_bad_len;
 	if (caplen < IPV6_HDR_LEN)
 		return DECODE_ipv6_truncated;
 

@@ -122,6 +122,12 @@ decode_tcp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 
 	if (len < caplen)
 		len = caplen;
+	/*
+	 * An IP length too short for the fixed header is the sender's doing,
+	 * not the capture's: no data offset could be right.
+	 */
+	if (len < TCP_MIN_HDR_LEN)
+		return DECODE_tcp_bad_offset;
 	if (caplen < TCP_MIN_HDR_LEN)
 		return DECODE_tcp_truncated;
 

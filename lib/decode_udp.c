@@ -18,6 +18,9 @@ decode_udp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 
 	if (len < caplen)
 		len = caplen;
+	/* Too short by the IP length is malformed, by the capture cut. */
+	if (len < UDP_HDR_LEN)
+		return DECODE_udp_bad_len;
 	if (caplen < UDP_HDR_LEN)
 		return DECODE_udp_truncated;
 	p->sport = get_u16(data);

@@ -54,7 +54,7 @@ struct flow_half {
 	uint32_t	snd_max;	/* high-water mark: next seq after the highest sent */
 	uint32_t	ack;		/* highest acknowledgement this side sent */
 	uint32_t	rtx_seq;	/* first byte of the segment being retransmitted */
-	uint32_t	last_seg_us;	/* low 32 bits of the last data segment's time */
+	uint32_t	last_seg_us;	/* low 32 bits: when the mark last moved */
 	uint32_t	retransmits;	/* data and FIN */
 	uint32_t	pkts;
 	uint16_t	win;		/* last advertised window, raw */

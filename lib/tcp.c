@@ -331,17 +331,20 @@ tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
 	if ((peer->flags & HALF_ACK) && SEQ_LEQ(p->seq + len, peer->ack)) {
 		/* Spurious: everything in it was already acknowledged. */
 		h->retransmits++;
-		h->last_seg_us = now32;
 		return;
 	}
 	if (peer->dupacks >= 2 && p->seq == peer->ack) {
 		tcp_retransmission(a, f, dir, p, len);
 		return;
 	}
+	/*
+	 * Out-of-order: close behind the segment that last raised the mark
+	 * (as Wireshark times it), so that a burst of retransmissions long
+	 * after the original is not mistaken for reordering.
+	 */
 	reorder_us = f->irtt_us ? f->irtt_us : REORDER_DEFAULT_US;
 	if (now32 - h->last_seg_us < reorder_us) {
 		f->out_of_order += f->out_of_order < UINT16_MAX;
-		h->last_seg_us = now32;
 		return;
 	}
 	tcp_retransmission(a, f, dir, p, len);
@@ -360,7 +363,6 @@ tcp_retransmission(struct analyzer *a, struct flow *f, int dir,
 	struct event ev;
 
 	h->retransmits++;
-	h->last_seg_us = (uint32_t)a->clock_us;
 	if (h->rtx_count > 0 && SEQ_LEQ(p->seq, h->rtx_seq) &&
 	    SEQ_GT(p->seq + len, h->rtx_seq)) {
 		if (h->rtx_count < UINT8_MAX)

@@ -1,0 +1,1713 @@
+/*
+ * mkpcap: writes the capture files that the pcap-driven tests read.
+ *
+ *	mkpcap DIR
+ *
+ * Every scenario is a small program written against the builder below, so
+ * that it reads like the description of a trace: "handshake, the client
+ * sends 100 bytes, the path drops them, the client retransmits ...".  The
+ * output is byte-for-byte deterministic: fixed clock (the first packet of
+ * every file is at 1700000000.000000), fixed ISNs and IP IDs, files written
+ * little-endian whatever the host.  tests/pcap/run.sh regenerates the files
+ * and compares them with the committed ones.
+ *
+ * Packets are what a Linux host would put on the wire: valid IPv4 header
+ * and TCP/UDP/ICMP checksums, DF on TCP, MSS/SACK_PERM/timestamps/window
+ * scale 7 on SYN and SYN-ACK (RFC 7323 timestamps on every later segment),
+ * windows of 502 and 509 scaled by 128 after the handshake, TTL 64.
+ * The capture is taken on the client host (10.0.0.1) unless a scenario says
+ * otherwise; that is what the SLL packet types say.
+ *
+ * This file stands alone on purpose: it must not share code with the
+ * decoder it produces input for.
+ */
+
+#include <err.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USEC		1000000ULL
+#define MSEC		1000ULL
+#define T_START		(1700000000ULL * USEC)
+
+#define RTT		(1 * MSEC)	/* client to server and back */
+#define ACK_DELAY	40		/* a receiver's immediate ACK, in us */
+#define SEG_GAP		12		/* back-to-back segments, in us */
+
+#define TH_FIN		0x01
+#define TH_SYN		0x02
+#define TH_RST		0x04
+#define TH_PSH		0x08
+#define TH_ACK		0x10
+
+#define LT_NULL		0
+#define LT_EN10MB	1
+#define LT_RAW		101
+#define LT_SLL		113
+#define LT_SLL2		276
+
+#define ETH_IP		0x0800
+#define ETH_ARP		0x0806
+#define ETH_IP6		0x86dd
+#define ETH_8021Q	0x8100
+#define ETH_8021AD	0x88a8
+
+#define P_ICMP		1
+#define P_TCP		6
+#define P_UDP		17
+#define P_ICMP6		58
+
+#define FRAME_MAX	65600
+#define SNAP_DEFAULT	262144
+
+/* Who sends a segment: the two ends of a connection. */
+#define C		0	/* client, the originator */
+#define S		1	/* server, the responder */
+
+#define SEQ_GT(a, b)	((int32_t)((a) - (b)) > 0)
+
+struct wr {
+	const char	*path;
+	FILE		*fp;
+	int		 ng;		/* pcapng instead of classic pcap */
+	uint32_t	 linktype;
+	uint32_t	 snaplen;
+	uint64_t	 now;		/* microseconds since the epoch */
+	uint64_t	 lastts;	/* records must never go back in time */
+	uint32_t	 dup_us;	/* nonzero: every frame twice, this far apart */
+	int		 loopback;	/* SLL on lo: the copy is the inbound one */
+	size_t		 lastlen;	/* the last IP packet sent, for ICMP quotes */
+	uint8_t		 last[1500];
+};
+
+/* A machine: what it puts in the IP header and the link header. */
+struct host {
+	int		 v6;
+	uint8_t		 addr[16];
+	uint8_t		 mac[6];
+	uint8_t		 ttl;
+	uint16_t	 ipid;		/* next IPv4 ID */
+	uint32_t	 flowlabel;
+	uint32_t	 tsbase;	/* TCP timestamp clock at T_START (1 ms) */
+	int		 local;		/* the capturing host: SLL "outgoing" */
+};
+
+/* VLAN tags (802.1Q / 802.1ad), outermost first. */
+struct lnk {
+	int		 ntag;
+	uint16_t	 tpid[2];
+	uint16_t	 vid[2];
+};
+
+/* One end of a TCP connection. */
+struct end {
+	struct host	*h;
+	uint16_t	 port;
+	uint32_t	 isn;
+	uint32_t	 nxt;		/* snd_nxt: highest sequence sent */
+	uint32_t	 ack;		/* rcv_nxt: what this end acknowledges */
+	uint16_t	 synwin;	/* window in the SYN (never scaled) */
+	uint16_t	 win;		/* raw window after the handshake */
+	uint16_t	 mss;		/* what this end announces */
+	uint32_t	 tsecr;		/* the peer's last TSval */
+	int		 drop;		/* the path drops what this end sends */
+};
+
+struct conn {
+	struct wr	*w;
+	const struct lnk *lk;
+	struct end	 e[2];
+	int		 hbh_syn;	/* IPv6 hop-by-hop header on the SYN */
+};
+
+enum optset { OPT_TS, OPT_SYN, OPT_NONE };
+
+/* One TCP segment, as seg_init() fills it in from the connection state. */
+struct seg {
+	int		 dir;
+	uint8_t		 flags;
+	uint32_t	 seq;
+	uint32_t	 ack;
+	uint16_t	 win;
+	uint32_t	 len;
+	enum optset	 opts;
+	uint32_t	 sack[2];	/* one SACK block when sack[0] != sack[1] */
+	uint8_t		 ttl;		/* 0: the sender's */
+	uint8_t		 doff;		/* 0: the real header length */
+	const uint8_t	*rawopt;	/* options written as they are */
+	size_t		 rawoptlen;
+	int		 nocapture;	/* sent, but the capture missed it */
+	int		 lost;		/* never reaches the peer */
+	int		 noadv;		/* does not move the sender's snd_nxt */
+};
+
+/* IP header choices beyond the sender's defaults. */
+struct ipx {
+	uint8_t		 ttl;		/* 0: the sender's */
+	uint8_t		 tos;
+	int		 nodf;
+	int		 hbh;
+	int		 rawsum;	/* the L4 checksum is as given */
+};
+
+static void	put16(uint8_t *, uint16_t);
+static void	put32(uint8_t *, uint32_t);
+static void	le16(uint8_t *, uint16_t);
+static void	le32(uint8_t *, uint32_t);
+static uint32_t	sum_add(uint32_t, const uint8_t *, size_t);
+static uint16_t	sum_fold(uint32_t);
+static void	out(struct wr *, const void *, size_t);
+static void	wr_open(struct wr *, const char *, int, uint32_t, uint32_t);
+static void	wr_close(struct wr *);
+static void	rec_write(struct wr *, const uint8_t *, size_t, uint64_t);
+static uint64_t	until(const struct wr *, uint64_t, uint64_t);
+static size_t	link_hdr(const struct wr *, const struct lnk *,
+		    const struct host *, const struct host *, uint16_t, int,
+		    uint8_t *);
+static void	emit(struct wr *, const struct lnk *, const struct host *,
+		    const struct host *, uint16_t, const uint8_t *, size_t);
+static size_t	ip_build(uint8_t *, struct host *, const struct host *,
+		    uint8_t, const uint8_t *, size_t, const struct ipx *);
+static void	ip_send(struct wr *, const struct lnk *, struct host *,
+		    const struct host *, uint8_t, const uint8_t *, size_t,
+		    const struct ipx *, int);
+static void	host_v4(struct host *, uint8_t, uint16_t, uint32_t);
+static void	host_v6(struct host *, uint8_t, uint32_t, uint32_t);
+static void	conn_init(struct conn *, struct wr *, const struct lnk *,
+		    struct host *, uint16_t, uint32_t, struct host *, uint16_t,
+		    uint32_t);
+static void	conn_established(struct conn *);
+static void	seg_init(const struct conn *, struct seg *, int, uint8_t,
+		    uint32_t);
+static void	seg_out(struct conn *, const struct seg *, uint64_t);
+static void	tcp_send(struct conn *, int, uint8_t, uint32_t, uint64_t);
+static void	tcp_resend(struct conn *, int, uint8_t, uint32_t, uint32_t,
+		    uint64_t);
+static void	tcp_handshake(struct conn *, uint64_t);
+static void	tcp_refuse(struct conn *, uint64_t);
+static void	tcp_fin_close(struct conn *, int, uint64_t);
+static void	udp_send(struct wr *, const struct lnk *, struct host *,
+		    uint16_t, const struct host *, uint16_t, size_t, uint64_t);
+static void	icmp_unreach(struct wr *, const struct lnk *, struct host *,
+		    const struct host *, uint8_t, uint8_t, size_t, uint64_t);
+
+static void	sc_syn_retransmit(struct wr *);
+static void	sc_synack_retransmit(struct wr *);
+static void	sc_refused(struct wr *);
+static void	sc_data_loss_reset(struct wr *);
+static void	sc_app_reset(struct wr *);
+static void	sc_rst_injected_ttl(struct wr *);
+static void	sc_rst_injected_window(struct wr *);
+static void	sc_seq_anomaly(struct wr *);
+static void	sc_udp_port_unreachable(struct wr *);
+static void	sc_tcp_admin_prohibited(struct wr *);
+static void	sc_clean_close(struct wr *);
+static void	sc_keepalive(struct wr *);
+static void	sc_zero_window(struct wr *);
+static void	sc_reorder(struct wr *);
+static void	sc_tso(struct wr *);
+static void	sc_duplicate(struct wr *);
+static void	sc_fast_retransmit(struct wr *);
+static void	sc_ipv6_refused(struct wr *);
+static void	sc_ipv6_clean(struct wr *);
+static void	sc_vlan_two_flows(struct wr *);
+static void	sc_qinq_refused(struct wr *);
+static void	sc_new_isn_after_reset(struct wr *);
+static void	sc_malformed_mix(struct wr *);
+static void	sc_mid_stream(struct wr *);
+static void	sc_loss_reset_by_server(struct wr *);
+static void	sc_capture_gap(struct wr *);
+
+static void	app_exchange(struct conn *);
+static void	clean_body(struct conn *);
+static void	refused_conn(struct wr *, const struct lnk *, int);
+
+/* Fixed identities: every file starts from the same ones. */
+#define ISN_C		2876543210U
+#define ISN_S		1543210987U
+#define IPID_C		0x3a1c
+#define IPID_S		0x7b20
+#define IPID_R		0x0d41
+#define TSBASE_C	1234567000U
+#define TSBASE_S	987654000U
+
+static const struct scenario {
+	const char	*name;
+	const char	*ext;
+	uint32_t	 linktype;
+	uint32_t	 snaplen;
+	void		(*fn)(struct wr *);
+} scenarios[] = {
+	{ "syn_retransmit", "pcap", LT_EN10MB, 0, sc_syn_retransmit },
+	{ "synack_retransmit", "pcap", LT_EN10MB, 0, sc_synack_retransmit },
+	{ "syn_refused", "pcap", LT_EN10MB, 0, sc_refused },
+	{ "data_loss_reset", "pcap", LT_EN10MB, 0, sc_data_loss_reset },
+	{ "app_reset", "pcap", LT_EN10MB, 0, sc_app_reset },
+	{ "rst_injected_ttl", "pcap", LT_EN10MB, 0, sc_rst_injected_ttl },
+	{ "rst_injected_window", "pcap", LT_EN10MB, 0,
+	    sc_rst_injected_window },
+	{ "seq_anomaly", "pcap", LT_EN10MB, 0, sc_seq_anomaly },
+	{ "udp_port_unreachable", "pcap", LT_EN10MB, 0,
+	    sc_udp_port_unreachable },
+	{ "tcp_admin_prohibited", "pcap", LT_EN10MB, 0,
+	    sc_tcp_admin_prohibited },
+	{ "clean_close", "pcap", LT_EN10MB, 0, sc_clean_close },
+	{ "keepalive", "pcap", LT_EN10MB, 0, sc_keepalive },
+	{ "zero_window", "pcap", LT_EN10MB, 0, sc_zero_window },
+	{ "reorder", "pcap", LT_EN10MB, 0, sc_reorder },
+	{ "tso", "pcap", LT_EN10MB, 0, sc_tso },
+	{ "duplicate", "pcap", LT_SLL, 0, sc_duplicate },
+	{ "fast_retransmit", "pcap", LT_EN10MB, 0, sc_fast_retransmit },
+	{ "ipv6_refused", "pcap", LT_EN10MB, 0, sc_ipv6_refused },
+	{ "ipv6_clean", "pcap", LT_EN10MB, 0, sc_ipv6_clean },
+	{ "vlan_two_flows", "pcap", LT_EN10MB, 0, sc_vlan_two_flows },
+	{ "qinq_refused", "pcap", LT_EN10MB, 0, sc_qinq_refused },
+	{ "new_isn_after_reset", "pcap", LT_EN10MB, 0,
+	    sc_new_isn_after_reset },
+	{ "sll_refused", "pcap", LT_SLL, 0, sc_refused },
+	{ "sll2_refused", "pcap", LT_SLL2, 0, sc_refused },
+	{ "null_refused", "pcap", LT_NULL, 0, sc_refused },
+	{ "raw_refused", "pcap", LT_RAW, 0, sc_refused },
+	{ "pcapng_refused", "pcapng", LT_EN10MB, 0, sc_refused },
+	{ "headers_only", "pcap", LT_EN10MB, 128, sc_data_loss_reset },
+	{ "malformed_mix", "pcap", LT_EN10MB, 0, sc_malformed_mix },
+	{ "mid_stream", "pcap", LT_EN10MB, 0, sc_mid_stream },
+	{ "loss_reset_by_server", "pcap", LT_EN10MB, 0,
+	    sc_loss_reset_by_server },
+	{ "capture_gap", "pcap", LT_EN10MB, 0, sc_capture_gap },
+};
+
+/*
+ * Byte order helpers: packets are big-endian (network order), the capture
+ * files little-endian, as a little-endian host writes them.
+ */
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+static void
+le16(uint8_t *p, uint16_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = v >> 8;
+}
+
+static void
+le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = v >> 24;
+}
+
+/* The Internet checksum (RFC 1071), accumulated over several pieces. */
+static uint32_t
+sum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+sum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+static void
+out(struct wr *w, const void *p, size_t len)
+{
+	if (len > 0 && fwrite(p, 1, len, w->fp) != len)
+		err(1, "%s", w->path);
+}
+
+static void
+wr_open(struct wr *w, const char *path, int ng, uint32_t linktype,
+    uint32_t snaplen)
+{
+	uint8_t h[64];
+
+	memset(w, 0, sizeof(*w));
+	w->path = path;
+	w->ng = ng;
+	w->linktype = linktype;
+	w->snaplen = snaplen ? snaplen : SNAP_DEFAULT;
+	w->now = T_START;
+	w->lastts = T_START;
+	if ((w->fp = fopen(path, "wb")) == NULL)
+		err(1, "%s", path);
+
+	if (!ng) {
+		/* Classic libpcap header, version 2.4, microseconds. */
+		le32(h, 0xa1b2c3d4);
+		le16(h + 4, 2);
+		le16(h + 6, 4);
+		le32(h + 8, 0);		/* thiszone */
+		le32(h + 12, 0);	/* sigfigs */
+		le32(h + 16, w->snaplen);
+		le32(h + 20, linktype);
+		out(w, h, 24);
+		return;
+	}
+
+	/*
+	 * pcapng: a Section Header Block of unknown section length, then one
+	 * Interface Description Block.  The IDB names the interface and
+	 * leaves if_tsresol at its default, microseconds.
+	 */
+	memset(h, 0, sizeof(h));
+	le32(h, 0x0a0d0d0a);
+	le32(h + 4, 28);
+	le32(h + 8, 0x1a2b3c4d);
+	le16(h + 12, 1);
+	le16(h + 14, 0);
+	le32(h + 16, 0xffffffff);
+	le32(h + 20, 0xffffffff);
+	le32(h + 24, 28);
+	out(w, h, 28);
+
+	memset(h, 0, sizeof(h));
+	le32(h, 1);
+	le32(h + 4, 32);
+	le16(h + 8, linktype);
+	le16(h + 10, 0);
+	le32(h + 12, w->snaplen);
+	le16(h + 16, 2);		/* if_name */
+	le16(h + 18, 4);
+	memcpy(h + 20, "eth0", 4);
+	le16(h + 24, 0);		/* opt_endofopt */
+	le16(h + 26, 0);
+	le32(h + 28, 32);
+	out(w, h, 32);
+}
+
+static void
+wr_close(struct wr *w)
+{
+	if (fclose(w->fp) != 0)
+		err(1, "%s", w->path);
+	w->fp = NULL;
+}
+
+static void
+rec_write(struct wr *w, const uint8_t *f, size_t len, uint64_t ts)
+{
+	static const uint8_t zero[4];
+	uint8_t h[28];
+	size_t cap, pad;
+
+	if (ts < w->lastts)
+		errx(1, "%s: a record goes back in time", w->path);
+	w->lastts = ts;
+	cap = len < w->snaplen ? len : w->snaplen;
+
+	if (!w->ng) {
+		le32(h, ts / USEC);
+		le32(h + 4, ts % USEC);
+		le32(h + 8, cap);
+		le32(h + 12, len);
+		out(w, h, 16);
+		out(w, f, cap);
+		return;
+	}
+
+	/* Enhanced Packet Block; data padded to 32 bits. */
+	pad = (4 - cap % 4) % 4;
+	le32(h, 6);
+	le32(h + 4, 32 + cap + pad);
+	le32(h + 8, 0);
+	le32(h + 12, ts >> 32);
+	le32(h + 16, ts & 0xffffffff);
+	le32(h + 20, cap);
+	le32(h + 24, len);
+	out(w, h, 28);
+	out(w, f, cap);
+	out(w, zero, pad);
+	le32(h, 32 + cap + pad);
+	out(w, h, 4);
+}
+
+/* The step from now to t0 + off: lets a scenario state absolute times. */
+static uint64_t
+until(const struct wr *w, uint64_t t0, uint64_t off)
+{
+	if (t0 + off < w->now)
+		errx(1, "%s: scenario time goes backwards", w->path);
+	return t0 + off - w->now;
+}
+
+/*
+ * The link-layer header for a frame from src to dst.  copy is 1 for the
+ * second of two copies (loopback seen on "any": outbound, then inbound).
+ */
+static size_t
+link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
+    const struct host *dst, uint16_t etype, int copy, uint8_t *f)
+{
+	static const uint8_t zmac[8];
+	uint16_t pkttype, hatype;
+	const uint8_t *addr;
+	size_t n;
+	int i;
+
+	if (lk->ntag > 0 && w->linktype != LT_EN10MB)
+		errx(1, "%s: VLAN tags need Ethernet", w->path);
+
+	/* Linux packet types: 0 to us, 4 outgoing (if_packet.h). */
+	if (w->loopback)
+		pkttype = copy ? 0 : 4;
+	else
+		pkttype = src->local ? 4 : 0;
+	hatype = w->loopback ? 772 : 1;		/* ARPHRD_LOOPBACK, _ETHER */
+	addr = w->loopback ? zmac : src->mac;
+
+	switch (w->linktype) {
+	case LT_EN10MB:
+		memcpy(f, dst->mac, 6);
+		memcpy(f + 6, src->mac, 6);
+		n = 12;
+		for (i = 0; i < lk->ntag; i++) {
+			put16(f + n, lk->tpid[i]);
+			put16(f + n + 2, lk->vid[i]);
+			n += 4;
+		}
+		put16(f + n, etype);
+		return n + 2;
+	case LT_SLL:
+		put16(f, pkttype);
+		put16(f + 2, hatype);
+		put16(f + 4, 6);
+		memcpy(f + 6, addr, 6);
+		memset(f + 12, 0, 2);
+		put16(f + 14, etype);
+		return 16;
+	case LT_SLL2:
+		put16(f, etype);
+		put16(f + 2, 0);
+		put32(f + 4, 2);		/* ifindex */
+		put16(f + 8, hatype);
+		f[10] = pkttype;
+		f[11] = 6;
+		memcpy(f + 12, addr, 6);
+		memset(f + 18, 0, 2);
+		return 20;
+	case LT_NULL:
+		/* The sender's AF_ value in its own byte order. */
+		if (etype != ETH_IP)
+			errx(1, "%s: DLT_NULL here carries IPv4 only",
+			    w->path);
+		le32(f, 2);
+		return 4;
+	case LT_RAW:
+		if (etype != ETH_IP && etype != ETH_IP6)
+			errx(1, "%s: DLT_RAW carries IP only", w->path);
+		return 0;
+	default:
+		errx(1, "%s: linktype %u", w->path, w->linktype);
+	}
+}
+
+static void
+emit(struct wr *w, const struct lnk *lk, const struct host *src,
+    const struct host *dst, uint16_t etype, const uint8_t *pl, size_t len)
+{
+	uint8_t f[FRAME_MAX];
+	size_t hl;
+	int copy;
+
+	for (copy = 0; copy < (w->dup_us ? 2 : 1); copy++) {
+		hl = link_hdr(w, lk, src, dst, etype, copy, f);
+		if (hl + len > sizeof(f))
+			errx(1, "%s: frame too large", w->path);
+		memcpy(f + hl, pl, len);
+		rec_write(w, f, hl + len, w->now + (copy ? w->dup_us : 0));
+	}
+}
+
+/*
+ * Build an IP packet around l4 into b and fill in the transport checksum
+ * (RFC 793/768 pseudo header; ICMPv4 covers the message only).
+ */
+static size_t
+ip_build(uint8_t *b, struct host *src, const struct host *dst,
+    uint8_t proto, const uint8_t *l4, size_t l4len, const struct ipx *x)
+{
+	uint8_t ph[40], *t;
+	size_t hl, off;
+	uint32_t sum;
+	uint16_t ck;
+
+	if (!src->v6) {
+		hl = 20;
+		if (hl + l4len > 0xffff)
+			errx(1, "IPv4 packet too large");
+		b[0] = 0x45;
+		b[1] = x->tos;
+		put16(b + 2, hl + l4len);
+		put16(b + 4, src->ipid++);
+		put16(b + 6, x->nodf ? 0 : 0x4000);
+		b[8] = x->ttl ? x->ttl : src->ttl;
+		b[9] = proto;
+		put16(b + 10, 0);
+		memcpy(b + 12, src->addr, 4);
+		memcpy(b + 16, dst->addr, 4);
+		put16(b + 10, sum_fold(sum_add(0, b, hl)));
+		memcpy(ph, src->addr, 4);
+		memcpy(ph + 4, dst->addr, 4);
+		ph[8] = 0;
+		ph[9] = proto;
+		put16(ph + 10, l4len);
+		sum = sum_add(0, ph, 12);
+	} else {
+		hl = x->hbh ? 48 : 40;
+		put32(b, 6U << 28 | (src->flowlabel & 0xfffff));
+		put16(b + 4, hl - 40 + l4len);
+		b[6] = x->hbh ? 0 : proto;
+		b[7] = x->ttl ? x->ttl : src->ttl;
+		memcpy(b + 8, src->addr, 16);
+		memcpy(b + 24, dst->addr, 16);
+		if (x->hbh) {
+			/* RFC 8200 4.3: one PadN option filling 8 bytes. */
+			b[40] = proto;
+			b[41] = 0;
+			b[42] = 1;
+			b[43] = 4;
+			memset(b + 44, 0, 4);
+		}
+		memcpy(ph, src->addr, 16);
+		memcpy(ph + 16, dst->addr, 16);
+		put32(ph + 32, l4len);
+		memset(ph + 36, 0, 3);
+		ph[39] = proto;
+		sum = sum_add(0, ph, 40);
+	}
+
+	t = b + hl;
+	memcpy(t, l4, l4len);
+	if (x->rawsum)
+		return hl + l4len;
+	switch (proto) {
+	case P_TCP:
+		off = 16;
+		break;
+	case P_UDP:
+		off = 6;
+		break;
+	case P_ICMP:
+		sum = 0;
+		off = 2;
+		break;
+	case P_ICMP6:
+		off = 2;
+		break;
+	default:
+		return hl + l4len;
+	}
+	put16(t + off, 0);
+	ck = sum_fold(sum_add(sum, t, l4len));
+	if (proto == P_UDP && ck == 0)
+		ck = 0xffff;
+	put16(t + off, ck);
+	return hl + l4len;
+}
+
+static void
+ip_send(struct wr *w, const struct lnk *lk, struct host *src,
+    const struct host *dst, uint8_t proto, const uint8_t *l4, size_t l4len,
+    const struct ipx *x, int capture)
+{
+	uint8_t b[FRAME_MAX];
+	size_t n;
+
+	if (l4len + 48 > sizeof(b))
+		errx(1, "%s: packet too large", w->path);
+	n = ip_build(b, src, dst, proto, l4, l4len, x);
+	w->lastlen = n < sizeof(w->last) ? n : sizeof(w->last);
+	memcpy(w->last, b, w->lastlen);
+	if (capture)
+		emit(w, lk, src, dst, src->v6 ? ETH_IP6 : ETH_IP, b, n);
+}
+
+static void
+host_v4(struct host *h, uint8_t last, uint16_t ipid, uint32_t tsbase)
+{
+	memset(h, 0, sizeof(*h));
+	h->addr[0] = 10;
+	h->addr[3] = last;
+	h->mac[0] = 0x02;
+	h->mac[5] = last;
+	h->ttl = 64;
+	h->ipid = ipid;
+	h->tsbase = tsbase;
+}
+
+static void
+host_v6(struct host *h, uint8_t last, uint32_t flowlabel, uint32_t tsbase)
+{
+	memset(h, 0, sizeof(*h));
+	h->v6 = 1;
+	h->addr[0] = 0x20;		/* 2001:db8::/32, RFC 3849 */
+	h->addr[1] = 0x01;
+	h->addr[2] = 0x0d;
+	h->addr[3] = 0xb8;
+	h->addr[15] = last;
+	h->mac[0] = 0x02;
+	h->mac[5] = last;
+	h->ttl = 64;
+	h->flowlabel = flowlabel;
+	h->tsbase = tsbase;
+}
+
+/* The usual cast: client 10.0.0.1 (capturing), server 10.0.0.2, router. */
+struct net {
+	struct host	 c;
+	struct host	 s;
+	struct host	 r;
+};
+
+static void
+net_v4(struct net *n)
+{
+	host_v4(&n->c, 1, IPID_C, TSBASE_C);
+	host_v4(&n->s, 2, IPID_S, TSBASE_S);
+	host_v4(&n->r, 254, IPID_R, 0);
+	n->c.local = 1;
+}
+
+static void
+conn_init(struct conn *c, struct wr *w, const struct lnk *lk,
+    struct host *ch, uint16_t cport, uint32_t cisn, struct host *sh,
+    uint16_t sport, uint32_t sisn)
+{
+	struct end *e;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->w = w;
+	c->lk = lk;
+	c->e[C].h = ch;
+	c->e[C].port = cport;
+	c->e[C].isn = cisn;
+	c->e[S].h = sh;
+	c->e[S].port = sport;
+	c->e[S].isn = sisn;
+	for (i = 0; i < 2; i++) {
+		e = &c->e[i];
+		e->nxt = e->isn;
+		/* MTU 1500 less the IP and TCP headers. */
+		e->mss = e->h->v6 ? 1440 : 1460;
+	}
+	/*
+	 * Linux: the SYN offers 10 segments' worth rounded to the MSS, the
+	 * SYN-ACK 45 of the MSS net of timestamps; after the handshake the
+	 * windows are 64256 and 65152 bytes at scale 7.
+	 */
+	c->e[C].synwin = ch->v6 ? 64800 : 64240;
+	c->e[S].synwin = sh->v6 ? 64260 : 65160;
+	c->e[C].win = 502;
+	c->e[S].win = 509;
+}
+
+/* A connection whose handshake happened before the capture started. */
+static void
+conn_established(struct conn *c)
+{
+	c->e[C].nxt = c->e[C].isn + 1;
+	c->e[S].nxt = c->e[S].isn + 1;
+	c->e[C].ack = c->e[S].nxt;
+	c->e[S].ack = c->e[C].nxt;
+	c->e[C].tsecr = c->e[S].h->tsbase;
+	c->e[S].tsecr = c->e[C].h->tsbase;
+}
+
+/* The segment the end dir sends next, from the connection state. */
+static void
+seg_init(const struct conn *c, struct seg *s, int dir, uint8_t flags,
+    uint32_t len)
+{
+	const struct end *e = &c->e[dir];
+
+	memset(s, 0, sizeof(*s));
+	s->dir = dir;
+	s->flags = flags;
+	s->seq = e->nxt;
+	s->ack = (flags & TH_ACK) ? e->ack : 0;
+	s->win = (flags & TH_SYN) ? e->synwin : e->win;
+	s->len = len;
+	s->opts = (flags & TH_SYN) ? OPT_SYN : OPT_TS;
+	s->lost = e->drop;
+}
+
+/*
+ * Send one segment dt microseconds after the previous packet, then update
+ * both ends as TCP would: the sender's snd_nxt, and, when it arrives, the
+ * receiver's rcv_nxt (in-order data only: scenarios with a hole fix the
+ * receiver up themselves) and its copy of the timestamp to echo.
+ */
+static void
+seg_out(struct conn *c, const struct seg *s, uint64_t dt)
+{
+	struct end *e = &c->e[s->dir], *p = &c->e[!s->dir];
+	struct ipx x;
+	uint8_t t[FRAME_MAX];
+	uint32_t tsval, seglen, i, off;
+	size_t hl;
+	int uc;
+
+	c->w->now += dt;
+	tsval = e->h->tsbase + (uint32_t)((c->w->now - T_START) / MSEC);
+
+	hl = 20;
+	switch (s->opts) {
+	case OPT_SYN:
+		/* Linux order: mss, sackOK, TS, nop, wscale (RFC 7323). */
+		t[hl++] = 2;
+		t[hl++] = 4;
+		put16(t + hl, e->mss);
+		hl += 2;
+		t[hl++] = 4;
+		t[hl++] = 2;
+		t[hl++] = 8;
+		t[hl++] = 10;
+		put32(t + hl, tsval);
+		put32(t + hl + 4, (s->flags & TH_ACK) ? e->tsecr : 0);
+		hl += 8;
+		t[hl++] = 1;
+		t[hl++] = 3;
+		t[hl++] = 3;
+		t[hl++] = 7;
+		break;
+	case OPT_TS:
+		t[hl++] = 1;
+		t[hl++] = 1;
+		t[hl++] = 8;
+		t[hl++] = 10;
+		put32(t + hl, tsval);
+		put32(t + hl + 4, e->tsecr);
+		hl += 8;
+		if (s->sack[0] != s->sack[1]) {
+			t[hl++] = 1;
+			t[hl++] = 1;
+			t[hl++] = 5;
+			t[hl++] = 10;
+			put32(t + hl, s->sack[0]);
+			put32(t + hl + 4, s->sack[1]);
+			hl += 8;
+		}
+		break;
+	case OPT_NONE:
+		break;
+	}
+	if (s->rawopt != NULL) {
+		memcpy(t + hl, s->rawopt, s->rawoptlen);
+		hl += s->rawoptlen;
+	}
+	if (hl + s->len > sizeof(t) - 48)
+		errx(1, "%s: segment too large", c->w->path);
+
+	put16(t, e->port);
+	put16(t + 2, p->port);
+	put32(t + 4, s->seq);
+	put32(t + 8, s->ack);
+	t[12] = (s->doff ? s->doff : hl / 4) << 4;
+	t[13] = s->flags;
+	put16(t + 14, s->win);
+	put16(t + 16, 0);
+	put16(t + 18, 0);
+	/*
+	 * Payload bytes are a function of their sequence number, so that a
+	 * retransmission carries the same bytes as the original.
+	 */
+	uc = s->dir == S ? 'A' : 'a';
+	for (i = 0; i < s->len; i++) {
+		off = s->seq + i - e->isn - 1;
+		t[hl + i] = uc + off % 26;
+	}
+
+	memset(&x, 0, sizeof(x));
+	x.ttl = s->ttl;
+	x.hbh = c->hbh_syn && (s->flags & TH_SYN) && s->dir == C;
+	c->hbh_syn = c->hbh_syn && !x.hbh;
+	ip_send(c->w, c->lk, e->h, p->h, P_TCP, t, hl + s->len, &x,
+	    !s->nocapture);
+
+	seglen = s->len + !!(s->flags & TH_SYN) + !!(s->flags & TH_FIN);
+	if (!s->noadv && SEQ_GT(s->seq + seglen, e->nxt))
+		e->nxt = s->seq + seglen;
+	if (s->lost)
+		return;
+	if (s->opts != OPT_NONE)
+		p->tsecr = tsval;
+	if ((s->flags & TH_SYN) || s->seq == p->ack)
+		p->ack = s->seq + seglen;
+}
+
+static void
+tcp_send(struct conn *c, int dir, uint8_t flags, uint32_t len, uint64_t dt)
+{
+	struct seg s;
+
+	seg_init(c, &s, dir, flags, len);
+	seg_out(c, &s, dt);
+}
+
+/* The same bytes again, from seq: a retransmission. */
+static void
+tcp_resend(struct conn *c, int dir, uint8_t flags, uint32_t seq,
+    uint32_t len, uint64_t dt)
+{
+	struct seg s;
+
+	seg_init(c, &s, dir, flags, len);
+	s.seq = seq;
+	seg_out(c, &s, dt);
+}
+
+/* SYN, SYN-ACK one round trip later, the client's ACK at once. */
+static void
+tcp_handshake(struct conn *c, uint64_t dt)
+{
+	tcp_send(c, C, TH_SYN, 0, dt);
+	tcp_send(c, S, TH_SYN | TH_ACK, 0, RTT);
+	tcp_send(c, C, TH_ACK, 0, ACK_DELAY);
+}
+
+/*
+ * The server's answer to a SYN on a closed port, as tcp_v4_send_reset()
+ * builds it: RST|ACK, sequence 0, acknowledging the SYN, window 0, no
+ * options (RFC 9293 3.10.7.1).
+ */
+static void
+tcp_refuse(struct conn *c, uint64_t dt)
+{
+	struct seg s;
+
+	seg_init(c, &s, S, TH_RST | TH_ACK, 0);
+	s.seq = 0;
+	s.win = 0;
+	s.opts = OPT_NONE;
+	s.noadv = 1;
+	seg_out(c, &s, dt);
+}
+
+/* first sends FIN, the other end answers with its own FIN, last ACK. */
+static void
+tcp_fin_close(struct conn *c, int first, uint64_t dt)
+{
+	tcp_send(c, first, TH_FIN | TH_ACK, 0, dt);
+	tcp_send(c, !first, TH_FIN | TH_ACK, 0, RTT);
+	tcp_send(c, first, TH_ACK, 0, ACK_DELAY);
+}
+
+static void
+udp_send(struct wr *w, const struct lnk *lk, struct host *src,
+    uint16_t sport, const struct host *dst, uint16_t dport, size_t len,
+    uint64_t dt)
+{
+	uint8_t u[1500];
+	struct ipx x;
+	size_t i;
+
+	if (len + 8 > sizeof(u))
+		errx(1, "%s: datagram too large", w->path);
+	w->now += dt;
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, len + 8);
+	put16(u + 6, 0);
+	for (i = 0; i < len; i++)
+		u[8 + i] = 'a' + i % 26;
+	memset(&x, 0, sizeof(x));
+	ip_send(w, lk, src, dst, P_UDP, u, len + 8, &x, 1);
+}
+
+/*
+ * A destination unreachable from reporter to dst quoting the last packet
+ * sent, cut to quote bytes (0: as much as fits in 576 bytes, which is
+ * what Linux's icmp_send() quotes, RFC 1812 4.3.2.3).  Linux sends ICMP
+ * errors with TOS 0xc0 and without DF.
+ */
+static void
+icmp_unreach(struct wr *w, const struct lnk *lk, struct host *reporter,
+    const struct host *dst, uint8_t type, uint8_t code, size_t quote,
+    uint64_t dt)
+{
+	uint8_t m[1500];
+	struct ipx x;
+	size_t q;
+
+	q = w->lastlen;
+	if (quote == 0 && q > 576 - 20 - 8)
+		q = 576 - 20 - 8;
+	else if (quote != 0 && quote < q)
+		q = quote;
+	w->now += dt;
+	m[0] = type;
+	m[1] = code;
+	put16(m + 2, 0);
+	put32(m + 4, 0);
+	memcpy(m + 8, w->last, q);
+	memset(&x, 0, sizeof(x));
+	x.tos = 0xc0;
+	x.nodf = 1;
+	ip_send(w, lk, reporter, dst, P_ICMP, m, 8 + q, &x, 1);
+}
+
+/*
+ * The scenarios.  Each starts at T_START; client 10.0.0.1 with ephemeral
+ * ports from 40001, server 10.0.0.2.
+ */
+
+static const struct lnk nolnk;
+
+static void
+sc_syn_retransmit(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0 = w->now;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40001, ISN_C, &n.s, 445, ISN_S);
+	/* Nothing comes back: RTO 1 s, doubled per retry (RFC 6298 5.5). */
+	c.e[C].drop = 1;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, until(w, t0, 1 * USEC));
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, until(w, t0, 3 * USEC));
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, until(w, t0, 7 * USEC));
+}
+
+static void
+sc_synack_retransmit(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40002, ISN_C, &n.s, 3306, ISN_S);
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	/* The SYN-ACK gets through but the client's ACK never comes back. */
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	t0 = w->now;
+	tcp_resend(&c, S, TH_SYN | TH_ACK, ISN_S, 0, until(w, t0, 1 * USEC));
+	tcp_resend(&c, S, TH_SYN | TH_ACK, ISN_S, 0, until(w, t0, 3 * USEC));
+	tcp_resend(&c, S, TH_SYN | TH_ACK, ISN_S, 0, until(w, t0, 7 * USEC));
+}
+
+/* A SYN to port 81, where nothing listens; the server's kernel says so. */
+static void
+refused_conn(struct wr *w, const struct lnk *lk, int v6)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	if (v6) {
+		host_v6(&n.c, 1, 0x5c1e7, TSBASE_C);
+		host_v6(&n.s, 2, 0x9a0b3, TSBASE_S);
+		n.c.local = 1;
+	}
+	conn_init(&c, w, lk, &n.c, 40003, ISN_C, &n.s, 81, ISN_S);
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	tcp_refuse(&c, RTT);
+}
+
+static void
+sc_refused(struct wr *w)
+{
+	refused_conn(w, &nolnk, 0);
+}
+
+static void
+sc_data_loss_reset(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0;
+	uint32_t seq;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40004, ISN_C, &n.s, 5432, ISN_S);
+	tcp_handshake(&c, 0);
+	/* From here on the path drops everything the client sends. */
+	c.e[C].drop = 1;
+	seq = c.e[C].nxt;
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	t0 = w->now;
+	/* RTO 200 ms, doubling: +0.2 +0.6 +1.4 +3.0 +6.2 s. */
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 200 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 600 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
+	    until(w, t0, 1400 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
+	    until(w, t0, 3000 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
+	    until(w, t0, 6200 * MSEC));
+	/*
+	 * The application gives up after 10 s and aborts: Linux's
+	 * tcp_send_active_reset() sends RST|ACK at snd_nxt, after the data.
+	 */
+	tcp_send(&c, C, TH_RST | TH_ACK, 0, until(w, t0, 10 * USEC));
+}
+
+/* Handshake, a 50-byte request, ACK, a 200-byte response, ACK. */
+static void
+app_exchange(struct conn *c)
+{
+	tcp_handshake(c, 0);
+	tcp_send(c, C, TH_PSH | TH_ACK, 50, 5 * MSEC);
+	tcp_send(c, S, TH_ACK, 0, RTT);
+	tcp_send(c, S, TH_PSH | TH_ACK, 200, 2 * MSEC);
+	tcp_send(c, C, TH_ACK, 0, ACK_DELAY);
+}
+
+static void
+sc_app_reset(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40005, ISN_C, &n.s, 80, ISN_S);
+	app_exchange(&c);
+	/* The server application aborts: RST|ACK at its snd_nxt. */
+	tcp_send(&c, S, TH_RST | TH_ACK, 0, 1 * USEC);
+}
+
+static void
+sc_rst_injected_ttl(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40006, ISN_C, &n.s, 80, ISN_S);
+	app_exchange(&c);
+	/*
+	 * A device in the path forges the server's RST: sequence, ACK and
+	 * options are right, only the TTL gives it away.
+	 */
+	seg_init(&c, &s, S, TH_RST | TH_ACK, 0);
+	s.ttl = 120;
+	seg_out(&c, &s, 1 * USEC);
+}
+
+static void
+sc_rst_injected_window(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40007, ISN_C, &n.s, 80, ISN_S);
+	app_exchange(&c);
+	/*
+	 * A RST with the server's TTL but 1e9 beyond its snd_nxt.  The client
+	 * drops it silently (RFC 5961 3.2: out of window) and the connection
+	 * goes on: another request and response, then FINs.
+	 */
+	seg_init(&c, &s, S, TH_RST | TH_ACK, 0);
+	s.seq = c.e[S].nxt + 1000000000U;
+	s.noadv = 1;
+	s.lost = 1;
+	seg_out(&c, &s, 1 * USEC);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 50, 1 * USEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 200, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_seq_anomaly(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40008, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 500, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	/*
+	 * 100 bytes "from the server" 2e9 ahead of what the client expects.
+	 * The client discards them and answers with an ACK of what it does
+	 * expect (RFC 9293 3.10.7.4).
+	 */
+	seg_init(&c, &s, S, TH_PSH | TH_ACK, 100);
+	s.seq = c.e[S].nxt + 2000000000U;
+	s.noadv = 1;
+	s.lost = 1;
+	seg_out(&c, &s, 300 * MSEC);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	/* The connection carries on as if nothing happened. */
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 200 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 300, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_udp_port_unreachable(struct wr *w)
+{
+	struct net n;
+
+	net_v4(&n);
+	udp_send(w, &nolnk, &n.c, 53000, &n.s, 9999, 40, 0);
+	icmp_unreach(w, &nolnk, &n.s, &n.c, 3, 3, 0, RTT);
+}
+
+static void
+sc_tcp_admin_prohibited(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	/* The server is behind the router: its frames carry the router's MAC. */
+	memcpy(n.s.mac, n.r.mac, sizeof(n.s.mac));
+	conn_init(&c, w, &nolnk, &n.c, 40010, ISN_C, &n.s, 3389, ISN_S);
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	/*
+	 * A filtering router quotes the minimum RFC 792 asks for: the IP
+	 * header and 8 bytes, i.e. ports and sequence number.  Linux takes a
+	 * code 13 on a SYN as a hard error and does not retry.
+	 */
+	icmp_unreach(w, &nolnk, &n.r, &n.c, 3, 13, 20 + 8, RTT / 2);
+}
+
+/*
+ * Request of 100 bytes, response of 3000 in three segments (the receiver
+ * ACKs every second full segment), FIN from the client, FIN from the
+ * server, last ACK.
+ */
+static void
+clean_body(struct conn *c)
+{
+	uint32_t smss = c->e[C].mss - 12;
+
+	tcp_send(c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	tcp_send(c, S, TH_ACK, smss, RTT);
+	tcp_send(c, S, TH_ACK, smss, SEG_GAP);
+	tcp_send(c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(c, S, TH_PSH | TH_ACK, 3000 - 2 * smss, SEG_GAP);
+	tcp_send(c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(c, C, 10 * MSEC);
+}
+
+static void
+sc_clean_close(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40011, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	clean_body(&c);
+}
+
+static void
+sc_keepalive(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	int i;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40012, ISN_C, &n.s, 5432, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 300, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	/*
+	 * Idle for 60 s, then keep-alive probes 10 s apart: no data, one
+	 * below snd_nxt so that the peer must answer (RFC 9293 3.8.4).
+	 */
+	for (i = 0; i < 3; i++) {
+		seg_init(&c, &s, C, TH_ACK, 0);
+		s.seq = c.e[C].nxt - 1;
+		seg_out(&c, &s, i == 0 ? 60 * USEC : 10 * USEC - RTT);
+		tcp_send(&c, S, TH_ACK, 0, RTT);
+	}
+	tcp_fin_close(&c, C, 5 * USEC);
+}
+
+static void
+sc_zero_window(struct wr *w)
+{
+	static const uint64_t probe_ms[] = { 200, 600, 1400, 3000, 6200 };
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint64_t t0;
+	uint32_t smss;
+	size_t i;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40013, ISN_C, &n.s, 445, ISN_S);
+	smss = c.e[S].mss - 12;
+	tcp_handshake(&c, 0);
+	/* An upload the server application does not read: window closes. */
+	for (i = 0; i < 4; i++)
+		tcp_send(&c, C, i == 3 ? TH_PSH | TH_ACK : TH_ACK, smss,
+		    i == 0 ? 5 * MSEC : SEG_GAP);
+	c.e[S].win = 0;
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	t0 = w->now;
+	/*
+	 * Zero-window probes: the next byte, at snd_nxt, which the receiver
+	 * refuses and answers with window 0 again (RFC 9293 3.8.6.1).
+	 */
+	for (i = 0; i < sizeof(probe_ms) / sizeof(probe_ms[0]); i++) {
+		seg_init(&c, &s, C, TH_ACK, 1);
+		s.noadv = 1;
+		s.lost = 1;
+		seg_out(&c, &s, until(w, t0, probe_ms[i] * MSEC));
+		tcp_send(&c, S, TH_ACK, 0, RTT);
+	}
+	/* The application reads: a window update, the rest goes through. */
+	c.e[S].win = 509;
+	tcp_send(&c, S, TH_ACK, 0, until(w, t0, 8 * USEC));
+	tcp_send(&c, C, TH_ACK, smss, RTT);
+	tcp_send(&c, C, TH_PSH | TH_ACK, smss, SEG_GAP);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_reorder(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint32_t base;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40014, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	base = c.e[C].nxt;
+	/* A, then C overtaking B in the path, then B 50 us later. */
+	tcp_send(&c, C, TH_ACK, 1000, 5 * MSEC);
+	seg_init(&c, &s, C, TH_ACK, 1000);
+	s.seq = base + 2000;
+	seg_out(&c, &s, SEG_GAP);
+	/* The receiver acknowledges A and SACKs C (RFC 2018). */
+	seg_init(&c, &s, S, TH_ACK, 0);
+	s.sack[0] = base + 2000;
+	s.sack[1] = base + 3000;
+	seg_out(&c, &s, 20);
+	tcp_resend(&c, C, TH_PSH | TH_ACK, base + 1000, 1000, 50 - 20);
+	/* B fills the hole; C was queued. */
+	c.e[S].ack = base + 3000;
+	tcp_send(&c, S, TH_ACK, 0, 20);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_tso(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint64_t t0;
+	uint32_t base;
+	int i;
+
+	net_v4(&n);
+	/* The ISN sits just below 2^32: the data wraps the sequence space. */
+	conn_init(&c, w, &nolnk, &n.c, 40015, 0xffffe000U, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	base = c.e[C].nxt;
+	/*
+	 * One 14480-byte segment as the sender's capture shows it before the
+	 * NIC cuts it into 10 segments; the last 5 of those are lost.
+	 */
+	seg_init(&c, &s, C, TH_PSH | TH_ACK, 10 * 1448);
+	s.lost = 1;
+	seg_out(&c, &s, 5 * MSEC);
+	t0 = w->now;
+	c.e[S].ack = base + 5 * 1448;
+	c.e[S].tsecr = c.e[C].h->tsbase + (uint32_t)((t0 - T_START) / MSEC);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	/* RTO: the missing half again, now in MSS-sized segments. */
+	for (i = 0; i < 5; i++) {
+		tcp_resend(&c, C, i == 4 ? TH_PSH | TH_ACK : TH_ACK,
+		    base + (5 + i) * 1448, 1448,
+		    i == 0 ? until(w, t0, 300 * MSEC) : SEG_GAP);
+		if (i % 2 == 1 || i == 4)
+			tcp_send(&c, S, TH_ACK, 0, ACK_DELAY);
+	}
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_duplicate(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	/*
+	 * tcpdump -i any on a host talking to itself over lo: every packet
+	 * is seen going out and again coming in, 5 us later, identical but
+	 * for the SLL packet type.
+	 */
+	w->dup_us = 5;
+	w->loopback = 1;
+	net_v4(&n);
+	n.s.local = 1;
+	conn_init(&c, w, &nolnk, &n.c, 40016, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	clean_body(&c);
+}
+
+static void
+sc_fast_retransmit(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint32_t base;
+	int i;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40017, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	base = c.e[C].nxt;
+	/* Five segments; the path loses the second. */
+	for (i = 0; i < 5; i++) {
+		seg_init(&c, &s, C, i == 4 ? TH_PSH | TH_ACK : TH_ACK, 1448);
+		s.lost = i == 1;
+		seg_out(&c, &s, i == 0 ? 5 * MSEC : SEG_GAP);
+	}
+	/* The ACK of the first, then one duplicate per later segment. */
+	tcp_send(&c, S, TH_ACK, 0, RTT - 4 * SEG_GAP);
+	for (i = 0; i < 3; i++) {
+		seg_init(&c, &s, S, TH_ACK, 0);
+		s.sack[0] = base + 2 * 1448;
+		s.sack[1] = base + (3 + i) * 1448;
+		seg_out(&c, &s, i == 0 ? 2 * SEG_GAP : SEG_GAP);
+	}
+	/* Third duplicate ACK: fast retransmit (RFC 5681 3.2). */
+	tcp_resend(&c, C, TH_ACK, base + 1448, 1448, 20);
+	c.e[S].ack = base + 5 * 1448;
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_ipv6_refused(struct wr *w)
+{
+	refused_conn(w, &nolnk, 1);
+}
+
+static void
+sc_ipv6_clean(struct wr *w)
+{
+	struct host ch, sh;
+	struct conn c;
+
+	host_v6(&ch, 1, 0x5c1e7, TSBASE_C);
+	host_v6(&sh, 2, 0x9a0b3, TSBASE_S);
+	ch.local = 1;
+	conn_init(&c, w, &nolnk, &ch, 40019, ISN_C, &sh, 80, ISN_S);
+	c.hbh_syn = 1;
+	tcp_handshake(&c, 0);
+	clean_body(&c);
+}
+
+static void
+sc_vlan_two_flows(struct wr *w)
+{
+	static const struct lnk v10 = { 1, { ETH_8021Q }, { 10 } };
+	static const struct lnk v20 = { 1, { ETH_8021Q }, { 20 } };
+	struct net n10, n20;
+	struct conn a, b;
+
+	/*
+	 * Two tenants with the same addressing: the same 5-tuple in VLAN 10
+	 * (port closed) and in VLAN 20 (a clean connection), interleaved.
+	 */
+	net_v4(&n10);
+	net_v4(&n20);
+	n20.c.ipid = 0x51f0;
+	n20.s.ipid = 0x62e8;
+	conn_init(&a, w, &v10, &n10.c, 40020, ISN_C, &n10.s, 80, ISN_S);
+	conn_init(&b, w, &v20, &n20.c, 40020, 3917204551U, &n20.s, 80,
+	    204863117U);
+	tcp_send(&a, C, TH_SYN, 0, 0);
+	tcp_send(&b, C, TH_SYN, 0, 100);
+	tcp_refuse(&a, RTT - 100);
+	tcp_send(&b, S, TH_SYN | TH_ACK, 0, 100);
+	tcp_send(&b, C, TH_ACK, 0, ACK_DELAY);
+	clean_body(&b);
+}
+
+static void
+sc_qinq_refused(struct wr *w)
+{
+	static const struct lnk qq = { 2, { ETH_8021AD, ETH_8021Q },
+	    { 100, 200 } };
+
+	refused_conn(w, &qq, 0);
+}
+
+static void
+sc_new_isn_after_reset(struct wr *w)
+{
+	struct net n;
+	struct conn a, b;
+
+	net_v4(&n);
+	conn_init(&a, w, &nolnk, &n.c, 40022, ISN_C, &n.s, 80, ISN_S);
+	tcp_send(&a, C, TH_SYN, 0, 0);
+	tcp_refuse(&a, RTT);
+	/*
+	 * The service comes up; 1 s later the client tries again from the
+	 * same port with a new ISN (RFC 9293 3.4.1) and gets through.
+	 */
+	conn_init(&b, w, &nolnk, &n.c, 40022, ISN_C + 64000000U, &n.s, 80,
+	    ISN_S + 777777U);
+	tcp_handshake(&b, 1 * USEC);
+	clean_body(&b);
+}
+
+static void
+sc_malformed_mix(struct wr *w)
+{
+	static const uint8_t noise[10] = {
+		0x9e, 0x37, 0x79, 0xb9, 0x7f, 0x4a, 0x7c, 0x15, 0xf3, 0x9c
+	};
+	/* nop, nop, then a timestamp option claiming length 0. */
+	static const uint8_t badopt[12] = { 1, 1, 8, 0 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct net n;
+	struct conn c;
+	struct seg s;
+	struct host bc;
+	struct ipx x;
+	uint8_t b[256], l4[64];
+	size_t len;
+	uint32_t smss;
+	int i;
+
+	net_v4(&n);
+	memset(&x, 0, sizeof(x));
+	conn_init(&c, w, &nolnk, &n.c, 40029, ISN_C, &n.s, 80, ISN_S);
+	smss = c.e[S].mss - 12;
+	tcp_handshake(&c, 0);
+
+	/* A frame cut inside the IPv4 header: 12 of 20 bytes. */
+	memset(l4, 0, 20);
+	len = ip_build(b, &n.c, &n.s, P_TCP, l4, 20, &x);
+	w->now += 100;
+	emit(w, &nolnk, &n.c, &n.s, ETH_IP, b, 12);
+
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+
+	/* IHL 3: a header shorter than the minimum 5 words. */
+	len = ip_build(b, &n.c, &n.s, P_TCP, l4, 20, &x);
+	b[0] = 0x43;
+	put16(b + 10, 0);
+	put16(b + 10, sum_fold(sum_add(0, b, 20)));
+	w->now += 100;
+	emit(w, &nolnk, &n.c, &n.s, ETH_IP, b, len);
+
+	tcp_send(&c, S, TH_ACK, smss, RTT);
+
+	/* On the connection's own tuple: TCP data offset 2 (8 bytes). */
+	seg_init(&c, &s, C, TH_ACK, 0);
+	s.doff = 2;
+	s.lost = 1;
+	seg_out(&c, &s, 20);
+
+	/* ... and an option whose length byte is 0. */
+	seg_init(&c, &s, C, TH_ACK, 0);
+	s.opts = OPT_NONE;
+	s.rawopt = badopt;
+	s.rawoptlen = sizeof(badopt);
+	s.lost = 1;
+	seg_out(&c, &s, 10);
+
+	tcp_send(&c, S, TH_ACK, smss, SEG_GAP);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+
+	/* UDP length 3, below the 8-byte header; no checksum. */
+	put16(l4, 40100);
+	put16(l4 + 2, 53);
+	put16(l4 + 4, 3);
+	put16(l4 + 6, 0);
+	for (i = 0; i < 12; i++)
+		l4[8 + i] = 0x41 + i;
+	x.rawsum = 1;
+	len = ip_build(b, &n.c, &n.s, P_UDP, l4, 20, &x);
+	x.rawsum = 0;
+	w->now += 300;
+	emit(w, &nolnk, &n.c, &n.s, ETH_IP, b, len);
+
+	/* ARP who-has 10.0.0.2 tell 10.0.0.1. */
+	memset(&bc, 0, sizeof(bc));
+	memcpy(bc.mac, bcast, 6);
+	put16(b, 1);
+	put16(b + 2, ETH_IP);
+	b[4] = 6;
+	b[5] = 4;
+	put16(b + 6, 1);
+	memcpy(b + 8, n.c.mac, 6);
+	memcpy(b + 14, n.c.addr, 4);
+	memset(b + 18, 0, 6);
+	memcpy(b + 24, n.s.addr, 4);
+	w->now += 200;
+	emit(w, &nolnk, &n.c, &bc, ETH_ARP, b, 28);
+
+	tcp_send(&c, S, TH_PSH | TH_ACK, 3000 - 2 * smss, 50);
+
+	/* An ICMP echo request, as ping sends it (56 bytes of data). */
+	memset(l4, 0, sizeof(l4));
+	l4[0] = 8;
+	put16(l4 + 4, 0x1c2d);
+	put16(l4 + 6, 1);
+	for (i = 0; i < 56; i++)
+		l4[8 + i] = 0x10 + i;
+	w->now += 150;
+	ip_send(w, &nolnk, &n.c, &n.s, P_ICMP, l4, 64, &x, 1);
+
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+
+	/* Ten bytes of noise: not even an Ethernet header. */
+	w->now += 500;
+	rec_write(w, noise, sizeof(noise), w->now);
+
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+static void
+sc_mid_stream(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 51000, 3141592653U, &n.s, 443,
+	    2718281828U);
+	/* The capture starts in the middle: the server is sending. */
+	conn_established(&c);
+	c.e[C].nxt += 5000;
+	c.e[S].ack = c.e[C].nxt;
+	c.e[S].nxt += 80000;
+	c.e[C].ack = c.e[S].nxt;
+	tcp_send(&c, S, TH_ACK, 1448, 0);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 1448, SEG_GAP);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 300, 50 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 500, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	/* All acknowledged both ways; the client application aborts. */
+	tcp_send(&c, C, TH_RST | TH_ACK, 0, 2 * USEC);
+}
+
+static void
+sc_loss_reset_by_server(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0;
+	uint32_t seq;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40031, ISN_C, &n.s, 8080, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	/* The response never gets to the client. */
+	c.e[S].drop = 1;
+	seq = c.e[S].nxt;
+	tcp_send(&c, S, TH_PSH | TH_ACK, 1000, RTT);
+	t0 = w->now;
+	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000, until(w, t0, 200 * MSEC));
+	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000, until(w, t0, 600 * MSEC));
+	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000,
+	    until(w, t0, 1400 * MSEC));
+	/* The server application times out and aborts. */
+	tcp_send(&c, S, TH_RST | TH_ACK, 0, until(w, t0, 2 * USEC));
+}
+
+static void
+sc_capture_gap(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40032, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_ACK, 100, 5 * MSEC);
+	/* Sent and delivered, but the capture missed it. */
+	seg_init(&c, &s, C, TH_PSH | TH_ACK, 200);
+	s.nocapture = 1;
+	seg_out(&c, &s, SEG_GAP);
+	/* So the server acknowledges 300 bytes of which 100 were seen. */
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 500, 2 * MSEC);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(&c, C, TH_RST | TH_ACK, 0, 1 * USEC);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct scenario *sc;
+	char path[PATH_MAX];
+	struct wr *w;
+	size_t i;
+	int n;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkpcap dir\n");
+		return 1;
+	}
+	/* Too big for the stack with the frame buffers on top of it. */
+	if ((w = malloc(sizeof(*w))) == NULL)
+		err(1, "malloc");
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		sc = &scenarios[i];
+		n = snprintf(path, sizeof(path), "%s/%s.%s", argv[1],
+		    sc->name, sc->ext);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			errx(1, "%s: path too long", argv[1]);
+		wr_open(w, path, strcmp(sc->ext, "pcapng") == 0,
+		    sc->linktype, sc->snaplen);
+		sc->fn(w);
+		wr_close(w);
+	}
+	free(w);
+	return 0;
+}

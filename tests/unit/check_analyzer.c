@@ -1,0 +1,864 @@
+/*
+ * The TCP analyser on packet sequences: each event kind where it must
+ * fire, and each look-alike where it must not (keep-alives, probes,
+ * reordering, TSO, copies, fast and spurious retransmissions, clean
+ * closes).  Frames are raw IPv4/IPv6 built here; time is packet time.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "extract.h"
+#include "pkt.h"
+
+#define MAX_SEEN	64
+
+struct seen {
+	struct event	ev[MAX_SEEN];
+	size_t		nev;
+	struct flow_record rec[MAX_SEEN];
+	size_t		nrec;
+};
+
+static void
+on_event(void *ctx, const struct event *ev)
+{
+	struct seen *s = ctx;
+
+	ck_assert_uint_lt(s->nev, MAX_SEEN);
+	s->ev[s->nev++] = *ev;
+}
+
+static void
+on_flow(void *ctx, const struct flow_record *r)
+{
+	struct seen *s = ctx;
+
+	ck_assert_uint_lt(s->nrec, MAX_SEEN);
+	s->rec[s->nrec++] = *r;
+}
+
+/* One connection between two endpoints, each side tracking its own seq. */
+struct conn {
+	struct analyzer	*an;
+	struct seen	 seen;
+	bool		 v6;
+	uint8_t		 addr[2][16];
+	uint16_t	 port[2];
+	uint32_t	 seq[2];	/* next sequence number of each side */
+	uint8_t		 ttl[2];
+	uint16_t	 ipid[2];
+	uint16_t	 win[2];
+	uint64_t	 now;
+};
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+/*
+ * A raw IP frame (LINKTYPE_RAW) carrying a TCP segment.  SYNs get Linux's
+ * options: MSS 1460, SACK permitted, timestamps, window scale 7.
+ */
+static size_t
+build_tcp(const struct conn *c, int from, uint8_t *f, uint32_t seq,
+    uint32_t ack, uint8_t flags, uint32_t len, uint8_t ttl)
+{
+	size_t ip = c->v6 ? 40 : 20, optlen = (flags & TH_SYN) ? 20 : 0;
+	size_t th = 20 + optlen, total = ip + th + len;
+	uint8_t *t = f + ip;
+
+	memset(f, 0, total);
+	if (c->v6) {
+		f[0] = 0x60;
+		put16(f + 4, (uint16_t)(th + len));
+		f[6] = PKT_PROTO_TCP;
+		f[7] = ttl;
+		memcpy(f + 8, c->addr[from], 16);
+		memcpy(f + 24, c->addr[!from], 16);
+	} else {
+		f[0] = 0x45;
+		put16(f + 2, (uint16_t)total);
+		put16(f + 4, c->ipid[from]);
+		f[6] = 0x40;	/* DF */
+		f[8] = ttl;
+		f[9] = PKT_PROTO_TCP;
+		memcpy(f + 12, c->addr[from], 4);
+		memcpy(f + 16, c->addr[!from], 4);
+	}
+	put16(t, c->port[from]);
+	put16(t + 2, c->port[!from]);
+	put32(t + 4, seq);
+	put32(t + 8, ack);
+	t[12] = (uint8_t)((th / 4) << 4);
+	t[13] = flags;
+	put16(t + 14, c->win[from]);
+	if (optlen) {
+		uint8_t *o = t + 20;
+
+		o[0] = 2; o[1] = 4; put16(o + 2, 1460);
+		o[4] = 4; o[5] = 2;
+		o[6] = 8; o[7] = 10; put32(o + 8, 1000); put32(o + 12, 0);
+		o[16] = 1; o[17] = 3; o[18] = 3; o[19] = 7;
+	}
+	return total;
+}
+
+static void
+feed(struct conn *c, const uint8_t *f, size_t len)
+{
+	analyzer_packet(c->an, LINKTYPE_RAW, f, (uint32_t)len, (uint32_t)len,
+	    c->now, NULL);
+}
+
+/*
+ * Send from side `from` after dt_us: len bytes at seq (or at the side's
+ * next seq when seq is SEQ_NEXT), acknowledging the other side's next seq.
+ */
+#define SEQ_NEXT	UINT64_MAX
+
+static void
+tx_full(struct conn *c, int from, uint64_t dt_us, uint8_t flags, uint32_t len,
+    uint64_t seq, uint8_t ttl)
+{
+	uint8_t frame[70000];
+	uint32_t s = seq == SEQ_NEXT ? c->seq[from] : (uint32_t)seq;
+	uint32_t ack = (flags & TH_ACK) ? c->seq[!from] : 0;
+	size_t n;
+
+	c->now += dt_us;
+	c->ipid[from]++;
+	n = build_tcp(c, from, frame, s, ack, flags, len, ttl);
+	feed(c, frame, n);
+	/* Advance the sender's next seq past new data only. */
+	{
+		uint32_t end = s + len + !!(flags & TH_SYN) + !!(flags & TH_FIN);
+
+		if ((int32_t)(end - c->seq[from]) > 0)
+			c->seq[from] = end;
+	}
+}
+
+static void
+tx(struct conn *c, int from, uint64_t dt_us, uint8_t flags, uint32_t len)
+{
+	tx_full(c, from, dt_us, flags, len, SEQ_NEXT, c->ttl[from]);
+}
+
+static struct analyzer_params
+test_params(void)
+{
+	struct analyzer_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.max_syn_retransmissions = 3;
+	p.max_synack_retransmissions = 3;
+	p.max_data_retransmissions = 5;
+	p.timeout_us[FLOW_EMBRYONIC] = 90000000;
+	p.timeout_us[FLOW_ESTABLISHED] = 3600000000ULL;
+	p.timeout_us[FLOW_CLOSED] = 10000000;
+	p.timeout_us[FLOW_UDP] = 60000000;
+	return p;
+}
+
+static struct conn *
+conn_new(bool v6)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	struct analyzer_params p = test_params();
+	struct analyzer_sink sink = { on_event, on_flow, NULL };
+
+	ck_assert_ptr_nonnull(c);
+	sink.ctx = &c->seen;
+	c->an = analyzer_new(1024, 42, &p, &sink);
+	ck_assert_ptr_nonnull(c->an);
+	c->v6 = v6;
+	if (v6) {
+		static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+		static const uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+		memcpy(c->addr[0], a, 16);
+		memcpy(c->addr[1], b, 16);
+	} else {
+		static const uint8_t a[4] = { 10, 0, 0, 1 }, b[4] = { 10, 0, 0, 2 };
+
+		memcpy(c->addr[0], a, 4);
+		memcpy(c->addr[1], b, 4);
+	}
+	c->port[0] = 40000;
+	c->port[1] = 445;
+	c->seq[0] = 1000000;
+	c->seq[1] = 3000000000u;
+	c->ttl[0] = c->ttl[1] = 64;
+	c->win[0] = c->win[1] = 502;
+	c->now = 1700000000000000ULL;
+	return c;
+}
+
+static void
+conn_free(struct conn *c)
+{
+	analyzer_free(c->an);
+	free(c);
+}
+
+static void
+handshake(struct conn *c)
+{
+	tx(c, 0, 0, TH_SYN, 0);
+	tx(c, 1, 1000, TH_SYN | TH_ACK, 0);
+	tx(c, 0, 1000, TH_ACK, 0);
+}
+
+static void
+finish(struct conn *c)
+{
+	analyzer_finish(c->an);
+}
+
+static size_t
+count_kind(const struct conn *c, enum event_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->seen.nev; i++)
+		n += c->seen.ev[i].kind == k;
+	return n;
+}
+
+static const struct event *
+only_event(const struct conn *c, enum event_kind k)
+{
+	ck_assert_uint_eq(c->seen.nev, 1);
+	ck_assert_str_eq(event_kind_name(c->seen.ev[0].kind), event_kind_name(k));
+	return &c->seen.ev[0];
+}
+
+static const struct flow_record *
+only_record(const struct conn *c)
+{
+	ck_assert_uint_eq(c->seen.nrec, 1);
+	return &c->seen.rec[0];
+}
+
+static void
+assert_endpoints(const struct conn *c, const struct event *ev)
+{
+	char s[ADDR_STRLEN], d[ADDR_STRLEN];
+
+	addr_format(&ev->src, s, sizeof(s));
+	addr_format(&ev->dst, d, sizeof(d));
+	ck_assert_str_eq(s, c->v6 ? "2001:db8::1" : "10.0.0.1");
+	ck_assert_str_eq(d, c->v6 ? "2001:db8::2" : "10.0.0.2");
+	ck_assert_uint_eq(ev->sport, 40000);
+	ck_assert_uint_eq(ev->dport, 445);
+}
+
+START_TEST(syn_retransmit_at_threshold)
+{
+	struct conn *c = conn_new(false);
+	uint32_t isn = c->seq[0];
+	const struct event *ev;
+
+	tx(c, 0, 0, TH_SYN, 0);
+	tx_full(c, 0, 1000000, TH_SYN, 0, isn, 64);
+	tx_full(c, 0, 2000000, TH_SYN, 0, isn, 64);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	tx_full(c, 0, 4000000, TH_SYN, 0, isn, 64);
+	ev = only_event(c, EV_syn_retransmit);
+	assert_endpoints(c, ev);
+	ck_assert_uint_eq(ev->count, 3);
+	ck_assert_uint_eq(ev->threshold, 3);
+	ck_assert_uint_eq(ev->ts_us, c->now);
+	/* Once per flow. */
+	tx_full(c, 0, 8000000, TH_SYN, 0, isn, 64);
+	ck_assert_uint_eq(c->seen.nev, 1);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->syn_retransmits, 4);
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "S0");
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "open");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(synack_retransmit_at_threshold)
+{
+	struct conn *c = conn_new(false);
+	uint32_t isn;
+
+	tx(c, 0, 0, TH_SYN, 0);
+	isn = c->seq[1];
+	tx(c, 1, 100, TH_SYN | TH_ACK, 0);
+	for (int i = 0; i < 3; i++)
+		tx_full(c, 1, 1000000u << i, TH_SYN | TH_ACK, 0, isn, 64);
+	ck_assert_uint_eq(only_event(c, EV_synack_retransmit)->count, 3);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->synack_retransmits, 3);
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "S1");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(syn_refused_ipv4_and_ipv6)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct conn *c = conn_new(v6);
+		const struct event *ev;
+
+		tx(c, 0, 0, TH_SYN, 0);
+		c->seq[1] = 0;
+		tx(c, 1, 50, TH_RST | TH_ACK, 0);
+		ev = only_event(c, EV_syn_refused);
+		assert_endpoints(c, ev);
+		ck_assert_int_eq(ev->by, SIDE_DST);
+		finish(c);
+		ck_assert_str_eq(conn_state_name(only_record(c)->conn_state), "REJ");
+		ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "refused");
+		ck_assert_uint_eq(c->seen.rec[0].rst_resp, 1);
+		conn_free(c);
+	}
+}
+END_TEST
+
+START_TEST(data_retransmit_then_loss_reset)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+	const struct event *ev;
+
+	handshake(c);
+	s = c->seq[0];
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	for (int i = 0; i < 4; i++)
+		tx_full(c, 0, 200000u << i, TH_ACK | TH_PUSH, 100, s, 64);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	tx_full(c, 0, 3200000, TH_ACK | TH_PUSH, 100, s, 64);
+	ev = only_event(c, EV_data_retransmit);
+	ck_assert_uint_eq(ev->count, 5);
+	ck_assert_uint_eq(ev->threshold, 5);
+	ck_assert_uint_eq(ev->seq, s);
+	tx(c, 0, 1000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 2);
+	ev = &c->seen.ev[1];
+	ck_assert_str_eq(event_kind_name(ev->kind), "loss_reset");
+	ck_assert_int_eq(ev->by, SIDE_SRC);
+	ck_assert_uint_eq(ev->count, 5);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->retransmits_orig, 5);
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "RSTO");
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "loss_reset");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(loss_reset_by_responder_below_threshold)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+
+	handshake(c);
+	s = c->seq[1];
+	tx(c, 1, 1000, TH_ACK | TH_PUSH, 500);
+	for (int i = 0; i < 3; i++)
+		tx_full(c, 1, 300000u << i, TH_ACK | TH_PUSH, 500, s, 64);
+	tx(c, 1, 1000, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_loss_reset)->by, SIDE_DST);
+	ck_assert_uint_eq(c->seen.ev[0].count, 3);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->retransmits_resp, 3);
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "RSTR");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(app_reset_after_exchange)
+{
+	struct conn *c = conn_new(false);
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 1, 1000, TH_ACK | TH_PUSH, 200);
+	tx(c, 0, 1000, TH_ACK, 0);
+	tx(c, 1, 5000, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_app_reset)->by, SIDE_DST);
+	/* Later RSTs are counted, not reported again. */
+	tx(c, 1, 10, TH_RST, 0);
+	ck_assert_uint_eq(c->seen.nev, 1);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->rst_resp, 2);
+	ck_assert_uint_eq(c->seen.rec[0].bytes_orig, 50);
+	ck_assert_uint_eq(c->seen.rec[0].bytes_resp, 200);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "app_reset");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(rst_injected_by_ttl)
+{
+	struct conn *c = conn_new(false);
+	const struct event *ev;
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 1, 1000, TH_ACK, 0);
+	tx_full(c, 1, 1000, TH_RST | TH_ACK, 0, SEQ_NEXT, 120);
+	ev = only_event(c, EV_rst_injected);
+	ck_assert_int_eq(ev->by, SIDE_DST);
+	ck_assert_uint_eq(ev->ttl, 120);
+	ck_assert_uint_eq(ev->expected_ttl, 64);
+	ck_assert(!ev->window_evidence);
+	finish(c);
+	ck_assert_str_eq(close_reason_name(only_record(c)->close), "rst_injected");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(rst_injected_by_window)
+{
+	struct conn *c = conn_new(false);
+	const struct event *ev;
+	uint32_t expected;
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 1, 1000, TH_ACK, 0);
+	expected = c->seq[1];
+	tx_full(c, 1, 1000, TH_RST | TH_ACK, 0, expected + 1000000000u, 64);
+	ev = only_event(c, EV_rst_injected);
+	ck_assert(ev->window_evidence);
+	ck_assert_uint_eq(ev->seq, expected + 1000000000u);
+	ck_assert_uint_eq(ev->expected_seq, expected);
+	ck_assert_uint_eq(ev->window, 502u << 7);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(injected_rst_then_graceful_close)
+{
+	struct conn *c = conn_new(false);
+
+	handshake(c);
+	tx_full(c, 1, 1000, TH_RST | TH_ACK, 0, SEQ_NEXT, 120);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 1, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 0, 1000, TH_ACK | TH_FIN, 0);
+	tx(c, 1, 1000, TH_ACK | TH_FIN, 0);
+	tx(c, 0, 1000, TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_rst_injected), 1);
+	ck_assert_uint_eq(c->seen.nev, 1);
+	finish(c);
+	ck_assert_str_eq(close_reason_name(only_record(c)->close), "graceful");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(seq_anomaly_far_outside_window)
+{
+	struct conn *c = conn_new(false);
+	uint32_t next;
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 1000, TH_ACK | TH_PUSH, 100);
+	next = c->seq[1];
+	tx_full(c, 1, 1000, TH_ACK | TH_PUSH, 100, next + 2000000000u, 64);
+	c->seq[1] = next;
+	ck_assert_uint_eq(only_event(c, EV_seq_anomaly)->count, 1);
+	/* The impossible segment did not move the state: normal data goes on. */
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 1000, TH_ACK | TH_PUSH, 100);
+	tx_full(c, 0, 1000, TH_ACK | TH_PUSH, 10, c->seq[0] - 2000000000u, 64);
+	tx(c, 0, 1000, TH_ACK | TH_FIN, 0);
+	tx(c, 1, 1000, TH_ACK | TH_FIN, 0);
+	tx(c, 0, 1000, TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 1);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->seq_anomalies, 2);
+	ck_assert_uint_eq(c->seen.rec[0].retransmits_orig, 0);
+	ck_assert_uint_eq(c->seen.rec[0].retransmits_resp, 0);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "graceful");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(clean_close_no_event)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct conn *c = conn_new(v6);
+
+		handshake(c);
+		tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+		tx(c, 1, 1000, TH_ACK, 1448);
+		tx(c, 1, 10, TH_ACK, 1448);
+		tx(c, 0, 1000, TH_ACK, 0);
+		tx(c, 0, 1000, TH_ACK | TH_FIN, 0);
+		tx(c, 1, 1000, TH_ACK | TH_FIN, 0);
+		tx(c, 0, 1000, TH_ACK, 0);
+		ck_assert_uint_eq(c->seen.nev, 0);
+		finish(c);
+		ck_assert_str_eq(conn_state_name(only_record(c)->conn_state), "SF");
+		ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "graceful");
+		ck_assert_uint_eq(c->seen.rec[0].pkts_orig, 6);
+		ck_assert_uint_eq(c->seen.rec[0].pkts_resp, 4);
+		ck_assert_uint_eq(c->seen.rec[0].bytes_resp, 2896);
+		conn_free(c);
+	}
+}
+END_TEST
+
+START_TEST(keepalives_are_not_retransmissions)
+{
+	struct conn *c = conn_new(false);
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 10);
+	tx(c, 1, 1000, TH_ACK, 0);
+	for (int i = 0; i < 8; i++) {
+		/* Linux: zero bytes at snd_nxt - 1; others send one byte. */
+		tx_full(c, 0, 10000000, TH_ACK, i & 1, c->seq[0] - 1, 64);
+		tx(c, 1, 100, TH_ACK, 0);
+	}
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->keepalives, 8);
+	ck_assert_uint_eq(c->seen.rec[0].retransmits_orig, 0);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(zero_window_probes_are_not_retransmissions)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK, 1000);
+	c->win[1] = 0;
+	tx(c, 1, 1000, TH_ACK, 0);
+	s = c->seq[0];
+	for (int i = 0; i < 7; i++) {
+		tx_full(c, 0, 200000u << i, TH_ACK, 1, s, 64);
+		c->seq[0] = s;	/* the receiver does not take the byte */
+		tx(c, 1, 100, TH_ACK, 0);
+	}
+	c->win[1] = 502;
+	tx(c, 1, 1000, TH_ACK, 0);
+	tx(c, 0, 1000, TH_ACK, 1000);
+	tx(c, 1, 1000, TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->window_probes, 7);
+	ck_assert_uint_eq(c->seen.rec[0].retransmits_orig, 0);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(reordering_is_not_retransmission)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+
+	handshake(c);
+	s = c->seq[0];
+	tx_full(c, 0, 1000, TH_ACK, 1000, s, 64);
+	tx_full(c, 0, 10, TH_ACK, 1000, s + 2000, 64);
+	tx_full(c, 0, 50, TH_ACK, 1000, s + 1000, 64);
+	tx(c, 1, 1000, TH_ACK, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->out_of_order, 1);
+	ck_assert_uint_eq(c->seen.rec[0].retransmits_orig, 0);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(tso_cut_differently_counts_per_range)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+
+	c->port[1] = 80;
+	handshake(c);
+	s = c->seq[0];
+	tx(c, 0, 1000, TH_ACK, 14480);
+	/* The peer acknowledges half; the rest comes again in MSS pieces. */
+	c->seq[0] = s + 7240;
+	tx(c, 1, 1000, TH_ACK, 0);
+	c->seq[0] = s + 14480;
+	for (int round = 0; round < 4; round++)
+		for (uint32_t off = 7240; off < 14480; off += 1448)
+			tx_full(c, 0, round == 0 && off == 7240 ? 300000 : 10,
+			    TH_ACK, 1448, s + off, 64);
+	/* Each range went 4 times: under the threshold of 5. */
+	ck_assert_uint_eq(c->seen.nev, 0);
+	tx(c, 1, 1000, TH_ACK, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->retransmits_orig, 20);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(copies_counted_once)
+{
+	struct conn *c = conn_new(false);
+	uint8_t f[200];
+	size_t n;
+
+	tx(c, 0, 0, TH_SYN, 0);
+	n = build_tcp(c, 0, f, c->seq[0] - 1, 0, TH_SYN, 0, 64);
+	c->now += 5;
+	feed(c, f, n);
+	tx(c, 1, 1000, TH_SYN | TH_ACK, 0);
+	n = build_tcp(c, 1, f, c->seq[1] - 1, c->seq[0], TH_SYN | TH_ACK, 0, 64);
+	c->now += 5;
+	feed(c, f, n);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->duplicates, 2);
+	ck_assert_uint_eq(c->seen.rec[0].syn_retransmits, 0);
+	ck_assert_uint_eq(c->seen.rec[0].synack_retransmits, 0);
+	ck_assert_uint_eq(c->seen.rec[0].pkts_orig, 1);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(fast_and_spurious_retransmissions)
+{
+	struct conn *c = conn_new(false);
+	uint32_t s;
+
+	handshake(c);
+	s = c->seq[0];
+	for (int i = 0; i < 5; i++)
+		tx(c, 0, 100, TH_ACK, 1000);
+	/* Segment 2 lost: the receiver acks segment 1 four times. */
+	c->seq[0] = s + 1000;
+	tx(c, 1, 10000, TH_ACK, 0);
+	tx(c, 1, 100, TH_ACK, 0);
+	tx(c, 1, 100, TH_ACK, 0);
+	tx(c, 1, 100, TH_ACK, 0);
+	c->seq[0] = s + 5000;
+	tx_full(c, 0, 100, TH_ACK, 1000, s + 1000, 64);
+	tx(c, 1, 10000, TH_ACK, 0);
+	/* Spurious: segment 1 again though acknowledged long ago. */
+	tx_full(c, 0, 300000, TH_ACK, 1000, s, 64);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->retransmits_orig, 2);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(new_isn_after_reset_is_new_connection)
+{
+	struct conn *c = conn_new(false);
+
+	tx(c, 0, 0, TH_SYN, 0);
+	c->seq[1] = 0;
+	tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	c->seq[0] += 777777;
+	c->seq[1] = 5000000;
+	tx(c, 0, 1000000, TH_SYN, 0);
+	tx(c, 1, 100, TH_SYN | TH_ACK, 0);
+	tx(c, 0, 100, TH_ACK, 0);
+	tx(c, 0, 100, TH_ACK | TH_FIN, 0);
+	tx(c, 1, 100, TH_ACK | TH_FIN, 0);
+	tx(c, 0, 100, TH_ACK, 0);
+	ck_assert_uint_eq(only_event(c, EV_syn_refused)->by, SIDE_DST);
+	finish(c);
+	ck_assert_uint_eq(c->seen.nrec, 2);
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "REJ");
+	ck_assert_str_eq(conn_state_name(c->seen.rec[1].conn_state), "SF");
+	ck_assert_str_eq(close_reason_name(c->seen.rec[1].close), "graceful");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(icmp_port_unreachable_for_udp)
+{
+	struct conn *c = conn_new(false);
+	uint8_t f[200];
+	const struct event *ev;
+	char rep[ADDR_STRLEN];
+
+	/* UDP 10.0.0.1:53000 -> 10.0.0.2:9999, 12 bytes. */
+	memset(f, 0, sizeof(f));
+	f[0] = 0x45; put16(f + 2, 40); f[8] = 64; f[9] = PKT_PROTO_UDP;
+	memcpy(f + 12, c->addr[0], 4); memcpy(f + 16, c->addr[1], 4);
+	put16(f + 20, 53000); put16(f + 22, 9999); put16(f + 24, 20);
+	feed(c, f, 40);
+	/* ICMP 3/3 from 10.0.0.2 quoting it. */
+	{
+		uint8_t g[200];
+
+		memset(g, 0, sizeof(g));
+		g[0] = 0x45; put16(g + 2, 28 + 40); g[8] = 64; g[9] = PKT_PROTO_ICMP;
+		memcpy(g + 12, c->addr[1], 4); memcpy(g + 16, c->addr[0], 4);
+		g[20] = 3; g[21] = 3;
+		memcpy(g + 28, f, 40);
+		c->now += 300;
+		feed(c, g, 68);
+	}
+	ev = only_event(c, EV_icmp_unreachable);
+	ck_assert_uint_eq(ev->proto, PKT_PROTO_UDP);
+	ck_assert_uint_eq(ev->sport, 53000);
+	ck_assert_uint_eq(ev->dport, 9999);
+	ck_assert_uint_eq(ev->icmp_type, 3);
+	ck_assert_uint_eq(ev->icmp_code, 3);
+	ck_assert_str_eq(addr_format(&ev->reporter, rep, sizeof(rep)), "10.0.0.2");
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->icmp_unreachables, 1);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "refused");
+	ck_assert_str_eq(conn_state_name(c->seen.rec[0].conn_state), "S0");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(capture_gap_is_not_loss)
+{
+	struct conn *c = conn_new(false);
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK, 100);
+	c->seq[0] += 100;	/* a segment the capture missed */
+	tx(c, 1, 1000, TH_ACK, 0);
+	tx(c, 0, 1000, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_app_reset)->by, SIDE_SRC);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(mid_stream_originator_is_ephemeral_port)
+{
+	struct conn *c = conn_new(false);
+
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	/* First packet seen comes from the server. */
+	tx(c, 1, 0, TH_ACK, 100);
+	tx(c, 0, 100, TH_ACK, 100);
+	tx(c, 0, 100, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_app_reset)->by, SIDE_SRC);
+	ck_assert_uint_eq(c->seen.ev[0].sport, 51000);
+	ck_assert_uint_eq(c->seen.ev[0].dport, 443);
+	finish(c);
+	ck_assert_str_eq(conn_state_name(only_record(c)->conn_state), "OTH");
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(thresholds_change_mid_flow)
+{
+	struct conn *c = conn_new(false);
+	struct analyzer_params p = test_params();
+	uint32_t isn = c->seq[0];
+
+	tx(c, 0, 0, TH_SYN, 0);
+	tx_full(c, 0, 1000000, TH_SYN, 0, isn, 64);
+	p.max_syn_retransmissions = 2;
+	analyzer_set_params(c->an, &p);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	tx_full(c, 0, 2000000, TH_SYN, 0, isn, 64);
+	ck_assert_uint_eq(only_event(c, EV_syn_retransmit)->threshold, 2);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(expiry_by_packet_time)
+{
+	struct conn *c = conn_new(false);
+	struct conn *d;
+
+	tx(c, 0, 0, TH_SYN, 0);
+	/* Another flow's packet 91 s later moves the clock past the timeout. */
+	d = c;
+	d->port[0] = 40001;
+	d->seq[0] = 5;
+	tx(d, 0, 91000000, TH_SYN, 0);
+	ck_assert_uint_eq(c->seen.nrec, 1);
+	ck_assert_uint_eq(c->seen.rec[0].sport, 40000);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "handshake_timeout");
+	ck_assert_uint_eq(analyzer_flow_stats(c->an)->expired, 1);
+	conn_free(c);
+}
+END_TEST
+
+START_TEST(vlan_is_part_of_the_flow)
+{
+	struct conn *c = conn_new(false);
+	uint8_t f[200], e[220];
+	size_t n;
+
+	/* The same SYN in VLAN 10 and VLAN 20 (Ethernet + 802.1Q). */
+	n = build_tcp(c, 0, f, 1, 0, TH_SYN, 0, 64);
+	for (int vid = 10; vid <= 20; vid += 10) {
+		memset(e, 0, 18);
+		e[12] = 0x81; e[13] = 0x00;
+		put16(e + 14, (uint16_t)vid);
+		e[16] = 0x08; e[17] = 0x00;
+		memcpy(e + 18, f, n);
+		analyzer_packet(c->an, LINKTYPE_ETHERNET, e, (uint32_t)(n + 18),
+		    (uint32_t)(n + 18), c->now, NULL);
+	}
+	finish(c);
+	ck_assert_uint_eq(c->seen.nrec, 2);
+	conn_free(c);
+}
+END_TEST
+
+static Suite *
+analyzer_suite(void)
+{
+	Suite *s = suite_create("analyzer");
+	TCase *t = tcase_create("tcp");
+
+	tcase_add_test(t, syn_retransmit_at_threshold);
+	tcase_add_test(t, synack_retransmit_at_threshold);
+	tcase_add_test(t, syn_refused_ipv4_and_ipv6);
+	tcase_add_test(t, data_retransmit_then_loss_reset);
+	tcase_add_test(t, loss_reset_by_responder_below_threshold);
+	tcase_add_test(t, app_reset_after_exchange);
+	tcase_add_test(t, rst_injected_by_ttl);
+	tcase_add_test(t, rst_injected_by_window);
+	tcase_add_test(t, injected_rst_then_graceful_close);
+	tcase_add_test(t, seq_anomaly_far_outside_window);
+	tcase_add_test(t, clean_close_no_event);
+	tcase_add_test(t, keepalives_are_not_retransmissions);
+	tcase_add_test(t, zero_window_probes_are_not_retransmissions);
+	tcase_add_test(t, reordering_is_not_retransmission);
+	tcase_add_test(t, tso_cut_differently_counts_per_range);
+	tcase_add_test(t, copies_counted_once);
+	tcase_add_test(t, fast_and_spurious_retransmissions);
+	tcase_add_test(t, new_isn_after_reset_is_new_connection);
+	tcase_add_test(t, icmp_port_unreachable_for_udp);
+	tcase_add_test(t, capture_gap_is_not_loss);
+	tcase_add_test(t, mid_stream_originator_is_ephemeral_port);
+	tcase_add_test(t, thresholds_change_mid_flow);
+	tcase_add_test(t, expiry_by_packet_time);
+	tcase_add_test(t, vlan_is_part_of_the_flow);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(analyzer_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

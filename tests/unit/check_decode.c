@@ -1,0 +1,1900 @@
+/*
+ * Decoder tests on real frames, written out byte by byte as a capture
+ * would show them, and on every truncation of each one.  Every frame is
+ * declared header by header, and each header says what a capture cut inside
+ * it must decode to, so the truncation test knows the right answer for
+ * every caplen rather than only "something not ok".
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "decode.h"
+#include "pkt.h"
+
+#define FRAME_MAX	256
+#define SEG_MAX		16
+#define TS_MAGIC	UINT64_C(1700000000123456)
+
+/* A cut here decodes like the whole frame. */
+#define CUT_FULL	((int)DECODE_NRESULTS)
+/* A cut here decodes like the whole frame, minus the TCP options. */
+#define CUT_OPTS	((int)DECODE_NRESULTS + 1)
+
+/* Addresses used throughout, as bytes on the wire and as text. */
+#define V4_A	"c0 00 02 0a"	/* 192.0.2.10 */
+#define V4_B	"c6 33 64 14"	/* 198.51.100.20 */
+#define V6_A	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01"
+#define V6_B	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 02"
+#define TXT_V4_A	"192.0.2.10"
+#define TXT_V4_B	"198.51.100.20"
+#define TXT_V6_A	"2001:db8::1"
+#define TXT_V6_B	"2001:db8::2"
+
+#define ETH_V4	"52 54 00 12 34 56 52 54 00 ab cd ef 08 00"
+#define ETH_V6	"52 54 00 12 34 56 52 54 00 ab cd ef 86 dd"
+
+struct frame {
+	const char	*name;
+	int		 linktype;
+	uint8_t		 b[FRAME_MAX];
+	size_t		 len;		/* captured */
+	size_t		 wirelen;	/* 0: same as len */
+	size_t		 segend[SEG_MAX];
+	int		 segcut[SEG_MAX];
+	int		 nseg;
+	enum decode_result want_rc;
+	struct pkt	 want;
+};
+
+typedef void frame_fn(struct frame *);
+
+static size_t	hex_parse(uint8_t *, size_t, const char *);
+static void	frame_init(struct frame *, const char *, int);
+static void	hdr(struct frame *, int, const char *);
+static void	zeros(struct frame *, int, size_t);
+static void	frame_done(struct frame *, size_t, enum decode_result);
+static struct addr a4(const char *);
+static struct addr a6(const char *);
+static void	pkt_expect(const struct pkt *, const struct pkt *,
+		    const char *, bool);
+static enum decode_result decode_copy(struct pkt *, int, const uint8_t *,
+		    size_t, size_t);
+static int	ends_with(const char *, const char *);
+static uint64_t	xorshift64(uint64_t *);
+
+/*
+ * Parse "45 00 00 3c ..." into bytes; spaces are for the reader.
+ */
+static size_t
+hex_parse(uint8_t *out, size_t max, const char *s)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *s != '\0'; s++) {
+		int v;
+
+		if (*s == ' ')
+			continue;
+		if (*s >= '0' && *s <= '9')
+			v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			v = *s - 'a' + 10;
+		else {
+			ck_abort_msg("bad hex character '%c'", *s);
+			return 0;
+		}
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		ck_assert_msg(n < max, "frame too long");
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	ck_assert_msg(hi < 0, "odd number of hex digits");
+	return n;
+}
+
+static void
+frame_init(struct frame *f, const char *name, int linktype)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->linktype = linktype;
+	f->want.ts_us = TS_MAGIC;
+	f->want.wscale = TCP_NO_WSCALE;
+}
+
+/* Append a header; a capture ending inside it must decode to "cut". */
+static void
+hdr(struct frame *f, int cut, const char *hex)
+{
+	ck_assert_int_lt(f->nseg, SEG_MAX);
+	f->len += hex_parse(f->b + f->len, sizeof(f->b) - f->len, hex);
+	f->segend[f->nseg] = f->len;
+	f->segcut[f->nseg] = cut;
+	f->nseg++;
+}
+
+static void
+zeros(struct frame *f, int cut, size_t n)
+{
+	ck_assert_int_le(f->len + n, sizeof(f->b));
+	ck_assert_int_lt(f->nseg, SEG_MAX);
+	memset(f->b + f->len, 0, n);
+	f->len += n;
+	f->segend[f->nseg] = f->len;
+	f->segcut[f->nseg] = cut;
+	f->nseg++;
+}
+
+static void
+frame_done(struct frame *f, size_t wirelen, enum decode_result rc)
+{
+	f->wirelen = wirelen != 0 ? wirelen : f->len;
+	f->want_rc = rc;
+	f->want.caplen = (uint32_t)f->len;
+	f->want.wirelen = (uint32_t)f->wirelen;
+}
+
+static struct addr
+a4(const char *s)
+{
+	struct addr a;
+	uint8_t b[4];
+
+	ck_assert_int_eq(inet_pton(AF_INET, s, b), 1);
+	addr_from_v4(&a, b);
+	return a;
+}
+
+static struct addr
+a6(const char *s)
+{
+	struct addr a;
+	uint8_t b[16];
+
+	ck_assert_int_eq(inet_pton(AF_INET6, s, b), 1);
+	addr_from_v6(&a, b);
+	return a;
+}
+
+/*
+ * The frames.  Checksums are left zero: the decoders do not verify them
+ * (offload makes them wrong on the capturing host anyway).
+ */
+
+/* A Linux SYN: MSS, SACK permitted, timestamps, NOP, window scale 7. */
+static void
+f_eth_v4_tcp_syn(struct frame *f)
+{
+	frame_init(f, "eth_v4_tcp_syn", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 3c 1c 46 40 00 40 06 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 a0 02 fa f0 00 00 00 00");
+	hdr(f, CUT_OPTS,
+	    "02 04 05 b4 04 02 08 0a 00 0f 42 40 00 00 00 00 01 03 03 07");
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x1c46;
+	f->want.sport = 54321;
+	f->want.dport = 443;
+	f->want.seq = 0x6b8b4567;
+	f->want.win = 64240;
+	f->want.tcp_flags = TH_SYN;
+	f->want.mss = 1460;
+	f->want.sack_permitted = true;
+	f->want.has_timestamp = true;
+	f->want.tsval = 1000000;
+	f->want.wscale = 7;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* 802.1Q tag with PCP 1 (the VID is only the low 12 bits), IPv6, data. */
+static void
+f_eth_vlan_v6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_vlan_v6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 81 00");
+	hdr(f, DECODE_vlan_truncated, "20 64 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 2a 06 3f " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 10 00 6b 8b 45 68 80 18 01 f5 00 00 00 00");
+	hdr(f, CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40");
+	hdr(f, CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c");
+	f->want.vlan_outer = 100;
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 63;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.seq = 0x1000;
+	f->want.ack = 0x6b8b4568;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.has_timestamp = true;
+	f->want.tsval = 1000001;
+	f->want.tsecr = 1000000;
+	f->want.payload_len = 10;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* 802.1ad S-tag 200 (PCP 5) over C-tag 300, IPv4 UDP (DNS query). */
+static void
+f_eth_qinq_v4_udp(struct frame *f)
+{
+	frame_init(f, "eth_qinq_v4_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(f, DECODE_vlan_truncated, "a0 c8 81 00");
+	hdr(f, DECODE_vlan_truncated, "01 2c 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 30 00 00 40 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "30 39 00 35 00 1c 00 00");
+	zeros(f, CUT_FULL, 20);
+	f->want.vlan_outer = 200;
+	f->want.vlan_inner = 300;
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 12345;
+	f->want.dport = 53;
+	f->want.payload_len = 20;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Linux cooked, outgoing: this host answering with RST/ACK. */
+static void
+f_sll_v4_tcp_rst(struct frame *f)
+{
+	frame_init(f, "sll_v4_tcp_rst", LINKTYPE_LINUX_SLL);
+	hdr(f, DECODE_sll_truncated,
+	    "00 04 00 01 00 06 52 54 00 12 34 56 00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 00 00 40 00 40 06 00 00 " V4_B " " V4_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 00 00 6b 8b 45 68 50 14 00 00 00 00 00 00");
+	f->want.direction = PKT_DIR_OUT;
+	f->want.src = a4(TXT_V4_B);
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.ack = 0x6b8b4568;
+	f->want.tcp_flags = TH_RST | TH_ACK;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Linux cooked, incoming, with the VLAN tag libpcap puts back. */
+static void
+f_sll_vlan_v4_udp(struct frame *f)
+{
+	frame_init(f, "sll_vlan_v4_udp", LINKTYPE_LINUX_SLL);
+	hdr(f, DECODE_sll_truncated,
+	    "00 00 00 01 00 06 52 54 00 ab cd ef 00 00 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 2a 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 21 12 34 00 00 3f 11 00 00 " V4_B " " V4_A);
+	hdr(f, DECODE_udp_truncated, "00 35 30 39 00 0d 00 00");
+	hdr(f, CUT_FULL, "2a 2a 2a 2a 2a");
+	f->want.direction = PKT_DIR_IN;
+	f->want.vlan_outer = 42;
+	f->want.src = a4(TXT_V4_B);
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 63;
+	f->want.ip_id = 0x1234;
+	f->want.sport = 53;
+	f->want.dport = 12345;
+	f->want.payload_len = 5;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Linux cooked v2: interface index 3, outgoing, IPv6 syslog over UDP. */
+static void
+f_sll2_v6_udp(struct frame *f)
+{
+	frame_init(f, "sll2_v6_udp", LINKTYPE_LINUX_SLL2);
+	hdr(f, DECODE_sll_truncated,
+	    "86 dd 00 00 00 00 00 03 00 01 04 06 52 54 00 12 34 56 00 00");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.ifindex = 3;
+	f->want.direction = PKT_DIR_OUT;
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* BSD loopback written on a little-endian host: SYN-ACK with MSS. */
+static void
+f_null_le_v4_tcp(struct frame *f)
+{
+	frame_init(f, "null_le_v4_tcp", LINKTYPE_NULL);
+	hdr(f, DECODE_null_truncated, "02 00 00 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 2c 00 00 40 00 40 06 00 00 7f 00 00 01 7f 00 00 01");
+	hdr(f, DECODE_tcp_truncated,
+	    "1f 90 c0 01 00 00 27 10 00 00 03 e9 60 12 ff ff 00 00 00 00");
+	hdr(f, CUT_OPTS, "02 04 3f d8");
+	f->want.src = a4("127.0.0.1");
+	f->want.dst = a4("127.0.0.1");
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 8080;
+	f->want.dport = 49153;
+	f->want.seq = 10000;
+	f->want.ack = 1001;
+	f->want.win = 65535;
+	f->want.tcp_flags = TH_SYN | TH_ACK;
+	f->want.mss = 16344;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* BSD loopback written on a big-endian host, AF_INET6 as on macOS (30). */
+static void
+f_null_be_v6_tcp(struct frame *f)
+{
+	frame_init(f, "null_be_v6_tcp", LINKTYPE_NULL);
+	hdr(f, DECODE_null_truncated, "00 00 00 1e");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 0a bc de 00 14 06 40 " V6_A " " V6_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 01 00 16 00 00 00 64 00 00 00 c8 50 10 02 00 00 00 00 00");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 49153;
+	f->want.dport = 22;
+	f->want.seq = 100;
+	f->want.ack = 200;
+	f->want.win = 512;
+	f->want.tcp_flags = TH_ACK;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* OpenBSD loopback: family in network byte order. */
+static void
+f_loop_v4_udp(struct frame *f)
+{
+	frame_init(f, "loop_v4_udp", LINKTYPE_LOOP);
+	hdr(f, DECODE_null_truncated, "00 00 00 02");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 1c ab cd 00 00 ff 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "00 7b 00 7b 00 08 00 00");
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 255;
+	f->want.ip_id = 0xabcd;
+	f->want.sport = 123;
+	f->want.dport = 123;
+	frame_done(f, 0, DECODE_ok);
+}
+
+static void
+f_loop_v6_tcp(struct frame *f)
+{
+	frame_init(f, "loop_v6_tcp", LINKTYPE_LOOP);
+	hdr(f, DECODE_null_truncated, "00 00 00 18");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 18 06 40 " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "00 19 c0 02 00 00 00 01 00 00 00 02 50 11 00 10 00 00 00 00");
+	hdr(f, CUT_FULL, "51 55 49 54");
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 25;
+	f->want.dport = 49154;
+	f->want.seq = 1;
+	f->want.ack = 2;
+	f->want.win = 16;
+	f->want.tcp_flags = TH_FIN | TH_ACK;
+	f->want.payload_len = 4;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Raw IPv4 with IP options (NOP NOP NOP EOL), which must be skipped. */
+static void
+f_raw_v4_tcp(struct frame *f)
+{
+	frame_init(f, "raw_v4_tcp_ipopts", LINKTYPE_RAW);
+	hdr(f, DECODE_ipv4_truncated,
+	    "46 00 00 30 00 07 00 00 80 06 00 00 " V4_B " " V4_A
+	    " 01 01 01 00");
+	hdr(f, DECODE_tcp_truncated,
+	    "0d 3d e0 00 12 34 56 78 9a bc de f0 50 18 20 00 00 00 00 00");
+	hdr(f, CUT_FULL, "03 00 00 13");
+	f->want.src = a4(TXT_V4_B);
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 128;
+	f->want.ip_id = 7;
+	f->want.sport = 3389;
+	f->want.dport = 57344;
+	f->want.seq = 0x12345678;
+	f->want.ack = 0x9abcdef0;
+	f->want.win = 8192;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.payload_len = 4;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * Raw IPv6 as written to files (101).  Zero bytes cannot say which
+ * version, and decode_ip() calls that IPv4 cut short.
+ */
+static void
+f_raw_v6_tcp(struct frame *f)
+{
+	frame_init(f, "raw_v6_tcp", LINKTYPE_RAW_PCAP);
+	hdr(f, DECODE_ipv4_truncated, "60");
+	hdr(f, DECODE_ipv6_truncated,
+	    "00 00 00 00 14 06 38 " V6_A " " V6_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 03 01 bb 00 01 00 00 00 02 00 00 50 04 00 00 00 00 00 00");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 56;
+	f->want.sport = 49155;
+	f->want.dport = 443;
+	f->want.seq = 0x10000;
+	f->want.ack = 0x20000;
+	f->want.tcp_flags = TH_RST;
+	frame_done(f, 0, DECODE_ok);
+}
+
+static void
+f_ipv4_linktype_udp(struct frame *f)
+{
+	frame_init(f, "ipv4_linktype_udp", LINKTYPE_IPV4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 20 00 01 00 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "13 88 13 89 00 0c 00 00");
+	hdr(f, CUT_FULL, "01 02 03 04");
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.ip_id = 1;
+	f->want.sport = 5000;
+	f->want.dport = 5001;
+	f->want.payload_len = 4;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* An ICMPv6 echo request is no error; the caller skips it. */
+static void
+f_ipv6_linktype_echo(struct frame *f)
+{
+	frame_init(f, "ipv6_linktype_echo", LINKTYPE_IPV6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 3a 40 " V6_A " " V6_B);
+	hdr(f, DECODE_icmp_truncated, "80 00 00 00 00 01 00 01");
+	zeros(f, CUT_FULL, 8);
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_ICMPV6;
+	f->want.ttl = 64;
+	f->want.icmp_type = 128;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_icmp_not_error);
+}
+
+/* Hop-by-hop options, then a first fragment (offset 0, M set), then TCP. */
+static void
+f_eth_v6_hbh_frag_tcp(struct frame *f)
+{
+	frame_init(f, "eth_v6_hbh_frag_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 88 00 40 " V6_A " " V6_B);
+	hdr(f, DECODE_ipv6_ext_truncated, "2c 00 01 04 00 00 00 00");
+	hdr(f, DECODE_ipv6_ext_truncated, "06 00 00 01 12 34 56 78");
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 04 00 50 00 00 01 00 00 00 02 00 50 10 04 00 00 00 00 00");
+	zeros(f, CUT_FULL, 100);
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 49156;
+	f->want.dport = 80;
+	f->want.seq = 0x100;
+	f->want.ack = 0x200;
+	f->want.win = 1024;
+	f->want.tcp_flags = TH_ACK;
+	f->want.payload_len = 100;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* A later IPv6 fragment (offset 184): no transport header to read. */
+static void
+f_eth_v6_frag_later(struct frame *f)
+{
+	frame_init(f, "eth_v6_frag_later", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 48 2c 40 " V6_A " " V6_B);
+	hdr(f, DECODE_ipv6_ext_truncated, "11 00 00 b8 12 34 56 78");
+	zeros(f, CUT_FULL, 64);
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.fragment = true;
+	frame_done(f, 0, DECODE_ip_fragment);
+}
+
+/* IPv4 first fragment (MF, offset 0): decoded like any packet. */
+static void
+f_eth_v4_frag_first(struct frame *f)
+{
+	frame_init(f, "eth_v4_frag_first", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 64 43 21 20 00 40 06 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 05 00 50 00 00 00 0a 00 00 00 14 50 18 00 ff 00 00 00 00");
+	zeros(f, CUT_FULL, 60);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x4321;
+	f->want.sport = 49157;
+	f->want.dport = 80;
+	f->want.seq = 10;
+	f->want.ack = 20;
+	f->want.win = 255;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.payload_len = 60;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* IPv4 last fragment at offset 185 (1480 bytes): no transport header. */
+static void
+f_eth_v4_frag_later(struct frame *f)
+{
+	frame_init(f, "eth_v4_frag_later", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 3c 43 22 00 b9 40 11 00 00 " V4_A " " V4_B);
+	zeros(f, CUT_FULL, 40);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x4322;
+	f->want.fragment = true;
+	frame_done(f, 0, DECODE_ip_fragment);
+}
+
+/* A 2-byte UDP payload padded to Ethernet's 60-byte minimum. */
+static void
+f_eth_v4_udp_padded(struct frame *f)
+{
+	frame_init(f, "eth_v4_udp_padded", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 1e 00 02 00 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "c0 06 00 45 00 0a 00 00");
+	hdr(f, CUT_FULL, "68 69");
+	hdr(f, CUT_FULL, "ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee ee");
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.ip_id = 2;
+	f->want.sport = 49158;
+	f->want.dport = 69;
+	f->want.payload_len = 2;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Port unreachable for a DNS query, quoting 8 bytes of data too. */
+static void
+f_eth_icmp_port_unreach(struct frame *f)
+{
+	frame_init(f, "eth_icmp_port_unreach", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 c0 00 3c 9f 01 00 00 40 01 00 00 " V4_B " " V4_A);
+	hdr(f, DECODE_icmp_truncated, "03 03 00 00 00 00 00 00");
+	hdr(f, DECODE_icmp_quote_truncated,
+	    "45 00 00 24 ab cd 40 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_icmp_quote_truncated, "30 39 00 35 00 10 00 00");
+	hdr(f, CUT_FULL, "de ad be ef");
+	f->want.src = a4(TXT_V4_B);
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_ICMP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x9f01;
+	f->want.payload_len = 32;
+	f->want.icmp_error = true;
+	f->want.icmp_type = 3;
+	f->want.icmp_code = 3;
+	f->want.quote.src = a4(TXT_V4_A);
+	f->want.quote.dst = a4(TXT_V4_B);
+	f->want.quote.sport = 12345;
+	f->want.quote.dport = 53;
+	f->want.quote.proto = PKT_PROTO_UDP;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* ICMPv6 destination unreachable, port unreachable (code 4), quoting UDP. */
+static void
+f_eth_icmp6_port_unreach(struct frame *f)
+{
+	frame_init(f, "eth_icmp6_port_unreach", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 3c 3a 40 " V6_B " " V6_A);
+	hdr(f, DECODE_icmp_truncated, "01 04 00 00 00 00 00 00");
+	hdr(f, DECODE_icmp_quote_truncated,
+	    "60 00 00 00 00 0c 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_icmp_quote_truncated, "c3 50 00 35 00 0c 00 00");
+	hdr(f, CUT_FULL, "00 01 02 03");
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_ICMPV6;
+	f->want.ttl = 64;
+	f->want.payload_len = 52;
+	f->want.icmp_error = true;
+	f->want.icmp_type = 1;
+	f->want.icmp_code = 4;
+	f->want.quote.src = a6(TXT_V6_A);
+	f->want.quote.dst = a6(TXT_V6_B);
+	f->want.quote.sport = 50000;
+	f->want.quote.dport = 53;
+	f->want.quote.proto = PKT_PROTO_UDP;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * A firewall's "communication administratively prohibited" (code 13)
+ * quoting the minimum RFC 792 asks for: IP header and 8 bytes of TCP.
+ */
+static void
+f_eth_icmp_admin_tcp(struct frame *f)
+{
+	frame_init(f, "eth_icmp_admin_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 38 00 00 00 00 fe 01 00 00 cb 00 71 01 " V4_A);
+	hdr(f, DECODE_icmp_truncated, "03 0d 00 00 00 00 00 00");
+	hdr(f, DECODE_icmp_quote_truncated,
+	    "45 00 00 3c 1c 46 40 00 3f 06 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_icmp_quote_truncated, "d4 31 01 bb 6b 8b 45 67");
+	f->want.src = a4("203.0.113.1");
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_ICMP;
+	f->want.ttl = 254;
+	f->want.payload_len = 28;
+	f->want.icmp_error = true;
+	f->want.icmp_type = 3;
+	f->want.icmp_code = 13;
+	f->want.quote.src = a4(TXT_V4_A);
+	f->want.quote.dst = a4(TXT_V4_B);
+	f->want.quote.sport = 54321;
+	f->want.quote.dport = 443;
+	f->want.quote.seq = 0x6b8b4567;
+	f->want.quote.proto = PKT_PROTO_TCP;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* ICMPv6 packet too big quoting IPv6 + destination options + TCP. */
+static void
+f_eth_icmp6_too_big_ext(struct frame *f)
+{
+	frame_init(f, "eth_icmp6_too_big_ext", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 40 3a 40 " V6_B " " V6_A);
+	hdr(f, DECODE_icmp_truncated, "02 00 00 00 00 00 05 00");
+	hdr(f, DECODE_icmp_quote_truncated,
+	    "60 00 00 00 04 d8 3c 40 " V6_A " " V6_B);
+	hdr(f, DECODE_icmp_quote_truncated, "06 00 01 04 00 00 00 00");
+	hdr(f, DECODE_icmp_quote_truncated, "c0 07 01 bb 00 00 30 39");
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_ICMPV6;
+	f->want.ttl = 64;
+	f->want.payload_len = 56;
+	f->want.icmp_error = true;
+	f->want.icmp_type = 2;
+	f->want.quote.src = a6(TXT_V6_A);
+	f->want.quote.dst = a6(TXT_V6_B);
+	f->want.quote.sport = 49159;
+	f->want.quote.dport = 443;
+	f->want.quote.seq = 12345;
+	f->want.quote.proto = PKT_PROTO_TCP;
+	frame_done(f, 0, DECODE_ok);
+}
+
+static void
+f_eth_icmp_echo(struct frame *f)
+{
+	frame_init(f, "eth_icmp_echo", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 2c 00 03 40 00 40 01 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_icmp_truncated, "08 00 00 00 00 11 00 01");
+	zeros(f, CUT_FULL, 16);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_ICMP;
+	f->want.ttl = 64;
+	f->want.ip_id = 3;
+	f->want.icmp_type = 8;
+	f->want.payload_len = 16;
+	frame_done(f, 0, DECODE_icmp_not_error);
+}
+
+static void
+f_eth_arp(struct frame *f)
+{
+	frame_init(f, "eth_arp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "ff ff ff ff ff ff 52 54 00 ab cd ef 08 06");
+	hdr(f, CUT_FULL, "00 01 08 00 06 04 00 01 52 54 00 ab cd ef " V4_A
+	    " 00 00 00 00 00 00 " V4_B);
+	frame_done(f, 0, DECODE_not_ip);
+}
+
+/*
+ * Headers-only capture (snaplen 128) of a full-sized segment: the
+ * payload length must come from the IP header, not from caplen.
+ */
+static void
+f_eth_v4_tcp_snap128(struct frame *f)
+{
+	frame_init(f, "eth_v4_tcp_snap128", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 05 dc 00 04 40 00 40 06 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 08 01 bb 00 00 20 00 00 00 30 00 80 10 01 f5 00 00 00 00");
+	hdr(f, CUT_OPTS, "01 01 08 0a 00 00 00 05 00 00 00 06");
+	zeros(f, CUT_FULL, 128 - 14 - 20 - 32);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 4;
+	f->want.sport = 49160;
+	f->want.dport = 443;
+	f->want.seq = 0x2000;
+	f->want.ack = 0x3000;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_ACK;
+	f->want.has_timestamp = true;
+	f->want.tsval = 5;
+	f->want.tsecr = 6;
+	f->want.payload_len = 1500 - 20 - 32;
+	frame_done(f, 1514, DECODE_ok);
+}
+
+/*
+ * A TSO super-segment as the sending host captures it: IPv4 total length
+ * 0 (it would not fit), so the wire length gives the IP length.
+ */
+static void
+f_eth_v4_tcp_tso(struct frame *f)
+{
+	frame_init(f, "eth_v4_tcp_tso", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V4);
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 00 00 05 40 00 40 06 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 09 01 bb 00 00 40 00 00 00 50 00 50 18 01 f5 00 00 00 00");
+	zeros(f, CUT_FULL, 40);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 5;
+	f->want.sport = 49161;
+	f->want.dport = 443;
+	f->want.seq = 0x4000;
+	f->want.ack = 0x5000;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.payload_len = 70000;
+	frame_done(f, 14 + 20 + 20 + 70000, DECODE_ok);
+}
+
+/* The same for IPv6 GSO: payload length 0, the wire length rules. */
+static void
+f_eth_v6_tcp_gso(struct frame *f)
+{
+	frame_init(f, "eth_v6_tcp_gso", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated, ETH_V6);
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 00 06 40 " V6_A " " V6_B);
+	hdr(f, DECODE_tcp_truncated,
+	    "c0 0a 01 bb 00 00 60 00 00 00 70 00 50 10 01 f5 00 00 00 00");
+	zeros(f, CUT_FULL, 10);
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 49162;
+	f->want.dport = 443;
+	f->want.seq = 0x6000;
+	f->want.ack = 0x7000;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_ACK;
+	f->want.payload_len = 65536;
+	frame_done(f, 14 + 40 + 20 + 65536, DECODE_ok);
+}
+
+static frame_fn *const frames[] = {
+	f_eth_v4_tcp_syn,
+	f_eth_vlan_v6_tcp,
+	f_eth_qinq_v4_udp,
+	f_sll_v4_tcp_rst,
+	f_sll_vlan_v4_udp,
+	f_sll2_v6_udp,
+	f_null_le_v4_tcp,
+	f_null_be_v6_tcp,
+	f_loop_v4_udp,
+	f_loop_v6_tcp,
+	f_raw_v4_tcp,
+	f_raw_v6_tcp,
+	f_ipv4_linktype_udp,
+	f_ipv6_linktype_echo,
+	f_eth_v6_hbh_frag_tcp,
+	f_eth_v6_frag_later,
+	f_eth_v4_frag_first,
+	f_eth_v4_frag_later,
+	f_eth_v4_udp_padded,
+	f_eth_icmp_port_unreach,
+	f_eth_icmp6_port_unreach,
+	f_eth_icmp_admin_tcp,
+	f_eth_icmp6_too_big_ext,
+	f_eth_icmp_echo,
+	f_eth_arp,
+	f_eth_v4_tcp_snap128,
+	f_eth_v4_tcp_tso,
+	f_eth_v6_tcp_gso,
+};
+#define NFRAMES	((int)(sizeof(frames) / sizeof(frames[0])))
+
+/*
+ * Compare every field.  With no_opts, the TCP option fields must be at
+ * their "absent" values instead of the expected ones.
+ */
+#define EXPECT_FIELD(fld) \
+	ck_assert_msg(got->fld == want->fld, "%s: " #fld " is %llu, want %llu", \
+	    ctx, (unsigned long long)got->fld, (unsigned long long)want->fld)
+
+static void
+pkt_expect(const struct pkt *got, const struct pkt *want, const char *ctx,
+    bool no_opts)
+{
+	struct pkt absent;
+	char g[ADDR_STRLEN], w[ADDR_STRLEN];
+
+	EXPECT_FIELD(ts_us);
+	EXPECT_FIELD(caplen);
+	EXPECT_FIELD(wirelen);
+	EXPECT_FIELD(ifindex);
+	EXPECT_FIELD(direction);
+	EXPECT_FIELD(vlan_outer);
+	EXPECT_FIELD(vlan_inner);
+	ck_assert_msg(addr_cmp(&got->src, &want->src) == 0, "%s: src %s, want %s",
+	    ctx, addr_format(&got->src, g, sizeof(g)),
+	    addr_format(&want->src, w, sizeof(w)));
+	ck_assert_msg(addr_cmp(&got->dst, &want->dst) == 0, "%s: dst %s, want %s",
+	    ctx, addr_format(&got->dst, g, sizeof(g)),
+	    addr_format(&want->dst, w, sizeof(w)));
+	EXPECT_FIELD(proto);
+	EXPECT_FIELD(ttl);
+	EXPECT_FIELD(ip_id);
+	EXPECT_FIELD(fragment);
+	EXPECT_FIELD(sport);
+	EXPECT_FIELD(dport);
+	EXPECT_FIELD(payload_len);
+	EXPECT_FIELD(seq);
+	EXPECT_FIELD(ack);
+	EXPECT_FIELD(win);
+	EXPECT_FIELD(tcp_flags);
+	EXPECT_FIELD(icmp_error);
+	EXPECT_FIELD(icmp_type);
+	EXPECT_FIELD(icmp_code);
+	ck_assert_msg(addr_cmp(&got->quote.src, &want->quote.src) == 0,
+	    "%s: quote.src %s, want %s", ctx,
+	    addr_format(&got->quote.src, g, sizeof(g)),
+	    addr_format(&want->quote.src, w, sizeof(w)));
+	ck_assert_msg(addr_cmp(&got->quote.dst, &want->quote.dst) == 0,
+	    "%s: quote.dst %s, want %s", ctx,
+	    addr_format(&got->quote.dst, g, sizeof(g)),
+	    addr_format(&want->quote.dst, w, sizeof(w)));
+	EXPECT_FIELD(quote.sport);
+	EXPECT_FIELD(quote.dport);
+	EXPECT_FIELD(quote.seq);
+	EXPECT_FIELD(quote.proto);
+
+	if (no_opts) {
+		memset(&absent, 0, sizeof(absent));
+		absent.wscale = TCP_NO_WSCALE;
+		want = &absent;
+	}
+	EXPECT_FIELD(wscale);
+	EXPECT_FIELD(mss);
+	EXPECT_FIELD(sack_permitted);
+	EXPECT_FIELD(has_timestamp);
+	EXPECT_FIELD(sack_blocks);
+	EXPECT_FIELD(tsval);
+	EXPECT_FIELD(tsecr);
+}
+
+/*
+ * Decode from a heap copy of exactly caplen bytes, so that AddressSanitizer
+ * sees any read past the captured data.
+ */
+static enum decode_result
+decode_copy(struct pkt *p, int linktype, const uint8_t *data, size_t caplen,
+    size_t wirelen)
+{
+	enum decode_result r;
+	uint8_t *copy;
+
+	copy = malloc(caplen > 0 ? caplen : 1);
+	ck_assert_ptr_nonnull(copy);
+	if (caplen > 0)
+		memcpy(copy, data, caplen);
+	r = decode_packet(p, linktype, copy, caplen, wirelen);
+	free(copy);
+	return r;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+START_TEST(test_frame_fields)
+{
+	struct frame f;
+	struct pkt p;
+	enum decode_result r;
+
+	frames[_i](&f);
+	memset(&p, 0xa5, sizeof(p));	/* decode_packet must clear it */
+	p.ts_us = TS_MAGIC;
+	r = decode_copy(&p, f.linktype, f.b, f.len, f.wirelen);
+	ck_assert_msg(r == f.want_rc, "%s: %s, want %s", f.name,
+	    decode_result_name(r), decode_result_name(f.want_rc));
+	pkt_expect(&p, &f.want, f.name, false);
+}
+END_TEST
+
+START_TEST(test_frame_truncations)
+{
+	struct frame f;
+	struct pkt p, want;
+	enum decode_result r;
+	char ctx[128];
+	size_t cl;
+	int seg = 0, cut;
+
+	frames[_i](&f);
+	ck_assert_int_eq(f.segend[f.nseg - 1], f.len);
+	for (cl = 0; cl < f.len; cl++) {
+		while (f.segend[seg] <= cl)
+			seg++;
+		cut = f.segcut[seg];
+		snprintf(ctx, sizeof(ctx), "%s caplen %zu", f.name, cl);
+
+		memset(&p, 0x5a, sizeof(p));
+		p.ts_us = TS_MAGIC;
+		r = decode_copy(&p, f.linktype, f.b, cl, f.wirelen);
+		ck_assert_msg(r < DECODE_NRESULTS, "%s: result %d", ctx, r);
+		ck_assert_msg(p.ts_us == TS_MAGIC, "%s: ts_us clobbered", ctx);
+		ck_assert_msg(p.caplen == cl && p.wirelen == f.wirelen,
+		    "%s: lengths not recorded", ctx);
+		if (cut == CUT_FULL || cut == CUT_OPTS) {
+			ck_assert_msg(r == f.want_rc, "%s: %s, want %s", ctx,
+			    decode_result_name(r),
+			    decode_result_name(f.want_rc));
+			want = f.want;
+			want.caplen = (uint32_t)cl;
+			pkt_expect(&p, &want, ctx, cut == CUT_OPTS);
+		} else {
+			ck_assert_msg(r == (enum decode_result)cut,
+			    "%s: %s, want %s", ctx, decode_result_name(r),
+			    decode_result_name((enum decode_result)cut));
+			ck_assert_msg(ends_with(decode_result_name(r),
+			    "_truncated"), "%s: %s is not a truncation", ctx,
+			    decode_result_name(r));
+		}
+	}
+}
+END_TEST
+
+/*
+ * Malformed packets, built from the frames above with one field broken.
+ * Offsets are those of Ethernet + IPv4 (14, 34) and Ethernet + IPv6 (14, 54).
+ */
+#define ETH	14
+#define IP4	(ETH + 20)
+#define IP6	(ETH + 40)
+
+static enum decode_result
+frame_decode(struct frame *f, struct pkt *p)
+{
+	p->ts_us = TS_MAGIC;
+	return decode_copy(p, f->linktype, f->b, f->len,
+	    f->wirelen > f->len ? f->wirelen : f->len);
+}
+
+#define EXPECT_RESULT(f, p, want) do {					\
+	enum decode_result r_ = frame_decode((f), (p));			\
+	ck_assert_msg(r_ == (want), "%s: got %s, want %s", (f)->name,	\
+	    decode_result_name(r_), decode_result_name(want));		\
+} while (0)
+
+START_TEST(test_ipv4_bad_hlen)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH] = 0x44;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_hlen);
+	f.b[ETH] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_hlen);
+	/* 60 bytes of header in a 60-byte packet: no room left for TCP. */
+	f.b[ETH] = 0x4f;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	ck_assert_int_eq(p.proto, PKT_PROTO_TCP);
+	ck_assert_int_eq(p.tcp_flags, 0);	/* nothing left for TCP */
+}
+END_TEST
+
+START_TEST(test_ipv4_hlen_beyond_packet)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* IHL 15 (60 bytes) in a 40-byte packet: the packet is wrong. */
+	f_sll_v4_tcp_rst(&f);
+	f.b[16] = 0x4f;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+	/* The same with the wire longer than the capture: cut short. */
+	f.wirelen = f.len + 100;
+	f.b[18] = 0x00;
+	f.b[19] = 0x00;		/* total length 0: the wire length */
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_truncated);
+}
+END_TEST
+
+START_TEST(test_ipv4_bad_version)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH] = 0x65;
+	EXPECT_RESULT(&f, &p, DECODE_ip_bad_version);
+	f_raw_v4_tcp(&f);
+	f.b[0] = 0x56;
+	EXPECT_RESULT(&f, &p, DECODE_ip_bad_version);
+}
+END_TEST
+
+START_TEST(test_ipv4_bad_total_length)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* Longer than the wire. */
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH + 3] = 0x3d;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+	/* Shorter than its own header. */
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 19;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+	/* Just the header: no TCP header fits, by the sender's doing. */
+	f.b[ETH + 3] = 20;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	ck_assert_int_eq(p.proto, PKT_PROTO_TCP);
+}
+END_TEST
+
+START_TEST(test_ipv4_tso_zero_length)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* Captured whole, total length 0: the frame length is the IP length. */
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 0);
+	ck_assert_int_eq(p.mss, 1460);
+	/* Wire length below the IP header with total length 0 is wrong. */
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_RAW, f.b + ETH, 12, 12),
+	    DECODE_ipv4_bad_len);
+	/* ... and merely cut short when the wire had more. */
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_RAW, f.b + ETH, 12, 60),
+	    DECODE_ipv4_truncated);
+}
+END_TEST
+
+START_TEST(test_ethernet_padding_not_payload)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* A bare ACK padded to 60 bytes: zero payload, not six. */
+	f_sll_v4_tcp_rst(&f);
+	memmove(f.b + ETH, f.b + 16, f.len - 16);
+	memcpy(f.b, "\x52\x54\x00\x12\x34\x56\x52\x54\x00\xab\xcd\xef\x08\x00",
+	    ETH);
+	f.linktype = LINKTYPE_ETHERNET;
+	f.len = 60;
+	memset(f.b + ETH + 40, 0xee, 6);
+	f.wirelen = 60;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 0);
+	ck_assert_int_eq(p.tcp_flags, TH_RST | TH_ACK);
+}
+END_TEST
+
+START_TEST(test_ip_other_proto)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH + 9] = 47;	/* GRE */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	ck_assert_int_eq(p.proto, 47);
+	ck_assert_int_eq(p.ttl, 64);
+	f.b[ETH + 9] = PKT_PROTO_ICMPV6;	/* ICMPv6 over IPv4 is not ICMP */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+
+	f_eth_vlan_v6_tcp(&f);
+	f.b[18 + 6] = PKT_PROTO_ICMP;	/* ICMPv4 over IPv6 neither */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	f.b[18 + 6] = 59;		/* no next header */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	f.b[18 + 6] = 50;		/* ESP */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	ck_assert_int_eq(p.proto, 50);
+}
+END_TEST
+
+START_TEST(test_tcp_bad_offset)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_tcp_syn(&f);
+	f.b[IP4 + 12] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	f.b[IP4 + 12] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	/* 44 bytes of header in a 40-byte segment. */
+	f.b[IP4 + 12] = 0xb0;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	/* 40 in 40 is fine. */
+	f.b[IP4 + 12] = 0xa0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+}
+END_TEST
+
+/*
+ * A bad option is not fatal: every other field must still be there, so
+ * compare with the frame's expectations minus the options.
+ */
+static void
+expect_bad_option(struct frame *f, const char *opts)
+{
+	struct pkt p, want;
+	size_t n;
+
+	n = hex_parse(f->b + IP4 + 20, 20, opts);
+	ck_assert_int_eq(n, 20);
+	EXPECT_RESULT(f, &p, DECODE_tcp_bad_option);
+	want = f->want;
+	want.mss = p.mss;
+	want.wscale = p.wscale;
+	want.sack_permitted = p.sack_permitted;
+	want.has_timestamp = p.has_timestamp;
+	want.sack_blocks = p.sack_blocks;
+	want.tsval = p.tsval;
+	want.tsecr = p.tsecr;
+	pkt_expect(&p, &want, opts, false);
+}
+
+START_TEST(test_tcp_bad_options)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_tcp_syn(&f);
+	/* Length 0 and 1 would loop forever or step into themselves. */
+	expect_bad_option(&f,
+	    "02 04 05 b4 04 00 08 0a 00 0f 42 40 00 00 00 00 01 03 03 07");
+	frame_decode(&f, &p);
+	ck_assert_int_eq(p.mss, 1460);		/* before the bad one: kept */
+	ck_assert(!p.has_timestamp);		/* after it: unreachable */
+	expect_bad_option(&f,
+	    "04 01 02 04 05 b4 08 0a 00 0f 42 40 00 00 00 00 01 03 03 07");
+	/* The timestamp runs past the header. */
+	expect_bad_option(&f,
+	    "01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 08 0a 00");
+	/* The length byte itself is past the header. */
+	expect_bad_option(&f,
+	    "01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 02");
+	/* MSS of length 3: skipped, the rest still read. */
+	expect_bad_option(&f,
+	    "02 03 05 04 02 08 0a 00 0f 42 40 00 00 00 00 01 03 03 07 00");
+	frame_decode(&f, &p);
+	ck_assert_int_eq(p.mss, 0);
+	ck_assert(p.sack_permitted);
+	ck_assert(p.has_timestamp);
+	ck_assert_int_eq(p.wscale, 7);
+	/* SACK with a partial block. */
+	expect_bad_option(&f,
+	    "05 0e 00 00 00 01 00 00 00 02 00 00 00 03 00 00 00 00 00 00");
+}
+END_TEST
+
+START_TEST(test_tcp_options_misc)
+{
+	struct frame f;
+	struct pkt p;
+	size_t n;
+
+	f_eth_v4_tcp_syn(&f);
+	/* Window scale 15 is used as 14 (RFC 7323, 2.3); EOL ends the list. */
+	n = hex_parse(f.b + IP4 + 20, 20,
+	    "03 03 0f 00 02 04 05 b4 00 00 00 00 00 00 00 00 00 00 00 00");
+	ck_assert_int_eq(n, 20);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.wscale, 14);
+	ck_assert_int_eq(p.mss, 0);
+	/* Two SACK options, 3 + 1 blocks, and an unknown kind stepped over. */
+	f.b[IP4 + 12] = 0xf0;		/* 60-byte header */
+	f.b[ETH + 3] = 60 + 20;		/* total length */
+	f.len = IP4 + 60;
+	f.wirelen = f.len;
+	n = hex_parse(f.b + IP4 + 20, 40,
+	    "05 1a 00 00 00 01 00 00 00 02 00 00 00 03 00 00 00 04"
+	    " 00 00 00 05 00 00 00 06 1e 04 ab cd 05 0a 00 00 00 07 00 00"
+	    " 00 08");
+	ck_assert_int_eq(n, 40);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.sack_blocks, 4);
+	ck_assert_int_eq(p.payload_len, 0);
+}
+END_TEST
+
+START_TEST(test_udp_bad_len)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_qinq_v4_udp(&f);
+	f.b[22 + 20 + 4] = 0;
+	f.b[22 + 20 + 5] = 7;
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+	f.b[22 + 20 + 5] = 29;		/* one more than the IP length allows */
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+	f.b[22 + 20 + 5] = 8;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 0);
+}
+END_TEST
+
+START_TEST(test_l4_shorter_than_header)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* IP says 10 bytes of TCP, all captured: malformed, not truncated. */
+	f_eth_v4_tcp_syn(&f);
+	f.b[ETH + 3] = 30;
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	/* The same for UDP: 4 bytes. */
+	f_eth_qinq_v4_udp(&f);
+	f.b[22 + 3] = 24;
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+}
+END_TEST
+
+START_TEST(test_vlan_depth)
+{
+	struct frame f;
+	struct pkt p;
+	int i;
+
+	/* Four tags: the outer two are reported, the packet decoded. */
+	frame_init(&f, "eth_4tags", LINKTYPE_ETHERNET);
+	hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(&f, CUT_FULL, "00 0a 91 00 00 0b 81 00 00 0c 81 00 00 0d 08 00");
+	hdr(&f, CUT_FULL, "45 00 00 1c 00 00 00 00 40 11 00 00 " V4_A " " V4_B
+	    " 00 7b 00 7b 00 08 00 00");
+	frame_done(&f, 0, DECODE_ok);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.vlan_outer, 10);
+	ck_assert_int_eq(p.vlan_inner, 11);
+	ck_assert_int_eq(p.sport, 123);
+
+	/* A fifth is refused. */
+	frame_init(&f, "eth_5tags", LINKTYPE_ETHERNET);
+	hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef");
+	for (i = 0; i < 5; i++)
+		hdr(&f, CUT_FULL, "81 00 0f ff");
+	hdr(&f, CUT_FULL, "08 00 45 00 00 1c 00 00 00 00 40 11 00 00 " V4_A
+	    " " V4_B " 00 7b 00 7b 00 08 00 00");
+	frame_done(&f, 0, DECODE_ok);
+	EXPECT_RESULT(&f, &p, DECODE_vlan_too_deep);
+
+	/* A tag that carries something other than IP. */
+	f_eth_vlan_v6_tcp(&f);
+	f.b[16] = 0x08;
+	f.b[17] = 0x06;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	ck_assert_int_eq(p.vlan_outer, 100);
+}
+END_TEST
+
+START_TEST(test_ipv6_bad_len)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_vlan_v6_tcp(&f);
+	f.b[18 + 5] = 43;		/* one more than the frame holds */
+	EXPECT_RESULT(&f, &p, DECODE_ipv6_bad_len);
+	f.b[18 + 5] = 0;		/* GSO: the frame length rules */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 10);
+	/* A wire length shorter than the fixed header. */
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_IPV6, f.b + 18, 39, 39),
+	    DECODE_ipv6_bad_len);
+	f.b[18] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_ip_bad_version);
+}
+END_TEST
+
+/* IPv6 + n destination options headers + UDP, captured whole. */
+static void
+build_v6_ext_chain(struct frame *f, int n)
+{
+	int i;
+	size_t plen = (size_t)n * 8 + 8;
+
+	frame_init(f, "eth_v6_ext_chain", LINKTYPE_ETHERNET);
+	hdr(f, CUT_FULL, ETH_V6);
+	hdr(f, CUT_FULL, "60 00 00 00 00 00 3c 40 " V6_A " " V6_B);
+	f->b[ETH + 5] = (uint8_t)plen;
+	for (i = 0; i < n; i++)
+		hdr(f, CUT_FULL, i == n - 1 ? "11 00 01 04 00 00 00 00" :
+		    "3c 00 01 04 00 00 00 00");
+	hdr(f, CUT_FULL, "00 35 c3 50 00 08 00 00");
+	frame_done(f, 0, DECODE_ok);
+}
+
+START_TEST(test_ipv6_ext_chain)
+{
+	struct frame f;
+	struct pkt p;
+
+	build_v6_ext_chain(&f, 8);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.proto, PKT_PROTO_UDP);
+	ck_assert_int_eq(p.dport, 50000);
+	build_v6_ext_chain(&f, 9);
+	EXPECT_RESULT(&f, &p, DECODE_ipv6_ext_malformed);
+
+	/* An extension header running past the payload length. */
+	build_v6_ext_chain(&f, 1);
+	f.b[IP6 + 1] = 1;		/* 16 bytes: fits, leaves none for UDP */
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+	f.b[IP6 + 1] = 2;		/* 24 bytes in a 16-byte payload */
+	EXPECT_RESULT(&f, &p, DECODE_ipv6_ext_malformed);
+	/* The same captured short: still the packet's fault. */
+	f.len = IP6 + 4;
+	EXPECT_RESULT(&f, &p, DECODE_ipv6_ext_malformed);
+
+	/* Routing (43), then AH (51: (2+2)*4 = 16 bytes), then TCP-less UDP. */
+	frame_init(&f, "eth_v6_rh_ah", LINKTYPE_ETHERNET);
+	hdr(&f, CUT_FULL, ETH_V6);
+	hdr(&f, CUT_FULL, "60 00 00 00 00 20 2b 40 " V6_A " " V6_B);
+	hdr(&f, CUT_FULL, "33 00 00 00 00 00 00 00");
+	hdr(&f, CUT_FULL, "11 02 00 00 00 00 01 00 00 00 00 01 00 00 00 00");
+	hdr(&f, CUT_FULL, "00 35 c3 51 00 08 00 00");
+	frame_done(&f, 0, DECODE_ok);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.dport, 50001);
+	/* Mobility header (135) is walked like the others. */
+	f.b[IP6 - 40 + 6] = 135;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+}
+END_TEST
+
+START_TEST(test_null_families)
+{
+	struct frame f;
+	struct pkt p;
+	static const uint8_t v6fam[][4] = {
+		{ 10, 0, 0, 0 }, { 24, 0, 0, 0 }, { 28, 0, 0, 0 },
+		{ 30, 0, 0, 0 }, { 0, 0, 0, 10 }, { 0, 0, 0, 24 },
+		{ 0, 0, 0, 28 }, { 0, 0, 0, 30 },
+	};
+	size_t i;
+
+	f_null_be_v6_tcp(&f);
+	for (i = 0; i < sizeof(v6fam) / sizeof(v6fam[0]); i++) {
+		memcpy(f.b, v6fam[i], 4);
+		EXPECT_RESULT(&f, &p, DECODE_ok);
+		ck_assert_int_eq(p.dport, 22);
+	}
+	memcpy(f.b, "\x00\x00\x00\x07", 4);
+	EXPECT_RESULT(&f, &p, DECODE_null_bad_family);
+	/* The family says IPv4 but the packet is IPv6. */
+	memcpy(f.b, "\x00\x00\x00\x02", 4);
+	EXPECT_RESULT(&f, &p, DECODE_ip_bad_version);
+
+	/* DLT_LOOP is network byte order only. */
+	f_loop_v4_udp(&f);
+	memcpy(f.b, "\x02\x00\x00\x00", 4);
+	EXPECT_RESULT(&f, &p, DECODE_null_bad_family);
+}
+END_TEST
+
+START_TEST(test_sll_packet_types)
+{
+	struct frame f;
+	struct pkt p;
+	static const struct {
+		uint8_t type;
+		uint8_t dir;
+	} t[] = {
+		{ 0, PKT_DIR_IN }, { 1, PKT_DIR_IN }, { 2, PKT_DIR_IN },
+		{ 3, PKT_DIR_IN }, { 4, PKT_DIR_OUT }, { 5, PKT_DIR_UNKNOWN },
+		{ 7, PKT_DIR_UNKNOWN },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		f_sll_v4_tcp_rst(&f);
+		f.b[1] = t[i].type;
+		EXPECT_RESULT(&f, &p, DECODE_ok);
+		ck_assert_int_eq(p.direction, t[i].dir);
+		ck_assert_int_eq(p.ifindex, 0);
+
+		f_sll2_v6_udp(&f);
+		f.b[10] = t[i].type;
+		EXPECT_RESULT(&f, &p, DECODE_ok);
+		ck_assert_int_eq(p.direction, t[i].dir);
+		ck_assert_int_eq(p.ifindex, 3);
+	}
+	/* A high byte in SLL's 16-bit packet type is not "outgoing". */
+	f_sll_v4_tcp_rst(&f);
+	f.b[0] = 1;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.direction, PKT_DIR_UNKNOWN);
+	/* A big interface index, all 32 bits. */
+	f_sll2_v6_udp(&f);
+	memcpy(f.b + 4, "\x80\x01\x02\x03", 4);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_uint_eq(p.ifindex, 0x80010203u);
+	/* Cooked header on something that is not IP (netlink, ARP). */
+	f.b[0] = 0x08;
+	f.b[1] = 0x06;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+}
+END_TEST
+
+START_TEST(test_icmp_quote_cases)
+{
+	struct frame f;
+	struct pkt p;
+	const size_t icmp = IP4, quote = IP4 + 8;
+
+	/* Bad quoted version, bad quoted IHL. */
+	f_eth_icmp_port_unreach(&f);
+	f.b[quote] = 0x65;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
+	ck_assert_int_eq(p.icmp_type, 3);
+	f.b[quote] = 0x43;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	/* Quoted IP options are skipped: IHL 6 moves the UDP header on. */
+	f.b[quote] = 0x46;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.quote.sport, 0x0010);
+	ck_assert_int_eq(p.quote.dport, 0x0000);
+	/* ... and the quote then lacks 4 of the 8 UDP bytes it needs. */
+	f.len -= 4;
+	f.b[ETH + 3] -= 4;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+
+	/* A quoted non-first fragment names no flow. */
+	f_eth_icmp_port_unreach(&f);
+	f.b[quote + 7] = 0x10;
+	EXPECT_RESULT(&f, &p, DECODE_ip_fragment);
+	ck_assert(!p.icmp_error);
+	/* A quoted first fragment does. */
+	f.b[quote + 6] = 0x20;
+	f.b[quote + 7] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+
+	/* ICMP quoting ICMP is not followed, nor other protocols. */
+	f.b[quote + 9] = PKT_PROTO_ICMP;
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	ck_assert(!p.icmp_error);
+	f.b[quote + 9] = 132;		/* SCTP */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+
+	/* Every ICMPv4 error type quotes; other types do not. */
+	f_eth_icmp_port_unreach(&f);
+	f.b[icmp] = 11;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.icmp_type, 11);
+	ck_assert_int_eq(p.quote.dport, 53);
+	f.b[icmp] = 4;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[icmp] = 5;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[icmp] = 12;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[icmp] = 0;			/* echo reply */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_not_error);
+	ck_assert(!p.icmp_error);
+	f.b[icmp] = 13;			/* timestamp */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_not_error);
+	ck_assert_int_eq(p.icmp_type, 13);
+	ck_assert_int_eq(p.icmp_code, 3);
+}
+END_TEST
+
+START_TEST(test_icmp6_quote_cases)
+{
+	struct frame f;
+	struct pkt p;
+	const size_t icmp = IP6, quote = IP6 + 8;
+
+	f_eth_icmp6_port_unreach(&f);
+	f.b[icmp] = 3;			/* time exceeded */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[icmp] = 4;			/* parameter problem */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[icmp] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_not_error);
+	f.b[icmp] = 129;		/* echo reply */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_not_error);
+	f.b[icmp] = 135;		/* neighbour solicitation */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_not_error);
+	ck_assert(!p.icmp_error);
+
+	f_eth_icmp6_port_unreach(&f);
+	f.b[quote] = 0x45;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote] = 0x60;
+	f.b[quote + 6] = 58;		/* ICMPv6 quoting ICMPv6 */
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	f.b[quote + 6] = 59;
+	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+
+	/* Quoted later fragment. */
+	f_eth_icmp6_too_big_ext(&f);
+	f.b[quote + 6] = 44;
+	f.b[quote + 40 + 3] = 0xb8;
+	EXPECT_RESULT(&f, &p, DECODE_ip_fragment);
+	/* Quoted first fragment: the walk goes on to TCP. */
+	f.b[quote + 40 + 2] = 0x00;
+	f.b[quote + 40 + 3] = 0x01;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.quote.seq, 12345);
+	/* Quoted extension header longer than the quoted payload. */
+	f_eth_icmp6_too_big_ext(&f);
+	f.b[quote + 4] = 0;
+	f.b[quote + 5] = 4;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	/* Quoted payload length 0 bounds nothing. */
+	f.b[quote + 5] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	/* Extension header longer than what was quoted. */
+	f.b[quote + 5] = 0xff;
+	f.b[quote + 40 + 1] = 2;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+}
+END_TEST
+
+START_TEST(test_packet_entry)
+{
+	struct frame f;
+	struct pkt p;
+	enum decode_result r;
+
+	f_eth_v4_tcp_syn(&f);
+	memset(&p, 0xff, sizeof(p));
+	p.ts_us = TS_MAGIC;
+	r = decode_packet(&p, 105, f.b, f.len, f.len);	/* 802.11 */
+	ck_assert_int_eq(r, DECODE_linktype_unsupported);
+	ck_assert(p.ts_us == TS_MAGIC);
+	ck_assert_int_eq(p.caplen, f.len);
+	ck_assert_int_eq(p.sport, 0);
+	ck_assert_int_eq(p.wscale, TCP_NO_WSCALE);
+	ck_assert_int_eq(decode_linktype_supported(105), 0);
+	ck_assert_int_eq(decode_linktype_supported(-1), 0);
+	ck_assert_int_ne(decode_linktype_supported(LINKTYPE_ETHERNET), 0);
+	ck_assert_int_ne(decode_linktype_supported(LINKTYPE_LINUX_SLL2), 0);
+	ck_assert_int_ne(decode_linktype_supported(LINKTYPE_RAW_ALT), 0);
+
+	/* RAW_ALT and the others all reach the same IP decoder. */
+	f_raw_v4_tcp(&f);
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_RAW_ALT, f.b, f.len, f.len),
+	    DECODE_ok);
+	ck_assert_int_eq(p.sport, 3389);
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_IPV4, f.b, f.len, f.len),
+	    DECODE_ok);
+	ck_assert_int_eq(decode_copy(&p, LINKTYPE_IPV6, f.b, f.len, f.len),
+	    DECODE_ip_bad_version);
+
+	/*
+	 * A damaged file with wirelen below caplen: the bytes are there, so
+	 * the frame decodes, and the recorded lengths are the file's.
+	 */
+	f_eth_v4_tcp_syn(&f);
+	r = decode_copy(&p, f.linktype, f.b, f.len, 20);
+	ck_assert_int_eq(r, DECODE_ok);
+	ck_assert_int_eq(p.wirelen, 20);
+	ck_assert_int_eq(p.mss, 1460);
+}
+END_TEST
+
+START_TEST(test_result_names)
+{
+	int i, j;
+
+	ck_assert_str_eq(decode_result_name(DECODE_ok), "ok");
+	for (i = 0; i < DECODE_NRESULTS; i++) {
+		const char *n = decode_result_name((enum decode_result)i);
+		const char *d = decode_result_desc((enum decode_result)i);
+
+		ck_assert_ptr_nonnull(n);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_int_gt(strlen(n), 0);
+		ck_assert_int_gt(strlen(d), 0);
+		ck_assert_msg(strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789_")
+		    == strlen(n), "name \"%s\" not a plain identifier", n);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(n,
+			    decode_result_name((enum decode_result)j));
+	}
+	ck_assert_str_eq(decode_result_name(DECODE_tcp_bad_option),
+	    "tcp_bad_option");
+	ck_assert_ptr_nonnull(decode_result_name(DECODE_NRESULTS));
+	ck_assert_ptr_nonnull(decode_result_name((enum decode_result)-1));
+	ck_assert_ptr_nonnull(decode_result_desc(DECODE_NRESULTS));
+}
+END_TEST
+
+/* Marsaglia's xorshift64: deterministic, and enough to shake a decoder. */
+static uint64_t
+xorshift64(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+#define FUZZ_ITERATIONS	200000
+
+static const int fuzz_linktypes[] = {
+	LINKTYPE_NULL, LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_RAW_ALT,
+	LINKTYPE_RAW_PCAP, LINKTYPE_LOOP, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4,
+	LINKTYPE_IPV6, LINKTYPE_LINUX_SLL2, 105, 127,
+};
+#define NFUZZ_LINKTYPES	((int)(sizeof(fuzz_linktypes) / sizeof(fuzz_linktypes[0])))
+
+/*
+ * Random bytes would almost never get past the link layer, so most inputs
+ * are the frames above with a few bytes changed and a random cut; the
+ * rest are plain noise.  The point is the sanitizers' verdict.
+ */
+START_TEST(test_random_bytes)
+{
+	static struct frame seeds[sizeof(frames) / sizeof(frames[0])];
+	uint8_t buf[FRAME_MAX];
+	uint64_t s = UINT64_C(0x2545f4914f6cdd1d);
+	unsigned counts[DECODE_NRESULTS];
+	struct pkt p;
+	enum decode_result r;
+	size_t caplen, wirelen, k;
+	int i, lt, nok = 0;
+
+	memset(counts, 0, sizeof(counts));
+	for (i = 0; i < NFRAMES; i++)
+		frames[i](&seeds[i]);
+	for (i = 0; i < FUZZ_ITERATIONS; i++) {
+		uint64_t x = xorshift64(&s);
+
+		if (x % 4 != 0) {
+			const struct frame *sd = &seeds[(x >> 8) % NFRAMES];
+			unsigned nflip = 1 + (unsigned)((x >> 16) % 4);
+
+			memcpy(buf, sd->b, sd->len);
+			caplen = sd->len;
+			lt = (x >> 24) % 16 == 0 ?
+			    fuzz_linktypes[(x >> 28) % NFUZZ_LINKTYPES] :
+			    sd->linktype;
+			for (unsigned n = 0; n < nflip; n++) {
+				uint64_t y = xorshift64(&s);
+
+				buf[y % caplen] = (uint8_t)(y >> 32);
+			}
+			if ((x >> 32) % 2 == 0)
+				caplen = (size_t)((x >> 33) % (caplen + 1));
+		} else {
+			caplen = (size_t)((x >> 8) % (sizeof(buf) + 1));
+			lt = fuzz_linktypes[(x >> 20) % NFUZZ_LINKTYPES];
+			for (k = 0; k < caplen; k++)
+				buf[k] = (uint8_t)xorshift64(&s);
+		}
+		switch ((x >> 40) % 4) {
+		case 0:
+			wirelen = caplen;
+			break;
+		case 1:
+			wirelen = caplen + (size_t)((x >> 44) % 2000);
+			break;
+		case 2:
+			wirelen = (size_t)((x >> 44) % (caplen + 1));
+			break;
+		default:
+			wirelen = (size_t)((x >> 44) % 100000);
+			break;
+		}
+
+		p.ts_us = (uint64_t)i;
+		r = decode_copy(&p, lt, buf, caplen, wirelen);
+		ck_assert_int_lt(r, DECODE_NRESULTS);
+		counts[r]++;
+		ck_assert(p.ts_us == (uint64_t)i);
+		ck_assert_int_eq(p.caplen, caplen);
+		ck_assert_int_eq(p.wirelen, wirelen);
+		ck_assert_int_le(p.direction, PKT_DIR_OUT);
+		ck_assert_int_le(p.vlan_outer, 0xfff);
+		ck_assert_int_le(p.vlan_inner, 0xfff);
+		if (p.wscale != TCP_NO_WSCALE)
+			ck_assert_int_le(p.wscale, 14);
+		if (r == DECODE_ok || r == DECODE_tcp_bad_option) {
+			nok++;
+			ck_assert_int_le(p.payload_len,
+			    wirelen > caplen ? wirelen : caplen);
+			ck_assert(p.proto == PKT_PROTO_TCP ||
+			    p.proto == PKT_PROTO_UDP ||
+			    p.proto == PKT_PROTO_ICMP ||
+			    p.proto == PKT_PROTO_ICMPV6);
+			ck_assert(!p.fragment);
+			if (p.proto == PKT_PROTO_ICMP ||
+			    p.proto == PKT_PROTO_ICMPV6) {
+				ck_assert(p.icmp_error);
+				ck_assert(p.quote.proto == PKT_PROTO_TCP ||
+				    p.quote.proto == PKT_PROTO_UDP);
+			}
+		} else
+			ck_assert(!p.icmp_error);
+		if (r == DECODE_tcp_bad_option)
+			ck_assert_int_eq(p.proto, PKT_PROTO_TCP);
+		if (r == DECODE_ip_fragment)
+			ck_assert(p.fragment || p.proto == PKT_PROTO_ICMP ||
+			    p.proto == PKT_PROTO_ICMPV6);
+	}
+	/* The mutation must reach the transport decoders, not only the links. */
+	ck_assert_int_gt(nok, FUZZ_ITERATIONS / 10);
+	ck_assert_int_gt(counts[DECODE_tcp_bad_option], 0);
+	ck_assert_int_gt(counts[DECODE_icmp_quote_malformed], 0);
+	ck_assert_int_gt(counts[DECODE_ipv6_ext_malformed] +
+	    counts[DECODE_ipv6_ext_truncated], 0);
+}
+END_TEST
+
+static Suite *
+decode_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("decode");
+
+	tc = tcase_create("frames");
+	tcase_add_loop_test(tc, test_frame_fields, 0, NFRAMES);
+	tcase_add_loop_test(tc, test_frame_truncations, 0, NFRAMES);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("malformed");
+	tcase_add_test(tc, test_ipv4_bad_hlen);
+	tcase_add_test(tc, test_ipv4_hlen_beyond_packet);
+	tcase_add_test(tc, test_ipv4_bad_version);
+	tcase_add_test(tc, test_ipv4_bad_total_length);
+	tcase_add_test(tc, test_ipv4_tso_zero_length);
+	tcase_add_test(tc, test_ethernet_padding_not_payload);
+	tcase_add_test(tc, test_ip_other_proto);
+	tcase_add_test(tc, test_tcp_bad_offset);
+	tcase_add_test(tc, test_tcp_bad_options);
+	tcase_add_test(tc, test_tcp_options_misc);
+	tcase_add_test(tc, test_udp_bad_len);
+	tcase_add_test(tc, test_l4_shorter_than_header);
+	tcase_add_test(tc, test_vlan_depth);
+	tcase_add_test(tc, test_ipv6_bad_len);
+	tcase_add_test(tc, test_ipv6_ext_chain);
+	tcase_add_test(tc, test_null_families);
+	tcase_add_test(tc, test_sll_packet_types);
+	tcase_add_test(tc, test_icmp_quote_cases);
+	tcase_add_test(tc, test_icmp6_quote_cases);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("interface");
+	tcase_add_test(tc, test_packet_entry);
+	tcase_add_test(tc, test_result_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("random");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_random_bytes);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(decode_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
