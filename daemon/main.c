@@ -14,6 +14,7 @@
 
 #include "analyzer.h"
 #include "config.h"
+#include "daemon.h"
 #include "log.h"
 #include "offline.h"
 #include "sink.h"
@@ -46,6 +47,7 @@ usage(int status)
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
+	const char *why;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -64,8 +66,8 @@ parse_options(struct options *o, int argc, char **argv)
 		case 'i':
 			if (o->nifaces == MAX_IFACES)
 				fatalx(1, "at most %d interfaces (-i)", MAX_IFACES);
-			if (optarg[0] == '\0' || strlen(optarg) >= CONF_IFNAME_MAX)
-				fatalx(1, "-i %s: not an interface name", optarg);
+			if ((why = conf_check_ifname(optarg)) != NULL)
+				fatalx(1, "-i %s: %s", optarg, why);
 			o->ifaces[o->nifaces++] = optarg;
 			break;
 		case 'j':
@@ -199,6 +201,18 @@ main(int argc, char **argv)
 		free(c);
 		return rc;
 	}
-	free(c);
-	fatalx(2, "live capture is not in this build yet; use -r FILE");
+	{
+		struct daemon_options d;
+
+		memset(&d, 0, sizeof(d));
+		d.config_path = o.config_path;
+		d.config_given = o.config_given;
+		for (int i = 0; i < o.nifaces; i++)
+			d.ifaces[i] = o.ifaces[i];
+		d.nifaces = o.nifaces;
+		d.json = o.json;
+		d.foreground = o.foreground;
+		/* c belongs to the daemon from here: reloads replace it. */
+		return daemon_run(&d, c);
+	}
 }

@@ -78,39 +78,76 @@ write_line(struct sinks *s, FILE *fp, const char *line)
 		s->write_errors++;
 }
 
+static void
+sinks_write_event(struct sinks *s, struct event *ev)
+{
+	char line[LINE_MAX_BYTES], ts[40], ifname[IF_NAMESIZE];
+
+	/* On "any", name the interface the packet really came in on. */
+	if (ev->ifindex != 0 && ev->iface != NULL &&
+	    strcmp(ev->iface, "any") == 0 &&
+	    if_indextoname(ev->ifindex, ifname) != NULL)
+		ev->iface = ifname;
+	s->alerts++;
+
+	if (s->conf->syslog_enabled &&
+	    event_format_text(ev, line, sizeof(line)) >= 0)
+		syslog(s->conf->syslog_facility | (int)ev->severity, "%s", line);
+	if (s->stdout_on && !s->stdout_json &&
+	    event_format_text(ev, line, sizeof(line)) >= 0) {
+		if (s->time_prefix && format_rfc3339(ev->ts_us, ts, sizeof(ts)) >= 0)
+			printf("%s ", ts);
+		write_line(s, stdout, line);
+	}
+	if ((s->stdout_json || s->json_fp != NULL) &&
+	    event_format_json(ev, line, sizeof(line)) >= 0) {
+		if (s->stdout_json)
+			write_line(s, stdout, line);
+		if (s->json_fp != NULL)
+			write_line(s, s->json_fp, line);
+	}
+}
+
 void
 sinks_event(void *ctx, const struct event *orig)
 {
 	struct sinks *s = ctx;
-	char line[LINE_MAX_BYTES], ts[40], ifname[IF_NAMESIZE];
 	struct event ev = *orig;
 
 	if (!rules_admit(s->conf, &ev)) {
 		s->filtered++;
 		return;
 	}
-	/* On "any", name the interface the packet really came in on. */
-	if (ev.ifindex != 0 && ev.iface != NULL && strcmp(ev.iface, "any") == 0 &&
-	    if_indextoname(ev.ifindex, ifname) != NULL)
-		ev.iface = ifname;
-	s->alerts++;
+	if (s->cooldown != NULL && !cooldown_admit(s->cooldown, &ev,
+	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us))
+		return;
+	sinks_write_event(s, &ev);
+}
 
-	if (s->conf->syslog_enabled &&
-	    event_format_text(&ev, line, sizeof(line)) >= 0)
-		syslog(s->conf->syslog_facility | (int)ev.severity, "%s", line);
-	if (s->stdout_on && !s->stdout_json &&
-	    event_format_text(&ev, line, sizeof(line)) >= 0) {
-		if (s->time_prefix && format_rfc3339(ev.ts_us, ts, sizeof(ts)) >= 0)
-			printf("%s ", ts);
-		write_line(s, stdout, line);
-	}
-	if ((s->stdout_json || s->json_fp != NULL) &&
-	    event_format_json(&ev, line, sizeof(line)) >= 0) {
-		if (s->stdout_json)
-			write_line(s, stdout, line);
+void
+sinks_summary(void *ctx, const struct event *orig)
+{
+	struct event ev = *orig;
+
+	sinks_write_event(ctx, &ev);
+}
+
+int
+sinks_reconfigure(struct sinks *s, const struct conf *c)
+{
+	FILE *fp = NULL;
+
+	if (strcmp(c->json_path, s->json_path) != 0 && c->json_path[0] != '\0' &&
+	    (fp = json_file_open(c->json_path)) == NULL)
+		return -1;
+	if (strcmp(c->json_path, s->json_path) != 0) {
 		if (s->json_fp != NULL)
-			write_line(s, s->json_fp, line);
+			fclose(s->json_fp);
+		s->json_fp = fp;
+		snprintf(s->json_path, sizeof(s->json_path), "%s", c->json_path);
 	}
+	s->conf = c;
+	return 0;
 }
 
 void

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "cooldown.h"
 #include "event.h"
 
 struct sinks {
@@ -18,6 +19,7 @@ struct sinks {
 	bool		stdout_json;	/* -j: JSON objects only on stdout */
 	bool		time_prefix;	/* -r text: RFC 3339 packet time first */
 	FILE		*json_fp;	/* output.json.path, or NULL */
+	struct cooldown	*cooldown;	/* live mode only; -r shows every incident */
 	char		json_path[CONF_PATH_MAX];
 	uint64_t	alerts;
 	uint64_t	filtered;	/* disabled kinds, ignored services */
@@ -33,5 +35,9 @@ int	sinks_reopen(struct sinks *);
 /* The analyser's sink callbacks; ctx is a struct sinks. */
 void	sinks_event(void *, const struct event *);
 void	sinks_flow(void *, const struct flow_record *);
+/* A cooldown summary: straight to the outputs. */
+void	sinks_summary(void *, const struct event *);
+/* Switch to another configuration's outputs; -1 (logged) keeps the old. */
+int	sinks_reconfigure(struct sinks *, const struct conf *);
 
 #endif

@@ -18,10 +18,14 @@
 #define EXPIRE_INTERVAL_US	1000000
 #define EXPIRE_BUDGET		4096
 
+/* Services tracked for rst_rate at once. */
+#define RST_RATE_SERVICES	4096
+
 static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
 static void	analyzer_transport(struct analyzer *, const struct pkt *);
 static void	analyzer_icmp(struct analyzer *, const struct pkt *);
 static void	analyzer_expire(struct analyzer *);
+static void	analyzer_rst_rate(struct analyzer *, const struct flow *);
 
 struct analyzer *
 analyzer_new(uint32_t max_flows, uint64_t seed,
@@ -34,8 +38,9 @@ analyzer_new(uint32_t max_flows, uint64_t seed,
 	a->params = *params;
 	a->sink = *sink;
 	a->flows = flow_table_new(max_flows, seed, analyzer_flow_end, a);
-	if (a->flows == NULL) {
-		free(a);
+	a->rst_rate = rst_rate_new(RST_RATE_SERVICES, seed);
+	if (a->flows == NULL || a->rst_rate == NULL) {
+		analyzer_free(a);
 		return NULL;
 	}
 	return a;
@@ -47,6 +52,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	flow_table_free(a->flows);
+	rst_rate_free(a->rst_rate);
 	free(a);
 }
 
@@ -94,6 +100,8 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 	p->timeout_us[FLOW_ESTABLISHED] = (uint64_t)c->timeout_established_s * 1000000;
 	p->timeout_us[FLOW_CLOSED] = (uint64_t)c->timeout_closed_s * 1000000;
 	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
+	p->rst_rate_threshold = c->rst_rate_threshold;
+	p->rst_rate_window_us = (uint64_t)c->rst_rate_window_s * 1000000;
 	p->ignore = c;
 }
 
@@ -206,6 +214,38 @@ analyzer_emit(struct analyzer *a, struct flow *f, struct event *ev)
 		a->sink.event(a->sink.ctx, ev);
 }
 
+/* Count a RST against the flow's service (its responder's address and port). */
+static void
+analyzer_rst_rate(struct analyzer *a, const struct flow *f)
+{
+	struct event ev;
+	uint32_t count;
+
+	if (a->params.rst_rate_threshold == 0 || a->params.rst_rate_window_us == 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	flow_endpoints(f, &ev.src, &ev.sport, &ev.dst, &ev.dport);
+	if (!rst_rate_count(a->rst_rate, &ev.dst, ev.dport, a->clock_us,
+	    a->params.rst_rate_threshold, a->params.rst_rate_window_us, &count))
+		return;
+	memset(&ev.src, 0, sizeof(ev.src));
+	ev.sport = 0;
+	ev.kind = EV_rst_rate;
+	ev.severity = event_kind_default_severity(EV_rst_rate);
+	ev.ts_us = a->clock_us;
+	ev.has_flow = true;
+	ev.has_sport = false;
+	ev.proto = PKT_PROTO_TCP;
+	ev.count = count;
+	ev.window_s = (uint32_t)(a->params.rst_rate_window_us / 1000000);
+	ev.capture_loss = a->capture_loss;
+	ev.iface = a->iface;
+	ev.ifindex = a->ifindex;
+	a->stats.events++;
+	if (a->sink.event != NULL)
+		a->sink.event(a->sink.ctx, &ev);
+}
+
 /*
  * A signature of what makes two packets copies of each other: same
  * sender, IP ID, sequence, acknowledgement, length, flags, window and TCP
@@ -262,8 +302,16 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 		}
 	}
 
-restart:
 	dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
+	if (p->proto == PKT_PROTO_TCP && tcp_starts_new_connection(f, dir, p)) {
+		analyzer_flow_end(a, f, FLOW_END_RESTART);
+		flow_reuse(a->flows, f, p->ts_us);
+		f->orig_is_b = (uint8_t)(sender_is_b ^
+		    tcp_originator_is_receiver(p));
+		tcp_start(f, p);
+		dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
+	}
+
 	sig = packet_signature(p, dir);
 	prev_ts = f->ts_last_us;
 	if (sig == f->last_sig && p->ts_us >= prev_ts &&
@@ -277,14 +325,10 @@ restart:
 	f->half[dir].pkts++;
 	f->half[dir].bytes += p->payload_len;
 
-	if (p->proto == PKT_PROTO_TCP &&
-	    tcp_segment(a, f, dir, p) == TCP_RESTART) {
-		analyzer_flow_end(a, f, FLOW_END_RESTART);
-		flow_reuse(a->flows, f, p->ts_us);
-		f->orig_is_b = (uint8_t)(sender_is_b ^
-		    tcp_originator_is_receiver(p));
-		tcp_start(f, p);
-		goto restart;
+	if (p->proto == PKT_PROTO_TCP) {
+		if (p->tcp_flags & TH_RST)
+			analyzer_rst_rate(a, f);
+		tcp_segment(a, f, dir, p);
 	}
 }
 

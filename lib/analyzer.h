@@ -18,6 +18,8 @@ struct analyzer_params {
 	uint32_t	max_synack_retransmissions;
 	uint32_t	max_data_retransmissions;
 	uint64_t	timeout_us[FLOW_NCLASSES];
+	uint32_t	rst_rate_threshold;
+	uint64_t	rst_rate_window_us;
 	const struct conf *ignore;	/* ignore lists, or NULL */
 };
 

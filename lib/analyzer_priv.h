@@ -7,9 +7,11 @@
 
 #include "analyzer.h"
 #include "pkt.h"
+#include "rst_rate.h"
 
 struct analyzer {
 	struct flow_table *flows;
+	struct rst_rate	*rst_rate;
 	struct analyzer_params params;
 	struct analyzer_sink sink;
 	struct analyzer_stats stats;
@@ -24,13 +26,10 @@ struct analyzer {
 void	analyzer_emit(struct analyzer *, struct flow *, struct event *);
 bool	analyzer_fired(const struct flow *, enum event_kind);
 
-enum tcp_verdict {
-	TCP_DONE,
-	TCP_RESTART		/* a new connection on this tuple: end, reuse, redo */
-};
-
 /* dir is DIR_ORIG or DIR_RESP, the sender of p. */
-enum tcp_verdict tcp_segment(struct analyzer *, struct flow *, int dir,
+void	tcp_segment(struct analyzer *, struct flow *, int dir, const struct pkt *);
+/* p is a SYN that ends f's connection and starts another on its tuple. */
+bool	tcp_starts_new_connection(const struct flow *, int dir,
 	    const struct pkt *);
 /* Which side originates a TCP flow first seen with p: 0 = p's sender. */
 int	tcp_originator_is_receiver(const struct pkt *);

@@ -248,16 +248,27 @@ flow_expire(struct flow_table *t, uint64_t now_us,
 {
 	size_t n = 0;
 
-	for (int c = 0; c < FLOW_NCLASSES; c++) {
-		while (n < budget && t->lists[c].head != FLOW_NONE) {
-			struct flow *f = &t->flows[t->lists[c].head];
+	/* Oldest activity first across the classes, as eviction does. */
+	while (n < budget) {
+		struct flow *best = NULL;
 
+		for (int c = 0; c < FLOW_NCLASSES; c++) {
+			uint32_t i = t->lists[c].head;
+			struct flow *f;
+
+			if (i == FLOW_NONE)
+				continue;
+			f = &t->flows[i];
 			if (f->ts_last_us + timeout_us[c] > now_us)
-				break;
-			t->stats.expired++;
-			flow_release(t, f, FLOW_END_EXPIRED);
-			n++;
+				continue;
+			if (best == NULL || f->ts_last_us < best->ts_last_us)
+				best = f;
 		}
+		if (best == NULL)
+			break;
+		t->stats.expired++;
+		flow_release(t, best, FLOW_END_EXPIRED);
+		n++;
 	}
 	return n;
 }

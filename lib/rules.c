@@ -13,8 +13,9 @@ rules_admit(const struct conf *c, struct event *ev)
 	k = &c->kinds[ev->kind];
 	if (!k->enabled)
 		return false;
-	if (ev->has_flow && conf_ignores(c, &ev->src, &ev->dst,
-	    ev->has_sport ? ev->sport : 0, ev->dport))
+	/* Service-only events (rst_rate, summaries) have no client side. */
+	if (ev->has_flow && conf_ignores(c, ev->has_sport ? &ev->src : NULL,
+	    &ev->dst, ev->has_sport ? ev->sport : 0, ev->dport))
 		return false;
 	ev->severity = k->severity;
 	return true;

@@ -18,8 +18,7 @@
 /* A window we never check tighter than: 64 KiB, the unscaled maximum. */
 #define WINDOW_FLOOR		65535u
 
-static enum tcp_verdict	tcp_syn(struct analyzer *, struct flow *, int,
-			    const struct pkt *);
+static void	tcp_syn(struct analyzer *, struct flow *, int, const struct pkt *);
 static void	tcp_ack(struct analyzer *, struct flow *, int, const struct pkt *);
 static bool	tcp_seq_impossible(const struct flow *, int, const struct pkt *,
 		    uint32_t);
@@ -84,7 +83,7 @@ tcp_start(struct flow *f, const struct pkt *p)
 		f->state |= FS_MIDSTREAM | FS_ESTAB;
 }
 
-enum tcp_verdict
+void
 tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 {
 	struct flow_half *h = &f->half[dir];
@@ -92,7 +91,7 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 
 	if (p->tcp_flags & TH_RST) {
 		tcp_rst(a, f, dir, p);
-		return TCP_DONE;
+		return;
 	}
 
 	if (h->flags & HALF_TTL) {
@@ -106,12 +105,13 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 	}
 	f->state |= FS_NONRST;
 
-	if (p->tcp_flags & TH_SYN)
-		return tcp_syn(a, f, dir, p);
-
+	if (p->tcp_flags & TH_SYN) {
+		tcp_syn(a, f, dir, p);
+		return;
+	}
 	if (tcp_seq_impossible(f, dir, p, len)) {
 		tcp_anomaly(a, f);
-		return TCP_DONE;
+		return;
 	}
 	if (p->tcp_flags & TH_ACK)
 		tcp_ack(a, f, dir, p);
@@ -123,21 +123,40 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 	tcp_data(a, f, dir, p, len);
 	if (p->tcp_flags & TH_FIN)
 		tcp_fin(a, f, dir);
-	return TCP_DONE;
 }
 
 /*
- * SYN and SYN-ACK: the ISNs, window scaling, and SYN retries.  A SYN with a
- * new ISN on a tuple whose connection is over (or never got an answer) is a
- * new connection (RFC 9293, section 3.10.7.4 lets TIME-WAIT accept it too).
+ * A SYN with a new ISN on a tuple whose connection is over (or never got
+ * an answer, or was picked up mid-stream) starts a new connection (RFC 9293,
+ * section 3.10.7.4 lets TIME-WAIT accept it too).  Decided before the
+ * packet is counted, so that it is counted in the new connection only.
  */
-static enum tcp_verdict
+bool
+tcp_starts_new_connection(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct flow_half *h = &f->half[dir];
+	bool over = (f->state & FS_RST_END) ||
+	    ((f->half[DIR_ORIG].flags & HALF_FIN) &&
+	    (f->half[DIR_RESP].flags & HALF_FIN));
+
+	if ((p->tcp_flags & (TH_SYN | TH_RST)) != TH_SYN)
+		return false;
+	if (p->tcp_flags & TH_ACK)
+		return dir != DIR_RESP && over;
+	if (dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn)
+		return false;		/* a retransmission */
+	if (dir == DIR_ORIG && !(h->flags & HALF_SYN) &&
+	    !(f->state & FS_MIDSTREAM))
+		return false;		/* the first SYN */
+	return over || !(f->state & FS_SYNACK) || (f->state & FS_MIDSTREAM);
+}
+
+/* SYN and SYN-ACK: the ISNs, window scaling, and SYN retries. */
+static void
 tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 {
 	struct flow_half *h = &f->half[dir];
 	struct flow_half *orig = &f->half[DIR_ORIG];
-	bool over = (f->state & FS_RST_END) ||
-	    ((orig->flags & HALF_FIN) && (f->half[DIR_RESP].flags & HALF_FIN));
 	struct event ev;
 
 	if (!(p->tcp_flags & TH_ACK)) {
@@ -151,16 +170,13 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 				ev.threshold = a->params.max_syn_retransmissions;
 				analyzer_emit(a, f, &ev);
 			}
-			return TCP_DONE;
+			return;
 		}
-		if (dir != DIR_ORIG || (h->flags & HALF_SYN) ||
-		    (f->state & FS_MIDSTREAM)) {
-			/* A new ISN, or a SYN from the other side. */
-			if (over || !(f->state & FS_SYNACK) ||
-			    (f->state & FS_MIDSTREAM))
-				return TCP_RESTART;
+		if (dir != DIR_ORIG || (h->flags & HALF_SYN)) {
+			/* A new ISN in a live connection, or a SYN from its
+			 * other side: not this connection's. */
 			tcp_anomaly(a, f);
-			return TCP_DONE;
+			return;
 		}
 		h->isn = p->seq;
 		h->snd_max = p->seq + 1;
@@ -168,12 +184,12 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		h->last_seg_us = (uint32_t)a->clock_us;
 		h->flags |= HALF_SYN | HALF_SEQ;
 		f->state |= FS_SYN;
-		return TCP_DONE;
+		return;
 	}
 
-	/* SYN-ACK */
+	/* SYN-ACK; one from the originator's side is not this connection's. */
 	if (dir != DIR_RESP)
-		return over ? TCP_RESTART : TCP_DONE;
+		return;
 	if (!(f->state & FS_SYNACK)) {
 		h->isn = p->seq;
 		h->snd_max = p->seq + 1;
@@ -196,10 +212,9 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		}
 	} else {
 		tcp_anomaly(a, f);
-		return TCP_DONE;
+		return;
 	}
 	tcp_ack(a, f, dir, p);
-	return TCP_DONE;
 }
 
 /*

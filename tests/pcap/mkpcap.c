@@ -34,7 +34,7 @@
 #define T_START		(1700000000ULL * USEC)
 
 #define RTT		(1 * MSEC)	/* client to server and back */
-#define ACK_DELAY	40		/* a receiver's immediate ACK, in us */
+#define ACK_DELAY	100		/* a receiver's immediate ACK, in us */
 #define SEG_GAP		12		/* back-to-back segments, in us */
 
 #define TH_FIN		0x01
@@ -93,6 +93,13 @@ struct host {
 	uint32_t	 flowlabel;
 	uint32_t	 tsbase;	/* TCP timestamp clock at T_START (1 ms) */
 	int		 local;		/* the capturing host: SLL "outgoing" */
+};
+
+/* The usual cast: client 10.0.0.1 (capturing), server 10.0.0.2, router. */
+struct net {
+	struct host	 c;
+	struct host	 s;
+	struct host	 r;
 };
 
 /* VLAN tags (802.1Q / 802.1ad), outermost first. */
@@ -176,6 +183,7 @@ static void	ip_send(struct wr *, const struct lnk *, struct host *,
 		    const struct ipx *, int);
 static void	host_v4(struct host *, uint8_t, uint16_t, uint32_t);
 static void	host_v6(struct host *, uint8_t, uint32_t, uint32_t);
+static void	net_v4(struct net *);
 static void	conn_init(struct conn *, struct wr *, const struct lnk *,
 		    struct host *, uint16_t, uint32_t, struct host *, uint16_t,
 		    uint32_t);
@@ -680,13 +688,6 @@ host_v6(struct host *h, uint8_t last, uint32_t flowlabel, uint32_t tsbase)
 	h->flowlabel = flowlabel;
 	h->tsbase = tsbase;
 }
-
-/* The usual cast: client 10.0.0.1 (capturing), server 10.0.0.2, router. */
-struct net {
-	struct host	 c;
-	struct host	 s;
-	struct host	 r;
-};
 
 static void
 net_v4(struct net *n)
@@ -1309,7 +1310,7 @@ sc_reorder(struct wr *w)
 	struct net n;
 	struct conn c;
 	struct seg s;
-	uint32_t base;
+	uint32_t base, tsecr;
 
 	net_v4(&n);
 	conn_init(&c, w, &nolnk, &n.c, 40014, ISN_C, &n.s, 80, ISN_S);
@@ -1317,15 +1318,18 @@ sc_reorder(struct wr *w)
 	base = c.e[C].nxt;
 	/* A, then C overtaking B in the path, then B 50 us later. */
 	tcp_send(&c, C, TH_ACK, 1000, 5 * MSEC);
-	seg_init(&c, &s, C, TH_ACK, 1000);
+	seg_init(&c, &s, C, TH_PSH | TH_ACK, 1000);
 	s.seq = base + 2000;
 	seg_out(&c, &s, SEG_GAP);
 	/* The receiver acknowledges A and SACKs C (RFC 2018). */
+	tsecr = c.e[C].tsecr;
 	seg_init(&c, &s, S, TH_ACK, 0);
 	s.sack[0] = base + 2000;
 	s.sack[1] = base + 3000;
 	seg_out(&c, &s, 20);
-	tcp_resend(&c, C, TH_PSH | TH_ACK, base + 1000, 1000, 50 - 20);
+	/* B left the client with A and C: it cannot echo that ACK. */
+	c.e[C].tsecr = tsecr;
+	tcp_resend(&c, C, TH_ACK, base + 1000, 1000, 50 - 20);
 	/* B fills the hole; C was queued. */
 	c.e[S].ack = base + 3000;
 	tcp_send(&c, S, TH_ACK, 0, 20);
@@ -1408,8 +1412,12 @@ sc_fast_retransmit(struct wr *w)
 		s.lost = i == 1;
 		seg_out(&c, &s, i == 0 ? 5 * MSEC : SEG_GAP);
 	}
-	/* The ACK of the first, then one duplicate per later segment. */
-	tcp_send(&c, S, TH_ACK, 0, RTT - 4 * SEG_GAP);
+	/*
+	 * The ACK of the first, then one duplicate per later segment.  The
+	 * burst queues in the path: the ACKs take two handshake RTTs, so
+	 * that the retransmission cannot pass for reordering.
+	 */
+	tcp_send(&c, S, TH_ACK, 0, 2 * RTT - 4 * SEG_GAP);
 	for (i = 0; i < 3; i++) {
 		seg_init(&c, &s, S, TH_ACK, 0);
 		s.sack[0] = base + 2 * 1448;

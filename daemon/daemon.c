@@ -1,0 +1,427 @@
+/*
+ * The capture daemon: captures in one libevent loop, timers for expiry,
+ * cooldowns and capture statistics, signals for reload, log reopening and
+ * stop; privileges given up once the captures are open.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "capture.h"
+#include "config.h"
+#include "cooldown.h"
+#include "daemon.h"
+#include "local.h"
+#include "log.h"
+#include "notify.h"
+#include "privdrop.h"
+#include "sink.h"
+
+/* Distinct (kind, service) pairs in cooldown at once. */
+#define COOLDOWN_SLOTS	4096
+#define TICK_US		250000	/* expiry, cooldowns, capture statistics */
+
+struct daemon {
+	struct event_base *base;
+	const struct daemon_options *opt;
+	struct conf	*conf;
+	unsigned	 syn_retries;	/* for thresholds ... : auto */
+	struct analyzer	*analyzer;
+	struct sinks	 sinks;
+	struct cooldown	*cooldown;
+	struct capture	 caps[CONF_MAX_INTERFACES];
+	size_t		 ncaps;
+	struct event	*signals[4];
+	struct event	*tick;
+	uint64_t	 next_stats_us;
+	bool		 capture_loss;
+	bool		 pidfile_written;
+};
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t
+hash_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = now_us() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	return seed;
+}
+
+/* Alerts from the analyser: what only the host knows is added here. */
+static void
+daemon_event(void *ctx, const struct event *orig)
+{
+	struct daemon *d = ctx;
+	struct event ev = *orig;
+
+	if (ev.kind == EV_syn_retransmit)
+		ev.listening = local_listening(&ev.dst, ev.dport);
+	sinks_event(&d->sinks, &ev);
+}
+
+static void
+daemon_flow(void *ctx, const struct flow_record *rec)
+{
+	struct daemon *d = ctx;
+
+	sinks_flow(&d->sinks, rec);
+}
+
+static void
+daemon_params(struct daemon *d, const struct conf *c, struct analyzer_params *p)
+{
+	if (c->max_syn_retransmissions == CONF_SYN_RETRIES_AUTO && d->syn_retries == 0)
+		d->syn_retries = config_syn_retries();
+	analyzer_params_from_conf(p, c, d->syn_retries);
+}
+
+static void
+log_stats(struct daemon *d, const char *when)
+{
+	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
+	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
+	uint64_t received = 0, dropped = 0, malformed = 0;
+
+	for (size_t i = 0; i < d->ncaps; i++) {
+		received += d->caps[i].received;
+		dropped += d->caps[i].dropped;
+	}
+	for (int r = 1; r < DECODE_NRESULTS; r++)
+		malformed += st->decode[r];
+	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
+	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
+	    "suppressed=%llu", when,
+	    (unsigned long long)st->packets, (unsigned long long)received,
+	    (unsigned long long)dropped, (unsigned long long)malformed,
+	    (unsigned long long)fs->created, fs->active,
+	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
+	    (unsigned long long)d->sinks.alerts,
+	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed);
+}
+
+/* pcap_stats: drops since the last look become a capture_drop alert. */
+static void
+daemon_capture_stats(struct daemon *d, uint64_t now)
+{
+	bool loss = false;
+
+	for (size_t i = 0; i < d->ncaps; i++) {
+		struct capture *c = &d->caps[i];
+		uint64_t drops, received;
+		struct event ev;
+
+		if (capture_poll_stats(c, &drops, &received) == -1 || drops == 0)
+			continue;
+		loss = true;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = EV_capture_drop;
+		ev.severity = event_kind_default_severity(EV_capture_drop);
+		ev.ts_us = now;
+		ev.count = drops > UINT32_MAX ? UINT32_MAX : (uint32_t)drops;
+		ev.received = received;
+		ev.iface = c->name;
+		ev.capture_loss = true;
+		sinks_event(&d->sinks, &ev);
+	}
+	if (loss != d->capture_loss) {
+		d->capture_loss = loss;
+		analyzer_set_capture_loss(d->analyzer, loss);
+	}
+}
+
+static void
+daemon_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t now = now_us();
+
+	(void)fd;
+	(void)what;
+	analyzer_tick(d->analyzer, now);
+	cooldown_expire(d->cooldown, now, sinks_summary, &d->sinks);
+	daemon_capture_stats(d, now);
+	if (d->conf->stats_interval_s > 0 && now >= d->next_stats_us) {
+		if (d->next_stats_us != 0)
+			log_stats(d, "statistics");
+		d->next_stats_us = now + (uint64_t)d->conf->stats_interval_s * 1000000;
+	}
+}
+
+static bool
+capture_settings_differ(const struct conf *a, const struct conf *b)
+{
+	if (a->ninterfaces != b->ninterfaces || a->snaplen != b->snaplen ||
+	    a->buffer_size != b->buffer_size || a->promiscuous != b->promiscuous)
+		return true;
+	for (size_t i = 0; i < a->ninterfaces; i++)
+		if (strcmp(a->interfaces[i], b->interfaces[i]) != 0)
+			return true;
+	return false;
+}
+
+/*
+ * Build every piece of the new configuration first (filters compiled,
+ * files opened); only when all of it worked is anything switched over.
+ */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct analyzer_params params;
+	struct bpf_program progs[CONF_MAX_INTERFACES];
+	char filter[CONF_FILTER_MAX + 128];
+	uint64_t t0 = now_us();
+	struct conf *c, *old = d->conf;
+	size_t compiled = 0;
+
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		log_errx("reload failed: out of memory; keeping the running "
+		    "configuration");
+		return;
+	}
+	if (config_load(d->opt->config_path, !d->opt->config_given, c) == -1) {
+		log_errx("reload of %s failed; keeping the running configuration",
+		    d->opt->config_path);
+		free(c);
+		return;
+	}
+	/* What -i said still holds: it is not in the file. */
+	if (d->opt->nifaces > 0) {
+		for (int i = 0; i < d->opt->nifaces; i++)
+			snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
+			    d->opt->ifaces[i]);
+		c->ninterfaces = (size_t)d->opt->nifaces;
+	}
+	capture_filter(filter, sizeof(filter), c->filter);
+	for (; compiled < d->ncaps; compiled++) {
+		struct capture *cap = &d->caps[compiled];
+
+		if (pcap_compile(cap->pcap, &progs[compiled], filter, 1,
+		    PCAP_NETMASK_UNKNOWN) == -1) {
+			log_errx("%s: capture.filter: %s; keeping the running "
+			    "configuration", d->opt->config_path,
+			    pcap_geterr(cap->pcap));
+			goto fail;
+		}
+	}
+	if (sinks_reconfigure(&d->sinks, c) == -1) {
+		log_errx("%s: output.json.path: cannot open %s; keeping the "
+		    "running configuration", d->opt->config_path, c->json_path);
+		goto fail;
+	}
+
+	/* From here on nothing fails: switch. */
+	for (size_t i = 0; i < d->ncaps; i++) {
+		if (strcmp(filter, d->caps[i].filter) != 0 &&
+		    pcap_setfilter(d->caps[i].pcap, &progs[i]) == 0)
+			snprintf(d->caps[i].filter, sizeof(d->caps[i].filter),
+			    "%s", filter);
+		pcap_freecode(&progs[i]);
+	}
+	if (capture_settings_differ(old, c))
+		log_warnx("capture interfaces, snaplen, buffer_size and "
+		    "promiscuous take effect at the next restart");
+	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
+	    old->syslog_facility != c->syslog_facility) {
+		closelog();
+		log_to_syslog(c->syslog_ident, c->syslog_facility);
+	}
+	d->syn_retries = 0;
+	daemon_params(d, c, &params);
+	analyzer_set_params(d->analyzer, &params);
+	d->conf = c;
+	free(old);
+	log_info("configuration reloaded from %s (%.1f ms)",
+	    d->opt->config_path, (double)(now_us() - t0) / 1000.0);
+	return;
+fail:
+	for (size_t i = 0; i < compiled; i++)
+		pcap_freecode(&progs[i]);
+	free(c);
+}
+
+static void
+daemon_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGHUP:
+		notify_send("RELOADING=1");
+		daemon_reload(d);
+		notify_send("READY=1");
+		break;
+	case SIGUSR1:
+		if (sinks_reopen(&d->sinks) == 0)
+			log_info("reopened %s", d->sinks.json_path[0] ?
+			    d->sinks.json_path : "outputs");
+		break;
+	default:
+		log_info("received signal %d, stopping", (int)sig);
+		event_base_loopbreak(d->base);
+		break;
+	}
+}
+
+static int
+write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
+		log_warn("pidfile %s", path);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		log_warn("pidfile %s", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+daemon_open_captures(struct daemon *d)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+
+	for (size_t i = 0; i < d->conf->ninterfaces; i++) {
+		if (capture_open(&d->caps[i], d->conf->interfaces[i], d->conf,
+		    err, sizeof(err)) == -1) {
+			log_errx("cannot capture: %s", err);
+			return -1;
+		}
+		d->ncaps++;
+	}
+	return 0;
+}
+
+int
+daemon_run(const struct daemon_options *opt, struct conf *conf)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
+	struct analyzer_params params;
+	struct analyzer_sink sink;
+	struct daemon d;
+	struct timeval tv = { 0, TICK_US };
+	int rc = 2;
+
+	memset(&d, 0, sizeof(d));
+	d.opt = opt;
+	d.conf = conf;
+	if (conf->ninterfaces == 0) {
+		log_errx("no interface to capture on (capture.interfaces or -i)");
+		return 1;
+	}
+
+	log_to_syslog(conf->syslog_ident, conf->syslog_facility);
+	if (!opt->foreground && daemon(0, 0) == -1) {
+		log_warn("daemon");
+		return 2;
+	}
+	if (!opt->foreground && conf->pidfile[0] != '\0')
+		d.pidfile_written = write_pidfile(conf->pidfile) == 0;
+
+	if ((d.base = event_base_new()) == NULL) {
+		log_errx("cannot create the event loop");
+		return 2;
+	}
+	daemon_params(&d, conf, &params);
+	d.cooldown = cooldown_new(COOLDOWN_SLOTS);
+	if (d.cooldown == NULL || sinks_open(&d.sinks, conf, opt->json,
+	    opt->json) == -1)
+		goto out;
+	d.sinks.cooldown = d.cooldown;
+	d.sinks.time_prefix = false;
+	sink.event = daemon_event;
+	sink.flow = daemon_flow;
+	sink.ctx = &d;
+	d.analyzer = analyzer_new(conf->max_flows, hash_seed(), &params, &sink);
+	if (d.analyzer == NULL) {
+		log_errx("cannot allocate %u flows", conf->max_flows);
+		goto out;
+	}
+	if (daemon_open_captures(&d) == -1)
+		goto out;
+	if (privdrop(conf->user) == -1)
+		goto out;
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		d.signals[i] = evsignal_new(d.base, sigs[i], daemon_signal, &d);
+		if (d.signals[i] == NULL || event_add(d.signals[i], NULL) == -1) {
+			log_errx("cannot watch signal %d", sigs[i]);
+			goto out;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < d.ncaps; i++) {
+		if (capture_start(&d.caps[i], d.base, d.analyzer) == -1) {
+			log_errx("%s: cannot watch the capture", d.caps[i].name);
+			goto out;
+		}
+		log_info("capturing on %s linktype=%s filter=\"%s\"",
+		    d.caps[i].name,
+		    pcap_datalink_val_to_name(d.caps[i].linktype) ?
+		    pcap_datalink_val_to_name(d.caps[i].linktype) : "unknown",
+		    d.caps[i].filter);
+	}
+	d.tick = event_new(d.base, -1, EV_PERSIST, daemon_tick, &d);
+	if (d.tick == NULL || event_add(d.tick, &tv) == -1)
+		goto out;
+
+	notify_send("READY=1");
+	log_info("started, version %s, %u flows max (%zu KiB)", RSTWATCH_VERSION,
+	    conf->max_flows, analyzer_memory(d.analyzer) / 1024);
+	if (event_base_dispatch(d.base) == -1) {
+		log_errx("event loop failed");
+		goto out;
+	}
+	notify_send("STOPPING=1");
+	/* Every flow still open is concluded: its record goes out. */
+	analyzer_finish(d.analyzer);
+	cooldown_expire(d.cooldown, UINT64_MAX, sinks_summary, &d.sinks);
+	daemon_capture_stats(&d, now_us());
+	log_stats(&d, "stopped");
+	rc = 0;
+out:
+	if (d.tick != NULL)
+		event_free(d.tick);
+	for (size_t i = 0; i < sizeof(d.signals) / sizeof(d.signals[0]); i++)
+		if (d.signals[i] != NULL)
+			event_free(d.signals[i]);
+	for (size_t i = 0; i < d.ncaps; i++)
+		capture_close(&d.caps[i]);
+	analyzer_free(d.analyzer);
+	sinks_close(&d.sinks);
+	cooldown_free(d.cooldown);
+	if (d.base != NULL)
+		event_base_free(d.base);
+	if (d.pidfile_written)
+		unlink(d.conf->pidfile);
+	if (d.conf != conf)
+		free(d.conf);
+	return rc;
+}

@@ -1,0 +1,23 @@
+#ifndef RSTWATCHD_DAEMON_H
+#define RSTWATCHD_DAEMON_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+
+struct daemon_options {
+	const char	*config_path;
+	bool		 config_given;	/* -c: a missing file is an error */
+	const char	*ifaces[CONF_MAX_INTERFACES];	/* -i, override */
+	int		 nifaces;
+	bool		 json;		/* -j: JSON lines on stdout too */
+	bool		 foreground;	/* -f */
+};
+
+/*
+ * Capture until SIGTERM or SIGINT.  conf (heap-allocated) becomes the
+ * daemon's: it is freed on reload.  Returns the exit status.
+ */
+int	daemon_run(const struct daemon_options *, struct conf *conf);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Privilege drop in the order that cannot be undone halfway: groups, then
+ * gid, then uid (root can no longer change them afterwards), then the
+ * capabilities a non-root process may still hold (systemd's
+ * AmbientCapabilities), then no_new_privs.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privdrop.h"
+
+static int
+caps_clear(void)
+{
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	hdr.pid = 0;
+	/* Ambient capabilities would come back on exec; clear them first. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		return -1;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int
+privdrop(const char *user)
+{
+	struct passwd *pw;
+
+	if (geteuid() == 0 && user != NULL && user[0] != '\0') {
+		errno = 0;
+		if ((pw = getpwnam(user)) == NULL) {
+			log_errx("user \"%s\" does not exist: create it "
+			    "(useradd --system %s) or set daemon.user", user, user);
+			return -1;
+		}
+		if (setgroups(1, &pw->pw_gid) == -1 ||
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
+			log_warn("cannot switch to user %s", user);
+			return -1;
+		}
+	}
+	if (caps_clear() == -1) {
+		log_warn("cannot drop capabilities");
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		log_warn("no_new_privs");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,177 @@
+#!/bin/sh
+# Run the pcap cases of tests/pcap/TESTLIST against rstwatchd.
+#
+#	sh tests/pcap/run.sh RSTWATCHD MKPCAP
+#
+# First the fixtures: MKPCAP regenerates every capture into a scratch
+# directory and each must be identical to the committed tests/pcap/input/
+# (the inputs are whatever the writer makes, nothing else).  Then each case
+# runs rstwatchd -r INPUT -j and its standard output must equal
+# tests/pcap/expected/NAME.jsonl exactly; a missing expected file is a
+# failure.  With PCAP_UPDATE=1 the actual output is written to expected/
+# instead, to be reviewed file by file before it is committed.
+#
+# Prints one line per failure (with a diff) and, last, exactly one summary
+# line "pcap: N passed, M failed"; exits nonzero if anything failed.
+
+set -u
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 RSTWATCHD MKPCAP" >&2
+	exit 2
+fi
+
+# Absolute paths, since the cases run from the top of the tree.
+abspath() {
+	case $1 in
+	/*)	printf '%s\n' "$1" ;;
+	*/*)	printf '%s\n' "$PWD/$1" ;;
+	*)	printf '%s\n' "$1" ;;	# a name looked up in PATH
+	esac
+}
+RSTWATCHD=$(abspath "$1")
+MKPCAP=$(abspath "$2")
+UPDATE=${PCAP_UPDATE:-0}
+
+top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+cd "$top" || exit 2
+dir=tests/pcap
+
+# Packet times, not the machine's, are in the output; keep the rest stable.
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-pcap.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+passed=0
+failed=0
+
+pass() {
+	passed=$((passed + 1))
+}
+
+fail() {
+	echo "FAIL: $*"
+	failed=$((failed + 1))
+}
+
+# --- fixtures ---------------------------------------------------------------
+
+fixtures_ok=1
+mkdir "$tmp/gen" || exit 2
+if ! "$MKPCAP" "$tmp/gen" >"$tmp/mkpcap.out" 2>&1; then
+	fail "fixtures: $MKPCAP failed:"
+	sed 's/^/    /' "$tmp/mkpcap.out"
+	fixtures_ok=0
+else
+	for f in "$tmp"/gen/*; do
+		[ -e "$f" ] || continue
+		b=${f##*/}
+		if [ ! -f "$dir/input/$b" ]; then
+			echo "fixtures: $dir/input/$b is made by mkpcap but missing (run make fixtures)"
+			fixtures_ok=0
+		elif ! cmp -s "$f" "$dir/input/$b"; then
+			echo "fixtures: $dir/input/$b differs from what mkpcap writes (run make fixtures and review)"
+			fixtures_ok=0
+		fi
+	done
+	for f in "$dir"/input/*; do
+		[ -e "$f" ] || continue
+		b=${f##*/}
+		if [ ! -f "$tmp/gen/$b" ]; then
+			echo "fixtures: $dir/input/$b is not made by mkpcap"
+			fixtures_ok=0
+		fi
+	done
+	if [ "$fixtures_ok" -eq 1 ]; then
+		pass
+	else
+		fail "fixtures: $dir/input does not match $MKPCAP"
+	fi
+fi
+
+# --- cases --------------------------------------------------------------------
+
+if [ "$UPDATE" = 1 ]; then
+	mkdir -p "$dir/expected" || exit 2
+fi
+
+names=" "
+lineno=0
+while IFS= read -r line <&3; do
+	lineno=$((lineno + 1))
+	line=${line%%#*}
+	# Split on blanks without expanding globs in the arguments.
+	set -f
+	# shellcheck disable=SC2086
+	set -- $line
+	set +f
+	[ $# -eq 0 ] && continue
+	if [ $# -lt 2 ]; then
+		fail "TESTLIST:$lineno: needs NAME and INPUT_FILE"
+		continue
+	fi
+	name=$1
+	input=$2
+	shift 2
+	case $names in
+	*" $name "*)
+		fail "TESTLIST:$lineno: case $name listed twice"
+		continue
+		;;
+	esac
+	names="$names$name "
+
+	if [ ! -f "$dir/input/$input" ]; then
+		fail "$name: no input $dir/input/$input"
+		continue
+	fi
+
+	# A case that names its own configuration gets only that one.
+	conf="$dir/test.yaml"
+	for a in "$@"; do
+		case $a in
+		-c*)	conf= ;;
+		esac
+	done
+
+	if [ -n "$conf" ]; then
+		set -- -c "$conf" "$@"
+	fi
+	"$RSTWATCHD" -r "$dir/input/$input" -j "$@" \
+	    <"/dev/null" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "$name: rstwatchd exited $rc; stderr:"
+		sed 's/^/    /' "$tmp/err"
+		continue
+	fi
+
+	exp="$dir/expected/$name.jsonl"
+	if [ "$UPDATE" = 1 ]; then
+		if ! cp "$tmp/out" "$exp"; then
+			fail "$name: cannot write $exp"
+			continue
+		fi
+		echo "updated $exp"
+		pass
+		continue
+	fi
+	if [ ! -f "$exp" ]; then
+		fail "$name: no expected output $exp (PCAP_UPDATE=1 makes it)"
+		continue
+	fi
+	if cmp -s "$exp" "$tmp/out"; then
+		pass
+	else
+		fail "$name: output differs from $exp:"
+		diff -u "$exp" "$tmp/out"
+	fi
+done 3<"$dir/TESTLIST"
+
+echo "pcap: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
