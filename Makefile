@@ -7,6 +7,7 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 
 CC	?= cc
 PKG_CONFIG ?= pkg-config
@@ -122,12 +123,15 @@ sizes: $(BUILD)/tests/check_flow
 
 install: $(RSTWATCHD)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(RSTWATCHD) $(DESTDIR)$(SBINDIR)/rstwatchd
 	install -m 644 man/rstwatchd.8 $(DESTDIR)$(MANDIR)/man8/rstwatchd.8
 	install -m 644 man/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
+	install -m 644 systemd/rstwatchd.sysusers $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	    systemd-sysusers $(SYSUSERSDIR)/rstwatchd.conf || true; fi
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \
 	    echo "install: keeping existing $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml"; \
 	else install -m 644 conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; fi

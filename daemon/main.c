@@ -128,7 +128,7 @@ print_stats(const struct analyzer *a, const struct sinks *s)
 	    (unsigned long long)s->alerts, (unsigned long long)s->filtered);
 	for (int r = 1; r < DECODE_NRESULTS; r++)
 		if (st->decode[r] > 0)
-			log_info("skipped %s=%llu (%s)",
+			log_info("decode %s=%llu (%s)",
 			    decode_result_name((enum decode_result)r),
 			    (unsigned long long)st->decode[r],
 			    decode_result_desc((enum decode_result)r));
