@@ -140,3 +140,7 @@ clean:
 	rm -rf build build-san daemon/rstwatchd
 
 -include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)
+
+# Benchmarks and fuzzing live in their own fragments.
+-include tests/bench/bench.mk
+-include tests/fuzz/fuzz.mk
