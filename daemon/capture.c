@@ -12,20 +12,24 @@
 #include "log.h"
 
 /*
- * What the analyser reads: TCP, UDP and ICMP errors over IPv4 and IPv6,
- * also inside 802.1Q tags.  "vlan" shifts the offsets that follow it, so
- * the untagged test comes first.
+ * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, on
+ * Ethernet also inside 802.1Q tags ("vlan" shifts the offsets that follow
+ * it, so the untagged test comes first; cooked captures have no tags).
  */
-#define BUILTIN_FILTER \
+#define BUILTIN_FILTER	"tcp or udp or icmp or icmp6"
+#define BUILTIN_FILTER_VLAN \
 	"(tcp or udp or icmp or icmp6) or (vlan and (tcp or udp or icmp or icmp6))"
 
 void
-capture_filter(char *buf, size_t len, const char *user)
+capture_filter(char *buf, size_t len, const char *user, int linktype)
 {
+	const char *builtin = linktype == DLT_EN10MB ? BUILTIN_FILTER_VLAN :
+	    BUILTIN_FILTER;
+
 	if (user == NULL || user[0] == '\0')
-		snprintf(buf, len, "%s", BUILTIN_FILTER);
+		snprintf(buf, len, "%s", builtin);
 	else
-		snprintf(buf, len, "(%s) and (%s)", BUILTIN_FILTER, user);
+		snprintf(buf, len, "(%s) and (%s)", builtin, user);
 }
 
 int
@@ -38,7 +42,6 @@ capture_open(struct capture *c, const char *name, const struct conf *conf,
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	capture_filter(c->filter, sizeof(c->filter), conf->filter);
 
 	if ((c->pcap = pcap_create(name, errbuf)) == NULL) {
 		snprintf(err, errlen, "%s: %s", name, errbuf);
@@ -61,7 +64,14 @@ capture_open(struct capture *c, const char *name, const struct conf *conf,
 	if (rc > 0)
 		log_warnx("%s: %s", name, rc == PCAP_WARNING ?
 		    pcap_geterr(c->pcap) : pcap_statustostr(rc));
+	/*
+	 * On "any", SLL2 carries the interface index, so that alerts can name
+	 * the interface a packet really arrived on.
+	 */
+	if (strcmp(name, "any") == 0)
+		(void)pcap_set_datalink(c->pcap, DLT_LINUX_SLL2);
 	c->linktype = pcap_datalink(c->pcap);
+	capture_filter(c->filter, sizeof(c->filter), conf->filter, c->linktype);
 
 	if (pcap_compile(c->pcap, &prog, c->filter, 1,
 	    PCAP_NETMASK_UNKNOWN) == -1) {

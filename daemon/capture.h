@@ -46,6 +46,6 @@ int	capture_poll_stats(struct capture *, uint64_t *new_drops,
 	    uint64_t *new_received);
 void	capture_close(struct capture *);
 /* The filter the analyser needs, "and"-ed with the user's when set. */
-void	capture_filter(char *, size_t, const char *user);
+void	capture_filter(char *, size_t, const char *user, int linktype);
 
 #endif

@@ -188,7 +188,7 @@ daemon_reload(struct daemon *d)
 {
 	struct analyzer_params params;
 	struct bpf_program progs[CONF_MAX_INTERFACES];
-	char filter[CONF_FILTER_MAX + 128];
+	char filter[CONF_MAX_INTERFACES][sizeof(((struct capture *)0)->filter)];
 	uint64_t t0 = now_us();
 	struct conf *c, *old = d->conf;
 	size_t compiled = 0;
@@ -211,11 +211,12 @@ daemon_reload(struct daemon *d)
 			    d->opt->ifaces[i]);
 		c->ninterfaces = (size_t)d->opt->nifaces;
 	}
-	capture_filter(filter, sizeof(filter), c->filter);
 	for (; compiled < d->ncaps; compiled++) {
 		struct capture *cap = &d->caps[compiled];
 
-		if (pcap_compile(cap->pcap, &progs[compiled], filter, 1,
+		capture_filter(filter[compiled], sizeof(filter[compiled]),
+		    c->filter, cap->linktype);
+		if (pcap_compile(cap->pcap, &progs[compiled], filter[compiled], 1,
 		    PCAP_NETMASK_UNKNOWN) == -1) {
 			log_errx("%s: capture.filter: %s; keeping the running "
 			    "configuration", d->opt->config_path,
@@ -231,10 +232,10 @@ daemon_reload(struct daemon *d)
 
 	/* From here on nothing fails: switch. */
 	for (size_t i = 0; i < d->ncaps; i++) {
-		if (strcmp(filter, d->caps[i].filter) != 0 &&
+		if (strcmp(filter[i], d->caps[i].filter) != 0 &&
 		    pcap_setfilter(d->caps[i].pcap, &progs[i]) == 0)
-			snprintf(d->caps[i].filter, sizeof(d->caps[i].filter),
-			    "%s", filter);
+			memcpy(d->caps[i].filter, filter[i],
+			    sizeof(d->caps[i].filter));
 		pcap_freecode(&progs[i]);
 	}
 	if (capture_settings_differ(old, c))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -28,7 +29,15 @@ log_init(int verbose)
 void
 log_to_syslog(const char *ident, int facility)
 {
-	openlog(ident, LOG_PID | LOG_NDELAY, facility);
+	int opt = LOG_PID | LOG_NDELAY;
+
+	/*
+	 * Someone watching a terminal, or asking with -v, sees the lines too;
+	 * under systemd stderr is the journal already, so not there.
+	 */
+	if (isatty(STDERR_FILENO) || log_verbose > 0)
+		opt |= LOG_PERROR;
+	openlog(ident, opt, facility);
 	log_syslog = 1;
 }
 

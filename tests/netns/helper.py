@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Small socket programs for tests/netns/e2e.sh.
+
+Each subcommand makes the real Linux stack produce one scenario; the times
+it prints are time.time() values (CLOCK_REALTIME, the clock of the pcap
+timestamps and of the syslog receiver), so the test can measure how long an
+alert took to arrive after the event that triggered it.
+
+  recv PATH OUT            datagram receiver for /dev/log or $NOTIFY_SOCKET:
+                           one line "TIME DATAGRAM" per datagram in OUT
+  serve MODE ADDR PORT     TCP server; MODE echo (answer each read, close on
+                           EOF), hold (read and never answer), abort (read one
+                           request, then close with SO_LINGER {1, 0}: RST)
+  udpecho ADDR PORT        UDP server answering each datagram
+  refused ADDR PORT SPORT  connect, expect ECONNREFUSED; print "refused TIME"
+  prohibited ADDR PORT SPORT  connect, expect EHOSTUNREACH (ICMP filtered)
+  syn ADDR PORT SPORT SECS connect that nobody answers; give up after SECS
+  request ADDR PORT N      N connections: request, echo read, graceful close
+  reset ADDR PORT SPORT    send a request, expect ECONNRESET; print "reset TIME"
+  lossabort ADDR PORT SPORT N
+                           send data that the path drops; once the kernel has
+                           retransmitted it N times, close with SO_LINGER
+                           {1, 0} (RST while data is outstanding)
+  udp ADDR PORT SPORT EXPECT  send one datagram; EXPECT "answer" or "refused"
+"""
+
+import errno
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+
+# struct tcp_info (linux/tcp.h): 8 bytes of u8 fields, then u32 fields;
+# tcpi_total_retrans is the 24th u32, at byte offset 100.
+TCP_INFO_LEN = 104
+TCPI_TOTAL_RETRANS_OFF = 100
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def now():
+    return "%.6f" % time.time()
+
+
+def die(msg):
+    sys.stderr.write("helper: %s\n" % msg)
+    sys.exit(1)
+
+
+def tcp_socket(addr, sport):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if sport:
+        s.bind(("", sport))
+    return s
+
+
+def abort_close(s):
+    # SO_LINGER {on, 0}: close() sends a RST instead of a FIN (RFC 9293
+    # 3.10.4 ABORT), discarding whatever is still queued.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def cmd_recv(path, out):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    # The daemon runs as nobody after its privilege drop and reconnects
+    # (openlog) on a reload that changes ident or facility.
+    os.chmod(path, 0o666)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    with open(out, "a", buffering=1) as f:
+        while True:
+            data = s.recv(65536)
+            line = data.decode("utf-8", "replace").rstrip("\n")
+            f.write("%s %s\n" % (now(), line.replace("\n", "\\n")))
+
+
+def serve_conn(mode, c):
+    try:
+        if mode == "echo":
+            while True:
+                data = c.recv(4096)
+                if not data:
+                    break
+                c.sendall(data)
+            c.close()
+        elif mode == "hold":
+            while c.recv(4096):
+                pass
+            c.close()
+        elif mode == "abort":
+            c.recv(4096)
+            abort_close(c)
+    except OSError:
+        c.close()
+
+
+def cmd_serve(mode, addr, port):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.listen(64)
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=serve_conn, args=(mode, c), daemon=True).start()
+
+
+def cmd_udpecho(addr, port):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind((addr, int(port)))
+    while True:
+        data, peer = s.recvfrom(65536)
+        s.sendto(data, peer)
+
+
+def connect_expect(addr, port, sport, want, label):
+    s = tcp_socket(addr, int(sport))
+    s.settimeout(5)
+    try:
+        s.connect((addr, int(port)))
+    except OSError as e:
+        t = now()
+        if e.errno == want:
+            print("%s %s" % (label, t))
+            return 0
+        die("connect to %s port %s: %s (wanted %s)" %
+            (addr, port, e, errno.errorcode[want]))
+    die("connect to %s port %s succeeded" % (addr, port))
+
+
+def cmd_syn(addr, port, sport, secs):
+    s = tcp_socket(addr, int(sport))
+    s.settimeout(float(secs))
+    try:
+        s.connect((addr, int(port)))
+    except socket.timeout:
+        print("timeout %s" % now())
+        return 0
+    except OSError as e:
+        print("error %s %s" % (now(), e))
+        return 0
+    die("connect to %s port %s was answered" % (addr, port))
+
+
+def cmd_request(addr, port, n):
+    for i in range(int(n)):
+        s = tcp_socket(addr, 0)
+        s.settimeout(5)
+        s.connect((addr, int(port)))
+        msg = ("request %d\n" % i).encode() * 20
+        s.sendall(msg)
+        got = b""
+        while len(got) < len(msg):
+            data = s.recv(4096)
+            if not data:
+                die("short echo")
+            got += data
+        if got != msg:
+            die("echo differs")
+        s.shutdown(socket.SHUT_WR)
+        if s.recv(1) != b"":
+            die("data after the echo")
+        s.close()
+    print("ok %s" % n)
+    return 0
+
+
+def cmd_reset(addr, port, sport):
+    s = tcp_socket(addr, int(sport))
+    s.settimeout(5)
+    s.connect((addr, int(port)))
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    try:
+        data = s.recv(4096)
+    except ConnectionResetError:
+        print("reset %s" % now())
+        return 0
+    die("wanted a reset, got %r" % data)
+
+
+def cmd_lossabort(addr, port, sport, n):
+    s = tcp_socket(addr, int(sport))
+    s.settimeout(5)
+    s.connect((addr, int(port)))
+    # One segment: the test drops it in the path, the kernel retransmits
+    # the same sequence range with exponential backoff.
+    s.sendall(b"x" * 200)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
+        (total,) = struct.unpack_from("I", info, TCPI_TOTAL_RETRANS_OFF)
+        if total >= int(n):
+            # Leave the last retransmission time to reach the wire.
+            time.sleep(0.05)
+            abort_close(s)
+            print("aborted %s retransmits=%d" % (now(), total))
+            return 0
+        time.sleep(0.01)
+    die("the kernel did not retransmit %s times" % n)
+
+
+def cmd_udp(addr, port, sport, expect):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind(("", int(sport)))
+    s.settimeout(3)
+    s.connect((addr, int(port)))
+    s.send(b"ping")
+    try:
+        data = s.recv(4096)
+    except ConnectionRefusedError:
+        if expect == "refused":
+            print("refused %s" % now())
+            return 0
+        die("udp: refused")
+    except socket.timeout:
+        die("udp: no answer and no ICMP")
+    if expect == "answer" and data == b"ping":
+        print("answer %s" % now())
+        return 0
+    die("udp: unexpected answer %r" % data)
+
+
+def main(argv):
+    if len(argv) < 2:
+        die(__doc__)
+    cmd, args = argv[1], argv[2:]
+    if cmd == "recv":
+        return cmd_recv(*args)
+    if cmd == "serve":
+        return cmd_serve(*args)
+    if cmd == "udpecho":
+        return cmd_udpecho(*args)
+    if cmd == "refused":
+        return connect_expect(*args, want=errno.ECONNREFUSED, label="refused")
+    if cmd == "prohibited":
+        return connect_expect(*args, want=errno.EHOSTUNREACH, label="prohibited")
+    if cmd == "syn":
+        return cmd_syn(*args)
+    if cmd == "request":
+        return cmd_request(*args)
+    if cmd == "reset":
+        return cmd_reset(*args)
+    if cmd == "lossabort":
+        return cmd_lossabort(*args)
+    if cmd == "udp":
+        return cmd_udp(*args)
+    die("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
