@@ -326,9 +326,9 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 	f->half[dir].bytes += p->payload_len;
 
 	if (p->proto == PKT_PROTO_TCP) {
+		tcp_segment(a, f, dir, p);
 		if (p->tcp_flags & TH_RST)
 			analyzer_rst_rate(a, f);
-		tcp_segment(a, f, dir, p);
 	}
 }
 

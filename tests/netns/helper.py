@@ -22,9 +22,14 @@ alert took to arrive after the event that triggered it.
                            retransmitted it N times, close with SO_LINGER
                            {1, 0} (RST while data is outstanding)
   udp ADDR PORT SPORT EXPECT  send one datagram; EXPECT "answer" or "refused"
+  latency SYSLOG JSONL     pair each JSON event (packet time "ts") with its
+                           syslog line (arrival time): one line per alert
+                           "kind sport milliseconds"
+  flows JSONL PROTO DPORT  one line "conn_state close" per flow record
 """
 
 import errno
+import json
 import os
 import signal
 import socket
@@ -230,6 +235,71 @@ def cmd_udp(addr, port, sport, expect):
     die("udp: unexpected answer %r" % data)
 
 
+def syslog_fields(text):
+    """key=value pairs of an alert line (values possibly quoted)."""
+    fields, i = {}, 0
+    while i < len(text):
+        eq = text.find("=", i)
+        if eq < 0:
+            break
+        key = text[i:eq]
+        j = eq + 1
+        if text[j:j + 1] == '"':
+            j += 1
+            val = ""
+            while j < len(text) and text[j] != '"':
+                if text[j] == "\\":
+                    j += 1
+                val += text[j]
+                j += 1
+            j += 1
+        else:
+            end = text.find(" ", j)
+            end = len(text) if end < 0 else end
+            val = text[j:end]
+            j = end
+        fields[key] = val
+        i = j + 1
+    return fields
+
+
+def cmd_latency(syslog, jsonl):
+    alerts = []
+    with open(syslog) as f:
+        for line in f:
+            recv, _, rest = line.rstrip("\n").partition(" ")
+            _, sep, msg = rest.partition("]: ")
+            if sep and msg.startswith("kind="):
+                alerts.append((float(recv), syslog_fields(msg)))
+    rc = 0
+    with open(jsonl) as f:
+        for line in f:
+            ev = json.loads(line)
+            if "kind" not in ev:
+                continue
+            key = [str(ev.get(k)) for k in ("kind", "src", "sport", "dst", "dport")]
+            match = [a for a in alerts if
+                     [a[1].get(k, "None") for k in
+                      ("kind", "src", "sport", "dst", "dport")] == key]
+            if not match:
+                print("%s %s unmatched" % (ev["kind"], ev.get("sport")))
+                rc = 1
+                continue
+            print("%s %s %.1f" % (ev["kind"], ev.get("sport"),
+                                  (match[0][0] - ev["ts"]) * 1000))
+    return rc
+
+
+def cmd_flows(jsonl, proto, dport):
+    with open(jsonl) as f:
+        for line in f:
+            rec = json.loads(line)
+            if (rec.get("type") == "flow" and rec.get("proto") == proto and
+                    str(rec.get("dport")) == dport):
+                print("%s %s" % (rec.get("conn_state"), rec.get("close")))
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         die(__doc__)
@@ -254,6 +324,10 @@ def main(argv):
         return cmd_lossabort(*args)
     if cmd == "udp":
         return cmd_udp(*args)
+    if cmd == "latency":
+        return cmd_latency(*args)
+    if cmd == "flows":
+        return cmd_flows(*args)
     die("unknown command " + cmd)
 
 

@@ -13,7 +13,7 @@
 #include "extract.h"
 #include "pkt.h"
 
-#define MAX_SEEN	64
+#define MAX_SEEN	8192
 
 struct seen {
 	struct event	ev[MAX_SEEN];
@@ -817,6 +817,60 @@ START_TEST(vlan_is_part_of_the_flow)
 }
 END_TEST
 
+START_TEST(rst_rate_per_service)
+{
+	struct conn *c = conn_new(false);
+	struct analyzer_params p = test_params();
+	const struct event *ev;
+
+	p.rst_rate_threshold = 3;
+	p.rst_rate_window_us = 10000000;
+	analyzer_set_params(c->an, &p);
+	for (int i = 0; i < 4; i++) {
+		c->port[0] = (uint16_t)(41000 + i);
+		tx(c, 0, 1000, TH_SYN, 0);
+		c->seq[1] = 0;
+		tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	}
+	ck_assert_uint_eq(count_kind(c, EV_syn_refused), 4);
+	ck_assert_uint_eq(count_kind(c, EV_rst_rate), 1);
+	ev = &c->seen.ev[c->seen.nev - 1];
+	ck_assert_int_eq(ev->kind, EV_rst_rate);
+	ck_assert_uint_eq(ev->count, 4);
+	ck_assert_uint_eq(ev->window_s, 10);
+	ck_assert_uint_eq(ev->dport, 445);
+	ck_assert(!ev->has_sport);
+	conn_free(c);
+}
+END_TEST
+
+/* A flood of one-packet flows: the table stays at its size, evicting. */
+START_TEST(flood_evicts_oldest_and_keeps_analysing)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+
+	/* A real connection first, then 5000 one-packet flows (table: 1024). */
+	tx(c, 0, 0, TH_SYN, 0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		c->port[0] = (uint16_t)(1024 + i);
+		tx(c, 0, 10, TH_SYN, 0);
+	}
+	ck_assert_uint_eq(fs->active, 1024);
+	ck_assert_uint_eq(fs->evicted, 5001 - 1024);
+	/* The oldest went first: the first connection's record is out. */
+	ck_assert_uint_eq(c->seen.rec[0].sport, 40000);
+	/* Analysis goes on for new connections meanwhile. */
+	c->port[0] = 60000;
+	tx(c, 0, 10, TH_SYN, 0);
+	c->seq[1] = 0;
+	tx(c, 1, 10, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_syn_refused), 1);
+	ck_assert_uint_le(fs->active, 1024);
+	conn_free(c);
+}
+END_TEST
+
 static Suite *
 analyzer_suite(void)
 {
@@ -847,6 +901,8 @@ analyzer_suite(void)
 	tcase_add_test(t, thresholds_change_mid_flow);
 	tcase_add_test(t, expiry_by_packet_time);
 	tcase_add_test(t, vlan_is_part_of_the_flow);
+	tcase_add_test(t, rst_rate_per_service);
+	tcase_add_test(t, flood_evicts_oldest_and_keeps_analysing);
 	suite_add_tcase(s, t);
 	return s;
 }
