@@ -166,6 +166,29 @@ capture_poll_stats(struct capture *c, uint64_t *new_drops,
 	return 0;
 }
 
+int
+capture_check_filter(const struct conf *conf, char *err, size_t errlen)
+{
+	char filter[CONF_FILTER_MAX + 128];
+	struct bpf_program prog;
+	pcap_t *p;
+	int rc = 0;
+
+	if ((p = pcap_open_dead(DLT_EN10MB, (int)conf->snaplen)) == NULL) {
+		snprintf(err, errlen, "cannot check capture.filter");
+		return -1;
+	}
+	capture_filter(filter, sizeof(filter), conf->filter, DLT_EN10MB);
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "capture.filter \"%s\": %s", conf->filter,
+		    pcap_geterr(p));
+		rc = -1;
+	} else
+		pcap_freecode(&prog);
+	pcap_close(p);
+	return rc;
+}
+
 void
 capture_close(struct capture *c)
 {

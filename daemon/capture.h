@@ -45,6 +45,8 @@ int	capture_start(struct capture *, struct event_base *, struct analyzer *);
 int	capture_poll_stats(struct capture *, uint64_t *new_drops,
 	    uint64_t *new_received);
 void	capture_close(struct capture *);
+/* Compile the configured filter as a capture would (for -t); -1 with err. */
+int	capture_check_filter(const struct conf *, char *err, size_t errlen);
 /* The filter the analyser needs, "and"-ed with the user's when set. */
 void	capture_filter(char *, size_t, const char *user, int linktype);
 

@@ -45,7 +45,7 @@ struct daemon {
 	struct event	*tick;
 	uint64_t	 next_stats_us;
 	bool		 capture_loss;
-	bool		 pidfile_written;
+	char		 pidfile[CONF_PATH_MAX];	/* written, to remove at exit */
 };
 
 static uint64_t
@@ -140,7 +140,6 @@ daemon_capture_stats(struct daemon *d, uint64_t now)
 		ev.count = drops > UINT32_MAX ? UINT32_MAX : (uint32_t)drops;
 		ev.received = received;
 		ev.iface = c->name;
-		ev.capture_loss = true;
 		sinks_event(&d->sinks, &ev);
 	}
 	if (loss != d->capture_loss) {
@@ -167,11 +166,14 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* What only a restart changes: the captures, the table, the identity. */
 static bool
-capture_settings_differ(const struct conf *a, const struct conf *b)
+restart_settings_differ(const struct conf *a, const struct conf *b)
 {
 	if (a->ninterfaces != b->ninterfaces || a->snaplen != b->snaplen ||
-	    a->buffer_size != b->buffer_size || a->promiscuous != b->promiscuous)
+	    a->buffer_size != b->buffer_size || a->promiscuous != b->promiscuous ||
+	    a->max_flows != b->max_flows || strcmp(a->user, b->user) != 0 ||
+	    strcmp(a->pidfile, b->pidfile) != 0)
 		return true;
 	for (size_t i = 0; i < a->ninterfaces; i++)
 		if (strcmp(a->interfaces[i], b->interfaces[i]) != 0)
@@ -238,9 +240,10 @@ daemon_reload(struct daemon *d)
 			    sizeof(d->caps[i].filter));
 		pcap_freecode(&progs[i]);
 	}
-	if (capture_settings_differ(old, c))
-		log_warnx("capture interfaces, snaplen, buffer_size and "
-		    "promiscuous take effect at the next restart");
+	if (restart_settings_differ(old, c))
+		log_warnx("capture.interfaces, snaplen, buffer_size, promiscuous, "
+		    "flows.max_flows, daemon.user and daemon.pidfile take effect "
+		    "at the next restart");
 	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
 	    old->syslog_facility != c->syslog_facility) {
 		closelog();
@@ -339,16 +342,21 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	}
 
 	log_to_syslog(conf->syslog_ident, conf->syslog_facility);
-	if (!opt->foreground && daemon(0, 0) == -1) {
-		log_warn("daemon");
-		return 2;
+	/* Open the captures first, so that a bad interface fails the start. */
+	if (daemon_open_captures(&d) == -1)
+		goto out;
+	if (!opt->foreground) {
+		if (daemon(0, 0) == -1) {
+			log_warn("daemon");
+			goto out;
+		}
+		if (conf->pidfile[0] != '\0' && write_pidfile(conf->pidfile) == 0)
+			snprintf(d.pidfile, sizeof(d.pidfile), "%s", conf->pidfile);
 	}
-	if (!opt->foreground && conf->pidfile[0] != '\0')
-		d.pidfile_written = write_pidfile(conf->pidfile) == 0;
 
 	if ((d.base = event_base_new()) == NULL) {
 		log_errx("cannot create the event loop");
-		return 2;
+		goto out;
 	}
 	daemon_params(&d, conf, &params);
 	d.cooldown = cooldown_new(COOLDOWN_SLOTS);
@@ -365,8 +373,6 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		log_errx("cannot allocate %u flows", conf->max_flows);
 		goto out;
 	}
-	if (daemon_open_captures(&d) == -1)
-		goto out;
 	if (privdrop(conf->user) == -1)
 		goto out;
 
@@ -420,8 +426,9 @@ out:
 	cooldown_free(d.cooldown);
 	if (d.base != NULL)
 		event_base_free(d.base);
-	if (d.pidfile_written)
-		unlink(d.conf->pidfile);
+	/* Fails quietly once privileges are gone; systemd runs us with -f. */
+	if (d.pidfile[0] != '\0')
+		(void)unlink(d.pidfile);
 	if (d.conf != conf)
 		free(d.conf);
 	return rc;

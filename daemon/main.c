@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "capture.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -159,7 +160,7 @@ run_files(const struct options *o, const struct conf *c)
 		sinks_close(&sinks);
 		return 2;
 	}
-	rc = offline_run(a, o->files, o->nfiles);
+	rc = offline_run(a, o->files, o->nfiles, c->filter);
 	if (o->verbose > 0)
 		print_stats(a, &sinks);
 	analyzer_free(a);
@@ -185,6 +186,13 @@ main(int argc, char **argv)
 	if (config_load(o.config_path, !o.config_given, c) == -1)
 		exit(1);
 	if (o.check_only) {
+		char err[PCAP_ERRBUF_SIZE + CONF_FILTER_MAX + 64];
+
+		if (capture_check_filter(c, err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s: %s\n", o.config_path, err);
+			free(c);
+			return 1;
+		}
 		fprintf(stderr, "%s: configuration OK\n", o.config_path);
 		free(c);
 		return 0;

@@ -9,7 +9,27 @@
 #include "offline.h"
 
 static int
-offline_file(struct analyzer *a, const char *path)
+offline_filter(pcap_t *p, const char *path, const char *filter)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (filter == NULL || filter[0] == '\0')
+		return 0;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		log_errx("%s: capture.filter \"%s\": %s", path, filter,
+		    pcap_geterr(p));
+		return -1;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc == -1)
+		log_errx("%s: capture.filter: %s", path, pcap_geterr(p));
+	return rc;
+}
+
+static int
+offline_file(struct analyzer *a, const char *path, const char *filter)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *hdr;
@@ -31,6 +51,10 @@ offline_file(struct analyzer *a, const char *path)
 		    pcap_datalink_val_to_name(linktype) ?
 		    pcap_datalink_val_to_name(linktype) : "unknown", linktype);
 	log_debug("%s: linktype=%d", path, linktype);
+	if (offline_filter(p, path, filter) == -1) {
+		pcap_close(p);
+		return 2;
+	}
 
 	while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
 		ts_us = hdr->ts.tv_sec < 0 ? 0 :
@@ -48,12 +72,13 @@ offline_file(struct analyzer *a, const char *path)
 }
 
 int
-offline_run(struct analyzer *a, char *const *files, int nfiles)
+offline_run(struct analyzer *a, char *const *files, int nfiles,
+    const char *filter)
 {
 	int rc = 0;
 
 	for (int i = 0; i < nfiles && rc == 0; i++)
-		rc = offline_file(a, files[i]);
+		rc = offline_file(a, files[i], filter);
 	/* Even after a failure, what was read is reported whole. */
 	analyzer_finish(a);
 	return rc;

@@ -4,9 +4,11 @@
 #include "analyzer.h"
 
 /*
- * Feed each capture file, in order, through the analyser; then end every
+ * Feed each capture file, in order, through the analyser, keeping only the
+ * packets that match filter (capture.filter, "" for all); then end every
  * flow.  Returns 0, or 2 when a file cannot be opened (logged).
  */
-int	offline_run(struct analyzer *, char *const *files, int nfiles);
+int	offline_run(struct analyzer *, char *const *files, int nfiles,
+	    const char *filter);
 
 #endif

@@ -248,8 +248,9 @@ analyzer_rst_rate(struct analyzer *a, const struct flow *f)
 
 /*
  * A signature of what makes two packets copies of each other: same
- * sender, IP ID, sequence, acknowledgement, length, flags, window and TCP
- * timestamp.  Never 0, which means "none".
+ * sender, IP ID, sequence, acknowledgement, length, flags, window, TCP
+ * timestamp and transport checksum (which tells apart two IPv6 datagrams
+ * of one length, having no IP ID).  Never 0, which means "none".
  */
 static uint32_t
 packet_signature(const struct pkt *p, int dir)
@@ -260,11 +261,23 @@ packet_signature(const struct pkt *p, int dir)
 	    (p->payload_len & 0x7fffff);
 
 	x ^= y * 0x9e3779b97f4a7c15ULL;
-	x ^= (uint64_t)p->tsval * 0xc2b2ae3d27d4eb4fULL;
+	x ^= ((uint64_t)p->tsval << 16 | p->l4_checksum) * 0xc2b2ae3d27d4eb4fULL;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 29;
 	return (uint32_t)x | 1;
+}
+
+/* A TCP flow's originator and class, from the packet that starts it. */
+static void
+analyzer_tcp_begin(struct analyzer *a, struct flow *f, const struct pkt *p,
+    int sender_is_b)
+{
+	f->orig_is_b = (uint8_t)(sender_is_b ^ tcp_originator_is_receiver(p));
+	tcp_start(f, p);
+	/* Picked up mid-stream: established as far as timeouts go. */
+	if (f->state & FS_MIDSTREAM)
+		flow_set_class(a->flows, f, FLOW_ESTABLISHED);
 }
 
 static void
@@ -292,11 +305,9 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 	if ((f = flow_lookup(a->flows, &key, hash)) == NULL) {
 		if ((f = flow_insert(a->flows, &key, hash, p->ts_us)) == NULL)
 			return;
-		if (p->proto == PKT_PROTO_TCP) {
-			f->orig_is_b = (uint8_t)(sender_is_b ^
-			    tcp_originator_is_receiver(p));
-			tcp_start(f, p);
-		} else {
+		if (p->proto == PKT_PROTO_TCP)
+			analyzer_tcp_begin(a, f, p, sender_is_b);
+		else {
 			f->orig_is_b = (uint8_t)sender_is_b;
 			flow_set_class(a->flows, f, FLOW_UDP);
 		}
@@ -306,9 +317,7 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 	if (p->proto == PKT_PROTO_TCP && tcp_starts_new_connection(f, dir, p)) {
 		analyzer_flow_end(a, f, FLOW_END_RESTART);
 		flow_reuse(a->flows, f, p->ts_us);
-		f->orig_is_b = (uint8_t)(sender_is_b ^
-		    tcp_originator_is_receiver(p));
-		tcp_start(f, p);
+		analyzer_tcp_begin(a, f, p, sender_is_b);
 		dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
 	}
 

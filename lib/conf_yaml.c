@@ -85,7 +85,7 @@ static const struct key capture_keys[] = {
 	K_STR("filter", filter, S_ANY),
 	K_UINT("snaplen", struct conf, snaplen, 68, 262144),
 	{ "buffer_size", V_SIZE, offsetof(struct conf, buffer_size), 0,
-	    1024u * 1024, 2048u * 1024 * 1024, S_ANY, NULL },
+	    1024u * 1024, 1024u * 1024 * 1024, S_ANY, NULL },
 	K_BOOL("promiscuous", struct conf, promiscuous),
 	K_END
 };
@@ -899,7 +899,7 @@ static void
 load_size(struct loader *ld, const struct key *k, char *base)
 {
 	static const char what[] =
-	    "a size from 1M to 2G (bytes, or a number with K, M or G)";
+	    "a size from 1M to 1G (bytes, or a number with K, M or G)";
 	uint64_t v;
 	uint32_t u;
 

@@ -137,6 +137,7 @@ decode_tcp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	p->ack = get_u32(data + TCP_ACK_OFF);
 	p->tcp_flags = data[TCP_FLAGS_OFF];
 	p->win = get_u16(data + TCP_WIN_OFF);
+	p->l4_checksum = get_u16(data + 16);
 
 	hlen = (size_t)(data[TCP_DOFF_OFF] >> 4) * 4;
 	if (hlen < TCP_MIN_HDR_LEN || hlen > len)

@@ -26,6 +26,7 @@ decode_udp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	p->sport = get_u16(data);
 	p->dport = get_u16(data + 2);
 	ulen = get_u16(data + UDP_LEN_OFF);
+	p->l4_checksum = get_u16(data + 6);
 	if (ulen < UDP_HDR_LEN || ulen > len)
 		return DECODE_udp_bad_len;
 	p->payload_len = (uint32_t)ulen - UDP_HDR_LEN;

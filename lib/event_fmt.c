@@ -284,9 +284,9 @@ event_msg(const struct event *ev, char *msg, size_t size)
 			    "the SYN (port closed or connection rejected)");
 		break;
 	case EV_data_retransmit:
-		snprintf(msg, size, "data retransmitted %s without being "
-		    "acknowledged: packets are being lost in the path",
-		    times(ev->count, tb, sizeof(tb)));
+		snprintf(msg, size, "%s retransmitted data %s without "
+		    "acknowledgement: packets are being lost in the path",
+		    side_noun(ev->by), times(ev->count, tb, sizeof(tb)));
 		break;
 	case EV_loss_reset:
 		snprintf(msg, size, "%s reset the connection while data was "
@@ -294,9 +294,9 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		    side_noun(ev->by));
 		break;
 	case EV_app_reset:
-		snprintf(msg, size, "%s reset the established connection "
-		    "with no retransmission outstanding: the application "
-		    "aborted it", side_noun(ev->by));
+		snprintf(msg, size, "%s reset the connection with no "
+		    "retransmission outstanding: the application aborted it",
+		    side_noun(ev->by));
 		break;
 	case EV_rst_injected:
 		if (ev->window_evidence)
@@ -391,6 +391,8 @@ event_format_fields(const struct event *ev,
 			fn(arg, "retransmits", NULL, ev->count);
 			fn(arg, "threshold", NULL, ev->threshold);
 			fn(arg, "seq", NULL, ev->seq);
+			/* Who retransmits: the line would not say otherwise. */
+			fn(arg, "by", side_name(ev->by), 0);
 			break;
 		case EV_loss_reset:
 			fn(arg, "by", side_name(ev->by), 0);

@@ -67,6 +67,7 @@ struct pkt {
 	uint16_t	sport;
 	uint16_t	dport;
 	uint32_t	payload_len;	/* L4 payload by the IP length, not caplen */
+	uint16_t	l4_checksum;	/* as sent: only to recognise copies */
 
 	/* TCP, when proto is PKT_PROTO_TCP. */
 	uint32_t	seq;

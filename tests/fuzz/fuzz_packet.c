@@ -88,6 +88,7 @@ static void	check_event_line(const struct event *,
 static void	check_record_line(const struct flow_record *, char *, size_t);
 static void	check_line(const char *, int, bool);
 static void	check_fail(const char *, const char *) __attribute__((noreturn));
+static bool	verbose(void);
 static void	params_for_level(struct analyzer_params *, const struct conf *,
 		    unsigned);
 static void	conf_for_fuzz(struct conf *, bool);
@@ -341,6 +342,8 @@ check_event_line(const struct event *ev,
 
 	n = fmt(ev, buf, len);
 	check_line(buf, n, json);
+	if (verbose())
+		fprintf(stderr, "%s\n", buf);
 	if ((exact = malloc((size_t)n + 1)) == NULL)
 		return;
 	if ((m = fmt(ev, exact, (size_t)n + 1)) != n ||
@@ -359,6 +362,8 @@ check_record_line(const struct flow_record *rec, char *buf, size_t len)
 
 	n = flow_record_format_json(rec, buf, len);
 	check_line(buf, n, true);
+	if (verbose())
+		fprintf(stderr, "%s\n", buf);
 	if ((exact = malloc((size_t)n + 1)) == NULL)
 		return;
 	if ((m = flow_record_format_json(rec, exact, (size_t)n + 1)) != n ||
@@ -381,6 +386,17 @@ check_line(const char *buf, int n, bool json)
 			check_fail("format", "control character in a line");
 	if (json && !json_object(buf))
 		check_fail("format", "JSON line does not parse");
+}
+
+/* FUZZ_VERBOSE=1 in the environment prints every line formatted. */
+static bool
+verbose(void)
+{
+	static int v = -1;
+
+	if (v == -1)
+		v = getenv("FUZZ_VERBOSE") != NULL;
+	return v;
 }
 
 static void

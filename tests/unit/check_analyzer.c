@@ -758,6 +758,26 @@ START_TEST(mid_stream_originator_is_ephemeral_port)
 }
 END_TEST
 
+/* A flow picked up mid-stream lives by the established timeout. */
+START_TEST(mid_stream_flow_uses_established_timeout)
+{
+	struct conn *c = conn_new(false);
+
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	tx(c, 0, 0, TH_ACK, 100);
+	c->port[0] = 51001;
+	tx(c, 0, 100000000, TH_SYN, 0);	/* 100 s later, past embryonic */
+	ck_assert_uint_eq(c->seen.nrec, 0);
+	c->port[0] = 51002;
+	tx(c, 0, 3600000000ULL, TH_SYN, 0);
+	ck_assert_uint_ge(c->seen.nrec, 1);
+	ck_assert_uint_eq(c->seen.rec[0].sport, 51000);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "timeout");
+	conn_free(c);
+}
+END_TEST
+
 START_TEST(thresholds_change_mid_flow)
 {
 	struct conn *c = conn_new(false);
@@ -899,6 +919,7 @@ analyzer_suite(void)
 	tcase_add_test(t, capture_gap_is_not_loss);
 	tcase_add_test(t, mid_stream_originator_is_ephemeral_port);
 	tcase_add_test(t, thresholds_change_mid_flow);
+	tcase_add_test(t, mid_stream_flow_uses_established_timeout);
 	tcase_add_test(t, expiry_by_packet_time);
 	tcase_add_test(t, vlan_is_part_of_the_flow);
 	tcase_add_test(t, rst_rate_per_service);

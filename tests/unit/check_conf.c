@@ -346,8 +346,8 @@ START_TEST(test_value_forms)
 	ck_assert_uint_eq(c.buffer_size, 1048576);
 	ck_assert_int_eq(parse("capture: {buffer_size: 1024K}", &c, &e), 0);
 	ck_assert_uint_eq(c.buffer_size, 1048576);
-	ck_assert_int_eq(parse("capture: {buffer_size: 2g}", &c, &e), 0);
-	ck_assert_uint_eq(c.buffer_size, 2048u * 1024 * 1024);
+	ck_assert_int_eq(parse("capture: {buffer_size: 1g}", &c, &e), 0);
+	ck_assert_uint_eq(c.buffer_size, 1024u * 1024 * 1024);
 	ck_assert_int_eq(parse("capture: {buffer_size: 64m}", &c, &e), 0);
 	ck_assert_uint_eq(c.buffer_size, 64u * 1024 * 1024);
 
@@ -512,9 +512,9 @@ static const struct bad bad[] = {
 	{ "daemon: {stats_interval: 86401}", 1, 26, "daemon.stats_interval" },
 	/* Sizes. */
 	{ "capture: {buffer_size: 512K}", 1, 24,
-	  "capture.buffer_size: expected a size from 1M to 2G" },
+	  "capture.buffer_size: expected a size from 1M to 1G" },
 	{ "capture: {buffer_size: 3G}", 1, 24, "got \"3G\"" },
-	{ "capture: {buffer_size: 2049M}", 1, 24, "got \"2049M\"" },
+	{ "capture: {buffer_size: 1025M}", 1, 24, "got \"1025M\"" },
 	{ "capture: {buffer_size: 32MB}", 1, 24, "got \"32MB\"" },
 	{ "capture: {buffer_size: M}", 1, 24, "got \"M\"" },
 	{ "capture: {buffer_size: 99999999999999999G}", 1, 24, "expected" },

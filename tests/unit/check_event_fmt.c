@@ -191,11 +191,12 @@ START_TEST(test_data_retransmit)
 	ev.count = 5;
 	ev.threshold = 5;
 	ev.seq = 4294967295U;
+	ev.by = SIDE_SRC;
 	check_text(&ev, "kind=data_retransmit severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=80 retransmits=5 "
-	    "threshold=5 seq=4294967295 iface=eth0 msg=\"data retransmitted "
-	    "5 times without being acknowledged: packets are being lost in "
-	    "the path\"");
+	    "threshold=5 seq=4294967295 by=src iface=eth0 msg=\"the "
+	    "originator retransmitted data 5 times without acknowledgement: "
+	    "packets are being lost in the path\"");
 }
 END_TEST
 
@@ -230,16 +231,15 @@ START_TEST(test_app_reset)
 	ev.by = SIDE_DST;
 	check_text(&ev, "kind=app_reset severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=5432 by=dst "
-	    "iface=eth0 msg=\"the responder reset the established connection "
-	    "with no retransmission outstanding: the application aborted "
-	    "it\"");
+	    "iface=eth0 msg=\"the responder reset the connection with no "
+	    "retransmission outstanding: the application aborted it\"");
 
 	/* A side the analyser could not tell is still a value. */
 	ev.by = SIDE_NONE;
 	ev.iface = NULL;
 	check_text(&ev, "kind=app_reset severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=5432 by=unknown "
-	    "msg=\"one side reset the established connection with no "
+	    "msg=\"one side reset the connection with no "
 	    "retransmission outstanding: the application aborted it\"");
 }
 END_TEST
@@ -617,7 +617,7 @@ START_TEST(test_hostile_iface)
 		snprintf(expect, sizeof(expect), "kind=app_reset "
 		    "severity=notice proto=tcp src=10.0.0.1 sport=1000 "
 		    "dst=10.0.0.2 dport=80 by=src iface=%s msg=\"the "
-		    "originator reset the established connection with no "
+		    "originator reset the connection with no "
 		    "retransmission outstanding: the application aborted "
 		    "it\"", cases[i].out);
 		check_text(&ev, expect);

@@ -184,13 +184,15 @@ START_TEST(test_data_retransmit)
 	ev.count = 6;
 	ev.threshold = 5;
 	ev.seq = 4294967295U;
+	ev.by = SIDE_DST;
 	check_json(&ev, "{\"ts\":1700000000.000001,"
 	    "\"kind\":\"data_retransmit\",\"severity\":\"warning\","
 	    "\"proto\":\"tcp\",\"src\":\"10.0.0.1\",\"sport\":40000,"
 	    "\"dst\":\"10.0.0.2\",\"dport\":80,\"retransmits\":6,"
-	    "\"threshold\":5,\"seq\":4294967295,\"iface\":\"eth0\","
-	    "\"msg\":\"data retransmitted 6 times without being "
-	    "acknowledged: packets are being lost in the path\"}");
+	    "\"threshold\":5,\"seq\":4294967295,\"by\":\"dst\","
+	    "\"iface\":\"eth0\",\"msg\":\"the responder retransmitted "
+	    "data 6 times without acknowledgement: packets are being lost in "
+	    "the path\"}");
 }
 END_TEST
 
@@ -215,7 +217,7 @@ START_TEST(test_resets)
 	    "\"severity\":\"notice\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"10.0.0.2\",\"dport\":80,\"by\":\"dst\","
 	    "\"iface\":\"eth0\",\"msg\":\"the responder reset the "
-	    "established connection with no retransmission outstanding: the "
+	    "connection with no retransmission outstanding: the "
 	    "application aborted it\"}");
 }
 END_TEST

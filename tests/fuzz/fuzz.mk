@@ -1,0 +1,119 @@
+# libFuzzer targets (SPEC section 9), included by the top Makefile.
+#
+#   make fuzz            build, then fuzz each target for FUZZ_SECONDS (60)
+#   make fuzz-regress    run every seed and regression input once; fails on
+#                        any crash (what CI runs, with fuzz-ci)
+#   make fuzz-ci         fuzz-regress, then FUZZ_CI_SECONDS (30) per target
+#   make fuzz-seeds      rewrite tests/fuzz/corpus/ from the pcap fixtures
+#                        and the configuration files
+#   make fuzz-min FUZZ_TARGET=packet FUZZ_CRASH=file
+#                        minimise a crash into build-fuzz/min-<name>
+#
+# The library is compiled again with clang's coverage instrumentation and
+# ASan+UBSan into a tree of its own, so build/ and build-san/ stay as they
+# are.  tests/fuzz/README says how a crash becomes a regression input.
+
+BUILD_FUZZ	?= build-fuzz
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_CI_SECONDS	?= 30
+FUZZ_FLAGS	?=
+
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+FUZZ_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN)
+FUZZ_LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD_FUZZ)/%.o)
+FUZZ_LIB	:= $(BUILD_FUZZ)/librstwatch.a
+FUZZ_TARGETS	:= packet config
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/fuzz_%)
+FUZZ_YAML_LIBS	= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+PCAP2SEED	:= $(BUILD_FUZZ)/pcap2seed
+
+# Inputs longer than this are cut by libFuzzer while it fuzzes: a packet
+# input holds a few dozen headers-only frames, a configuration file is
+# about the size of conf/rstwatch.yaml (7 KB) with room to grow.
+FUZZ_MAXLEN_packet := 4096
+FUZZ_MAXLEN_config := 16384
+FUZZ_OPTS_config   := -dict=tests/fuzz/config.dict
+
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-ci fuzz-seeds fuzz-min fuzz-clean \
+	$(FUZZ_TARGETS:%=fuzz-run-%)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
+
+# The seed corpus is named last so that libFuzzer only reads it; what it
+# finds goes to the first directory, a scratch corpus under $(BUILD_FUZZ).
+$(FUZZ_TARGETS:%=fuzz-run-%): fuzz-run-%: $(BUILD_FUZZ)/fuzz_%
+	@mkdir -p $(BUILD_FUZZ)/corpus/$* $(BUILD_FUZZ)/artifacts/$*
+	$(BUILD_FUZZ)/fuzz_$* -max_len=$(FUZZ_MAXLEN_$*) $(FUZZ_OPTS_$*) \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD_FUZZ)/artifacts/$*/ $(FUZZ_FLAGS) \
+	    $(BUILD_FUZZ)/corpus/$* tests/fuzz/corpus/$*
+
+# Files, not directories, on the command line: libFuzzer then runs each
+# one once, whatever its size, and stops at the first crash.
+fuzz-regress: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+	    files=$$(find tests/fuzz/corpus/$$t tests/fuzz/regress/$$t \
+		-type f ! -name '.*' 2>/dev/null | LC_ALL=C sort); \
+	    n=$$(printf '%s\n' $$files | grep -c .); \
+	    if [ "$$n" -eq 0 ]; then echo "fuzz-regress: $$t: no inputs"; continue; fi; \
+	    log=$(BUILD_FUZZ)/regress-$$t.log; \
+	    if $(BUILD_FUZZ)/fuzz_$$t -runs=1 $$files >$$log 2>&1; then \
+		echo "fuzz-regress: $$t: $$n inputs, no crash"; \
+	    else \
+		tail -n 60 $$log; \
+		echo "fuzz-regress: $$t: FAILED, see $$log" >&2; exit 1; \
+	    fi; \
+	done
+
+# Regressions first, then a short run of each target.
+fuzz-ci: fuzz-regress
+	$(MAKE) --no-print-directory FUZZ_SECONDS=$(FUZZ_CI_SECONDS) fuzz
+
+FUZZ_TARGET	?= packet
+FUZZ_CRASH	?=
+fuzz-min: $(BUILD_FUZZ)/fuzz_$(FUZZ_TARGET)
+	@test -n "$(FUZZ_CRASH)" || { echo "fuzz-min: set FUZZ_CRASH=file" >&2; exit 1; }
+	$(BUILD_FUZZ)/fuzz_$(FUZZ_TARGET) -minimize_crash=1 -runs=20000 \
+	    -max_len=$(FUZZ_MAXLEN_$(FUZZ_TARGET)) \
+	    -exact_artifact_path=$(BUILD_FUZZ)/min-$(notdir $(FUZZ_CRASH)) \
+	    $(FUZZ_CRASH)
+	@echo "fuzz-min: minimised input in $(BUILD_FUZZ)/min-$(notdir $(FUZZ_CRASH))"
+
+fuzz-seeds: $(PCAP2SEED)
+	@mkdir -p tests/fuzz/corpus/packet tests/fuzz/corpus/config
+	@for f in tests/pcap/input/*.pcap; do \
+	    b=$$(basename $$f .pcap); \
+	    $(PCAP2SEED) $$f tests/fuzz/corpus/packet/$$b || exit 1; \
+	done
+	cp conf/rstwatch.yaml tests/fuzz/corpus/config/rstwatch.yaml
+	@for f in tests/conf/*.yaml tests/pcap/test.yaml tests/pcap/conf/*.yaml; do \
+	    cp $$f tests/fuzz/corpus/config/$$(echo $$f | tr / _ | sed 's/^tests_//'); \
+	done
+
+$(BUILD_FUZZ)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD_FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_LIB) $(FUZZ_YAML_LIBS)
+
+$(PCAP2SEED): tests/fuzz/pcap2seed.c lib/decode.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+fuzz-clean:
+	rm -rf $(BUILD_FUZZ)
+
+clean: fuzz-clean
+
+-include $(FUZZ_LIB_OBJ:.o=.d)

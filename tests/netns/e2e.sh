@@ -1,0 +1,765 @@
+#!/bin/bash
+# End-to-end tests of the live rstwatchd: the real daemon, the real Linux
+# TCP stack, the alerts read from a real syslog socket.
+#
+#	bash tests/netns/e2e.sh RSTWATCHD	(VERBOSE=1 echoes every command,
+#						 KEEP=1 keeps the scratch directory,
+#						 PCAP=1 also runs tcpdump on veth1
+#						 into it: replay with -r)
+#
+#   rw-cli-$$ (client)                             rw-srv-$$ (server)
+#  +-------------------------+                   +--------------------------------+
+#  | 10.7.0.1/24  fd00:7::1  |     veth pair     |  10.7.0.2/24  fd00:7::2        |
+#  |                    veth0+-------------------+veth1 <-- rstwatchd -i veth1    |
+#  | helper.py clients       |                   |     (runs as nobody, in its own|
+#  | nft input: drop :83     |                   |      mount namespace)          |
+#  +-------------------------+                   | helper.py servers :80 :82 :84  |
+#                                                |   :85 :87, udp :5300           |
+#                                                | nft input: drop :81 :82, data  |
+#                                                |   to :84 :87, reject :86       |
+#                                                +--------------|-----------------+
+#   host: $dir/dev/log <- helper.py recv  <------ /dev/log -----+  (bind mount of
+#         $dir/notify  <- helper.py recv  <------ $NOTIFY_SOCKET    $dir/dev on /dev)
+#
+# Where the capture sits decides what the daemon can see: an AF_PACKET
+# socket on veth1 gets incoming packets before netfilter's input hook and
+# outgoing packets after the output hooks.  So a drop in the server's nft
+# input chain is, for the daemon, a packet that arrived and was never
+# answered: SYNs to :81 (nothing listens: listening=no) and :82 (a listener
+# behind the firewall: listening=yes) are retransmitted by the client with no
+# SYN-ACK; data to :84 is retransmitted until the client aborts with a RST.
+# "Lost in the path" is the server opening a connection itself (a flow the
+# host opens as a client): its SYNs to the client's :83 leave veth1 and are
+# dropped in the client namespace; the responder is not a local address, so
+# the alert has no listening key.  Nothing leaves the two namespaces: the
+# addresses exist only there, and the syslog and sd_notify sockets are
+# files in a scratch directory, bound over /dev in a private mount
+# namespace (the host's /dev is never touched).
+#
+# Phases: clean traffic (no alert at all); the faults, concurrently (SYN
+# dropped x3, closed port over IPv4 and IPv6, data dropped then RST,
+# application RST, UDP to a closed port, TCP administratively prohibited);
+# a reload that lowers both thresholds; a reload of a broken file; SIGTERM.
+# Last line: "netns: N passed, M failed"; exit status 1 when M > 0, 2 when
+# the test cannot run at all (not root, no namespaces, missing tools).
+
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 RSTWATCHD" >&2
+	exit 2
+fi
+case $1 in
+/*)	RSTWATCHD=$1 ;;
+*)	RSTWATCHD=$PWD/$1 ;;
+esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+HELPER=$HERE/helper.py
+VERBOSE=${VERBOSE:-0}
+
+cli=rw-cli-$$
+srv=rw-srv-$$
+cli4=10.7.0.1 srv4=10.7.0.2 cli6=fd00:7::1 srv6=fd00:7::2
+fac=3			# syslog facility daemon (LOG_DAEMON >> 3)
+dir=
+daemon_pid=
+pids=()
+passed=0
+failed=0
+notes=()
+
+loud() {
+	{
+		echo "##################################################################"
+		echo "# netns: CANNOT RUN: $*"
+		echo "# These end-to-end tests need root, network namespaces, nft, ip,"
+		echo "# unshare and python3.  They are not skipped: fix the machine."
+		echo "##################################################################"
+		echo "netns: 0 passed, 1 failed"
+	} >&2
+	exit 2
+}
+
+# Echo a command (VERBOSE=1) on the original standard error (fd 3, so
+# that redirections of the command do not swallow it), then run it.
+exec 3>&2
+run() {
+	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
+	"$@"
+}
+
+# Run a command in the background; its pid is in $!, recorded for cleanup.
+spawn() {
+	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
+	"$@" &
+	pids+=($!)
+}
+
+n_cli() { run ip netns exec "$cli" "$@"; }
+n_srv() { run ip netns exec "$srv" "$@"; }
+
+pass() {
+	passed=$((passed + 1))
+	printf 'ok   %s\n' "$*"
+}
+
+fail() {
+	failed=$((failed + 1))
+	printf 'FAIL %s\n' "$*"
+}
+
+cleanup() {
+	local p
+
+	set +e
+	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+		sleep 0.2
+		kill -KILL "$daemon_pid" 2>/dev/null
+	fi
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	ip netns del "$cli" 2>/dev/null
+	ip netns del "$srv" 2>/dev/null
+	if [ -n "$dir" ]; then
+		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
+			echo "netns: logs kept in $dir" >&2
+		else
+			rm -rf "$dir"
+		fi
+	fi
+}
+
+# Milliseconds since the epoch, without forking.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+
+	echo $((t / 1000))
+}
+
+# Lines in the syslog capture so far: later searches look after a mark.
+mark() {
+	wc -l < "$syslog"
+}
+
+# wait_for MARK SECONDS STRING: poll (every 20 ms) for the first syslog line
+# after MARK that contains STRING; print it.
+wait_for() {
+	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
+
+	while :; do
+		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
+		    { printf '%s\n' "$line"; return 0; }
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# The parts of a received datagram "TIME <PRI>Mmm dd hh:mm:ss IDENT[PID]: MSG".
+recv_time() { printf '%s\n' "${1%% *}"; }
+pri_of() { printf '%s\n' "$1" | sed -n 's/^[0-9.]* <\([0-9]*\)>.*/\1/p'; }
+msg_of() { printf '%s\n' "${1#*]: }"; }
+
+# check_pri DESC LINE SEVERITY: the priority is facility daemon and SEVERITY.
+check_pri() {
+	local want got sev
+
+	case $3 in
+	err) sev=3 ;; warning) sev=4 ;; notice) sev=5 ;; info) sev=6 ;;
+	esac
+	want=$((fac * 8 + sev))
+	got=$(pri_of "$2")
+	if [ "$got" = "$want" ]; then
+		pass "$1: <$got> is daemon.$3"
+	else
+		fail "$1: priority <$got>, wanted <$want> (daemon.$3) in: $2"
+	fi
+}
+
+# ms_between T0 T1: (T1 - T0) in milliseconds, one decimal.
+ms_between() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+}
+
+# expect_alert DESC MARK SECONDS SEVERITY FLOW [KEY=VALUE...]
+# FLOW is "kind=K severity=S proto=P src=A sport=N dst=B dport=M": the line
+# must start with it (SPEC 5 key order), then hold each KEY=VALUE among the
+# kind's own keys, then end with "iface=veth1 msg=\"...\"".  Sets $alert to
+# the received line.
+expect_alert() {
+	local desc=$1 m=$2 secs=$3 sev=$4 flow=$5 msg mid kv ok=1
+	shift 5
+
+	alert=
+	if ! alert=$(wait_for "$m" "$secs" "]: $flow "); then
+		fail "$desc: no \"$flow\" within ${secs}s"
+		return 1
+	fi
+	msg=$(msg_of "$alert")
+	if ! printf '%s\n' "$msg" |
+	    grep -Eq '^[^"]* iface=veth1 msg="([^"\\]|\\.)+"$'; then
+		fail "$desc: line does not end with iface=veth1 msg=\"...\": $msg"
+		ok=0
+	fi
+	# The kind's own keys sit between the flow and iface.
+	mid=${msg#"$flow"}
+	mid=" ${mid%% iface=veth1 msg=*} "
+	for kv in "$@"; do
+		case $mid in
+		*" $kv "*) ;;
+		*) fail "$desc: no $kv before iface in: $msg"; ok=0 ;;
+		esac
+	done
+	[ $ok = 1 ] && pass "$desc: $msg"
+	check_pri "$desc" "$alert" "$sev"
+	return 0
+}
+
+# latency DESC T_EVENT: the alert ($alert) arrived within one second of what
+# the client saw at T_EVENT.
+latency() {
+	local ms
+
+	[ -n "$alert" ] && [ -n "$2" ] || return 0
+	ms=$(ms_between "$2" "$(recv_time "$alert")")
+	notes+=("$1: ${ms} ms from the client's error to the syslog line")
+	if awk -v x="$ms" 'BEGIN { exit !(x < 1000 && x > -1000) }'; then
+		pass "$1: alert ${ms} ms after the client saw it (< 1000)"
+	else
+		fail "$1: alert ${ms} ms after the client saw it (>= 1000)"
+	fi
+}
+
+# write_conf FILE SYN_THRESHOLD DATA_THRESHOLD [EXTRA YAML LINES...]
+write_conf() {
+	local f=$1 k
+
+	{
+		echo "# rstwatchd end-to-end test, $(date)"
+		echo "capture:"
+		echo "  interfaces: [veth1]"
+		echo "thresholds:"
+		echo "  max_syn_retransmissions: $2"
+		echo "  max_data_retransmissions: $3"
+		echo "events:"
+		for k in syn_retransmit synack_retransmit syn_refused \
+		    data_retransmit loss_reset app_reset rst_injected \
+		    seq_anomaly icmp_unreachable capture_drop rst_rate; do
+			echo "  $k: { cooldown: 0 }"
+		done
+		echo "flows:"
+		echo "  timeouts:"
+		echo "    closed: 1"
+		echo "output:"
+		echo "  syslog:"
+		echo "    facility: daemon"
+		echo "    ident: rstwatchd"
+		echo "  json:"
+		echo "    path: $dir/events.jsonl"
+		echo "daemon:"
+		echo "  user: nobody"
+		echo "  stats_interval: 0"
+		shift 3
+		for k in "$@"; do
+			echo "$k"
+		done
+	} > "$f.new" && run chmod 644 "$f.new" && run mv "$f.new" "$f"
+}
+
+# client NAME CMD...: run a helper in the client namespace, output to
+# $dir/NAME.out; its pid in $!.
+client_bg() {
+	local name=$1
+	shift
+	spawn ip netns exec "$cli" "$PY" "$HELPER" "$@" > "$dir/$name.out" 2>&1
+}
+
+# First field after the word: "refused 1700000000.123456" -> the time.
+out_time() {
+	awk 'NR == 1 { print $2 }' "$dir/$1.out" 2>/dev/null
+}
+
+# ---------------------------------------------------------------------------
+# Preconditions: loud, never a silent skip.
+
+[ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
+for t in ip nft unshare mount awk; do
+	command -v "$t" > /dev/null || loud "$t not found (make deps)"
+done
+PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
+[ -r "$HELPER" ] || loud "$HELPER missing"
+id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+t_start=$(now_ms)
+dir=$(mktemp -d /tmp/rw-netns.XXXXXX) || loud "mktemp"
+chmod 755 "$dir"
+mkdir -m 755 "$dir/dev"
+for d in null zero full random urandom; do
+	: > "$dir/dev/$d"
+done
+syslog=$dir/syslog.txt
+notify=$dir/notify.txt
+conf=$dir/rstwatch.yaml
+: > "$syslog"
+: > "$notify"
+
+# ---------------------------------------------------------------------------
+# Topology.
+
+run ip netns add "$cli" || loud "cannot create network namespace $cli"
+run ip netns add "$srv" || loud "cannot create network namespace $srv"
+run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
+    loud "cannot create a veth pair"
+n_cli ip link set lo up
+n_srv ip link set lo up
+n_cli ip addr add "$cli4/24" dev veth0
+n_srv ip addr add "$srv4/24" dev veth1
+n_cli ip addr add "$cli6/64" dev veth0 nodad
+n_srv ip addr add "$srv6/64" dev veth1 nodad
+n_cli ip link set veth0 up
+n_srv ip link set veth1 up
+# Short SYN retry budgets: the clients give up soon, whatever happens.
+n_cli sysctl -q -w net.ipv4.tcp_syn_retries=3
+n_srv sysctl -q -w net.ipv4.tcp_syn_retries=3
+
+n_srv nft -f - <<-EOF || loud "nft failed in $srv"
+	table inet rwtest {
+		chain input {
+			type filter hook input priority 0; policy accept;
+			tcp dport { 81, 82 } drop
+			tcp dport { 84, 87 } ip length > 100 drop
+			ip daddr $srv4 tcp dport 86 reject with icmp type admin-prohibited
+		}
+	}
+EOF
+n_cli nft -f - <<-EOF || loud "nft failed in $cli"
+	table inet rwtest {
+		chain input {
+			type filter hook input priority 0; policy accept;
+			tcp dport 83 drop
+		}
+	}
+EOF
+
+# Servers: echo (clean), hold (listens behind the SYN drop, or never sees
+# the dropped data), abort (application RST), UDP echo.
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve echo :: 80
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 82
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 84
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve abort "$srv4" 85
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 87
+spawn ip netns exec "$srv" "$PY" "$HELPER" udpecho "$srv4" 5300
+
+# The syslog and sd_notify receivers, on the host, in the scratch directory.
+spawn "$PY" "$HELPER" recv "$dir/dev/log" "$syslog"
+spawn "$PY" "$HELPER" recv "$dir/notify" "$notify"
+
+# Wait until every listener and receiver is there.
+wait_sockets() {
+	local end=$(($(now_ms) + 5000))
+
+	while :; do
+		if [ -S "$dir/dev/log" ] && [ -S "$dir/notify" ] &&
+		    [ "$(ip netns exec "$srv" ss -Htln | wc -l)" -ge 5 ] &&
+		    [ "$(ip netns exec "$srv" ss -Huln | wc -l)" -ge 1 ]; then
+			return 0
+		fi
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+wait_sockets || loud "the helper servers did not start"
+
+# A trace of what the daemon sees, to replay with rstwatchd -r when
+# something needs explaining.
+if [ "${PCAP:-0}" = 1 ]; then
+	spawn ip netns exec "$srv" tcpdump -i veth1 -s 128 -U -w "$dir/veth1.pcap" \
+	    2> "$dir/tcpdump.err"
+	end=$(($(now_ms) + 5000))
+	until grep -q 'listening on' "$dir/tcpdump.err" || [ "$(now_ms)" -ge "$end" ]; do
+		sleep 0.02
+	done
+fi
+
+write_conf "$conf" 2 3
+run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
+    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+
+# ---------------------------------------------------------------------------
+# Start: in a private mount namespace whose /dev is the scratch directory
+# (with the host's null, zero, full, random and urandom bound in), so that
+# /dev/log is our receiver; then in the server's network namespace.
+
+m=$(mark)
+spawn env NOTIFY_SOCKET="$dir/notify" unshare --mount --propagation private \
+    sh -c 'set -e
+	d=$1; shift
+	for n in null zero full random urandom; do
+		mount --bind "/dev/$n" "$d/dev/$n"
+	done
+	mount --rbind "$d/dev" /dev
+	exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -c "$conf" -i veth1 \
+    > "$dir/daemon.out" 2> "$dir/daemon.err"
+daemon_pid=$!
+
+if line=$(wait_for "$m" 10 "]: started, version "); then
+	pass "start: $(msg_of "$line")"
+	check_pri "start" "$line" info
+else
+	fail "start: no \"started, version\" line within 10 s"
+	cat "$dir/daemon.err" >&2
+	echo "netns: $passed passed, $failed failed"
+	exit 1
+fi
+case $line in
+*" rstwatchd[$daemon_pid]: "*) pass "start: ident rstwatchd and the daemon's pid $daemon_pid" ;;
+*) fail "start: wanted ident rstwatchd[$daemon_pid] in: $line" ;;
+esac
+if line=$(wait_for "$m" 1 "]: capturing on veth1 linktype=EN10MB filter=\""); then
+	pass "start: $(msg_of "$line")"
+else
+	fail "start: no \"capturing on veth1 linktype=EN10MB filter=...\" line"
+fi
+if grep -q ' READY=1$' "$notify"; then
+	pass "start: READY=1 on \$NOTIFY_SOCKET"
+else
+	fail "start: no READY=1 on \$NOTIFY_SOCKET: $(cat "$notify")"
+fi
+uid=$(awk '/^Uid:/ { print $2 "," $3 "," $4 }' "/proc/$daemon_pid/status")
+gid=$(awk '/^Gid:/ { print $2 "," $3 "," $4 }' "/proc/$daemon_pid/status")
+capeff=$(awk '/^CapEff:/ { print $2 }' "/proc/$daemon_pid/status")
+nuid=$(id -u nobody)
+if [ "$uid" = "$nuid,$nuid,$nuid" ] && [ "$capeff" = 0000000000000000 ]; then
+	pass "start: runs as nobody (uid $uid gid $gid), no capabilities"
+else
+	fail "start: uid $uid gid $gid CapEff $capeff, wanted uid $nuid and none"
+fi
+
+# ---------------------------------------------------------------------------
+# Clean traffic: request/response connections and an answered UDP exchange
+# raise no alert at all.  The quiet period is the SPEC's one second bound
+# plus margin.
+
+m=$(mark)
+t0=$(now_ms)
+if n_cli "$PY" "$HELPER" request "$srv4" 80 5 > "$dir/clean.out" 2>&1 &&
+    n_cli "$PY" "$HELPER" request "$srv6" 80 1 >> "$dir/clean.out" 2>&1 &&
+    n_cli "$PY" "$HELPER" udp "$srv4" 5300 42001 answer >> "$dir/clean.out" 2>&1 &&
+    n_cli "$PY" "$HELPER" udp "$srv4" 5300 42002 answer >> "$dir/clean.out" 2>&1; then
+	pass "clean: 5 TCP request/response connections and 2 UDP exchanges answered"
+else
+	fail "clean: the clean traffic itself failed: $(cat "$dir/clean.out")"
+fi
+sleep 1.5
+n=$(tail -n +"$((m + 1))" "$syslog" | grep -c ']: kind=')
+if [ "$n" -eq 0 ]; then
+	pass "clean: no alert in $(( $(now_ms) - t0 )) ms of clean traffic"
+else
+	fail "clean: $n alert lines for clean traffic:"
+	tail -n +"$((m + 1))" "$syslog" | grep ']: kind=' | sed 's/^/    /'
+fi
+
+# ---------------------------------------------------------------------------
+# The faults, all at once: each has its own source port, so each alert is
+# matched to its flow.
+
+m=$(mark)
+client_bg syn81 syn "$srv4" 81 41001 8
+pid_syn81=$!
+client_bg syn82 syn "$srv4" 82 41002 8
+pid_syn82=$!
+spawn ip netns exec "$srv" "$PY" "$HELPER" syn "$cli4" 83 41003 8 \
+    > "$dir/syn83.out" 2>&1
+pid_syn83=$!
+client_bg loss84 lossabort "$srv4" 84 41006 3
+pid_loss84=$!
+client_bg refused4 refused "$srv4" 90 41004
+pid_refused4=$!
+client_bg refused6 refused "$srv6" 90 41005
+pid_refused6=$!
+client_bg reset85 reset "$srv4" 85 41007
+pid_reset85=$!
+client_bg udp9999 udp "$srv4" 9999 41008 refused
+pid_udp=$!
+client_bg prohib86 prohibited "$srv4" 86 41009
+pid_prohib=$!
+
+# wait_client PID NAME: the client did what it should (its exit status).
+wait_client() {
+	if wait "$1"; then
+		return 0
+	fi
+	fail "$2: the client failed: $(cat "$dir/$2.out")"
+	return 1
+}
+
+if wait_client $pid_refused4 refused4; then
+	expect_alert "closed port (IPv4)" "$m" 3 notice \
+	    "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=41004 dst=$srv4 dport=90" \
+	    by=dst
+	latency "syn_refused" "$(out_time refused4)"
+fi
+if wait_client $pid_refused6 refused6; then
+	expect_alert "closed port (IPv6)" "$m" 3 notice \
+	    "kind=syn_refused severity=notice proto=tcp src=$cli6 sport=41005 dst=$srv6 dport=90" \
+	    by=dst
+	latency "syn_refused IPv6" "$(out_time refused6)"
+fi
+if wait_client $pid_reset85 reset85; then
+	expect_alert "application RST" "$m" 3 notice \
+	    "kind=app_reset severity=notice proto=tcp src=$cli4 sport=41007 dst=$srv4 dport=85" \
+	    by=dst
+	latency "app_reset" "$(out_time reset85)"
+fi
+if wait_client $pid_udp udp9999; then
+	expect_alert "UDP to a closed port" "$m" 3 notice \
+	    "kind=icmp_unreachable severity=notice proto=udp src=$cli4 sport=41008 dst=$srv4 dport=9999" \
+	    icmp_type=3 icmp_code=3 reporter=$srv4
+	latency "icmp_unreachable udp" "$(out_time udp9999)"
+fi
+if wait_client $pid_prohib prohib86; then
+	expect_alert "TCP administratively prohibited" "$m" 3 notice \
+	    "kind=icmp_unreachable severity=notice proto=tcp src=$cli4 sport=41009 dst=$srv4 dport=86" \
+	    icmp_type=3 icmp_code=13 reporter=$srv4
+	latency "icmp_unreachable tcp" "$(out_time prohib86)"
+fi
+expect_alert "SYN dropped, nothing listening" "$m" 8 warning \
+    "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41001 dst=$srv4 dport=81" \
+    syn_retransmits=2 threshold=2 listening=no
+expect_alert "SYN dropped, port listening" "$m" 8 warning \
+    "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41002 dst=$srv4 dport=82" \
+    syn_retransmits=2 threshold=2 listening=yes
+expect_alert "SYN lost in the path (host as client)" "$m" 8 warning \
+    "kind=syn_retransmit severity=warning proto=tcp src=$srv4 sport=41003 dst=$cli4 dport=83" \
+    syn_retransmits=2 threshold=2
+case $alert in
+*listening=*) fail "SYN lost in the path: listening= given for a remote responder" ;;
+?*) pass "SYN lost in the path: no listening key for a remote responder" ;;
+esac
+run kill $pid_syn81 $pid_syn82 $pid_syn83 2>/dev/null
+expect_alert "data dropped" "$m" 8 warning \
+    "kind=data_retransmit severity=warning proto=tcp src=$cli4 sport=41006 dst=$srv4 dport=84" \
+    retransmits=3 threshold=3
+if wait_client $pid_loss84 loss84; then
+	expect_alert "data dropped then RST" "$m" 3 err \
+	    "kind=loss_reset severity=err proto=tcp src=$cli4 sport=41006 dst=$srv4 dport=84" \
+	    by=src
+	latency "loss_reset" "$(out_time loss84)"
+fi
+
+# ---------------------------------------------------------------------------
+# Reload: lower both thresholds; flows from then on use them.
+
+m=$(mark)
+write_conf "$conf" 1 2
+: > "$notify"
+run kill -HUP "$daemon_pid"
+if line=$(wait_for "$m" 3 "]: configuration reloaded from $conf ("); then
+	pass "reload: $(msg_of "$line")"
+	check_pri "reload" "$line" info
+else
+	fail "reload: no \"configuration reloaded from $conf\" line"
+fi
+if [ "$(awk '{ print $2 }' "$notify" | tr '\n' ' ')" = "RELOADING=1 READY=1 " ]; then
+	pass "reload: RELOADING=1 then READY=1 on \$NOTIFY_SOCKET"
+else
+	fail "reload: \$NOTIFY_SOCKET got: $(awk '{ print $2 }' "$notify" | tr '\n' ' ')"
+fi
+m=$(mark)
+client_bg syn81b syn "$srv4" 81 41011 8
+pid_syn81=$!
+client_bg loss87 lossabort "$srv4" 87 41010 2
+pid_loss87=$!
+expect_alert "reloaded max_syn_retransmissions" "$m" 6 warning \
+    "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41011 dst=$srv4 dport=81" \
+    syn_retransmits=1 threshold=1 listening=no
+run kill $pid_syn81 2>/dev/null
+expect_alert "reloaded max_data_retransmissions" "$m" 6 warning \
+    "kind=data_retransmit severity=warning proto=tcp src=$cli4 sport=41010 dst=$srv4 dport=87" \
+    retransmits=2 threshold=2
+if wait_client $pid_loss87 loss87; then
+	expect_alert "reloaded: data dropped then RST" "$m" 3 err \
+	    "kind=loss_reset severity=err proto=tcp src=$cli4 sport=41010 dst=$srv4 dport=87" \
+	    by=src
+fi
+
+# ---------------------------------------------------------------------------
+# Reload of a broken file: it would raise the SYN threshold to 5 and
+# disable syn_refused, but a misspelt key rejects it as a whole.
+
+m=$(mark)
+write_conf "$dir/broken.yaml" 5 2
+run sed -e '/^  max_data_retransmissions:/a\
+  max_syn_retransmision: 5' \
+    -e 's/^  syn_refused: { cooldown: 0 }$/  syn_refused: { cooldown: 0, enabled: false }/' \
+    "$dir/broken.yaml" > "$conf.new"
+run chmod 644 "$conf.new"
+run mv "$conf.new" "$conf"
+badline=$(grep -n 'max_syn_retransmision:' "$conf" | cut -d: -f1)
+run kill -HUP "$daemon_pid"
+if line=$(wait_for "$m" 3 "]: $conf:$badline:3: "); then
+	case $line in
+	*max_syn_retransmision*) pass "broken reload: $(msg_of "$line")" ;;
+	*) fail "broken reload: the error does not name the key: $line" ;;
+	esac
+	check_pri "broken reload error" "$line" err
+else
+	fail "broken reload: no \"$conf:$badline:3: ...\" line"
+	tail -n +"$((m + 1))" "$syslog" | sed 's/^/    /'
+fi
+if line=$(wait_for "$m" 3 "]: reload of $conf failed; keeping the running configuration"); then
+	pass "broken reload: $(msg_of "$line")"
+	check_pri "broken reload" "$line" err
+else
+	fail "broken reload: no \"reload of $conf failed; keeping the running configuration\""
+fi
+if wait_for "$m" 0 "]: configuration reloaded" > /dev/null; then
+	fail "broken reload: it says \"configuration reloaded\" anyway"
+fi
+m=$(mark)
+client_bg refused4b refused "$srv4" 91 41012
+pid_refused4=$!
+client_bg syn81c syn "$srv4" 81 41013 8
+pid_syn81=$!
+if wait_client $pid_refused4 refused4b; then
+	expect_alert "after the broken reload: syn_refused still enabled" "$m" 3 notice \
+	    "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=41012 dst=$srv4 dport=91" \
+	    by=dst
+	latency "syn_refused after reload" "$(out_time refused4b)"
+fi
+expect_alert "after the broken reload: SYN threshold still 1" "$m" 6 warning \
+    "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41013 dst=$srv4 dport=81" \
+    syn_retransmits=1 threshold=1 listening=no
+run kill $pid_syn81 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# SIGTERM: exit 0 within a few seconds, final statistics.
+
+m=$(mark)
+: > "$notify"
+t0=$(now_ms)
+run kill -TERM "$daemon_pid"
+while kill -0 "$daemon_pid" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 5000 ]; do
+	sleep 0.02
+done
+if kill -0 "$daemon_pid" 2>/dev/null; then
+	fail "SIGTERM: still running after 5 s"
+else
+	run wait "$daemon_pid"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		pass "SIGTERM: exit 0 after $(($(now_ms) - t0)) ms"
+	else
+		fail "SIGTERM: exit status $rc"
+	fi
+	daemon_pid=
+fi
+if line=$(wait_for "$m" 2 "]: received signal 15, stopping"); then
+	pass "SIGTERM: $(msg_of "$line")"
+else
+	fail "SIGTERM: no \"received signal 15, stopping\" line"
+fi
+if line=$(wait_for "$m" 2 "]: stopped: packets="); then
+	pass "SIGTERM: $(msg_of "$line")"
+	check_pri "SIGTERM" "$line" info
+else
+	fail "SIGTERM: no \"stopped: packets=...\" line"
+fi
+if grep -q ' STOPPING=1$' "$notify"; then
+	pass "SIGTERM: STOPPING=1 on \$NOTIFY_SOCKET"
+else
+	fail "SIGTERM: no STOPPING=1 on \$NOTIFY_SOCKET"
+fi
+
+# ---------------------------------------------------------------------------
+# The whole run: one story per flow, nothing about the clean traffic, every
+# line from the daemon facility, every alert within a second of its packet.
+
+# kinds SPORT: the alert kinds for the flow with that source port, sorted.
+kinds() {
+	grep "]: kind=.* sport=$1 " "$syslog" | sed 's/.*]: kind=\([a-z_]*\) .*/\1/' |
+	    sort | tr '\n' ' ' | sed 's/ $//'
+}
+story() {
+	local got
+
+	got=$(kinds "$1")
+	if [ "$got" = "$2" ]; then
+		pass "one story: sport $1 ($3): $got"
+	else
+		fail "one story: sport $1 ($3): wanted \"$2\", got \"$got\""
+	fi
+}
+story 41001 syn_retransmit "SYN dropped"
+story 41002 syn_retransmit "SYN dropped, listening"
+story 41003 syn_retransmit "SYN lost in the path"
+story 41004 syn_refused "closed port"
+story 41005 syn_refused "closed port IPv6"
+story 41006 "data_retransmit loss_reset" "data dropped then RST"
+story 41007 app_reset "application RST"
+story 41008 icmp_unreachable "UDP closed port"
+story 41009 icmp_unreachable "TCP prohibited"
+story 41010 "data_retransmit loss_reset" "after the reload"
+
+n=$(grep -E ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog" | wc -l)
+if [ "$n" -eq 0 ]; then
+	pass "clean: no alert about the clean flows over the whole run"
+else
+	fail "clean: $n alerts about the clean flows:"
+	grep -E ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog" | sed 's/^/    /'
+fi
+flows80=$("$PY" "$HELPER" flows "$dir/events.jsonl" tcp 80 | sort | uniq -c | sed 's/^ *//')
+if [ "$flows80" = "6 SF graceful" ]; then
+	pass "clean: 6 flow records \"SF graceful\" for port 80"
+else
+	fail "clean: flow records for port 80: $(echo $flows80)"
+fi
+nudp=$("$PY" "$HELPER" flows "$dir/events.jsonl" udp 5300 | wc -l)
+if [ "$nudp" -eq 2 ]; then
+	pass "clean: 2 UDP flow records for port 5300"
+else
+	fail "clean: $nudp UDP flow records for port 5300, wanted 2"
+fi
+
+bad=$(awk '{ p = $2; sub(/^</, "", p); sub(/>.*/, "", p); if (int(p / 8) != f) print }' \
+    f="$fac" "$syslog")
+if [ -z "$bad" ]; then
+	pass "syslog: all $(wc -l < "$syslog") lines from facility daemon"
+else
+	fail "syslog: lines from another facility: $bad"
+fi
+
+if "$PY" "$HELPER" latency "$syslog" "$dir/events.jsonl" > "$dir/latency.txt"; then
+	max=$(awk '$3 > m { m = $3 } END { print m + 0 }' "$dir/latency.txt")
+	cnt=$(wc -l < "$dir/latency.txt")
+	if awk -v x="$max" 'BEGIN { exit !(x < 1000) }'; then
+		pass "latency: $cnt alerts, packet to syslog at most $max ms"
+	else
+		fail "latency: packet to syslog up to $max ms:"
+		sed 's/^/    /' "$dir/latency.txt"
+	fi
+	notes+=("packet time (JSON ts) to syslog arrival: max $max ms over $cnt alerts")
+else
+	fail "latency: JSON events without a syslog line: $(grep unmatched "$dir/latency.txt")"
+fi
+
+if grep -Eq 'Sanitizer|runtime error|LeakSanitizer' "$dir/daemon.err"; then
+	fail "sanitizer: reports in the daemon's stderr:"
+	sed 's/^/    /' "$dir/daemon.err" | head -40
+else
+	pass "daemon stderr: no sanitizer report"
+fi
+
+for x in "${notes[@]}"; do
+	echo "note: $x"
+done
+echo "netns: run took $(($(now_ms) - t_start)) ms"
+echo "netns: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
