@@ -66,9 +66,9 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsu
 MKPCAP	:= $(BUILD)/tests/mkpcap
 
 DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
-	    check tshark tcpdump mandoc iproute2 nftables socat
+	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3
 
-.PHONY: all deps check check-unit check-pcap clean install fixtures sizes
+.PHONY: all deps check check-unit check-pcap check-service clean install fixtures sizes
 
 all: $(RSTWATCHD)
 
@@ -106,13 +106,16 @@ deps:
 	else echo "deps: all installed"; fi
 
 check: deps
-	$(MAKE) check-unit check-pcap
+	$(MAKE) check-unit check-pcap check-service
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
 
 check-pcap: $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
+
+check-service: $(RSTWATCHD)
+	@sh tests/service/check_service.sh $(RSTWATCHD)
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)

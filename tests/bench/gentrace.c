@@ -71,6 +71,12 @@
 #define OP_UDP			0x02
 #define OP_ICMP			0x04	/* server's unreachable quoting the client's datagram */
 #define OP_NOOPT		0x08	/* TCP without options (Linux's RST to a closed port) */
+#define OP_DNS			0x10	/* UDP payload is a DNS query or answer */
+
+/* DNS ops: seq holds the query's ID << 8 | name label length, AAAA flag. */
+#define DNS_AAAA		0x80000000u
+#define DNS_QUERY_LEN(l)	((l) + 30)	/* header, name, type, class */
+#define DNS_ANSWER_LEN(l, aaaa)	((l) + 30 + ((aaaa) ? 28 : 16))
 
 /* The event kinds and close reasons, named as rstwatchd names them. */
 enum ev {
@@ -237,6 +243,7 @@ static void	write_alerts(struct gen *, const struct conn *, unsigned, int);
 static void	heap_push(struct gen *, struct conn *);
 static void	heap_fix_top(struct gen *);
 static void	heap_pop(struct gen *);
+static void	dns_message(uint8_t *, const struct op *, int);
 static void	emit(struct gen *, struct conn *, const struct op *, uint64_t);
 static void	write_frame(struct gen *, uint64_t, const uint8_t *, uint32_t);
 static uint32_t	sum16(const uint8_t *, size_t);
@@ -641,18 +648,26 @@ build_udp_unreach(struct script *b)
 	b->close = CL_REFUSED;
 }
 
-/* A DNS-like query and answer, sometimes two (A and AAAA). */
+/*
+ * A DNS query and its answer (valid messages, so that a dissector reading
+ * them works as it would on real traffic), sometimes A and AAAA together.
+ */
 static void
 build_udp_ok(struct script *b)
 {
 	unsigned q = rnd(&b->rng, 10) < 4 ? 2 : 1;
+	uint32_t label = rnd_range(&b->rng, 1, 30);
 
 	for (unsigned i = 0; i < q; i++) {
+		uint32_t dns = (rnd(&b->rng, 65536) << 8 | label) |
+		    (i == 1 ? DNS_AAAA : 0);
+
 		if (i > 0)
 			b->t += rnd_range(&b->rng, 20, 300);
-		push(b, 0, OP_UDP, 0, 0, rnd_range(&b->rng, 30, 60), 0);
+		push(b, 0, OP_UDP | OP_DNS, 0, dns, DNS_QUERY_LEN(label), 0);
 		b->t += b->h1_us + rnd_range(&b->rng, 20, 3000);
-		push(b, 1, OP_UDP, 0, 0, rnd_range(&b->rng, 60, 500), 0);
+		push(b, 1, OP_UDP | OP_DNS, 0, dns,
+		    DNS_ANSWER_LEN(label, i == 1), 0);
 	}
 	b->close = CL_UNFINISHED;
 }
@@ -672,7 +687,7 @@ static const uint16_t tcp_ports[] = {
 	5432, 5432, 3306, 3306, 445, 3389, 8080, 22, 22, 6379, 25
 };
 static const uint16_t closed_ports[] = { 81, 8443, 9000, 23, 8081, 1433 };
-static const uint16_t udp_closed_ports[] = { 9999, 33434, 33435, 161, 514, 5060 };
+static const uint16_t udp_closed_ports[] = { 9999, 33434, 33435, 33436, 7777, 4444 };
 
 static void
 conn_addrs(const struct conn *c, uint8_t cli[16], uint8_t srv[16])
@@ -981,6 +996,49 @@ write_frame(struct gen *g, uint64_t ts, const uint8_t *frame, uint32_t len)
 	g->bytes_wire += len;
 }
 
+/* A query for NNN.example.com (A or AAAA), or its one-record answer. */
+static void
+dns_message(uint8_t *p, const struct op *o, int answer)
+{
+	uint32_t label = o->seq & 0x7f, n = 12;
+	bool aaaa = o->seq & DNS_AAAA;
+
+	put16(p, (uint16_t)(o->seq >> 8));
+	put16(p + 2, answer ? 0x8180 : 0x0100);
+	put16(p + 4, 1);
+	put16(p + 6, answer ? 1 : 0);
+	put16(p + 8, 0);
+	put16(p + 10, 0);
+	p[n++] = (uint8_t)label;
+	memset(p + n, 'w', label);
+	n += label;
+	p[n++] = 7;
+	memcpy(p + n, "example", 7);
+	n += 7;
+	p[n++] = 3;
+	memcpy(p + n, "com", 3);
+	n += 3;
+	p[n++] = 0;
+	put16(p + n, aaaa ? 28 : 1);
+	put16(p + n + 2, 1);
+	n += 4;
+	if (!answer)
+		return;
+	put16(p + n, 0xc00c);		/* the name, by pointer */
+	put16(p + n + 2, aaaa ? 28 : 1);
+	put16(p + n + 4, 1);
+	put32(p + n + 6, 300);
+	put16(p + n + 10, aaaa ? 16 : 4);
+	n += 12;
+	if (aaaa) {
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0x53 };
+
+		memcpy(p + n, a6, 16);
+	} else {
+		p[n] = 192; p[n + 1] = 0; p[n + 2] = 2; p[n + 3] = 53;
+	}
+}
+
 /*
  * Builds one frame: Ethernet, optional 802.1Q tag, IPv4 or IPv6, then TCP
  * (with Linux's options), UDP, or an ICMP error quoting the client's last
@@ -1075,7 +1133,13 @@ emit(struct gen *g, struct conn *c, const struct op *o, uint64_t ts)
 		put16(l4 + 6, 0);
 		if (!s)
 			c->udp_ipid = ipid;
-		sum = sum16(l4, 8) + sum_fill(fill, pay) +
+		if (o->kind & OP_DNS) {
+			dns_message(l4 + 8, o, s);
+			sum = sum16(l4 + 8, pay);
+			pay = 0;	/* written already */
+		} else
+			sum = sum_fill(fill, pay);
+		sum += sum16(l4, 8) +
 		    sum16(src, (size_t)alen) + sum16(dst, (size_t)alen) +
 		    IPPROTO_UDP_ + l4len;
 		put16(l4 + 6, fold(sum) ? fold(sum) : 0xffff);

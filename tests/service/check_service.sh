@@ -1,0 +1,61 @@
+#!/bin/sh
+# The service and documentation checks: the unit verifies and scores better
+# than systemd-networkd's 2.8, the man pages lint clean, and the default
+# configuration, the manual and the code agree on every key and kind.
+# usage: check_service.sh RSTWATCHD
+set -u
+bin=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# The unit, pointing at the binary under test.
+abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+sed "s|@SBINDIR@/rstwatchd|$abs|" "$top/systemd/rstwatchd.service" > "$tmp/rstwatchd.service"
+if out=$(systemd-analyze verify --man=no "$tmp/rstwatchd.service" 2>&1) && [ -z "$out" ]; then
+	ok
+else
+	fail "systemd-analyze verify: $out"
+fi
+score=$(systemd-analyze security --offline=true "$tmp/rstwatchd.service" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for rstwatchd.service: \([0-9.]*\).*/\1/p')
+echo "service: exposure score ${score:-unknown} (systemd-networkd: 2.8)"
+if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s < 2.8) }'; then
+	ok
+else
+	fail "exposure score ${score:-unknown} is not below 2.8"
+fi
+
+# The manual pages.
+if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" 2>&1) && [ -z "$out" ]; then
+	ok
+else
+	fail "mandoc -Tlint: $out"
+fi
+
+# The default configuration is valid and is what the program assumes.
+if "$bin" -t -c "$top/conf/rstwatch.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml"; fi
+
+# Every key of the default file and every event kind is in the manual.
+keys=$(grep -E '^ *[a-z_]+:' "$top/conf/rstwatch.yaml" | sed -E 's/^ *([a-z_]+):.*/\1/' | sort -u)
+for k in $keys; do
+	if grep -q -- "$k" "$top/man/rstwatch.yaml.5"; then ok; else fail "key $k not in rstwatch.yaml.5"; fi
+done
+kinds=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\),.*SEV_.*/\1/p' "$top/lib/event.h")
+[ -n "$kinds" ] || fail "no event kinds found in lib/event.h"
+for k in $kinds; do
+	if grep -q -- "$k" "$top/man/rstwatchd.8"; then ok; else fail "kind $k not in rstwatchd.8"; fi
+	if grep -q -- "^  $k:" "$top/conf/rstwatch.yaml"; then ok; else fail "kind $k not in conf/rstwatch.yaml"; fi
+done
+# Every flag of the synopsis is described.
+for f in c f h i j r t V v; do
+	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then ok; else fail "flag -$f not in rstwatchd.8"; fi
+done
+
+echo "service: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
