@@ -166,27 +166,44 @@ capture_poll_stats(struct capture *c, uint64_t *new_drops,
 	return 0;
 }
 
-int
-capture_check_filter(const struct conf *conf, char *err, size_t errlen)
+static int
+capture_check_filter_on(const struct conf *conf, int linktype, char *err,
+    size_t errlen)
 {
 	char filter[CONF_FILTER_MAX + 128];
 	struct bpf_program prog;
 	pcap_t *p;
 	int rc = 0;
 
-	if ((p = pcap_open_dead(DLT_EN10MB, (int)conf->snaplen)) == NULL) {
+	if ((p = pcap_open_dead(linktype, (int)conf->snaplen)) == NULL) {
 		snprintf(err, errlen, "cannot check capture.filter");
 		return -1;
 	}
-	capture_filter(filter, sizeof(filter), conf->filter, DLT_EN10MB);
+	capture_filter(filter, sizeof(filter), conf->filter, linktype);
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(err, errlen, "capture.filter \"%s\": %s", conf->filter,
-		    pcap_geterr(p));
+		snprintf(err, errlen, "capture.filter \"%s\"%s: %s", conf->filter,
+		    linktype == DLT_EN10MB ? "" : " on \"any\"", pcap_geterr(p));
 		rc = -1;
 	} else
 		pcap_freecode(&prog);
 	pcap_close(p);
 	return rc;
+}
+
+/*
+ * As Ethernet, and as Linux cooked v2 when "any" is configured: a filter
+ * such as "ether host ..." compiles on one and not the other.
+ */
+int
+capture_check_filter(const struct conf *conf, char *err, size_t errlen)
+{
+	if (capture_check_filter_on(conf, DLT_EN10MB, err, errlen) == -1)
+		return -1;
+	for (size_t i = 0; i < conf->ninterfaces; i++)
+		if (strcmp(conf->interfaces[i], "any") == 0)
+			return capture_check_filter_on(conf, DLT_LINUX_SLL2, err,
+			    errlen);
+	return 0;
 }
 
 void

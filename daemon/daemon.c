@@ -240,10 +240,20 @@ daemon_reload(struct daemon *d)
 			    sizeof(d->caps[i].filter));
 		pcap_freecode(&progs[i]);
 	}
-	if (restart_settings_differ(old, c))
+	if (restart_settings_differ(old, c)) {
 		log_warnx("capture.interfaces, snaplen, buffer_size, promiscuous, "
 		    "flows.max_flows, daemon.user and daemon.pidfile take effect "
 		    "at the next restart");
+		/* The running values stay what runs, until then. */
+		memcpy(c->interfaces, old->interfaces, sizeof(c->interfaces));
+		c->ninterfaces = old->ninterfaces;
+		c->snaplen = old->snaplen;
+		c->buffer_size = old->buffer_size;
+		c->promiscuous = old->promiscuous;
+		c->max_flows = old->max_flows;
+		memcpy(c->user, old->user, sizeof(c->user));
+		memcpy(c->pidfile, old->pidfile, sizeof(c->pidfile));
+	}
 	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
 	    old->syslog_facility != c->syslog_facility) {
 		closelog();
@@ -409,7 +419,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	notify_send("STOPPING=1");
 	/* Every flow still open is concluded: its record goes out. */
 	analyzer_finish(d.analyzer);
-	cooldown_expire(d.cooldown, UINT64_MAX, sinks_summary, &d.sinks);
+	cooldown_flush(d.cooldown, now_us(), sinks_summary, &d.sinks);
 	daemon_capture_stats(&d, now_us());
 	log_stats(&d, "stopped");
 	rc = 0;

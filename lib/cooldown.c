@@ -132,15 +132,15 @@ cooldown_remove(struct cooldown *c, size_t i)
 	}
 }
 
-void
-cooldown_expire(struct cooldown *c, uint64_t now_us,
+static void
+cooldown_end(struct cooldown *c, uint64_t now_us, bool all,
     void (*fn)(void *, const struct event *), void *ctx)
 {
 	for (size_t i = 0; i < c->cap; i++) {
 		struct cooldown_entry *e = &c->e[i];
 		struct event ev;
 
-		if (!e->used || now_us < e->until_us)
+		if (!e->used || (!all && now_us < e->until_us))
 			continue;
 		if (e->suppressed > 0 && fn != NULL) {
 			memset(&ev, 0, sizeof(ev));
@@ -161,6 +161,20 @@ cooldown_expire(struct cooldown *c, uint64_t now_us,
 		if (c->e[i].used)
 			i--;
 	}
+}
+
+void
+cooldown_expire(struct cooldown *c, uint64_t now_us,
+    void (*fn)(void *, const struct event *), void *ctx)
+{
+	cooldown_end(c, now_us, false, fn, ctx);
+}
+
+void
+cooldown_flush(struct cooldown *c, uint64_t now_us,
+    void (*fn)(void *, const struct event *), void *ctx)
+{
+	cooldown_end(c, now_us, true, fn, ctx);
 }
 
 const struct cooldown_stats *

@@ -36,6 +36,9 @@ bool	cooldown_admit(struct cooldown *, const struct event *,
  */
 void	cooldown_expire(struct cooldown *, uint64_t now_us,
 	    void (*fn)(void *, const struct event *), void *ctx);
+/* Ends every cooldown now (shutdown): summaries carry now_us. */
+void	cooldown_flush(struct cooldown *, uint64_t now_us,
+	    void (*fn)(void *, const struct event *), void *ctx);
 const struct cooldown_stats *cooldown_stats(const struct cooldown *);
 
 #endif

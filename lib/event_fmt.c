@@ -276,12 +276,8 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		    times(ev->count, tb, sizeof(tb)));
 		break;
 	case EV_syn_refused:
-		if (ev->by == SIDE_SRC)
-			snprintf(msg, size, "connection attempt abandoned: "
-			    "the originator sent RST before any SYN-ACK");
-		else
-			snprintf(msg, size, "connection refused: RST answered "
-			    "the SYN (port closed or connection rejected)");
+		snprintf(msg, size, "connection refused: RST answered "
+		    "the SYN (port closed or connection rejected)");
 		break;
 	case EV_data_retransmit:
 		snprintf(msg, size, "%s retransmitted data %s without "

@@ -161,7 +161,7 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 
 	if (!(p->tcp_flags & TH_ACK)) {
 		if (dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn) {
-			f->syn_retransmits++;
+			f->syn_retransmits += f->syn_retransmits < UINT16_MAX;
 			if (!(f->state & (FS_SYNACK | FS_RST_END)) &&
 			    f->syn_retransmits >= a->params.max_syn_retransmissions) {
 				memset(&ev, 0, sizeof(ev));
@@ -201,7 +201,7 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		    p->wscale != TCP_NO_WSCALE)
 			f->state |= FS_WSCALE;
 	} else if (p->seq == h->isn) {
-		f->synack_retransmits++;
+		f->synack_retransmits += f->synack_retransmits < UINT16_MAX;
 		if (!(f->state & FS_ESTAB) && f->synack_retransmits >=
 		    a->params.max_synack_retransmissions) {
 			memset(&ev, 0, sizeof(ev));

@@ -117,3 +117,43 @@ fuzz-clean:
 clean: fuzz-clean
 
 -include $(FUZZ_LIB_OBJ:.o=.d)
+
+# Source coverage of lib/ by the corpora (seeds, regressions and what the
+# scratch corpus holds), to see what the targets never reach:
+#   make fuzz-cov && less build-fuzz/cov/report.txt
+FUZZ_PROFDATA	?= llvm-profdata
+FUZZ_LLVM_COV	?= llvm-cov
+FUZZ_COV_CFLAGS	:= -std=gnu11 -O0 -g -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJ	:= $(LIB_SRC:%.c=$(BUILD_FUZZ)/cov/%.o)
+
+.PHONY: fuzz-cov
+
+$(BUILD_FUZZ)/cov/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -c -o $@ $<
+
+$(BUILD_FUZZ)/cov/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COV_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_COV_OBJ) $(FUZZ_YAML_LIBS)
+
+fuzz-cov: $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/cov/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD_FUZZ)/corpus/$$t; \
+	    LLVM_PROFILE_FILE=$(BUILD_FUZZ)/cov/$$t.profraw \
+		$(BUILD_FUZZ)/cov/fuzz_$$t -runs=0 -max_len=$(FUZZ_MAXLEN_$$t) \
+		$(BUILD_FUZZ)/corpus/$$t tests/fuzz/corpus/$$t \
+		$$(test -d tests/fuzz/regress/$$t && echo tests/fuzz/regress/$$t) \
+		>$(BUILD_FUZZ)/cov/$$t.log 2>&1 || exit 1; \
+	done
+	$(FUZZ_PROFDATA) merge -sparse -o $(BUILD_FUZZ)/cov/all.profdata \
+	    $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/cov/%.profraw)
+	$(FUZZ_LLVM_COV) report $(BUILD_FUZZ)/cov/fuzz_packet \
+	    -object $(BUILD_FUZZ)/cov/fuzz_config \
+	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(LIB_SRC) \
+	    | tee $(BUILD_FUZZ)/cov/report.txt
+	$(FUZZ_LLVM_COV) show $(BUILD_FUZZ)/cov/fuzz_packet \
+	    -object $(BUILD_FUZZ)/cov/fuzz_config \
+	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(LIB_SRC) \
+	    >$(BUILD_FUZZ)/cov/show.txt
+.SECONDARY: $(FUZZ_COV_OBJ)

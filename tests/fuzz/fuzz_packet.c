@@ -11,7 +11,10 @@
  *			bit 6: ignore lists in force
  *			bit 7: clock starts just before the 64-bit wrap
  *	then frames	ctl, dt (2 bytes, big-endian), caplen (2 bytes),
- *			[linktype byte when ctl has F_LINKTYPE], caplen bytes
+ *			[op byte when ctl has F_LINKTYPE], caplen bytes
+ *	op byte		low nibble: link type from now on (the next -r file)
+ *			bit 4: the daemon reports a capture_drop first
+ *			bit 5: toggle the live interface's name to a hostile one
  *
  * The target checks more than "no crash": every line the formatters write
  * must fit the buffer they were given, report its true length, refuse a
@@ -35,7 +38,7 @@
 #include "rules.h"
 
 /* Small enough that a few hundred bytes of input make the table evict. */
-#define FUZZ_MAX_FLOWS		64
+#define FUZZ_MAX_FLOWS		16
 #define FUZZ_COOLDOWN_SLOTS	16
 #define FUZZ_MAX_FRAMES		2048
 /* The daemon's line buffer (daemon/sink.c). */
@@ -52,7 +55,10 @@
 #define F_LOSS		0x10	/* toggle capture_loss */
 #define F_IFACE		0x20	/* from a live capture on "eth0" */
 #define F_RELOAD	0x40	/* new thresholds mid-stream (SIGHUP) */
-#define F_LINKTYPE	0x80	/* a byte follows: the next -r file's link type */
+#define F_LINKTYPE	0x80	/* an op byte follows: */
+#define OP_LINKTYPE	0x0f	/*   the next -r file's link type */
+#define OP_DROP		0x10	/*   a capture_drop from pcap_stats */
+#define OP_IFNAME	0x20	/*   toggle the interface name */
 
 #define FRAME_HDR_LEN	5
 
@@ -65,6 +71,15 @@ static const int linktypes[16] = {
 	LINKTYPE_NULL, LINKTYPE_LOOP, LINKTYPE_RAW, LINKTYPE_RAW_ALT,
 	LINKTYPE_RAW_PCAP, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_ETHERNET,
 	LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW_PCAP, 147, 105
+};
+
+/*
+ * Linux interface names may hold any byte but '/', ':' and white space
+ * (dev_valid_name()), so the formatters must escape what they get.
+ */
+static const char *const ifnames[2][2] = {
+	{ NULL, "eth0" },
+	{ NULL, "q\"=\\\x01\x7f\xff\xc3\xa9" }
 };
 
 struct fuzz_ctx {
@@ -80,6 +95,9 @@ struct fuzz_ctx {
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	fuzz_event(void *, const struct event *);
+static void	sink_event(struct fuzz_ctx *, const struct event *);
+static void	capture_drop(struct fuzz_ctx *, const char *, uint32_t,
+		    uint64_t);
 static void	fuzz_summary(void *, const struct event *);
 static void	fuzz_flow(void *, const struct flow_record *);
 static void	check_event_line(const struct event *,
@@ -101,7 +119,6 @@ static void	json_ws(const char **);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const ifaces[2] = { NULL, "eth0" };
 	struct fuzz_ctx ctx;
 	struct analyzer_params params;
 	struct analyzer_sink sink;
@@ -109,7 +126,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct flow_table_stats *fst;
 	struct analyzer *a;
 	uint64_t ts_us, sum, frames = 0;
-	unsigned level;
+	uint8_t *frame;
+	unsigned level, ifname = 0;
 	bool loss = false;
 	int linktype;
 	size_t off;
@@ -149,9 +167,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		off += FRAME_HDR_LEN;
 		if (ctl & F_LINKTYPE) {
+			uint8_t op;
+
 			if (off >= size)
 				break;
-			linktype = linktypes[data[off++] & 0x0f];
+			op = data[off++];
+			linktype = linktypes[op & OP_LINKTYPE];
+			if (op & OP_IFNAME)
+				ifname ^= 1;
+			if (op & OP_DROP)
+				capture_drop(&ctx, ifnames[ifname][1], dt, caplen);
 		}
 		if (caplen > size - off)
 			caplen = (uint32_t)(size - off);
@@ -186,11 +211,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			params_for_level(&params, &ctx.conf, level);
 			analyzer_set_params(a, &params);
 		}
+		/*
+		 * A copy of exactly caplen bytes, so that AddressSanitizer
+		 * sees a decoder read past the frame, not into the next one.
+		 */
+		if ((frame = malloc(caplen)) == NULL)
+			break;
+		memcpy(frame, data + off, caplen);
+		off += caplen;
 		/* As the daemon passes it: never below caplen. */
 		wirelen = (ctl & F_HDRONLY) ? caplen + 1460 : caplen;
-		analyzer_packet(a, linktype, data + off, caplen, wirelen, ts_us,
-		    ifaces[(ctl & F_IFACE) != 0]);
-		off += caplen;
+		analyzer_packet(a, linktype, frame, caplen, wirelen, ts_us,
+		    ifnames[ifname][(ctl & F_IFACE) != 0]);
+		free(frame);
 		frames++;
 	}
 
@@ -269,15 +302,39 @@ conf_for_fuzz(struct conf *c, bool ignore)
 	c->nignore_ports = 2;
 }
 
-/* What daemon/sink.c does with an event, with every output checked. */
 static void
 fuzz_event(void *arg, const struct event *ev)
 {
 	struct fuzz_ctx *ctx = arg;
+
+	ctx->events++;
+	sink_event(ctx, ev);
+}
+
+/* As daemon/daemon.c reports pcap_stats drops. */
+static void
+capture_drop(struct fuzz_ctx *ctx, const char *iface, uint32_t drops,
+    uint64_t received)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_capture_drop;
+	ev.severity = event_kind_default_severity(EV_capture_drop);
+	ev.ts_us = ctx->now_us;
+	ev.count = drops;
+	ev.received = received;
+	ev.iface = iface;
+	sink_event(ctx, &ev);
+}
+
+/* What daemon/sink.c does with an event, with every output checked. */
+static void
+sink_event(struct fuzz_ctx *ctx, const struct event *ev)
+{
 	struct event copy;
 	int n;
 
-	ctx->events++;
 	if ((unsigned)ev->kind >= EV_NKINDS)
 		check_fail("event", "kind out of range");
 	check_event_line(ev, event_format_text, false, ctx->line,
@@ -290,6 +347,9 @@ fuzz_event(void *arg, const struct event *ev)
 		check_fail("format_rfc3339", "returned length is not the time's");
 
 	copy = *ev;
+	/* daemon/local.c answers this from /proc for local responders. */
+	if (copy.kind == EV_syn_retransmit)
+		copy.listening = (enum tristate)(copy.dport % 3);
 	if (!rules_admit(&ctx->conf, &copy))
 		return;
 	if (!cooldown_admit(ctx->cooldown, &copy,
@@ -381,9 +441,10 @@ check_line(const char *buf, int n, bool json)
 		check_fail("format", "a line does not fit 2048 bytes");
 	if (strlen(buf) != (size_t)n)
 		check_fail("format", "returned length is not the line's");
+	/* Both forms escape every byte outside printable ASCII. */
 	for (int i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
-			check_fail("format", "control character in a line");
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
+			check_fail("format", "unescaped byte in a line");
 	if (json && !json_object(buf))
 		check_fail("format", "JSON line does not parse");
 }

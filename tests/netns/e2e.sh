@@ -60,24 +60,29 @@ VERBOSE=${VERBOSE:-0}
 
 cli=rw-cli-$$
 srv=rw-srv-$$
-cli4=10.7.0.1 srv4=10.7.0.2 cli6=fd00:7::1 srv6=fd00:7::2
-fac=3			# syslog facility daemon (LOG_DAEMON >> 3)
+cli4=10.7.0.1 srv4=10.7.0.2 srv4b=10.7.0.3 cli6=fd00:7::1 srv6=fd00:7::2
+# Syslog ident and facility (name, and code: LOG_DAEMON >> 3 is 3); the
+# first reload changes them, to see the daemon reconnect to /dev/log after
+# its privilege drop.
+ident=rstwatchd facname=daemon fac=3
 dir=
 daemon_pid=
+first_pid=
 pids=()
 passed=0
 failed=0
 notes=()
 
 loud() {
+	failed=$((failed + 1))
 	{
 		echo "##################################################################"
 		echo "# netns: CANNOT RUN: $*"
 		echo "# These end-to-end tests need root, network namespaces, nft, ip,"
 		echo "# unshare and python3.  They are not skipped: fix the machine."
 		echo "##################################################################"
-		echo "netns: 0 passed, 1 failed"
 	} >&2
+	echo "netns: $passed passed, $failed failed"
 	exit 2
 }
 
@@ -113,7 +118,7 @@ cleanup() {
 	local p
 
 	set +e
-	if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+	if [ -n "$daemon_pid" ] && running "$daemon_pid"; then
 		kill -TERM "$daemon_pid" 2>/dev/null
 		sleep 0.2
 		kill -KILL "$daemon_pid" 2>/dev/null
@@ -158,12 +163,32 @@ wait_for() {
 	done
 }
 
+# running PID: the process exists and is not a zombie.
+running() {
+	local st
+
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
+}
+
+# When an expected line does not come, first see whether the daemon died:
+# then say so once and stop, instead of timing out check after check.
+daemon_alive() {
+	[ -z "$daemon_pid" ] || running "$daemon_pid" && return 0
+	fail "the daemon (pid $daemon_pid) died; its stderr and last syslog lines:"
+	sed 's/^/    /' "$dir/daemon.err" | tail -n 30
+	tail -n 5 "$syslog" | sed 's/^/    /'
+	daemon_pid=
+	echo "netns: $passed passed, $failed failed"
+	exit 1
+}
+
 # The parts of a received datagram "TIME <PRI>Mmm dd hh:mm:ss IDENT[PID]: MSG".
 recv_time() { printf '%s\n' "${1%% *}"; }
 pri_of() { printf '%s\n' "$1" | sed -n 's/^[0-9.]* <\([0-9]*\)>.*/\1/p'; }
 msg_of() { printf '%s\n' "${1#*]: }"; }
 
-# check_pri DESC LINE SEVERITY: the priority is facility daemon and SEVERITY.
+# check_pri DESC LINE SEVERITY: the priority is $facname.SEVERITY, the
+# ident $ident.
 check_pri() {
 	local want got sev
 
@@ -173,10 +198,14 @@ check_pri() {
 	want=$((fac * 8 + sev))
 	got=$(pri_of "$2")
 	if [ "$got" = "$want" ]; then
-		pass "$1: <$got> is daemon.$3"
+		pass "$1: <$got> is $facname.$3"
 	else
-		fail "$1: priority <$got>, wanted <$want> (daemon.$3) in: $2"
+		fail "$1: priority <$got>, wanted <$want> ($facname.$3) in: $2"
 	fi
+	case $2 in
+	*" $ident[$first_pid]: "*) ;;
+	*) fail "$1: wanted ident $ident[$first_pid] in: $2" ;;
+	esac
 }
 
 # ms_between T0 T1: (T1 - T0) in milliseconds, one decimal.
@@ -195,6 +224,7 @@ expect_alert() {
 
 	alert=
 	if ! alert=$(wait_for "$m" "$secs" "]: $flow "); then
+		daemon_alive
 		fail "$desc: no \"$flow\" within ${secs}s"
 		return 1
 	fi
@@ -255,8 +285,8 @@ write_conf() {
 		echo "    closed: 1"
 		echo "output:"
 		echo "  syslog:"
-		echo "    facility: daemon"
-		echo "    ident: rstwatchd"
+		echo "    facility: $facname"
+		echo "    ident: $ident"
 		echo "  json:"
 		echo "    path: $dir/events.jsonl"
 		echo "daemon:"
@@ -277,9 +307,19 @@ client_bg() {
 	spawn ip netns exec "$cli" "$PY" "$HELPER" "$@" > "$dir/$name.out" 2>&1
 }
 
-# First field after the word: "refused 1700000000.123456" -> the time.
+# out_time NAME WORD: the time on the client's line "WORD TIME ...".
 out_time() {
-	awk 'NR == 1 { print $2 }' "$dir/$1.out" 2>/dev/null
+	awk -v w="$2" '$1 == w { print $2; exit }' "$dir/$1.out" 2>/dev/null
+}
+
+# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
+wait_file() {
+	local end=$(($(now_ms) + $2 * 1000))
+
+	until grep -Eq -e "$3" "$1" 2>/dev/null; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
 }
 
 # ---------------------------------------------------------------------------
@@ -321,10 +361,14 @@ n_cli ip link set lo up
 n_srv ip link set lo up
 n_cli ip addr add "$cli4/24" dev veth0
 n_srv ip addr add "$srv4/24" dev veth1
+n_srv ip addr add "$srv4b/24" dev veth1
 n_cli ip addr add "$cli6/64" dev veth0 nodad
 n_srv ip addr add "$srv6/64" dev veth1 nodad
 n_cli ip link set veth0 up
 n_srv ip link set veth1 up
+# Retransmission timeouts of at least 1 s towards the second address (the
+# reload scenario needs time between two retransmissions).
+n_cli ip route add "$srv4b/32" dev veth0 rto_min 1000ms
 # Short SYN retry budgets: the clients give up soon, whatever happens.
 n_cli sysctl -q -w net.ipv4.tcp_syn_retries=3
 n_srv sysctl -q -w net.ipv4.tcp_syn_retries=3
@@ -334,7 +378,7 @@ n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 		chain input {
 			type filter hook input priority 0; policy accept;
 			tcp dport { 81, 82 } drop
-			tcp dport { 84, 87 } ip length > 100 drop
+			tcp dport { 84, 87 } meta length > 140 drop
 			ip daddr $srv4 tcp dport 86 reject with icmp type admin-prohibited
 		}
 	}
@@ -354,7 +398,7 @@ spawn ip netns exec "$srv" "$PY" "$HELPER" serve echo :: 80
 spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 82
 spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 84
 spawn ip netns exec "$srv" "$PY" "$HELPER" serve abort "$srv4" 85
-spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4" 87
+spawn ip netns exec "$srv" "$PY" "$HELPER" serve hold "$srv4b" 87
 spawn ip netns exec "$srv" "$PY" "$HELPER" udpecho "$srv4" 5300
 
 # The syslog and sd_notify receivers, on the host, in the scratch directory.
@@ -376,6 +420,14 @@ wait_sockets() {
 	done
 }
 wait_sockets || loud "the helper servers did not start"
+
+# IPv6 link-local addresses finish duplicate address detection first: until
+# then neighbour discovery can lose the first exchange (a 1 s stall).
+end=$(($(now_ms) + 5000))
+while [ -n "$(ip -n "$cli" -6 addr show tentative)$(ip -n "$srv" -6 addr show tentative)" ]; do
+	[ "$(now_ms)" -ge "$end" ] && break
+	sleep 0.02
+done
 
 # A trace of what the daemon sees, to replay with rstwatchd -r when
 # something needs explaining.
@@ -405,9 +457,10 @@ spawn env NOTIFY_SOCKET="$dir/notify" unshare --mount --propagation private \
 		mount --bind "/dev/$n" "$d/dev/$n"
 	done
 	mount --rbind "$d/dev" /dev
-	exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -c "$conf" -i veth1 \
+	exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -j -c "$conf" -i veth1 \
     > "$dir/daemon.out" 2> "$dir/daemon.err"
 daemon_pid=$!
+first_pid=$daemon_pid	# daemon_pid is cleared once it has exited
 
 if line=$(wait_for "$m" 10 "]: started, version "); then
 	pass "start: $(msg_of "$line")"
@@ -418,10 +471,6 @@ else
 	echo "netns: $passed passed, $failed failed"
 	exit 1
 fi
-case $line in
-*" rstwatchd[$daemon_pid]: "*) pass "start: ident rstwatchd and the daemon's pid $daemon_pid" ;;
-*) fail "start: wanted ident rstwatchd[$daemon_pid] in: $line" ;;
-esac
 if line=$(wait_for "$m" 1 "]: capturing on veth1 linktype=EN10MB filter=\""); then
 	pass "start: $(msg_of "$line")"
 else
@@ -504,31 +553,31 @@ if wait_client $pid_refused4 refused4; then
 	expect_alert "closed port (IPv4)" "$m" 3 notice \
 	    "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=41004 dst=$srv4 dport=90" \
 	    by=dst
-	latency "syn_refused" "$(out_time refused4)"
+	latency "syn_refused" "$(out_time refused4 refused)"
 fi
 if wait_client $pid_refused6 refused6; then
 	expect_alert "closed port (IPv6)" "$m" 3 notice \
 	    "kind=syn_refused severity=notice proto=tcp src=$cli6 sport=41005 dst=$srv6 dport=90" \
 	    by=dst
-	latency "syn_refused IPv6" "$(out_time refused6)"
+	latency "syn_refused IPv6" "$(out_time refused6 refused)"
 fi
 if wait_client $pid_reset85 reset85; then
 	expect_alert "application RST" "$m" 3 notice \
 	    "kind=app_reset severity=notice proto=tcp src=$cli4 sport=41007 dst=$srv4 dport=85" \
 	    by=dst
-	latency "app_reset" "$(out_time reset85)"
+	latency "app_reset" "$(out_time reset85 reset)"
 fi
 if wait_client $pid_udp udp9999; then
 	expect_alert "UDP to a closed port" "$m" 3 notice \
 	    "kind=icmp_unreachable severity=notice proto=udp src=$cli4 sport=41008 dst=$srv4 dport=9999" \
 	    icmp_type=3 icmp_code=3 reporter=$srv4
-	latency "icmp_unreachable udp" "$(out_time udp9999)"
+	latency "icmp_unreachable udp" "$(out_time udp9999 refused)"
 fi
 if wait_client $pid_prohib prohib86; then
 	expect_alert "TCP administratively prohibited" "$m" 3 notice \
 	    "kind=icmp_unreachable severity=notice proto=tcp src=$cli4 sport=41009 dst=$srv4 dport=86" \
 	    icmp_type=3 icmp_code=13 reporter=$srv4
-	latency "icmp_unreachable tcp" "$(out_time prohib86)"
+	latency "icmp_unreachable tcp" "$(out_time prohib86 prohibited)"
 fi
 expect_alert "SYN dropped, nothing listening" "$m" 8 warning \
     "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41001 dst=$srv4 dport=81" \
@@ -550,14 +599,25 @@ expect_alert "data dropped" "$m" 8 warning \
 if wait_client $pid_loss84 loss84; then
 	expect_alert "data dropped then RST" "$m" 3 err \
 	    "kind=loss_reset severity=err proto=tcp src=$cli4 sport=41006 dst=$srv4 dport=84" \
-	    by=src
-	latency "loss_reset" "$(out_time loss84)"
+	    by=src retransmits=3
+	latency "loss_reset" "$(out_time loss84 aborted)"
 fi
 
 # ---------------------------------------------------------------------------
-# Reload: lower both thresholds; flows from then on use them.
+# Reload: lower both thresholds while a connection is losing data.  Its
+# first retransmission happens under the old threshold (3), the second
+# under the new one (2): the alert at the second proves both that the flow
+# kept its count across the reload and that the new threshold applies to
+# flows in progress (SPEC 7).  The client's route to $srv4b has rto_min 1 s,
+# which leaves a second between the two retransmissions for the reload.
 
 m=$(mark)
+client_bg loss87 lossabort "$srv4b" 87 41010 2
+pid_loss87=$!
+if ! wait_file "$dir/loss87.out" 5 '^retransmits [0-9.]* 1$'; then
+	fail "reload: the client did not retransmit: $(cat "$dir/loss87.out")"
+fi
+ident=rstwatchd-e2e facname=local3 fac=19
 write_conf "$conf" 1 2
 : > "$notify"
 run kill -HUP "$daemon_pid"
@@ -567,28 +627,31 @@ if line=$(wait_for "$m" 3 "]: configuration reloaded from $conf ("); then
 else
 	fail "reload: no \"configuration reloaded from $conf\" line"
 fi
+t_reload=$(recv_time "$line")
 if [ "$(awk '{ print $2 }' "$notify" | tr '\n' ' ')" = "RELOADING=1 READY=1 " ]; then
 	pass "reload: RELOADING=1 then READY=1 on \$NOTIFY_SOCKET"
 else
 	fail "reload: \$NOTIFY_SOCKET got: $(awk '{ print $2 }' "$notify" | tr '\n' ' ')"
 fi
-m=$(mark)
 client_bg syn81b syn "$srv4" 81 41011 8
 pid_syn81=$!
-client_bg loss87 lossabort "$srv4" 87 41010 2
-pid_loss87=$!
-expect_alert "reloaded max_syn_retransmissions" "$m" 6 warning \
+expect_alert "reload: flow in progress, max_data_retransmissions 3 -> 2" "$m" 6 warning \
+    "kind=data_retransmit severity=warning proto=tcp src=$cli4 sport=41010 dst=$srv4b dport=87" \
+    retransmits=2 threshold=2
+if wait_client $pid_loss87 loss87; then
+	t2=$(awk '$1 == "retransmits" && $3 == 2 { print $2 }' "$dir/loss87.out")
+	if [ -n "$t_reload" ] && [ -n "$t2" ] &&
+	    awk -v a="$t_reload" -v b="$t2" 'BEGIN { exit !(a > b) }'; then
+		fail "reload: the test was too slow: reloaded after the second retransmission"
+	fi
+	expect_alert "reload: data dropped then RST" "$m" 3 err \
+	    "kind=loss_reset severity=err proto=tcp src=$cli4 sport=41010 dst=$srv4b dport=87" \
+	    by=src retransmits=2
+fi
+expect_alert "reload: new flow, max_syn_retransmissions 2 -> 1" "$m" 6 warning \
     "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41011 dst=$srv4 dport=81" \
     syn_retransmits=1 threshold=1 listening=no
 run kill $pid_syn81 2>/dev/null
-expect_alert "reloaded max_data_retransmissions" "$m" 6 warning \
-    "kind=data_retransmit severity=warning proto=tcp src=$cli4 sport=41010 dst=$srv4 dport=87" \
-    retransmits=2 threshold=2
-if wait_client $pid_loss87 loss87; then
-	expect_alert "reloaded: data dropped then RST" "$m" 3 err \
-	    "kind=loss_reset severity=err proto=tcp src=$cli4 sport=41010 dst=$srv4 dport=87" \
-	    by=src
-fi
 
 # ---------------------------------------------------------------------------
 # Reload of a broken file: it would raise the SYN threshold to 5 and
@@ -632,7 +695,7 @@ if wait_client $pid_refused4 refused4b; then
 	expect_alert "after the broken reload: syn_refused still enabled" "$m" 3 notice \
 	    "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=41012 dst=$srv4 dport=91" \
 	    by=dst
-	latency "syn_refused after reload" "$(out_time refused4b)"
+	latency "syn_refused after reload" "$(out_time refused4b refused)"
 fi
 expect_alert "after the broken reload: SYN threshold still 1" "$m" 6 warning \
     "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41013 dst=$srv4 dport=81" \
@@ -646,10 +709,10 @@ m=$(mark)
 : > "$notify"
 t0=$(now_ms)
 run kill -TERM "$daemon_pid"
-while kill -0 "$daemon_pid" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 5000 ]; do
+while running "$daemon_pid" && [ $(($(now_ms) - t0)) -lt 5000 ]; do
 	sleep 0.02
 done
-if kill -0 "$daemon_pid" 2>/dev/null; then
+if running "$daemon_pid"; then
 	fail "SIGTERM: still running after 5 s"
 else
 	run wait "$daemon_pid"
@@ -706,7 +769,10 @@ story 41006 "data_retransmit loss_reset" "data dropped then RST"
 story 41007 app_reset "application RST"
 story 41008 icmp_unreachable "UDP closed port"
 story 41009 icmp_unreachable "TCP prohibited"
-story 41010 "data_retransmit loss_reset" "after the reload"
+story 41010 "data_retransmit loss_reset" "reload in progress"
+story 41011 syn_retransmit "SYN dropped after the reload"
+story 41012 syn_refused "closed port after the broken reload"
+story 41013 syn_retransmit "SYN dropped after the broken reload"
 
 n=$(grep -E ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog" | wc -l)
 if [ "$n" -eq 0 ]; then
@@ -728,12 +794,18 @@ else
 	fail "clean: $nudp UDP flow records for port 5300, wanted 2"
 fi
 
-bad=$(awk '{ p = $2; sub(/^</, "", p); sub(/>.*/, "", p); if (int(p / 8) != f) print }' \
-    f="$fac" "$syslog")
+# Before the first reload rstwatchd as daemon (3), after it rstwatchd-e2e
+# as local3 (19); nothing else.
+bad=$(awk '{
+	p = $2; sub(/^</, "", p); sub(/>.*/, "", p); id = $5; sub(/\[.*/, "", id)
+	if (!((id == "rstwatchd" && int(p / 8) == 3) ||
+	    (id == "rstwatchd-e2e" && int(p / 8) == 19)))
+		print
+    }' "$syslog")
 if [ -z "$bad" ]; then
-	pass "syslog: all $(wc -l < "$syslog") lines from facility daemon"
+	pass "syslog: all $(wc -l < "$syslog") lines daemon.* as rstwatchd, then local3.* as rstwatchd-e2e"
 else
-	fail "syslog: lines from another facility: $bad"
+	fail "syslog: lines with another facility or ident: $bad"
 fi
 
 if "$PY" "$HELPER" latency "$syslog" "$dir/events.jsonl" > "$dir/latency.txt"; then
@@ -748,6 +820,17 @@ if "$PY" "$HELPER" latency "$syslog" "$dir/events.jsonl" > "$dir/latency.txt"; t
 	notes+=("packet time (JSON ts) to syslog arrival: max $max ms over $cnt alerts")
 else
 	fail "latency: JSON events without a syslog line: $(grep unmatched "$dir/latency.txt")"
+fi
+
+# -j: standard output carries the same JSON lines as output.json.path, and
+# nothing else.
+nj=$(grep -c '^{.*}$' "$dir/daemon.out")
+if [ "$nj" -gt 0 ] && [ "$nj" -eq "$(wc -l < "$dir/daemon.out")" ] &&
+    cmp -s "$dir/daemon.out" "$dir/events.jsonl"; then
+	pass "-j: $nj JSON lines on standard output, the same as output.json.path"
+else
+	fail "-j: standard output ($(wc -l < "$dir/daemon.out") lines, $nj JSON) differs from output.json.path:"
+	diff "$dir/daemon.out" "$dir/events.jsonl" | head -10 | sed 's/^/    /'
 fi
 
 if grep -Eq 'Sanitizer|runtime error|LeakSanitizer' "$dir/daemon.err"; then

@@ -13,15 +13,20 @@ alert took to arrive after the event that triggered it.
                            request, then close with SO_LINGER {1, 0}: RST)
   udpecho ADDR PORT        UDP server answering each datagram
   refused ADDR PORT SPORT  connect, expect ECONNREFUSED; print "refused TIME"
-  prohibited ADDR PORT SPORT  connect, expect EHOSTUNREACH (ICMP filtered)
+  prohibited ADDR PORT SPORT
+                           connect, expect EHOSTUNREACH (ICMP filtered);
+                           print "prohibited TIME"
   syn ADDR PORT SPORT SECS connect that nobody answers; give up after SECS
   request ADDR PORT N      N connections: request, echo read, graceful close
   reset ADDR PORT SPORT    send a request, expect ECONNRESET; print "reset TIME"
   lossabort ADDR PORT SPORT N
                            send data that the path drops; once the kernel has
                            retransmitted it N times, close with SO_LINGER
-                           {1, 0} (RST while data is outstanding)
-  udp ADDR PORT SPORT EXPECT  send one datagram; EXPECT "answer" or "refused"
+                           {1, 0} (RST while data is outstanding); prints
+                           "retransmits TIME COUNT" as the count grows, then
+                           "aborted TIME retransmits=COUNT"
+  udp ADDR PORT SPORT EXPECT
+                           send one datagram; EXPECT "answer" or "refused"
   latency SYSLOG JSONL     pair each JSON event (packet time "ts") with its
                            syslog line (arrival time): one line per alert
                            "kind sport milliseconds"
@@ -201,16 +206,20 @@ def cmd_lossabort(addr, port, sport, n):
     # the same sequence range with exponential backoff.
     s.sendall(b"x" * 200)
     deadline = time.time() + 20
+    seen = 0
     while time.time() < deadline:
         info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
         (total,) = struct.unpack_from("I", info, TCPI_TOTAL_RETRANS_OFF)
+        if total > seen:
+            seen = total
+            print("retransmits %s %d" % (now(), total), flush=True)
         if total >= int(n):
             # Leave the last retransmission time to reach the wire.
             time.sleep(0.05)
             abort_close(s)
-            print("aborted %s retransmits=%d" % (now(), total))
+            print("aborted %s retransmits=%d" % (now(), total), flush=True)
             return 0
-        time.sleep(0.01)
+        time.sleep(0.005)
     die("the kernel did not retransmit %s times" % n)
 
 
@@ -263,6 +272,9 @@ def syslog_fields(text):
     return fields
 
 
+FLOW_KEYS = ("kind", "src", "sport", "dst", "dport")
+
+
 def cmd_latency(syslog, jsonl):
     alerts = []
     with open(syslog) as f:
@@ -277,10 +289,9 @@ def cmd_latency(syslog, jsonl):
             ev = json.loads(line)
             if "kind" not in ev:
                 continue
-            key = [str(ev.get(k)) for k in ("kind", "src", "sport", "dst", "dport")]
-            match = [a for a in alerts if
-                     [a[1].get(k, "None") for k in
-                      ("kind", "src", "sport", "dst", "dport")] == key]
+            key = [str(ev.get(k)) for k in FLOW_KEYS]
+            match = [a for a in alerts
+                     if [a[1].get(k, "None") for k in FLOW_KEYS] == key]
             if not match:
                 print("%s %s unmatched" % (ev["kind"], ev.get("sport")))
                 rc = 1
@@ -300,35 +311,28 @@ def cmd_flows(jsonl, proto, dport):
     return 0
 
 
+COMMANDS = {
+    "recv": cmd_recv,
+    "serve": cmd_serve,
+    "udpecho": cmd_udpecho,
+    "refused": lambda *a: connect_expect(*a, want=errno.ECONNREFUSED,
+                                         label="refused"),
+    "prohibited": lambda *a: connect_expect(*a, want=errno.EHOSTUNREACH,
+                                            label="prohibited"),
+    "syn": cmd_syn,
+    "request": cmd_request,
+    "reset": cmd_reset,
+    "lossabort": cmd_lossabort,
+    "udp": cmd_udp,
+    "latency": cmd_latency,
+    "flows": cmd_flows,
+}
+
+
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) < 2 or argv[1] not in COMMANDS:
         die(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "recv":
-        return cmd_recv(*args)
-    if cmd == "serve":
-        return cmd_serve(*args)
-    if cmd == "udpecho":
-        return cmd_udpecho(*args)
-    if cmd == "refused":
-        return connect_expect(*args, want=errno.ECONNREFUSED, label="refused")
-    if cmd == "prohibited":
-        return connect_expect(*args, want=errno.EHOSTUNREACH, label="prohibited")
-    if cmd == "syn":
-        return cmd_syn(*args)
-    if cmd == "request":
-        return cmd_request(*args)
-    if cmd == "reset":
-        return cmd_reset(*args)
-    if cmd == "lossabort":
-        return cmd_lossabort(*args)
-    if cmd == "udp":
-        return cmd_udp(*args)
-    if cmd == "latency":
-        return cmd_latency(*args)
-    if cmd == "flows":
-        return cmd_flows(*args)
-    die("unknown command " + cmd)
+    return COMMANDS[argv[1]](*argv[2:])
 
 
 if __name__ == "__main__":

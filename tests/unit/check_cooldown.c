@@ -150,6 +150,23 @@ START_TEST(removal_keeps_colliding_entries_findable)
 }
 END_TEST
 
+START_TEST(flush_ends_everything_at_the_given_time)
+{
+	struct cooldown *c = cooldown_new(16);
+	struct event ev = service_event(EV_loss_reset, 9, 5432);
+	struct summaries s = { .n = 0 };
+
+	ck_assert(cooldown_admit(c, &ev, 3600 * SEC, SEC));
+	ck_assert(!cooldown_admit(c, &ev, 3600 * SEC, 2 * SEC));
+	cooldown_flush(c, 3 * SEC, collect, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(s.ev[0].ts_us, 3 * SEC);
+	ck_assert_uint_eq(s.ev[0].suppressed, 1);
+	ck_assert(cooldown_admit(c, &ev, 3600 * SEC, 4 * SEC));
+	cooldown_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -163,6 +180,7 @@ main(void)
 	tcase_add_test(t, no_summary_without_suppression_and_zero_period);
 	tcase_add_test(t, full_table_lets_alerts_through);
 	tcase_add_test(t, removal_keeps_colliding_entries_findable);
+	tcase_add_test(t, flush_ends_everything_at_the_given_time);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
