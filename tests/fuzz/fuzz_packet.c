@@ -20,7 +20,8 @@
  * must fit the buffer they were given, report its true length, refuse a
  * buffer one byte short, and (for JSON) parse as one JSON object.  The
  * statistics must add up.  A failed check aborts, which libFuzzer reports
- * like a crash.
+ * like a crash.  Each input is analysed twice, with two hash seeds: the
+ * flow table's hashing must not change what comes out.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,22 +90,24 @@ struct fuzz_ctx {
 	uint64_t	 events;
 	uint64_t	 records;
 	uint64_t	 summaries;
+	uint64_t	 digest;	/* of every line, in any order */
+	bool		 quiet;		/* the second run prints nothing */
 	char		 line[LINE_MAX_BYTES];
 };
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+static uint64_t	analyse(const uint8_t *, size_t, uint64_t, bool);
 static void	fuzz_event(void *, const struct event *);
 static void	sink_event(struct fuzz_ctx *, const struct event *);
 static void	capture_drop(struct fuzz_ctx *, const char *, uint32_t,
 		    uint64_t);
 static void	fuzz_summary(void *, const struct event *);
 static void	fuzz_flow(void *, const struct flow_record *);
-static void	check_event_line(const struct event *,
-		    int (*)(const struct event *, char *, size_t), bool,
-		    char *, size_t);
-static void	check_record_line(const struct flow_record *, char *, size_t);
-static void	check_line(const char *, int, bool);
+static void	check_event_line(struct fuzz_ctx *, const struct event *,
+		    int (*)(const struct event *, char *, size_t), bool);
+static void	check_record_line(struct fuzz_ctx *, const struct flow_record *);
+static void	check_line(struct fuzz_ctx *, const char *, int, bool);
 static void	check_fail(const char *, const char *) __attribute__((noreturn));
 static bool	verbose(void);
 static void	params_for_level(struct analyzer_params *, const struct conf *,
@@ -118,6 +121,16 @@ static void	json_ws(const char **);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (analyse(data, size, 0x5eed, false) !=
+	    analyse(data, size, 0xfeedfacecafebeefULL, true))
+		check_fail("analyse", "another hash seed, another result");
+	return 0;
+}
+
+/* One replay of the input; returns a digest of every line written. */
+static uint64_t
+analyse(const uint8_t *data, size_t size, uint64_t seed, bool quiet)
 {
 	struct fuzz_ctx ctx;
 	struct analyzer_params params;
@@ -146,6 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    UINT64_C(1700000000000000);
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.quiet = quiet;
 	conf_for_fuzz(&ctx.conf, (data[0] & 0x40) != 0);
 	if ((ctx.cooldown = cooldown_new(FUZZ_COOLDOWN_SLOTS)) == NULL)
 		return 0;
@@ -153,7 +167,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sink.event = fuzz_event;
 	sink.flow = fuzz_flow;
 	sink.ctx = &ctx;
-	if ((a = analyzer_new(FUZZ_MAX_FLOWS, 0x5eed, &params, &sink)) == NULL) {
+	if ((a = analyzer_new(FUZZ_MAX_FLOWS, seed, &params, &sink)) == NULL) {
 		cooldown_free(ctx.cooldown);
 		return 0;
 	}
@@ -253,7 +267,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	analyzer_free(a);
 	cooldown_free(ctx.cooldown);
-	return 0;
+	return ctx.digest + ctx.events * 3 + ctx.records * 5 + ctx.summaries * 7;
 }
 
 /*
@@ -337,10 +351,8 @@ sink_event(struct fuzz_ctx *ctx, const struct event *ev)
 
 	if ((unsigned)ev->kind >= EV_NKINDS)
 		check_fail("event", "kind out of range");
-	check_event_line(ev, event_format_text, false, ctx->line,
-	    sizeof(ctx->line));
-	check_event_line(ev, event_format_json, true, ctx->line,
-	    sizeof(ctx->line));
+	check_event_line(ctx, ev, event_format_text, false);
+	check_event_line(ctx, ev, event_format_json, true);
 	/* -1 is allowed here: years past 9999 have no RFC 3339 form. */
 	n = format_rfc3339(ev->ts_us, ctx->line, sizeof(ctx->line));
 	if (n >= 0 && strlen(ctx->line) != (size_t)n)
@@ -356,8 +368,7 @@ sink_event(struct fuzz_ctx *ctx, const struct event *ev)
 	    (uint64_t)ctx->conf.kinds[copy.kind].cooldown_s * 1000000,
 	    ctx->now_us))
 		return;
-	check_event_line(&copy, event_format_text, false, ctx->line,
-	    sizeof(ctx->line));
+	check_event_line(ctx, &copy, event_format_text, false);
 }
 
 static void
@@ -368,10 +379,8 @@ fuzz_summary(void *arg, const struct event *ev)
 	ctx->summaries++;
 	if (ev->suppressed == 0)
 		check_fail("cooldown", "summary without anything suppressed");
-	check_event_line(ev, event_format_text, false, ctx->line,
-	    sizeof(ctx->line));
-	check_event_line(ev, event_format_json, true, ctx->line,
-	    sizeof(ctx->line));
+	check_event_line(ctx, ev, event_format_text, false);
+	check_event_line(ctx, ev, event_format_json, true);
 }
 
 static void
@@ -384,7 +393,7 @@ fuzz_flow(void *arg, const struct flow_record *rec)
 		check_fail("flow", "conn_state out of range");
 	if ((unsigned)rec->close >= CLOSE_NREASONS)
 		check_fail("flow", "close out of range");
-	check_record_line(rec, ctx->line, sizeof(ctx->line));
+	check_record_line(ctx, rec);
 }
 
 /*
@@ -393,17 +402,14 @@ fuzz_flow(void *arg, const struct flow_record *rec)
  * written past the end.
  */
 static void
-check_event_line(const struct event *ev,
-    int (*fmt)(const struct event *, char *, size_t), bool json,
-    char *buf, size_t len)
+check_event_line(struct fuzz_ctx *ctx, const struct event *ev,
+    int (*fmt)(const struct event *, char *, size_t), bool json)
 {
-	char *exact;
+	char *exact, *buf = ctx->line;
 	int n, m;
 
-	n = fmt(ev, buf, len);
-	check_line(buf, n, json);
-	if (verbose())
-		fprintf(stderr, "%s\n", buf);
+	n = fmt(ev, buf, sizeof(ctx->line));
+	check_line(ctx, buf, n, json);
 	if ((exact = malloc((size_t)n + 1)) == NULL)
 		return;
 	if ((m = fmt(ev, exact, (size_t)n + 1)) != n ||
@@ -415,15 +421,13 @@ check_event_line(const struct event *ev,
 }
 
 static void
-check_record_line(const struct flow_record *rec, char *buf, size_t len)
+check_record_line(struct fuzz_ctx *ctx, const struct flow_record *rec)
 {
-	char *exact;
+	char *exact, *buf = ctx->line;
 	int n, m;
 
-	n = flow_record_format_json(rec, buf, len);
-	check_line(buf, n, true);
-	if (verbose())
-		fprintf(stderr, "%s\n", buf);
+	n = flow_record_format_json(rec, buf, sizeof(ctx->line));
+	check_line(ctx, buf, n, true);
 	if ((exact = malloc((size_t)n + 1)) == NULL)
 		return;
 	if ((m = flow_record_format_json(rec, exact, (size_t)n + 1)) != n ||
@@ -434,9 +438,12 @@ check_record_line(const struct flow_record *rec, char *buf, size_t len)
 	free(exact);
 }
 
+/* Also adds the line to the run's digest (FNV-1a per line, summed). */
 static void
-check_line(const char *buf, int n, bool json)
+check_line(struct fuzz_ctx *ctx, const char *buf, int n, bool json)
 {
+	uint64_t h = 0xcbf29ce484222325ULL;
+
 	if (n < 0)
 		check_fail("format", "a line does not fit 2048 bytes");
 	if (strlen(buf) != (size_t)n)
@@ -447,6 +454,11 @@ check_line(const char *buf, int n, bool json)
 			check_fail("format", "unescaped byte in a line");
 	if (json && !json_object(buf))
 		check_fail("format", "JSON line does not parse");
+	for (int i = 0; i < n; i++)
+		h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	ctx->digest += h;
+	if (!ctx->quiet && verbose())
+		fprintf(stderr, "%s\n", buf);
 }
 
 /* FUZZ_VERBOSE=1 in the environment prints every line formatted. */

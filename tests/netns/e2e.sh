@@ -7,19 +7,21 @@
 #						 PCAP=1 also runs tcpdump on veth1
 #						 into it: replay with -r)
 #
-#   rw-cli-$$ (client)                             rw-srv-$$ (server)
-#  +-------------------------+                   +--------------------------------+
-#  | 10.7.0.1/24  fd00:7::1  |     veth pair     |  10.7.0.2/24  fd00:7::2        |
-#  |                    veth0+-------------------+veth1 <-- rstwatchd -i veth1    |
-#  | helper.py clients       |                   |     (runs as nobody, in its own|
-#  | nft input: drop :83     |                   |      mount namespace)          |
-#  +-------------------------+                   | helper.py servers :80 :82 :84  |
-#                                                |   :85 :87, udp :5300           |
-#                                                | nft input: drop :81 :82, data  |
-#                                                |   to :84 :87, reject :86       |
-#                                                +--------------|-----------------+
-#   host: $dir/dev/log <- helper.py recv  <------ /dev/log -----+  (bind mount of
-#         $dir/notify  <- helper.py recv  <------ $NOTIFY_SOCKET    $dir/dev on /dev)
+#   rw-cli-$$ (client)                        rw-srv-$$ (server)
+#  +------------------------+                  +-----------------------------------+
+#  | 10.7.0.1/24 fd00:7::1  |    veth pair     | 10.7.0.2/24 10.7.0.3/24 fd00:7::2 |
+#  |                   veth0+------------------+veth1 <-- rstwatchd -f -j -i veth1 |
+#  | helper.py clients      |                  |   as nobody, own mount namespace  |
+#  | route 10.7.0.3/32      |                  | helper.py servers: echo :80,      |
+#  |   rto_min 1s           |                  |   hold :82 :84 10.7.0.3:87,       |
+#  | nft input: drop tcp:83 |                  |   abort :85, udp echo :5300       |
+#  +------------------------+                  | nft input: drop tcp :81 :82, data |
+#                                              |   to :84 :87; :86 admin-prohibited|
+#                                              +-----------------|-----------------+
+#   host (scratch $dir):                                         | /dev/log,
+#     $dir/dev/log <- helper.py recv (syslog.txt) <--------------+ $NOTIFY_SOCKET
+#     $dir/notify  <- helper.py recv (notify.txt) <--------------+
+#     $dir/dev is bound over /dev in the daemon's private mount namespace
 #
 # Where the capture sits decides what the daemon can see: an AF_PACKET
 # socket on veth1 gets incoming packets before netfilter's input hook and
@@ -32,14 +34,21 @@
 # host opens as a client): its SYNs to the client's :83 leave veth1 and are
 # dropped in the client namespace; the responder is not a local address, so
 # the alert has no listening key.  Nothing leaves the two namespaces: the
-# addresses exist only there, and the syslog and sd_notify sockets are
-# files in a scratch directory, bound over /dev in a private mount
-# namespace (the host's /dev is never touched).
+# addresses exist only there.  The syslog socket is a file in a scratch
+# directory that is bound over /dev in the daemon's private mount namespace
+# (the host's /dev is never touched); $NOTIFY_SOCKET points into the same
+# directory.
 #
-# Phases: clean traffic (no alert at all); the faults, concurrently (SYN
-# dropped x3, closed port over IPv4 and IPv6, data dropped then RST,
-# application RST, UDP to a closed port, TCP administratively prohibited);
-# a reload that lowers both thresholds; a reload of a broken file; SIGTERM.
+# Phases: start (capture line, READY=1, runs as nobody); clean traffic (no
+# alert at all); the faults, concurrently (SYN dropped x3, closed port over
+# IPv4 and IPv6, data dropped then RST, application RST, UDP to a closed
+# port, TCP administratively prohibited); a reload, during a connection
+# that is losing data, that lowers both thresholds and changes the syslog
+# ident and facility; a reload of a broken file (rejected, old settings
+# still in force); SIGTERM (exit 0, final statistics); then the whole run:
+# one story per flow, the clean flows' records, facilities, packet-to-syslog
+# latency of every alert (JSON "ts" against the datagram's arrival), -j
+# output, sanitizer reports.
 # Last line: "netns: N passed, M failed"; exit status 1 when M > 0, 2 when
 # the test cannot run at all (not root, no namespaces, missing tools).
 
@@ -203,8 +212,8 @@ check_pri() {
 		fail "$1: priority <$got>, wanted <$want> ($facname.$3) in: $2"
 	fi
 	case $2 in
-	*" $ident[$first_pid]: "*) ;;
-	*) fail "$1: wanted ident $ident[$first_pid] in: $2" ;;
+	*" ${ident}[$first_pid]: "*) ;;
+	*) fail "$1: wanted ident ${ident}[$first_pid] in: $2" ;;
 	esac
 }
 
@@ -263,7 +272,9 @@ latency() {
 	fi
 }
 
-# write_conf FILE SYN_THRESHOLD DATA_THRESHOLD [EXTRA YAML LINES...]
+# write_conf FILE SYN_THRESHOLD DATA_THRESHOLD: the daemon's configuration
+# (with $ident and $facname), replaced atomically and readable by nobody,
+# who reads it again on SIGHUP.
 write_conf() {
 	local f=$1 k
 
@@ -292,10 +303,6 @@ write_conf() {
 		echo "daemon:"
 		echo "  user: nobody"
 		echo "  stats_interval: 0"
-		shift 3
-		for k in "$@"; do
-			echo "$k"
-		done
 	} > "$f.new" && run chmod 644 "$f.new" && run mv "$f.new" "$f"
 }
 
@@ -326,7 +333,8 @@ wait_file() {
 # Preconditions: loud, never a silent skip.
 
 [ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
-for t in ip nft unshare mount awk; do
+[ -n "${EPOCHREALTIME:-}" ] || loud "bash 5 or later needed (EPOCHREALTIME)"
+for t in ip nft ss sysctl unshare mount awk; do
 	command -v "$t" > /dev/null || loud "$t not found (make deps)"
 done
 PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
@@ -335,7 +343,11 @@ PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
 id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
 
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+# A signal can come while a command's output is redirected: report on the
+# original standard output (fd 4).
+exec 4>&1
+trap '{ fail "interrupted by a signal"; echo "netns: $passed passed, $failed failed"; } >&4
+    exit 1' INT TERM HUP
 
 t_start=$(now_ms)
 dir=$(mktemp -d /tmp/rw-netns.XXXXXX) || loud "mktemp"
@@ -466,8 +478,8 @@ if line=$(wait_for "$m" 10 "]: started, version "); then
 	pass "start: $(msg_of "$line")"
 	check_pri "start" "$line" info
 else
-	fail "start: no \"started, version\" line within 10 s"
-	cat "$dir/daemon.err" >&2
+	fail "start: no \"started, version\" line within 10 s; stderr and syslog:"
+	sed 's/^/    /' "$dir/daemon.err" "$syslog"
 	echo "netns: $passed passed, $failed failed"
 	exit 1
 fi
@@ -502,7 +514,7 @@ if n_cli "$PY" "$HELPER" request "$srv4" 80 5 > "$dir/clean.out" 2>&1 &&
     n_cli "$PY" "$HELPER" request "$srv6" 80 1 >> "$dir/clean.out" 2>&1 &&
     n_cli "$PY" "$HELPER" udp "$srv4" 5300 42001 answer >> "$dir/clean.out" 2>&1 &&
     n_cli "$PY" "$HELPER" udp "$srv4" 5300 42002 answer >> "$dir/clean.out" 2>&1; then
-	pass "clean: 5 TCP request/response connections and 2 UDP exchanges answered"
+	pass "clean: 6 TCP request/response connections (5 IPv4, 1 IPv6) and 2 UDP exchanges answered"
 else
 	fail "clean: the clean traffic itself failed: $(cat "$dir/clean.out")"
 fi
@@ -666,6 +678,14 @@ run sed -e '/^  max_data_retransmissions:/a\
 run chmod 644 "$conf.new"
 run mv "$conf.new" "$conf"
 badline=$(grep -n 'max_syn_retransmision:' "$conf" | cut -d: -f1)
+# What the daemon will say, -t says first (SPEC 3: exit 1, FILE:LINE:COL).
+run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "$conf:$badline:3: .*max_syn_retransmision" "$dir/check.err"; then
+	pass "broken file: -t exits 1: $(head -n 1 "$dir/check.err")"
+else
+	fail "broken file: -t exit $rc: $(cat "$dir/check.err")"
+fi
 run kill -HUP "$daemon_pid"
 if line=$(wait_for "$m" 3 "]: $conf:$badline:3: "); then
 	case $line in
@@ -742,8 +762,9 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# The whole run: one story per flow, nothing about the clean traffic, every
-# line from the daemon facility, every alert within a second of its packet.
+# The whole run: one story per flow, nothing about the clean traffic, the
+# right facility and ident on every line, every alert within a second of
+# its packet.
 
 # kinds SPORT: the alert kinds for the flow with that source port, sorted.
 kinds() {
@@ -774,7 +795,7 @@ story 41011 syn_retransmit "SYN dropped after the reload"
 story 41012 syn_refused "closed port after the broken reload"
 story 41013 syn_retransmit "SYN dropped after the broken reload"
 
-n=$(grep -E ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog" | wc -l)
+n=$(grep -Ec ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog")
 if [ "$n" -eq 0 ]; then
 	pass "clean: no alert about the clean flows over the whole run"
 else
@@ -785,7 +806,7 @@ flows80=$("$PY" "$HELPER" flows "$dir/events.jsonl" tcp 80 | sort | uniq -c | se
 if [ "$flows80" = "6 SF graceful" ]; then
 	pass "clean: 6 flow records \"SF graceful\" for port 80"
 else
-	fail "clean: flow records for port 80: $(echo $flows80)"
+	fail "clean: flow records for port 80: ${flows80//$'\n'/; }"
 fi
 nudp=$("$PY" "$HELPER" flows "$dir/events.jsonl" udp 5300 | wc -l)
 if [ "$nudp" -eq 2 ]; then
