@@ -165,6 +165,14 @@ struct conn {
 	uint8_t		server;
 };
 
+/* What the flow records' counters must add up to (SPEC section 6). */
+struct counts {
+	uint64_t	syn_retransmits;
+	uint64_t	retransmits;	/* data and FIN, both directions */
+	uint64_t	keepalives;
+	uint64_t	out_of_order;
+};
+
 /* The script of one connection being written. */
 struct script {
 	struct op	op[MAX_OPS];
@@ -177,6 +185,7 @@ struct script {
 	unsigned	events;		/* bit per enum ev */
 	enum close	close;
 	enum variant	variant;
+	struct counts	cnt;
 };
 
 struct heap_ent {
@@ -209,6 +218,8 @@ struct gen {
 	uint64_t	tcp, udp, v6, vlan;
 	uint64_t	active, peak_active;
 	uint64_t	ev_count[EV_N];
+	uint64_t	flow_pkts;	/* TCP and UDP packets: pkts_orig + pkts_resp */
+	struct counts	cnt;
 	uint64_t	close_count[CL_N];
 	uint64_t	sc_count[SC_N];
 	uint64_t	va_count[VA_N];
@@ -369,6 +380,7 @@ sc_handshake(struct script *b, unsigned retries)
 		b->t += (1ULL << i) * SEC;
 		push(b, 0, 0, TH_SYN, 0, 0, 0);
 	}
+	b->cnt.syn_retransmits += retries;
 	b->t += b->h1_us + rnd_range(&b->rng, 5, 40);
 	seg(b, 1, TH_SYN | TH_ACK, 0, b->snd[0]);
 	b->t += b->h2_us;
@@ -409,6 +421,7 @@ sc_exchange(struct script *b, bool reorder)
 		push(b, 1, 0, TH_ACK, b->snd[1], 0, a);
 		b->t = t0 + delta + b->h1_us;
 		push(b, 1, 0, TH_ACK, b->snd[1], 0, b->snd[0]);
+		b->cnt.out_of_order++;
 	} else
 		seg(b, 0, TH_ACK | TH_PUSH, req, b->snd[1]);
 
@@ -496,6 +509,7 @@ build_clean(struct script *b)
 		}
 		b->t += b->h1_us;
 		push(b, 1, 0, TH_ACK, segs[1], MSS, b->snd[0]);
+		b->cnt.retransmits++;
 		b->t += b->h2_us;
 		seg(b, 0, TH_ACK, 0, b->snd[1]);
 	}
@@ -506,6 +520,7 @@ build_clean(struct script *b)
 		for (unsigned i = 0; i < n; i++) {
 			b->t += rnd_range(&b->rng, 10, 20) * SEC;
 			push(b, 0, 0, TH_ACK, b->snd[0] - 1, 0, b->snd[1]);
+			b->cnt.keepalives++;
 			b->t += b->h1_us + rnd_range(&b->rng, 5, 40);
 			push(b, 1, 0, TH_ACK, b->snd[1], 0, b->snd[0]);
 		}
@@ -525,6 +540,7 @@ build_syn_timeout(struct script *b)
 		b->t += (1ULL << i) * SEC;
 		push(b, 0, 0, TH_SYN, 0, 0, 0);
 	}
+	b->cnt.syn_retransmits += retries;
 	b->events |= 1u << EV_SYN_RETRANSMIT;
 	b->close = CL_UNFINISHED;
 }
@@ -572,6 +588,7 @@ build_loss_reset(struct script *b)
 		b->t = t0 + (uint64_t)rto * ((1ULL << i) - 1);
 		push(b, who, 0, TH_ACK | TH_PUSH, seq, len, b->snd[!who]);
 	}
+	b->cnt.retransmits += n;
 	b->t += (uint64_t)rto * (1ULL << n) / 2 +
 	    rnd(&b->rng, (uint32_t)((uint64_t)rto * (1ULL << n) / 2));
 	push(b, who, 0, TH_RST | TH_ACK, b->snd[who], 0, b->snd[!who]);
@@ -621,6 +638,7 @@ build_rtx_recover(struct script *b)
 		b->t = t0 + (uint64_t)rto * ((1ULL << i) - 1);
 		push(b, 1, 0, TH_ACK | TH_PUSH, seq, len, b->snd[0]);
 	}
+	b->cnt.retransmits += n;
 	b->t += b->h2_us;
 	seg(b, 0, TH_ACK, 0, b->snd[1]);
 	sc_think(b);
@@ -872,6 +890,12 @@ conn_new(struct gen *g, uint64_t start_us)
 		if (b.events & (1u << k))
 			g->ev_count[k]++;
 	g->close_count[b.close]++;
+	for (uint32_t i = 0; i < b.n; i++)
+		g->flow_pkts += !(b.op[i].kind & OP_ICMP);
+	g->cnt.syn_retransmits += b.cnt.syn_retransmits;
+	g->cnt.retransmits += b.cnt.retransmits;
+	g->cnt.keepalives += b.cnt.keepalives;
+	g->cnt.out_of_order += b.cnt.out_of_order;
 	write_alerts(g, c, b.events, udp);
 	return c;
 }
@@ -1243,6 +1267,13 @@ write_truth(struct gen *g, const char *path)
 	fprintf(fp, "concurrency_target %" PRIu64 "\n", g->concurrency);
 	fprintf(fp, "peak_concurrency %" PRIu64 "\n", g->peak_active);
 	fprintf(fp, "flow_records %" PRIu64 "\n", g->conns);
+	fprintf(fp, "sum pkts %" PRIu64 "\n", g->flow_pkts);
+	fprintf(fp, "sum syn_retransmits %" PRIu64 "\n", g->cnt.syn_retransmits);
+	fprintf(fp, "sum retransmits %" PRIu64 "\n", g->cnt.retransmits);
+	fprintf(fp, "sum keepalives %" PRIu64 "\n", g->cnt.keepalives);
+	fprintf(fp, "sum out_of_order %" PRIu64 "\n", g->cnt.out_of_order);
+	fprintf(fp, "sum duplicates 0\n");
+	fprintf(fp, "sum seq_anomalies 0\n");
 	for (int k = 0; k < EV_N; k++)
 		fprintf(fp, "event %s %" PRIu64 "\n", ev_names[k], g->ev_count[k]);
 	for (int k = 0; k < CL_N; k++)
@@ -1333,12 +1364,12 @@ main(int argc, char **argv)
 	}
 
 	/*
-	 * Open the first batch over a short ramp (250,000 new connections a
+	 * Open the first batch over a short ramp (500,000 new connections a
 	 * second, at least one second) so that the open count reaches the
 	 * target early; the flood is one SYN a microsecond.
 	 */
 	g.rng = g.seed ^ 0x5eedULL;
-	ramp_us = g.flood ? g.concurrency : g.concurrency * 4;
+	ramp_us = g.flood ? g.concurrency : g.concurrency * 2;
 	if (ramp_us < SEC && !g.flood)
 		ramp_us = SEC;
 	for (uint64_t i = 0; i < g.concurrency && g.planned < g.packets; i++) {
