@@ -282,6 +282,7 @@ write_conf() {
 		echo "# rstwatchd end-to-end test, $(date)"
 		echo "capture:"
 		echo "  interfaces: [veth1]"
+		echo "  buffer_size: 1M"
 		echo "thresholds:"
 		echo "  max_syn_retransmissions: $2"
 		echo "  max_data_retransmissions: $3"
@@ -390,6 +391,7 @@ n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 		chain input {
 			type filter hook input priority 0; policy accept;
 			tcp dport { 81, 82 } drop
+			udp dport 5400 drop
 			tcp dport { 84, 87 } meta length > 140 drop
 			ip daddr $srv4 tcp dport 86 reject with icmp type admin-prohibited
 		}
@@ -721,6 +723,29 @@ expect_alert "after the broken reload: SYN threshold still 1" "$m" 6 warning \
     "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41013 dst=$srv4 dport=81" \
     syn_retransmits=1 threshold=1 listening=no
 run kill $pid_syn81 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# capture_drop: the daemon stops reading (SIGSTOP) while a flood fills its
+# 1 MiB capture buffer; once it runs again, pcap_stats shows the kernel's
+# drops and a capture_drop alert names the interface.
+
+m=$(mark)
+run kill -STOP "$daemon_pid"
+n_cli "$PY" "$HELPER" flood "$srv4" 5400 60000 > "$dir/flood.out" 2>&1 ||
+    fail "capture_drop: the flood did not run: $(cat "$dir/flood.out")"
+run kill -CONT "$daemon_pid"
+if line=$(wait_for "$m" 5 "]: kind=capture_drop severity=warning dropped="); then
+	msg=$(msg_of "$line")
+	if printf '%s\n' "$msg" | grep -Eq '^kind=capture_drop severity=warning dropped=[1-9][0-9]* received=[0-9]+ iface=veth1 msg="'; then
+		pass "capture_drop: $msg"
+	else
+		fail "capture_drop: unexpected line: $msg"
+	fi
+	check_pri "capture_drop" "$line" warning
+else
+	daemon_alive
+	fail "capture_drop: no alert within 5 s of a flood while stopped"
+fi
 
 # ---------------------------------------------------------------------------
 # SIGTERM: exit 0 within a few seconds, final statistics.

@@ -244,6 +244,21 @@ def cmd_udp(addr, port, sport, expect):
     die("udp: unexpected answer %r" % data)
 
 
+def cmd_flood(addr, port, n):
+    """n small datagrams as fast as one socket goes: to overflow a capture."""
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.connect((addr, int(port)))
+    sent = 0
+    for i in range(int(n)):
+        try:
+            s.send(b"x" * 16)
+            sent += 1
+        except OSError:
+            pass
+    print("flooded %s %d" % (now(), sent))
+    return 0
+
+
 def syslog_fields(text):
     """key=value pairs of an alert line (values possibly quoted)."""
     fields, i = {}, 0
@@ -324,6 +339,7 @@ COMMANDS = {
     "reset": cmd_reset,
     "lossabort": cmd_lossabort,
     "udp": cmd_udp,
+    "flood": cmd_flood,
     "latency": cmd_latency,
     "flows": cmd_flows,
 }
