@@ -1110,24 +1110,28 @@ load_ifaces(struct loader *ld)
 	return true;
 }
 
+/*
+ * An ignore list: each scalar item parsed by parse() into slot i of an
+ * array of CONF_MAX_IGNORE; *count set when the list ends.  Bad items are
+ * reported and skipped, so that every error of the list is found.
+ */
 static bool
-load_addrs(struct loader *ld)
+load_ignore_list(struct loader *ld, const char *what_list, const char *what,
+    bool (*parse)(struct loader *, size_t), void *array, size_t itemsize,
+    size_t *count)
 {
-	static const char what[] =
-	    "an address or prefix (192.0.2.0/24, 2001:db8::/32)";
-	struct addr_prefix tmp;
 	size_t n = 0;
 	bool full = false;
 
 	if (is_null(ld)) {
-		ld->c->nignore_addrs = 0;
+		*count = 0;
 		return true;
 	}
 	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
-		expected(ld, "a list of addresses or prefixes");
+		expected(ld, what_list);
 		return skip_node(ld);
 	}
-	memset(ld->c->ignore_addrs, 0, sizeof(ld->c->ignore_addrs));
+	memset(array, 0, CONF_MAX_IGNORE * itemsize);
 	for (;;) {
 		if (!next(ld))
 			return false;
@@ -1135,71 +1139,56 @@ load_addrs(struct loader *ld)
 			break;
 		if (ld->ev.type == YAML_ALIAS_EVENT)
 			continue;
-		if (ld->ev.type != YAML_SCALAR_EVENT || scalar_has_nul(ld) ||
-		    addr_prefix_parse(&tmp,
-		    (const char *)ld->ev.data.scalar.value) != 0) {
-			expected(ld, what);
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
 		if (n == CONF_MAX_IGNORE) {
 			if (!full)
 				lerr(ld, ld->ev.start_mark,
 				    "%s: too many entries (at most %d)",
 				    ld->path, CONF_MAX_IGNORE);
 			full = true;
+			if (!skip_node(ld))
+				return false;
 			continue;
 		}
-		ld->c->ignore_addrs[n++] = tmp;
+		if (ld->ev.type != YAML_SCALAR_EVENT || !parse(ld, n)) {
+			expected(ld, what);
+			if (!skip_node(ld))
+				return false;
+			continue;
+		}
+		n++;
 	}
-	ld->c->nignore_addrs = n;
+	*count = n;
 	return true;
+}
+
+static bool
+parse_ignore_addr(struct loader *ld, size_t i)
+{
+	return !scalar_has_nul(ld) && addr_prefix_parse(&ld->c->ignore_addrs[i],
+	    (const char *)ld->ev.data.scalar.value) == 0;
+}
+
+static bool
+parse_ignore_port(struct loader *ld, size_t i)
+{
+	return parse_port_range((const char *)ld->ev.data.scalar.value,
+	    ld->ev.data.scalar.length, &ld->c->ignore_ports[i]);
+}
+
+static bool
+load_addrs(struct loader *ld)
+{
+	return load_ignore_list(ld, "a list of addresses or prefixes",
+	    "an address or prefix (192.0.2.0/24, 2001:db8::/32)",
+	    parse_ignore_addr, ld->c->ignore_addrs,
+	    sizeof(ld->c->ignore_addrs[0]), &ld->c->nignore_addrs);
 }
 
 static bool
 load_ports(struct loader *ld)
 {
-	static const char what[] =
-	    "a port from 1 to 65535 or a range such as \"1000-2000\"";
-	struct conf_port_range r;
-	size_t n = 0;
-	bool full = false;
-
-	if (is_null(ld)) {
-		ld->c->nignore_ports = 0;
-		return true;
-	}
-	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
-		expected(ld, "a list of ports or port ranges");
-		return skip_node(ld);
-	}
-	memset(ld->c->ignore_ports, 0, sizeof(ld->c->ignore_ports));
-	for (;;) {
-		if (!next(ld))
-			return false;
-		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
-		if (ld->ev.type == YAML_ALIAS_EVENT)
-			continue;
-		if (ld->ev.type != YAML_SCALAR_EVENT ||
-		    !parse_port_range((const char *)ld->ev.data.scalar.value,
-		    ld->ev.data.scalar.length, &r)) {
-			expected(ld, what);
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
-		if (n == CONF_MAX_IGNORE) {
-			if (!full)
-				lerr(ld, ld->ev.start_mark,
-				    "%s: too many entries (at most %d)",
-				    ld->path, CONF_MAX_IGNORE);
-			full = true;
-			continue;
-		}
-		ld->c->ignore_ports[n++] = r;
-	}
-	ld->c->nignore_ports = n;
-	return true;
+	return load_ignore_list(ld, "a list of ports or port ranges",
+	    "a port from 1 to 65535 or a range such as \"1000-2000\"",
+	    parse_ignore_port, ld->c->ignore_ports,
+	    sizeof(ld->c->ignore_ports[0]), &ld->c->nignore_ports);
 }
