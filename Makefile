@@ -120,7 +120,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
-	@sh tests/service/check_service.sh $(RSTWATCHD)
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)

@@ -61,6 +61,7 @@
 #define MAX_OPS			160
 #define MAX_FRAME		1600
 #define NSERVERS		200
+#define V4_CLIENTS		16777214u	/* 10.0.0.1 to 10.255.255.254 */
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define US			1ULL
 #define MS			(1000 * US)
@@ -249,6 +250,7 @@ static void	build_udp_unreach(struct script *);
 static void	build_udp_ok(struct script *);
 static void	build_syn_only(struct script *);
 static struct conn *conn_new(struct gen *, uint64_t);
+static uint16_t	client_port(const struct gen *, uint32_t);
 static void	conn_addrs(const struct conn *, uint8_t[16], uint8_t[16]);
 static void	write_alerts(struct gen *, const struct conn *, unsigned, int);
 static void	heap_push(struct gen *, struct conn *);
@@ -707,10 +709,26 @@ static const uint16_t tcp_ports[] = {
 static const uint16_t closed_ports[] = { 81, 8443, 9000, 23, 8081, 1433 };
 static const uint16_t udp_closed_ports[] = { 9999, 33434, 33435, 33436, 7777, 4444 };
 
+/*
+ * Clients 10.0.0.1 to 10.255.255.254 (IPv4) by connection number, with
+ * wrap-around after V4_CLIENTS connections.  The ephemeral port keeps the
+ * tuples of the rounds apart: it is a function of the address (the same
+ * in every round) plus 4099 times the round, and 4099 being odd, two
+ * rounds never give one address the same port.
+ */
+static uint16_t
+client_port(const struct gen *g, uint32_t id)
+{
+	uint64_t h = g->seed ^ (uint64_t)(id % V4_CLIENTS) * 0x9e3779b97f4a7c15ULL;
+
+	return (uint16_t)(32768 + ((id / V4_CLIENTS * 4099 +
+	    (uint32_t)splitmix(&h)) & 0x7fff));
+}
+
 static void
 conn_addrs(const struct conn *c, uint8_t cli[16], uint8_t srv[16])
 {
-	uint32_t low = (c->id + 1) & 0xffffff;
+	uint32_t low = 1 + c->id % V4_CLIENTS;
 
 	memset(cli, 0, 16);
 	memset(srv, 0, 16);
@@ -788,9 +806,7 @@ conn_new(struct gen *g, uint64_t start_us)
 	c->v6 = rnd(&rng, 100) < 20;
 	c->vlan = rnd(&rng, 100) < 15 ? (uint16_t)(10 * rnd_range(&rng, 1, 4)) : 0;
 	c->server = (uint8_t)rnd(&rng, NSERVERS);
-	/* Ephemeral ports; past 2^24 connections the port keeps tuples apart. */
-	c->port[0] = (uint16_t)(32768 + (((id >> 24) * 4099 +
-	    rnd(&rng, 28000)) & 0x7fff));
+	c->port[0] = client_port(g, id);
 	switch (sc) {
 	case SC_REFUSED:
 		c->port[1] = closed_ports[rnd(&rng, nitems(closed_ports))];
@@ -1312,7 +1328,8 @@ main(int argc, char **argv)
 			g.flood = true;
 			break;
 		case 'n':
-			g.packets = parse_num("-n", optarg, 1, 4000000000ULL);
+			/* Connection numbers stay below 2^32. */
+			g.packets = parse_num("-n", optarg, 1, 1000000000);
 			break;
 		case 'o':
 			g.out_path = optarg;

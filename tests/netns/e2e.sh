@@ -725,6 +725,32 @@ expect_alert "after the broken reload: SYN threshold still 1" "$m" 6 warning \
 run kill $pid_syn81 2>/dev/null
 
 # ---------------------------------------------------------------------------
+# SIGUSR1: logrotate moves the JSON file away and creates a new one; the
+# daemon (as nobody) reopens it and writes the next alert there.
+
+m=$(mark)
+run mv "$dir/events.jsonl" "$dir/events.jsonl.1"
+run install -m 644 -o nobody /dev/null "$dir/events.jsonl"
+run kill -USR1 "$daemon_pid"
+if line=$(wait_for "$m" 3 "]: reopened $dir/events.jsonl"); then
+	pass "SIGUSR1: $(msg_of "$line")"
+else
+	daemon_alive
+	fail "SIGUSR1: no \"reopened\" line"
+fi
+n_cli "$PY" "$HELPER" refused "$srv4" 90 41014 > /dev/null 2>&1
+if wait_file "$dir/events.jsonl" 3 '"kind":"syn_refused".*"sport":41014'; then
+	pass "SIGUSR1: the next alert went to the new file"
+else
+	fail "SIGUSR1: no syn_refused for sport 41014 in the new file"
+fi
+if grep -q '"sport":41014' "$dir/events.jsonl.1"; then
+	fail "SIGUSR1: the old file still receives lines"
+else
+	pass "SIGUSR1: the old file no longer receives lines"
+fi
+
+# ---------------------------------------------------------------------------
 # capture_drop: the daemon stops reading (SIGSTOP) while a flood fills its
 # 1 MiB capture buffer; once it runs again, pcap_stats shows the kernel's
 # drops and a capture_drop alert names the interface.
@@ -819,6 +845,10 @@ story 41010 "data_retransmit loss_reset" "reload in progress"
 story 41011 syn_retransmit "SYN dropped after the reload"
 story 41012 syn_refused "closed port after the broken reload"
 story 41013 syn_retransmit "SYN dropped after the broken reload"
+story 41014 syn_refused "closed port after SIGUSR1"
+
+# What output.json.path received, across the rotation.
+cat "$dir/events.jsonl.1" "$dir/events.jsonl" > "$dir/events.all"
 
 n=$(grep -Ec ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog")
 if [ "$n" -eq 0 ]; then
@@ -827,13 +857,13 @@ else
 	fail "clean: $n alerts about the clean flows:"
 	grep -E ']: kind=.* (dport=80|dport=5300|sport=4200[12]) ' "$syslog" | sed 's/^/    /'
 fi
-flows80=$("$PY" "$HELPER" flows "$dir/events.jsonl" tcp 80 | sort | uniq -c | sed 's/^ *//')
+flows80=$("$PY" "$HELPER" flows "$dir/events.all" tcp 80 | sort | uniq -c | sed 's/^ *//')
 if [ "$flows80" = "6 SF graceful" ]; then
 	pass "clean: 6 flow records \"SF graceful\" for port 80"
 else
 	fail "clean: flow records for port 80: ${flows80//$'\n'/; }"
 fi
-nudp=$("$PY" "$HELPER" flows "$dir/events.jsonl" udp 5300 | wc -l)
+nudp=$("$PY" "$HELPER" flows "$dir/events.all" udp 5300 | wc -l)
 if [ "$nudp" -eq 2 ]; then
 	pass "clean: 2 UDP flow records for port 5300"
 else
@@ -854,7 +884,7 @@ else
 	fail "syslog: lines with another facility or ident: $bad"
 fi
 
-if "$PY" "$HELPER" latency "$syslog" "$dir/events.jsonl" > "$dir/latency.txt"; then
+if "$PY" "$HELPER" latency "$syslog" "$dir/events.all" > "$dir/latency.txt"; then
 	max=$(awk '$3 > m { m = $3 } END { print m + 0 }' "$dir/latency.txt")
 	cnt=$(wc -l < "$dir/latency.txt")
 	if awk -v x="$max" 'BEGIN { exit !(x < 1000) }'; then
@@ -872,11 +902,11 @@ fi
 # nothing else.
 nj=$(grep -c '^{.*}$' "$dir/daemon.out")
 if [ "$nj" -gt 0 ] && [ "$nj" -eq "$(wc -l < "$dir/daemon.out")" ] &&
-    cmp -s "$dir/daemon.out" "$dir/events.jsonl"; then
+    cmp -s "$dir/daemon.out" "$dir/events.all"; then
 	pass "-j: $nj JSON lines on standard output, the same as output.json.path"
 else
 	fail "-j: standard output ($(wc -l < "$dir/daemon.out") lines, $nj JSON) differs from output.json.path:"
-	diff "$dir/daemon.out" "$dir/events.jsonl" | head -10 | sed 's/^/    /'
+	diff "$dir/daemon.out" "$dir/events.all" | head -10 | sed 's/^/    /'
 fi
 
 if grep -Eq 'Sanitizer|runtime error|LeakSanitizer' "$dir/daemon.err"; then

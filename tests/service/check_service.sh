@@ -57,5 +57,30 @@ for f in c f h i j r t V v; do
 	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then ok; else fail "flag -$f not in rstwatchd.8"; fi
 done
 
+# make install honours DESTDIR and PREFIX and never overwrites the
+# configuration an administrator already has.
+dest=$tmp/root
+if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}" > "$tmp/install.log" 2>&1; then
+	for f in usr/sbin/rstwatchd usr/share/man/man8/rstwatchd.8 \
+	    usr/share/man/man5/rstwatch.yaml.5 etc/rstwatch.yaml \
+	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf; do
+		if [ -f "$dest/$f" ]; then ok; else fail "make install: no $f"; fi
+	done
+	if grep -q '^ExecStart=/usr/sbin/rstwatchd -f$' "$dest/lib/systemd/system/rstwatchd.service"; then
+		ok
+	else
+		fail "make install: unit does not run /usr/sbin/rstwatchd -f"
+	fi
+	echo "# edited by the administrator" > "$dest/etc/rstwatch.yaml"
+	make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}" > "$tmp/install2.log" 2>&1
+	if grep -q "edited by the administrator" "$dest/etc/rstwatch.yaml"; then
+		ok
+	else
+		fail "make install overwrote an existing /etc/rstwatch.yaml"
+	fi
+else
+	fail "make install: $(tail -3 "$tmp/install.log")"
+fi
+
 echo "service: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

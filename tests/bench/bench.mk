@@ -1,0 +1,54 @@
+# make bench: the benchmark of SPEC section 9 (see tests/bench/README).
+# Included by the top Makefile; uses its CC, CPPFLAGS, CFLAGS, LDFLAGS,
+# BUILD, RSTWATCHD and DAEMON_LIBS.
+#
+#   make bench                          10M-packet traces, ~1M flows open
+#   make bench BENCH_PACKETS=2000000    quicker
+#   make bench-profile                  where rstwatchd's time goes
+#   make bench-clean                    remove the (large) traces
+#
+# Traces are deterministic and cached in $(BUILD)/bench/ until gentrace
+# changes; they are gigabytes and never committed.
+
+BENCH_DIR	:= $(BUILD)/bench
+BENCH_PACKETS	?= 10000000
+BENCH_CONCURRENCY ?=
+BENCH_SMALL	?= 200000
+BENCH_FLOOD	?= 1500000
+BENCH_SEED	?= 1
+BENCH_REPEAT	?= 3
+BENCH_PROFILER	?= perf
+
+BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat
+
+BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
+		  GENTRACE=$(BENCH_DIR)/gentrace PCAPREAD=$(BENCH_DIR)/pcapread \
+		  RUNSTAT=$(BENCH_DIR)/runstat \
+		  SIZES="$(BUILD)/tests/check_flow --sizes" \
+		  BENCH_PACKETS=$(BENCH_PACKETS) BENCH_CONCURRENCY=$(BENCH_CONCURRENCY) \
+		  BENCH_SMALL=$(BENCH_SMALL) BENCH_FLOOD=$(BENCH_FLOOD) \
+		  BENCH_SEED=$(BENCH_SEED) BENCH_REPEAT=$(BENCH_REPEAT) \
+		  BENCH_PROFILER=$(BENCH_PROFILER)
+
+.PHONY: bench bench-profile bench-clean
+
+$(BENCH_DIR)/gentrace: tests/bench/gentrace.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
+
+$(BENCH_DIR)/pcapread: tests/bench/pcapread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DAEMON_LIBS)
+
+$(BENCH_DIR)/runstat: tests/bench/runstat.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+bench: $(RSTWATCHD) $(BENCH_BIN) $(BUILD)/tests/check_flow
+	@$(BENCH_ENV) sh tests/bench/run.sh bench
+
+bench-profile: $(RSTWATCHD) $(BENCH_BIN)
+	@$(BENCH_ENV) sh tests/bench/run.sh profile
+
+bench-clean:
+	rm -rf $(BENCH_DIR)
