@@ -156,11 +156,19 @@ analyzer_finish(struct analyzer *a)
 	flow_end_all(a->flows, FLOW_END_FINISH);
 }
 
+/*
+ * The budget bounds the pause one call can cause; when it runs out, the
+ * rest is done at the next packet rather than a second later, so that
+ * finished flows do not pile up under a high connection rate.
+ */
 static void
 analyzer_expire(struct analyzer *a)
 {
-	flow_expire(a->flows, a->clock_us, a->params.timeout_us, EXPIRE_BUDGET);
-	a->next_expire_us = a->clock_us + EXPIRE_INTERVAL_US;
+	size_t n = flow_expire(a->flows, a->clock_us, a->params.timeout_us,
+	    EXPIRE_BUDGET);
+
+	a->next_expire_us = n == EXPIRE_BUDGET ? a->clock_us :
+	    a->clock_us + EXPIRE_INTERVAL_US;
 }
 
 bool
@@ -324,7 +332,8 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 	sig = packet_signature(p, dir);
 	prev_ts = f->ts_last_us;
 	if (sig == f->last_sig && p->ts_us >= prev_ts &&
-	    p->ts_us - prev_ts <= DUPLICATE_WINDOW_US) {
+	    p->ts_us - prev_ts <= DUPLICATE_WINDOW_US &&
+	    !(p->proto == PKT_PROTO_TCP && tcp_news(f, dir, p))) {
 		f->duplicates += f->duplicates < UINT16_MAX;
 		a->stats.duplicates++;
 		return;

@@ -28,6 +28,11 @@ bool	analyzer_fired(const struct flow *, enum event_kind);
 
 /* dir is DIR_ORIG or DIR_RESP, the sender of p. */
 void	tcp_segment(struct analyzer *, struct flow *, int dir, const struct pkt *);
+/*
+ * p carries something its sender had not sent before (sequence beyond its
+ * mark, or a higher acknowledgement): so it cannot be a copy.
+ */
+bool	tcp_news(const struct flow *, int dir, const struct pkt *);
 /* p is a SYN that ends f's connection and starts another on its tuple. */
 bool	tcp_starts_new_connection(const struct flow *, int dir,
 	    const struct pkt *);

@@ -163,6 +163,13 @@ size_t	flow_expire(struct flow_table *, uint64_t now_us,
 void	flow_end_all(struct flow_table *, enum flow_end);
 /* Clears a flow's analysis state in place (a new connection, same key). */
 void	flow_reuse(struct flow_table *, struct flow *, uint64_t now_us);
+/*
+ * flow_touch() moves a flow within its list at most once per 2^shift us
+ * (default FLOW_TICK_SHIFT, about a second): expiry and eviction are then
+ * oldest-first to within that tick.  0 keeps the lists exact.
+ */
+#define FLOW_TICK_SHIFT	20
+void	flow_table_set_tick(struct flow_table *, unsigned shift);
 const struct flow_table_stats *flow_table_stats(const struct flow_table *);
 size_t	flow_table_memory(const struct flow_table *);
 

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "event.h"
 #include "pkt.h"
@@ -37,11 +38,22 @@ jb_putc(struct jbuf *j, char c)
 	j->len++;
 }
 
+/* n bytes at once when they fit; what does not fit is only counted. */
+static void
+jb_putn(struct jbuf *j, const char *s, size_t n)
+{
+	if (j->len + n < j->size)
+		memcpy(j->buf + j->len, s, n);
+	else
+		for (size_t i = 0; i < n && j->len + i + 1 < j->size; i++)
+			j->buf[j->len + i] = s[i];
+	j->len += n;
+}
+
 static void
 jb_puts(struct jbuf *j, const char *s)
 {
-	while (*s != '\0')
-		jb_putc(j, *s++);
+	jb_putn(j, s, strlen(s));
 }
 
 static int
@@ -72,6 +84,15 @@ jb_string(struct jbuf *j, const char *s)
 
 	jb_putc(j, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		const unsigned char *run = p;
+
+		/* Most bytes need no escape: copy them a run at a time. */
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			jb_putn(j, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
 			jb_puts(j, "\\\"");
@@ -107,13 +128,26 @@ jb_string(struct jbuf *j, const char *s)
 	jb_putc(j, '"');
 }
 
+/* Decimal digits of v, at least width of them (zero-padded). */
+static void
+jb_digits(struct jbuf *j, uint64_t v, int width)
+{
+	char nbuf[24];
+	char *p = nbuf + sizeof(nbuf);
+
+	/* Flow records are mostly numbers: no printf on this path. */
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+		width--;
+	} while (v != 0 || width > 0);
+	jb_putn(j, p, (size_t)(nbuf + sizeof(nbuf) - p));
+}
+
 static void
 jb_u64(struct jbuf *j, uint64_t v)
 {
-	char nbuf[24];
-
-	snprintf(nbuf, sizeof(nbuf), "%" PRIu64, v);
-	jb_puts(j, nbuf);
+	jb_digits(j, v, 1);
 }
 
 /*
@@ -123,21 +157,21 @@ jb_u64(struct jbuf *j, uint64_t v)
 static void
 jb_time(struct jbuf *j, uint64_t ts_us)
 {
-	char nbuf[32];
-
-	snprintf(nbuf, sizeof(nbuf), "%" PRIu64 ".%06" PRIu64,
-	    ts_us / 1000000, ts_us % 1000000);
-	jb_puts(j, nbuf);
+	jb_digits(j, ts_us / 1000000, 1);
+	jb_putc(j, '.');
+	jb_digits(j, ts_us % 1000000, 6);
 }
 
 /* Every key but the first follows a comma; the '{' is the first byte. */
 static void
 jb_key(struct jbuf *j, const char *key)
 {
+	/* Keys are this file's own constants: nothing to escape. */
 	if (j->len > 1)
 		jb_putc(j, ',');
-	jb_string(j, key);
-	jb_putc(j, ':');
+	jb_putc(j, '"');
+	jb_puts(j, key);
+	jb_putn(j, "\":", 2);
 }
 
 static void

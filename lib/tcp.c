@@ -125,6 +125,17 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		tcp_fin(a, f, dir);
 }
 
+bool
+tcp_news(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct flow_half *h = &f->half[dir];
+
+	if ((h->flags & HALF_SEQ) && SEQ_GT(p->seq + seg_len(p), h->snd_max))
+		return true;
+	return (p->tcp_flags & TH_ACK) && (h->flags & HALF_ACK) &&
+	    SEQ_GT(p->ack, h->ack);
+}
+
 /*
  * A SYN with a new ISN on a tuple whose connection is over (or never got
  * an answer, or was picked up mid-stream) starts a new connection (RFC 9293,

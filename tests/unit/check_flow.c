@@ -191,6 +191,8 @@ table(uint32_t max_flows, struct recorder *r)
 
 	t = flow_table_new(max_flows, SEED, r != NULL ? rec_end : NULL, r);
 	ck_assert_ptr_nonnull(t);
+	/* Exact activity order: these tests time things in microseconds. */
+	flow_table_set_tick(t, 0);
 	return t;
 }
 
@@ -736,6 +738,39 @@ START_TEST(test_reuse)
 END_TEST
 
 /* ---- capacity and eviction ---- */
+
+/*
+ * With the default tick a touch within the same tick does not reorder;
+ * one a tick later does, so oldest-first holds to within a tick.
+ */
+START_TEST(test_default_tick_orders_within_a_tick)
+{
+	struct flow_table *t = flow_table_new(2, SEED, NULL, NULL);
+	const uint64_t tick = 1ULL << FLOW_TICK_SHIFT;
+	struct flow_key a, b, c;
+	struct addr x, y;
+	uint8_t v4a[4] = { 192, 0, 2, 1 }, v4b[4] = { 192, 0, 2, 2 };
+
+	ck_assert_ptr_nonnull(t);
+	addr_from_v4(&x, v4a);
+	addr_from_v4(&y, v4b);
+	flow_key_make(&a, &x, &y, 1, 80, 6, 0, 0);
+	flow_key_make(&b, &x, &y, 2, 80, 6, 0, 0);
+	flow_key_make(&c, &x, &y, 3, 80, 6, 0, 0);
+	ck_assert_ptr_nonnull(flow_insert(t, &a, flow_hash(t, &a), 10 * tick));
+	ck_assert_ptr_nonnull(flow_insert(t, &b, flow_hash(t, &b), 10 * tick + 1));
+	/* a touched in its own tick: still first in line for eviction. */
+	flow_touch(t, flow_lookup(t, &a, flow_hash(t, &a)), 10 * tick + 2);
+	ck_assert_ptr_nonnull(flow_insert(t, &c, flow_hash(t, &c), 10 * tick + 3));
+	ck_assert_ptr_null(flow_lookup(t, &a, flow_hash(t, &a)));
+	/* b touched a tick later: c, older now, goes first. */
+	flow_touch(t, flow_lookup(t, &b, flow_hash(t, &b)), 11 * tick);
+	ck_assert_ptr_nonnull(flow_insert(t, &a, flow_hash(t, &a), 11 * tick + 1));
+	ck_assert_ptr_null(flow_lookup(t, &c, flow_hash(t, &c)));
+	ck_assert_ptr_nonnull(flow_lookup(t, &b, flow_hash(t, &b)));
+	flow_table_free(t);
+}
+END_TEST
 
 START_TEST(test_evict_oldest)
 {
@@ -1304,6 +1339,7 @@ flow_suite(void)
 	tc = tcase_create("evict");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_evict_oldest);
+	tcase_add_test(tc, test_default_tick_orders_within_a_tick);
 	tcase_add_test(tc, test_evict_flood);
 	tcase_add_test(tc, test_capacity_one);
 	tcase_add_test(tc, test_no_callback);
