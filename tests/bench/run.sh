@@ -10,6 +10,9 @@
 # It is a measurement, not a test: a missed target prints FAIL and the
 # exit status stays 0.  Only verdicts that differ from the ground truth
 # (or a program that fails) make it exit 1.
+#
+# Figures per trace live in variables named TAG_name, set through eval.
+# shellcheck disable=SC2154
 set -eu
 
 : "${RSTWATCHD:?}" "${BENCH_DIR:?}" "${GENTRACE:?}" "${PCAPREAD:?}" "${RUNSTAT:?}"
@@ -38,6 +41,12 @@ SMALLF=$D/trace-n$SMALL-c$SMALL_CONC-s$SEED-full.pcap
 FLOODF=$D/flood-n$FLOOD-s$SEED.pcap
 failed=0
 t_start=$(date +%s)
+# Set by measure() through eval, one set per trace.
+for tag in full cut small; do
+	for v in floor_s rw_s rss_kb user_s sys_s fcpu_s cpu_s active evicted; do
+		eval "${tag}_$v=''"
+	done
+done
 read -r load_start _ < /proc/loadavg
 
 log() {
@@ -78,7 +87,7 @@ passfail() {
 gen() {
 	out=$1
 	shift
-	if [ -s "$out.truth" ] && [ "$out" -nt "$GENTRACE" ]; then
+	if [ -s "$out.truth" ] && [ -n "$(find "$out" -newer "$GENTRACE")" ]; then
 		log "reusing $out"
 		echo cached > "$out.gen"
 		return
@@ -113,13 +122,14 @@ run_one() {
 }
 
 # measure TAG TRACE CONF: best of REPEAT runs of the floor and of
-# rstwatchd, alternating, output to /dev/null (what a file system costs is
-# not the analyser's); then one more rstwatchd run writing the JSON lines,
-# checked against the truth.  Sets <TAG>_floor_s, <TAG>_rw_s, <TAG>_rss_kb,
+# `rstwatchd -r` as a user runs it (one text line per incident), alternating,
+# output to /dev/null (what a file system costs is not the analyser's); then
+# one more run with -j writing events and every flow record, checked against
+# the truth.  Sets <TAG>_floor_s, <TAG>_rw_s, <TAG>_rss_kb,
 # <TAG>_user_s, <TAG>_sys_s, <TAG>_verdict, <TAG>_counters, <TAG>_active.
 measure() {
 	tag=$1 trace=$2 conf=$3
-	bf= br= rss=0 bu= bs= fu= fs=
+	bf='' br='' rss=0 bu='' bs='' fu='' fs=''
 	log "$tag: warming the page cache"
 	"$PCAPREAD" "$trace" > /dev/null
 	i=0
@@ -134,7 +144,7 @@ measure() {
 			fs=$(stat_get "$D/$tag.floor.stat" sys_s)
 		fi
 		run_one "$D/$tag.rw.stat" /dev/null "$D/$tag.rw.err" \
-		    "$RSTWATCHD" -r "$trace" -j -c "$conf" || return 0
+		    "$RSTWATCHD" -r "$trace" -c "$conf" || return 0
 		w=$(stat_get "$D/$tag.rw.stat" wall_s)
 		r=$(stat_get "$D/$tag.rw.stat" maxrss_kb)
 		[ "$r" -gt "$rss" ] && rss=$r
@@ -166,7 +176,10 @@ row() {
 	mb=$(calc "$(stat -c %s "$trace") / 1048576")
 	eval "f=\${${tag}_floor_s:-} r=\${${tag}_rw_s:-} rss=\${${tag}_rss_kb:-0}"
 	eval "u=\${${tag}_user_s:-} s=\${${tag}_sys_s:-}"
-	[ -n "$f" ] && [ -n "$r" ] || { printf '%-30s %s\n' "$name" "(failed)"; return; }
+	if [ -z "$f" ] || [ -z "$r" ]; then
+		printf '%-28s %s\n' "$name" "(failed)"
+		return
+	fi
 	line "$name" "$n" "$mb" "$(gen_s "$trace")" "$f" "$r" "$u" "$s" "$rss"
 }
 
@@ -185,7 +198,7 @@ gen_s() {
 
 # line NAME PACKETS MIB GEN FLOOR_S PROG_S USER SYS RSS_KB (empty: blank)
 line() {
-	fs= fp= ps= pp= mb= u= s= rss=
+	fs='' fp='' ps='' pp='' mb='' u='' s='' rss=''
 	[ -n "$3" ] && mb=$(printf '%.0f' "$3")
 	[ -n "$5" ] && fs=$(printf '%.3f' "$5") && fp=$(si "$(calc "$2 / $5")")
 	[ -n "$6" ] && ps=$(printf '%.3f' "$6") && pp=$(si "$(calc "$2 / $6")")
@@ -197,7 +210,7 @@ line() {
 }
 
 sizes() {
-	entry= perflow=
+	entry='' perflow=''
 	if [ -n "$SIZES" ] && $SIZES > "$D/sizes.txt" 2>&1; then
 		entry=$(sed -n 's/^sizeof(struct flow) *\([0-9]*\).*/\1/p' "$D/sizes.txt")
 		perflow=$(sed -n 's/^bytes per flow with buckets[^:]*: *\([0-9.]*\).*/\1/p' "$D/sizes.txt")
@@ -219,7 +232,7 @@ bench() {
 	measure cut "$CUT" "$CONF"
 	measure small "$SMALLF" "$SMALL_CONF"
 
-	tshark_s= tshark_rss=
+	tshark_s='' tshark_rss=''
 	if command -v tshark > /dev/null 2>&1; then
 		log "small: tshark's TCP analysis"
 		if run_one "$D/tshark.stat" /dev/null "$D/tshark.err" tshark -n \
@@ -233,7 +246,7 @@ bench() {
 
 	log "flood: $FLOOD one-packet flows into $FLOOD_FLOWS slots"
 	"$PCAPREAD" "$FLOODF" > /dev/null
-	flood_rss= flood_evicted= flood_s=
+	flood_rss='' flood_evicted='' flood_s=''
 	if run_one "$D/flood.stat" /dev/null "$D/flood.log" \
 	    "$RSTWATCHD" -r "$FLOODF" -v -c "$FLOOD_CONF"; then
 		flood_rss=$(stat_get "$D/flood.stat" maxrss_kb)
@@ -246,14 +259,14 @@ bench() {
 	T=$D/trace-n$PACKETS-c$CONCURRENCY-s$SEED-full.pcap.truth
 	{
 	echo
-	echo "rstwatchd benchmark: $($RSTWATCHD -V 2>/dev/null), $(cpu_model), $(nproc) CPUs"
+	echo "rstwatchd benchmark: $($RSTWATCHD -V 2>/dev/null), $(cpu_model), $(nproc) CPUs${tshark_v:+; $tshark_v}"
 	echo "traces: seed $SEED; $(truth_get "$T" connections) connections" \
 	    "($(truth_get "$T" tcp) TCP, $(truth_get "$T" udp) UDP;" \
 	    "$(truth_get "$T" ipv6) IPv6, $(truth_get "$T" vlan) in VLANs)" \
 	    "over $(calc "$(truth_get "$T" duration_us) / 1e6") s of traffic;" \
 	    "$(truth_get "$T" peak_concurrency) open at once," \
 	    "${full_active:-?} in rstwatchd's flow table at its fullest"
-	echo "times: wall seconds, best of $REPEAT; program: rstwatchd -r FILE -j -c CONF > /dev/null;" \
+	echo "times: wall seconds, best of $REPEAT; program: rstwatchd -r FILE -c CONF > /dev/null (verdicts from a further -j run);" \
 	    "floor: pcap_loop with an empty callback (tests/bench/pcapread.c)"
 	read -r load_end _ < /proc/loadavg
 	echo "load average (1 min) at start $load_start, at end $load_end:" \
@@ -320,7 +333,7 @@ bench() {
 	fi
 	if [ -n "$flood_rss" ]; then
 		lim=$(calc "1.2 * $FLOOD_FLOWS * $entry / 1048576 + 16")
-		printf '%-42s %-34s %-19s %s\n' "RSS, flood $(si $FLOOD) flows, max_flows $FLOOD_FLOWS" \
+		printf '%-42s %-34s %-19s %s\n' "RSS, flood $(si "$FLOOD") flows, max_flows $FLOOD_FLOWS" \
 		    "$(calc "$flood_rss / 1024" | cut -d. -f1) MiB (evicted ${flood_evicted:-?})" \
 		    "<= $(printf '%.0f' "$lim") MiB" "$(passfail "$flood_rss / 1024 <= $lim")"
 		printf '%-42s %-34s %-19s %s\n' "flood: flows evicted (oldest first)" \
@@ -352,9 +365,9 @@ profile() {
 	    perf record -q -e cpu-clock -o /dev/null true > /dev/null 2>&1; then
 		log "perf record on $CUT"
 		perf record -q -e cpu-clock -F 2000 -o "$D/perf.data" -- \
-		    "$RSTWATCHD" -r "$CUT" -j -c "$CONF" > /dev/null
+		    "$RSTWATCHD" -r "$CUT" -c "$CONF" > /dev/null
 		{
-		echo "perf (cpu-clock), rstwatchd -r $CUT -j > /dev/null; self time by symbol:"
+		echo "perf (cpu-clock), rstwatchd -r $CUT > /dev/null; self time by symbol:"
 		perf report -i "$D/perf.data" --stdio --no-children --sort symbol \
 		    --percent-limit 0.5 2>/dev/null | grep -E '^ +[0-9]' | head -40
 		echo
@@ -366,7 +379,7 @@ profile() {
 		gen "$SMALLF" -n "$SMALL" -c "$SMALL_CONC" -S "$SEED"
 		log "valgrind --tool=callgrind on $SMALLF (perf not usable)"
 		valgrind -q --tool=callgrind --callgrind-out-file="$D/callgrind.out" \
-		    "$RSTWATCHD" -r "$SMALLF" -j -c "$SMALL_CONF" > /dev/null
+		    "$RSTWATCHD" -r "$SMALLF" -c "$SMALL_CONF" > /dev/null
 		callgrind_annotate "$D/callgrind.out" 2>/dev/null | head -45 |
 		    tee "$D/profile.txt"
 	fi
