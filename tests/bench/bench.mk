@@ -52,3 +52,12 @@ bench-profile: $(RSTWATCHD) $(BENCH_BIN)
 
 bench-clean:
 	rm -rf $(BENCH_DIR)
+
+# Live capture under load: replay the headers-only trace with tcpreplay
+# into a veth pair, rstwatchd and tcpdump side by side (root; not in CI).
+BENCH_LIVE_TRACE ?= $(BENCH_DIR)/trace-n2000000-c200000-s1-cut128.pcap
+
+.PHONY: bench-live
+bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
+	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
+	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE)
