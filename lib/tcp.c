@@ -94,6 +94,12 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		return;
 	}
 
+	f->state |= FS_NONRST;
+	/* A segment that cannot be the peer's says nothing of its TTL. */
+	if (!(p->tcp_flags & TH_SYN) && tcp_seq_impossible(f, dir, p, len)) {
+		tcp_anomaly(a, f);
+		return;
+	}
 	if (h->flags & HALF_TTL) {
 		if (p->ttl < h->ttl_min)
 			h->ttl_min = p->ttl;
@@ -103,14 +109,8 @@ tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		h->ttl_min = h->ttl_max = p->ttl;
 		h->flags |= HALF_TTL;
 	}
-	f->state |= FS_NONRST;
-
 	if (p->tcp_flags & TH_SYN) {
 		tcp_syn(a, f, dir, p);
-		return;
-	}
-	if (tcp_seq_impossible(f, dir, p, len)) {
-		tcp_anomaly(a, f);
 		return;
 	}
 	if (p->tcp_flags & TH_ACK)

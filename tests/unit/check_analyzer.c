@@ -445,6 +445,26 @@ START_TEST(rst_injected_by_window)
 }
 END_TEST
 
+/* A forged segment (impossible sequence) does not teach the TTL range. */
+START_TEST(impossible_segment_does_not_widen_ttl)
+{
+	struct conn *c = conn_new(false);
+	uint32_t next;
+
+	handshake(c);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 50);
+	tx(c, 1, 1000, TH_ACK, 0);
+	next = c->seq[1];
+	tx_full(c, 1, 1000, TH_ACK, 10, next + 2000000000u, 120);
+	c->seq[1] = next;
+	tx_full(c, 1, 1000, TH_RST | TH_ACK, 0, SEQ_NEXT, 120);
+	ck_assert_uint_eq(count_kind(c, EV_seq_anomaly), 1);
+	ck_assert_uint_eq(count_kind(c, EV_rst_injected), 1);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	conn_free(c);
+}
+END_TEST
+
 START_TEST(injected_rst_then_graceful_close)
 {
 	struct conn *c = conn_new(false);
@@ -906,6 +926,7 @@ analyzer_suite(void)
 	tcase_add_test(t, rst_injected_by_ttl);
 	tcase_add_test(t, rst_injected_by_window);
 	tcase_add_test(t, injected_rst_then_graceful_close);
+	tcase_add_test(t, impossible_segment_does_not_widen_ttl);
 	tcase_add_test(t, seq_anomaly_far_outside_window);
 	tcase_add_test(t, clean_close_no_event);
 	tcase_add_test(t, keepalives_are_not_retransmissions);
