@@ -66,7 +66,7 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsu
 MKPCAP	:= $(BUILD)/tests/mkpcap
 
 DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
-	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux
+	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux clang libclang-rt-14-dev
 
 .PHONY: all deps check check-unit check-pcap check-service check-netns clean install fixtures sizes
 

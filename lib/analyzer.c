@@ -35,7 +35,7 @@ analyzer_new(uint32_t max_flows, uint64_t seed,
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	a->params = *params;
+	analyzer_set_params(a, params);
 	a->sink = *sink;
 	a->flows = flow_table_new(max_flows, seed, analyzer_flow_end, a);
 	a->rst_rate = rst_rate_new(RST_RATE_SERVICES, seed);
@@ -60,6 +60,10 @@ void
 analyzer_set_params(struct analyzer *a, const struct analyzer_params *params)
 {
 	a->params = *params;
+	a->max_timeout_us = 0;
+	for (int c = 0; c < FLOW_NCLASSES; c++)
+		if (params->timeout_us[c] > a->max_timeout_us)
+			a->max_timeout_us = params->timeout_us[c];
 }
 
 void
@@ -115,6 +119,17 @@ analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
 	a->stats.packets++;
 	if (ts_us > a->clock_us)
 		a->clock_us = ts_us;
+	else if (a->clock_us - ts_us > a->max_timeout_us) {
+		/*
+		 * Far behind the clock: the clock stepped back (or one record
+		 * of a file lied about the future).  The flows' times mean
+		 * nothing now; end them and follow the packets, or expiry
+		 * would wait for a time that never comes.
+		 */
+		flow_end_all(a->flows, FLOW_END_EXPIRED);
+		a->clock_us = ts_us;
+		a->next_expire_us = ts_us;
+	}
 	if (a->clock_us >= a->next_expire_us)
 		analyzer_expire(a);
 

@@ -17,6 +17,7 @@ struct analyzer {
 	struct analyzer_stats stats;
 	uint64_t	clock_us;	/* newest packet time seen */
 	uint64_t	next_expire_us;
+	uint64_t	max_timeout_us;	/* the longest flow timeout */
 	const char	*iface;		/* of the packet being analysed */
 	uint32_t	ifindex;
 	bool		capture_loss;

@@ -276,7 +276,9 @@ flow_expire(struct flow_table *t, uint64_t now_us,
 			if (i == FLOW_NONE)
 				continue;
 			f = &t->flows[i];
-			if (f->ts_last_us + timeout_us[c] > now_us)
+			/* Written so that it cannot overflow near 2^64. */
+			if (f->ts_last_us > now_us ||
+			    now_us - f->ts_last_us < timeout_us[c])
 				continue;
 			if (best == NULL || f->ts_last_us < best->ts_last_us)
 				best = f;

@@ -834,6 +834,30 @@ START_TEST(expiry_by_packet_time)
 }
 END_TEST
 
+/* One record from the far future must not stop expiry for what follows. */
+START_TEST(clock_step_back_keeps_expiry_going)
+{
+	struct conn *c = conn_new(false);
+	uint64_t t0 = c->now;
+
+	c->now = t0 + 1000000000000000ULL;	/* a corrupt timestamp */
+	c->port[0] = 40001;
+	tx(c, 0, 0, TH_SYN, 0);
+	c->now = t0 + 2000000;
+	c->port[0] = 40002;
+	tx(c, 0, 0, TH_SYN, 0);
+	/* The step back ends the flow from the "future". */
+	ck_assert_uint_eq(c->seen.nrec, 1);
+	ck_assert_uint_eq(c->seen.rec[0].sport, 40001);
+	/* 91 s later by the packets: 40002's embryonic flow expires. */
+	c->port[0] = 40003;
+	tx(c, 0, 91000000, TH_SYN, 0);
+	ck_assert_uint_eq(c->seen.nrec, 2);
+	ck_assert_uint_eq(c->seen.rec[1].sport, 40002);
+	conn_free(c);
+}
+END_TEST
+
 START_TEST(vlan_is_part_of_the_flow)
 {
 	struct conn *c = conn_new(false);
@@ -943,6 +967,7 @@ analyzer_suite(void)
 	tcase_add_test(t, mid_stream_flow_uses_established_timeout);
 	tcase_add_test(t, expiry_by_packet_time);
 	tcase_add_test(t, vlan_is_part_of_the_flow);
+	tcase_add_test(t, clock_step_back_keeps_expiry_going);
 	tcase_add_test(t, rst_rate_per_service);
 	tcase_add_test(t, flood_evicts_oldest_and_keeps_analysing);
 	suite_add_tcase(s, t);
