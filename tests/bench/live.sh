@@ -9,10 +9,12 @@
 # pair between two namespaces made here; rstwatchd and tcpdump capture side
 # by side on the receiving end, with the same snaplen (128) and kernel
 # buffer (32 MiB).  Reported: packets sent, captured and dropped by each,
-# and rstwatchd's events per kind next to the trace's ground truth.  Replay
-# at top speed squeezes the trace's time, so timing-based verdicts (SYN
-# retries seconds apart, reordering windows) are not expected to match;
-# drops are the point.  Needs root; everything is removed at exit.
+# and rstwatchd's events per kind next to the trace's ground truth.  At top
+# speed tcpreplay ignores the trace's timing (packets go back to back), so
+# retransmissions microseconds after their originals are reordering and
+# timing-based verdicts cannot match; drops are the point.  SPEED=N keeps
+# the timing in proportion, and then the verdicts match.  Needs root;
+# everything is removed at exit.
 # With SPEED=N (env) the trace is replayed N times faster than recorded
 # instead: slower, but with the trace's timing kept in proportion.
 # usage: live.sh RSTWATCHD TRACE
@@ -45,10 +47,21 @@ ip -n "$cap" link set veth1 up
 ip netns exec "$cap" sysctl -q -w net.ipv4.conf.all.forwarding=0
 
 cat > "$dir/conf.yaml" <<EOC
+# Every alert counted: no cooldown (the ground truth has none).
 capture: { interfaces: [veth1], snaplen: 128, buffer_size: 32M }
 flows: { max_flows: 2097152 }
 output: { syslog: { enabled: false } }
-events: { rst_rate: { enabled: false } }
+events:
+  rst_rate: { enabled: false }
+  syn_retransmit: { cooldown: 0 }
+  synack_retransmit: { cooldown: 0 }
+  syn_refused: { cooldown: 0 }
+  data_retransmit: { cooldown: 0 }
+  loss_reset: { cooldown: 0 }
+  app_reset: { cooldown: 0 }
+  rst_injected: { cooldown: 0 }
+  seq_anomaly: { cooldown: 0 }
+  icmp_unreachable: { cooldown: 0 }
 daemon: { user: "", stats_interval: 0 }
 EOC
 
