@@ -212,6 +212,7 @@ static void	sc_rst_injected_window(struct wr *);
 static void	sc_seq_anomaly(struct wr *);
 static void	sc_udp_port_unreachable(struct wr *);
 static void	sc_tcp_admin_prohibited(struct wr *);
+static void	sc_udp6_port_unreachable(struct wr *);
 static void	sc_clean_close(struct wr *);
 static void	sc_keepalive(struct wr *);
 static void	sc_zero_window(struct wr *);
@@ -262,6 +263,8 @@ static const struct scenario {
 	    sc_udp_port_unreachable },
 	{ "tcp_admin_prohibited", "pcap", LT_EN10MB, 0,
 	    sc_tcp_admin_prohibited },
+	{ "udp6_port_unreachable", "pcap", LT_EN10MB, 0,
+	    sc_udp6_port_unreachable },
 	{ "clean_close", "pcap", LT_EN10MB, 0, sc_clean_close },
 	{ "keepalive", "pcap", LT_EN10MB, 0, sc_keepalive },
 	{ "zero_window", "pcap", LT_EN10MB, 0, sc_zero_window },
@@ -961,7 +964,10 @@ icmp_unreach(struct wr *w, const struct lnk *lk, struct host *reporter,
 	size_t q;
 
 	q = w->lastlen;
-	if (quote == 0 && q > 576 - 20 - 8)
+	/* ICMPv6 errors fill up to the minimum MTU (RFC 4443 2.4 (c)). */
+	if (quote == 0 && reporter->v6 && q > 1280 - 40 - 8)
+		q = 1280 - 40 - 8;
+	else if (quote == 0 && !reporter->v6 && q > 576 - 20 - 8)
 		q = 576 - 20 - 8;
 	else if (quote != 0 && quote < q)
 		q = quote;
@@ -974,7 +980,8 @@ icmp_unreach(struct wr *w, const struct lnk *lk, struct host *reporter,
 	memset(&x, 0, sizeof(x));
 	x.tos = 0xc0;
 	x.nodf = 1;
-	ip_send(w, lk, reporter, dst, P_ICMP, m, 8 + q, &x, 1);
+	ip_send(w, lk, reporter, dst, reporter->v6 ? P_ICMP6 : P_ICMP, m, 8 + q,
+	    &x, 1);
 }
 
 /*
@@ -1183,6 +1190,19 @@ sc_udp_port_unreachable(struct wr *w)
 	net_v4(&n);
 	udp_send(w, &nolnk, &n.c, 53000, &n.s, 9999, 40, 0);
 	icmp_unreach(w, &nolnk, &n.s, &n.c, 3, 3, 0, RTT);
+}
+
+/* The same over IPv6: ICMPv6 destination unreachable, code 4 (port). */
+static void
+sc_udp6_port_unreachable(struct wr *w)
+{
+	struct host ch, sh;
+
+	host_v6(&ch, 1, 0x5c1e8, TSBASE_C);
+	host_v6(&sh, 2, 0x9a0b4, TSBASE_S);
+	ch.local = 1;
+	udp_send(w, &nolnk, &ch, 53001, &sh, 9999, 40, 0);
+	icmp_unreach(w, &nolnk, &sh, &ch, 1, 4, 0, RTT);
 }
 
 static void
