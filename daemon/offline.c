@@ -8,6 +8,10 @@
 #include "log.h"
 #include "offline.h"
 
+#define PIPE_FLOW	4	/* packets between staging and fetching the flow */
+#define PIPE_COMMIT	8	/* packets between staging and analysing */
+#define PIPE_SLOTS	16	/* a power of two above PIPE_COMMIT */
+
 static int
 offline_filter(pcap_t *p, const char *path, const char *filter)
 {
@@ -34,7 +38,9 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
+	struct analyzer_slot ring[PIPE_SLOTS];
 	uint64_t ts_us;
+	size_t n;
 	pcap_t *p;
 	int linktype, rc;
 
@@ -56,13 +62,26 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 		return 2;
 	}
 
-	while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
+	/*
+	 * A few packets in flight: each is decoded and its bucket fetched
+	 * PIPE_FLOW packets before its flow is fetched, and that
+	 * PIPE_COMMIT - PIPE_FLOW packets before it is analysed, so that the
+	 * cache misses of a big flow table overlap instead of adding up.
+	 */
+	for (n = 0; (rc = pcap_next_ex(p, &hdr, &data)) == 1; n++) {
 		ts_us = hdr->ts.tv_sec < 0 ? 0 :
 		    (uint64_t)hdr->ts.tv_sec * 1000000 +
 		    (uint64_t)(hdr->ts.tv_usec % 1000000);
-		analyzer_packet(a, linktype, data, hdr->caplen,
-		    hdr->len > hdr->caplen ? hdr->len : hdr->caplen, ts_us, NULL);
+		analyzer_stage(a, &ring[n % PIPE_SLOTS], linktype, data,
+		    hdr->caplen, hdr->len > hdr->caplen ? hdr->len : hdr->caplen,
+		    ts_us, NULL);
+		if (n >= PIPE_FLOW)
+			analyzer_prefetch(a, &ring[(n - PIPE_FLOW) % PIPE_SLOTS]);
+		if (n >= PIPE_COMMIT)
+			analyzer_commit(a, &ring[(n - PIPE_COMMIT) % PIPE_SLOTS]);
 	}
+	for (size_t i = n > PIPE_COMMIT ? n - PIPE_COMMIT : 0; i < n; i++)
+		analyzer_commit(a, &ring[i % PIPE_SLOTS]);
 	/* A file cut short is read up to the cut: what came before counts. */
 	if (rc == PCAP_ERROR)
 		log_warnx("%s: %s; stopped reading this file there", path,

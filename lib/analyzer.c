@@ -22,7 +22,7 @@
 #define RST_RATE_SERVICES	4096
 
 static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
-static void	analyzer_transport(struct analyzer *, const struct pkt *);
+static void	analyzer_transport(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_icmp(struct analyzer *, const struct pkt *);
 static void	analyzer_expire(struct analyzer *);
 static void	analyzer_rst_rate(struct analyzer *, const struct flow *);
@@ -110,11 +110,38 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 }
 
 void
-analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
-    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface)
+analyzer_stage(struct analyzer *a, struct analyzer_slot *s, int linktype,
+    const uint8_t *data, uint32_t caplen, uint32_t wirelen, uint64_t ts_us,
+    const char *iface)
 {
-	struct pkt p;
-	enum decode_result r;
+	struct pkt *p = &s->p;
+
+	s->result = decode_packet(p, linktype, data, caplen, wirelen);
+	p->ts_us = ts_us;
+	s->iface = iface;
+	s->hash = 0;
+	if ((s->result == DECODE_ok || s->result == DECODE_tcp_bad_option) &&
+	    (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP)) {
+		s->sender_is_b = flow_key_make(&s->key, &p->src, &p->dst,
+		    p->sport, p->dport, p->proto, p->vlan_outer, p->vlan_inner);
+		s->hash = flow_hash(a->flows, &s->key);
+		flow_prefetch_bucket(a->flows, s->hash);
+	}
+}
+
+void
+analyzer_prefetch(const struct analyzer *a, const struct analyzer_slot *s)
+{
+	if (s->hash != 0)
+		flow_prefetch_flow(a->flows, s->hash);
+}
+
+void
+analyzer_commit(struct analyzer *a, struct analyzer_slot *s)
+{
+	const struct pkt *p = &s->p;
+	uint64_t ts_us = p->ts_us;
+	enum decode_result r = s->result;
 
 	a->stats.packets++;
 	if (ts_us > a->clock_us)
@@ -133,28 +160,36 @@ analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
 	if (a->clock_us >= a->next_expire_us)
 		analyzer_expire(a);
 
-	r = decode_packet(&p, linktype, data, caplen, wirelen);
-	p.ts_us = ts_us;
 	a->stats.decode[r]++;
 	if (r != DECODE_ok && r != DECODE_tcp_bad_option &&
 	    r != DECODE_icmp_not_error)
 		return;
-	a->iface = iface;
-	a->ifindex = p.ifindex;
+	a->iface = s->iface;
+	a->ifindex = p->ifindex;
 
-	switch (p.proto) {
+	switch (p->proto) {
 	case PKT_PROTO_TCP:
 	case PKT_PROTO_UDP:
-		analyzer_transport(a, &p);
+		analyzer_transport(a, s);
 		break;
 	case PKT_PROTO_ICMP:
 	case PKT_PROTO_ICMPV6:
-		if (p.icmp_error)
-			analyzer_icmp(a, &p);
+		if (p->icmp_error)
+			analyzer_icmp(a, p);
 		break;
 	default:
 		break;
 	}
+}
+
+void
+analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface)
+{
+	struct analyzer_slot s;
+
+	analyzer_stage(a, &s, linktype, data, caplen, wirelen, ts_us, iface);
+	analyzer_commit(a, &s);
 }
 
 void
@@ -304,13 +339,14 @@ analyzer_tcp_begin(struct analyzer *a, struct flow *f, const struct pkt *p,
 }
 
 static void
-analyzer_transport(struct analyzer *a, const struct pkt *p)
+analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 {
+	const struct pkt *p = &s->p;
 	const struct conf *ign = a->params.ignore;
-	struct flow_key key;
+	const struct flow_key *key = &s->key;
+	uint32_t hash = s->hash, sig;
+	int sender_is_b = s->sender_is_b, dir;
 	struct flow *f;
-	uint32_t hash, sig;
-	int sender_is_b, dir;
 	uint64_t prev_ts;
 
 	if (ign != NULL && conf_ignores(ign, &p->src, &p->dst, p->sport, p->dport)) {
@@ -322,11 +358,8 @@ analyzer_transport(struct analyzer *a, const struct pkt *p)
 	else
 		a->stats.udp++;
 
-	sender_is_b = flow_key_make(&key, &p->src, &p->dst, p->sport, p->dport,
-	    p->proto, p->vlan_outer, p->vlan_inner);
-	hash = flow_hash(a->flows, &key);
-	if ((f = flow_lookup(a->flows, &key, hash)) == NULL) {
-		if ((f = flow_insert(a->flows, &key, hash, p->ts_us)) == NULL)
+	if ((f = flow_lookup(a->flows, key, hash)) == NULL) {
+		if ((f = flow_insert(a->flows, key, hash, p->ts_us)) == NULL)
 			return;
 		if (p->proto == PKT_PROTO_TCP)
 			analyzer_tcp_begin(a, f, p, sender_is_b);

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "event.h"
 #include "flow.h"
+#include "pkt.h"
 
 struct analyzer_params {
 	uint32_t	max_syn_retransmissions;	/* resolved, never "auto" */
@@ -55,6 +56,26 @@ void	analyzer_set_params(struct analyzer *, const struct analyzer_params *);
  */
 void	analyzer_packet(struct analyzer *, int linktype, const uint8_t *,
 	    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface);
+/*
+ * The same in three steps, for a caller that keeps a few packets in
+ * flight (-r): stage decodes a frame into a slot (the slot does not point
+ * into the frame afterwards) and starts fetching its bucket; prefetch,
+ * a packet or two later, starts fetching its flow; commit, later still
+ * and in packet order, analyses it.  analyzer_packet() is stage + commit.
+ */
+struct analyzer_slot {
+	struct pkt	p;
+	struct flow_key	key;
+	uint32_t	hash;
+	int		sender_is_b;
+	enum decode_result result;
+	const char	*iface;
+};
+void	analyzer_stage(struct analyzer *, struct analyzer_slot *, int linktype,
+	    const uint8_t *, uint32_t caplen, uint32_t wirelen, uint64_t ts_us,
+	    const char *iface);
+void	analyzer_prefetch(const struct analyzer *, const struct analyzer_slot *);
+void	analyzer_commit(struct analyzer *, struct analyzer_slot *);
 /* Expire idle flows as of now_us (live mode calls this on a timer). */
 void	analyzer_tick(struct analyzer *, uint64_t now_us);
 /* End every flow (end of input or shutdown): flow records come out. */

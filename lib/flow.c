@@ -16,7 +16,9 @@ struct flow_list {
 };
 
 struct flow_table {
-	struct flow	*flows;
+	struct flow	*flows;		/* cache-line aligned, inside flows_mem */
+	void		*flows_mem;
+	uint32_t	 unused;	/* slots from here on never used yet */
 	uint32_t	*buckets;
 	uint32_t	 nflows;
 	uint32_t	 mask;		/* buckets - 1 */
@@ -57,11 +59,14 @@ flow_table_new(uint32_t max_flows, uint64_t seed, flow_end_fn *end_fn,
 		return NULL;
 	/*
 	 * Cache-line aligned, so that each 192-byte entry spans exactly three
-	 * lines: with a million flows every line touched is a miss.
+	 * lines: with a million flows every line touched is a miss.  calloc
+	 * of a large block maps zero pages without writing them, so memory
+	 * is only used as slots are (see unused).
 	 */
-	t->flows = aligned_alloc(64, (size_t)max_flows * sizeof(*t->flows));
-	if (t->flows != NULL)
-		memset(t->flows, 0, (size_t)max_flows * sizeof(*t->flows));
+	t->flows_mem = calloc(1, (size_t)max_flows * sizeof(*t->flows) + 63);
+	if (t->flows_mem != NULL)
+		t->flows = (struct flow *)(((uintptr_t)t->flows_mem + 63) &
+		    ~(uintptr_t)63);
 	t->buckets = malloc((size_t)nbuckets * sizeof(*t->buckets));
 	if (t->flows == NULL || t->buckets == NULL) {
 		flow_table_free(t);
@@ -74,10 +79,9 @@ flow_table_new(uint32_t max_flows, uint64_t seed, flow_end_fn *end_fn,
 	t->tick_shift = FLOW_TICK_SHIFT;
 	t->end_fn = end_fn;
 	t->end_ctx = ctx;
-	/* Free list in index order: slots are handed out 0, 1, 2, ... */
-	for (uint32_t i = 0; i < max_flows; i++)
-		t->flows[i].hash_next = i + 1 < max_flows ? i + 1 : FLOW_NONE;
-	t->free_head = 0;
+	/* Slots are handed out 0, 1, 2, ..., then from the free list. */
+	t->free_head = FLOW_NONE;
+	t->unused = 0;
 	for (int c = 0; c < FLOW_NCLASSES; c++)
 		t->lists[c].head = t->lists[c].tail = FLOW_NONE;
 	return t;
@@ -88,7 +92,7 @@ flow_table_free(struct flow_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->flows);
+	free(t->flows_mem);
 	free(t->buckets);
 	free(t);
 }
@@ -146,6 +150,25 @@ flow_hash(const struct flow_table *t, const struct flow_key *k)
 	return (uint32_t)mix64(h);
 }
 
+void
+flow_prefetch_bucket(const struct flow_table *t, uint32_t hash)
+{
+	__builtin_prefetch(&t->buckets[hash & t->mask]);
+}
+
+void
+flow_prefetch_flow(const struct flow_table *t, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash & t->mask];
+
+	if (i == FLOW_NONE)
+		return;
+	/* An entry is three cache lines; the analysis reads all of them. */
+	__builtin_prefetch(&t->flows[i], 1);
+	__builtin_prefetch((const char *)&t->flows[i] + 64, 1);
+	__builtin_prefetch((const char *)&t->flows[i] + 128, 1);
+}
+
 struct flow *
 flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t hash)
 {
@@ -185,17 +208,22 @@ flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t hash,
 	struct flow *f;
 	uint32_t i, b;
 
-	if (t->free_head == FLOW_NONE) {
-		struct flow *victim = flow_oldest(t);
+	if (t->free_head == FLOW_NONE && t->unused < t->nflows) {
+		i = t->unused++;
+		f = &t->flows[i];
+	} else {
+		if (t->free_head == FLOW_NONE) {
+			struct flow *victim = flow_oldest(t);
 
-		if (victim == NULL)
-			return NULL;
-		t->stats.evicted++;
-		flow_release(t, victim, FLOW_END_EVICTED);
+			if (victim == NULL)
+				return NULL;
+			t->stats.evicted++;
+			flow_release(t, victim, FLOW_END_EVICTED);
+		}
+		i = t->free_head;
+		f = &t->flows[i];
+		t->free_head = f->hash_next;
 	}
-	i = t->free_head;
-	f = &t->flows[i];
-	t->free_head = f->hash_next;
 
 	memset(f, 0, sizeof(*f));
 	f->key = *k;

@@ -150,6 +150,13 @@ struct flow *flow_lookup(struct flow_table *, const struct flow_key *,
  */
 struct flow *flow_insert(struct flow_table *, const struct flow_key *,
 	    uint32_t hash, uint64_t now_us);
+/*
+ * Hints for a pipelined caller: bring a key's bucket, then the first flow
+ * of its chain, into the cache ahead of flow_lookup().  No effect on the
+ * table; safe whatever happens in between.
+ */
+void	flow_prefetch_bucket(const struct flow_table *, uint32_t hash);
+void	flow_prefetch_flow(const struct flow_table *, uint32_t hash);
 /* Record activity: moves the flow to the young end of its class list. */
 void	flow_touch(struct flow_table *, struct flow *, uint64_t now_us);
 void	flow_set_class(struct flow_table *, struct flow *, enum flow_class);
