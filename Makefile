@@ -42,8 +42,8 @@ HARDEN	+= -D_FORTIFY_SOURCE=2
 endif
 
 CPPFLAGS += -D_GNU_SOURCE -DRSTWATCH_VERSION='"$(VERSION)"' -Ilib
-CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS)
-LDFLAGS	+= -pie -Wl,-z,relro,-z,now $(SANFLAGS)
+CFLAGS	+= -std=gnu11 -pthread $(OPT) $(WARN) $(HARDEN) $(SANFLAGS)
+LDFLAGS	+= -pie -pthread -Wl,-z,relro,-z,now $(SANFLAGS)
 
 LIB_SRC	:= $(sort $(wildcard lib/*.c))
 LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -1,92 +1,307 @@
 /*
  * -r: capture files (pcap or pcapng) through the same packet path as live
  * capture, with the packets' own time driving every timer.
+ *
+ * Two threads share the work.  A reader thread reads the file and stages
+ * each packet (decode, flow key, hash) into batches; the calling thread
+ * analyses the batches in packet order, the only one that touches the
+ * flow table, the outputs and the log.  Staging reads nothing that
+ * analysis changes (see analyzer_stage()), and a batch changes hands under
+ * a mutex, so the two never share memory unguarded.  The results are the
+ * same as one thread would give, packet for packet.
  */
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "capfile.h"
 #include "log.h"
 #include "offline.h"
 
-#define PIPE_FLOW	4	/* packets between staging and fetching the flow */
-#define PIPE_COMMIT	8	/* packets between staging and analysing */
-#define PIPE_SLOTS	16	/* a power of two above PIPE_COMMIT */
+/*
+ * Batches large enough that handing them over costs nothing per packet,
+ * few enough that the ring stays in the second-level cache.
+ */
+#define BATCH_SLOTS	512
+#define RING_BATCHES	64
 
-static int
-offline_filter(pcap_t *p, const char *path, const char *filter)
+/*
+ * Within a batch, how far ahead a slot (written on the other core), its
+ * bucket and its flow are fetched.
+ */
+#define AHEAD_SLOT	32
+#define AHEAD_BUCKET	16
+#define AHEAD_FLOW	8
+
+/*
+ * The reader keeps the flow table's memory resident this many slots ahead
+ * of the analysis, asking again every PREFAULT_STEP: small steps, so that
+ * no single request keeps the reader from filling batches for long.
+ */
+#define PREFAULT_SLOTS	65536
+#define PREFAULT_STEP	4096
+
+struct batch {
+	size_t		n;
+	struct analyzer_slot slot[BATCH_SLOTS];
+};
+
+struct feed {
+	const struct analyzer *a;
+	struct capfile	*file;
+	int		 linktype;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 room;		/* the reader may go on */
+	pthread_cond_t	 data;		/* the analysis may go on */
+	bool		 reader_asleep;
+	bool		 analysis_asleep;
+	struct batch	*ring;
+	uint64_t	 filled;	/* batches handed to the analysis */
+	uint64_t	 emptied;	/* batches handed back */
+	bool		 done;		/* the reader has stopped */
+	int		 rc;		/* capfile_next()'s last: 0 or -1 */
+	uint32_t	 slots_used;	/* the flow table's, as of the last batch */
+	uint32_t	 prefaulted;	/* the reader's: slots resident up to */
+	double		 reader_cpu_s;	/* CPU time the reader thread used */
+	double		 reader_wait_s;	/* time it waited for room */
+	double		 analysis_wait_s; /* time the analysis waited for it */
+};
+
+static double
+monotonic_s(void)
 {
-	struct bpf_program prog;
-	int rc;
+	struct timespec ts;
 
-	if (filter == NULL || filter[0] == '\0')
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
 		return 0;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		log_errx("%s: capture.filter \"%s\": %s", path, filter,
-		    pcap_geterr(p));
-		return -1;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Fresh memory costs a page fault and the zeroing of a page when a flow
+ * first lands on it; on the reader's core that is off the critical path.
+ */
+static void
+feed_prefault(struct feed *f, uint32_t slots_used)
+{
+	if (slots_used + PREFAULT_SLOTS - PREFAULT_STEP < f->prefaulted)
+		return;
+	if (f->prefaulted < slots_used)
+		f->prefaulted = slots_used;
+	analyzer_flow_prefault(f->a, f->prefaulted,
+	    slots_used + PREFAULT_SLOTS - f->prefaulted);
+	f->prefaulted = slots_used + PREFAULT_SLOTS;
+}
+
+static void *
+feed_reader(void *arg)
+{
+	struct feed *f = arg;
+	struct capfile_pkt pkt;
+	struct batch *b;
+	uint32_t slots_used;
+	int rc = 1;
+
+	while (rc == 1) {
+		pthread_mutex_lock(&f->lock);
+		if (f->filled - f->emptied == RING_BATCHES) {
+			double t0 = monotonic_s();
+
+			/* Woken only once half the ring is free again. */
+			f->reader_asleep = true;
+			while (f->reader_asleep)
+				pthread_cond_wait(&f->room, &f->lock);
+			f->reader_wait_s += monotonic_s() - t0;
+		}
+		b = &f->ring[f->filled % RING_BATCHES];
+		slots_used = f->slots_used;
+		pthread_mutex_unlock(&f->lock);
+
+		feed_prefault(f, slots_used);
+		for (b->n = 0; b->n < BATCH_SLOTS; b->n++) {
+			if ((rc = capfile_next(f->file, &pkt)) != 1)
+				break;
+			analyzer_stage(f->a, &b->slot[b->n], f->linktype,
+			    pkt.data, pkt.caplen, pkt.wirelen, pkt.ts_us, NULL);
+		}
+
+		pthread_mutex_lock(&f->lock);
+		if (b->n > 0)
+			f->filled++;
+		if (rc != 1) {
+			f->done = true;
+			f->rc = rc;
+			f->reader_cpu_s = thread_cpu_s();
+		}
+		if (f->analysis_asleep) {
+			f->analysis_asleep = false;
+			pthread_cond_signal(&f->data);
+		}
+		pthread_mutex_unlock(&f->lock);
 	}
-	rc = pcap_setfilter(p, &prog);
-	pcap_freecode(&prog);
-	if (rc == -1)
-		log_errx("%s: capture.filter: %s", path, pcap_geterr(p));
+	return NULL;
+}
+
+/*
+ * In packet order.  Each slot's bucket, then its flow, is fetched a few
+ * packets before the slot is analysed, so that the cache misses of a big
+ * flow table overlap instead of adding up.
+ */
+static void
+prefetch_slot(const struct analyzer_slot *s)
+{
+	for (size_t off = 0; off < sizeof(*s); off += 64)
+		__builtin_prefetch((const char *)s + off);
+}
+
+static void
+analyse_batch(struct analyzer *a, struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n && i < AHEAD_SLOT; i++)
+		prefetch_slot(&b->slot[i]);
+	for (i = 0; i < b->n && i < AHEAD_BUCKET; i++)
+		analyzer_prefetch_bucket(a, &b->slot[i]);
+	for (i = 0; i < b->n && i < AHEAD_FLOW; i++)
+		analyzer_prefetch_flow(a, &b->slot[i]);
+	for (i = 0; i < b->n; i++) {
+		if (i + AHEAD_SLOT < b->n)
+			prefetch_slot(&b->slot[i + AHEAD_SLOT]);
+		if (i + AHEAD_BUCKET < b->n)
+			analyzer_prefetch_bucket(a, &b->slot[i + AHEAD_BUCKET]);
+		if (i + AHEAD_FLOW < b->n)
+			analyzer_prefetch_flow(a, &b->slot[i + AHEAD_FLOW]);
+		analyzer_commit(a, &b->slot[i]);
+	}
+}
+
+/* Analyses what the reader stages until it stops; its last return code. */
+static int
+feed_analyse(struct analyzer *a, struct feed *f)
+{
+	struct batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		if (f->filled == f->emptied && !f->done) {
+			double t0 = monotonic_s();
+
+			f->analysis_asleep = true;
+			while (f->analysis_asleep)
+				pthread_cond_wait(&f->data, &f->lock);
+			f->analysis_wait_s += monotonic_s() - t0;
+		}
+		if (f->filled == f->emptied) {
+			pthread_mutex_unlock(&f->lock);
+			return f->rc;
+		}
+		b = &f->ring[f->emptied % RING_BATCHES];
+		pthread_mutex_unlock(&f->lock);
+
+		analyse_batch(a, b);
+
+		pthread_mutex_lock(&f->lock);
+		f->emptied++;
+		f->slots_used = analyzer_flow_slots_used(a);
+		/*
+		 * Waking the reader for every batch would have the two
+		 * threads take turns on one core; let the ring drain first.
+		 */
+		if (f->reader_asleep &&
+		    f->filled - f->emptied <= RING_BATCHES / 2) {
+			f->reader_asleep = false;
+			pthread_cond_signal(&f->room);
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+}
+
+/* The same, one thread, when a second one cannot be had. */
+static int
+feed_inline(struct analyzer *a, struct feed *f)
+{
+	struct capfile_pkt pkt;
+	struct batch *b = &f->ring[0];
+	int rc = 1;
+
+	while (rc == 1) {
+		for (b->n = 0; b->n < BATCH_SLOTS; b->n++) {
+			if ((rc = capfile_next(f->file, &pkt)) != 1)
+				break;
+			analyzer_stage(a, &b->slot[b->n], f->linktype,
+			    pkt.data, pkt.caplen, pkt.wirelen, pkt.ts_us, NULL);
+		}
+		analyse_batch(a, b);
+	}
 	return rc;
 }
 
 static int
 offline_file(struct analyzer *a, const char *path, const char *filter)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
-	struct analyzer_slot ring[PIPE_SLOTS];
-	uint64_t ts_us;
-	size_t n;
-	pcap_t *p;
-	int linktype, rc;
+	char err[PCAP_ERRBUF_SIZE + 128];
+	struct feed f;
+	pthread_t reader;
+	const char *name;
+	double cpu_s = thread_cpu_s();
+	int rc;
 
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-	if (p == NULL) {
-		log_errx("%s: %s", path, errbuf);
+	memset(&f, 0, sizeof(f));
+	if ((f.file = capfile_open(path, filter, err, sizeof(err))) == NULL) {
+		log_errx("%s: %s", path, err);
 		return 2;
 	}
-	linktype = pcap_datalink(p);
-	if (!decode_linktype_supported(linktype))
+	if ((f.ring = calloc(RING_BATCHES, sizeof(*f.ring))) == NULL) {
+		log_errx("%s: out of memory", path);
+		capfile_close(f.file);
+		return 2;
+	}
+	f.a = a;
+	f.linktype = capfile_linktype(f.file);
+	if (!decode_linktype_supported(f.linktype)) {
+		name = pcap_datalink_val_to_name(f.linktype);
 		log_warnx("%s: link type %s (%d) is not decoded; its packets "
-		    "are counted and skipped", path,
-		    pcap_datalink_val_to_name(linktype) ?
-		    pcap_datalink_val_to_name(linktype) : "unknown", linktype);
-	log_debug("%s: linktype=%d", path, linktype);
-	if (offline_filter(p, path, filter) == -1) {
-		pcap_close(p);
-		return 2;
+		    "are counted and skipped", path, name ? name : "unknown",
+		    f.linktype);
 	}
+	log_debug("%s: linktype=%d reader=%s", path, f.linktype,
+	    capfile_is_fast(f.file) ? "block" : "libpcap");
 
-	/*
-	 * A few packets in flight: each is decoded and its bucket fetched
-	 * PIPE_FLOW packets before its flow is fetched, and that
-	 * PIPE_COMMIT - PIPE_FLOW packets before it is analysed, so that the
-	 * cache misses of a big flow table overlap instead of adding up.
-	 */
-	for (n = 0; (rc = pcap_next_ex(p, &hdr, &data)) == 1; n++) {
-		ts_us = hdr->ts.tv_sec < 0 ? 0 :
-		    (uint64_t)hdr->ts.tv_sec * 1000000 +
-		    (uint64_t)(hdr->ts.tv_usec % 1000000);
-		analyzer_stage(a, &ring[n % PIPE_SLOTS], linktype, data,
-		    hdr->caplen, hdr->len > hdr->caplen ? hdr->len : hdr->caplen,
-		    ts_us, NULL);
-		if (n >= PIPE_FLOW)
-			analyzer_prefetch(a, &ring[(n - PIPE_FLOW) % PIPE_SLOTS]);
-		if (n >= PIPE_COMMIT)
-			analyzer_commit(a, &ring[(n - PIPE_COMMIT) % PIPE_SLOTS]);
-	}
-	for (size_t i = n > PIPE_COMMIT ? n - PIPE_COMMIT : 0; i < n; i++)
-		analyzer_commit(a, &ring[i % PIPE_SLOTS]);
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.room, NULL);
+	pthread_cond_init(&f.data, NULL);
+	if (pthread_create(&reader, NULL, feed_reader, &f) == 0) {
+		rc = feed_analyse(a, &f);
+		pthread_join(reader, NULL);
+	} else
+		rc = feed_inline(a, &f);
+	log_debug("%s: seconds: analysis CPU %.3f waiting %.3f, reader CPU "
+	    "%.3f waiting %.3f", path, thread_cpu_s() - cpu_s,
+	    f.analysis_wait_s, f.reader_cpu_s, f.reader_wait_s);
+	pthread_cond_destroy(&f.room);
+	pthread_cond_destroy(&f.data);
+	pthread_mutex_destroy(&f.lock);
+
 	/* A file cut short is read up to the cut: what came before counts. */
-	if (rc == PCAP_ERROR)
+	if (rc == -1)
 		log_warnx("%s: %s; stopped reading this file there", path,
-		    pcap_geterr(p));
-	pcap_close(p);
+		    capfile_error(f.file));
+	capfile_close(f.file);
+	free(f.ring);
 	return 0;
 }
 

@@ -90,6 +90,18 @@ analyzer_memory(const struct analyzer *a)
 	return sizeof(*a) + flow_table_memory(a->flows);
 }
 
+uint32_t
+analyzer_flow_slots_used(const struct analyzer *a)
+{
+	return flow_table_slots_used(a->flows);
+}
+
+void
+analyzer_flow_prefault(const struct analyzer *a, uint32_t from, uint32_t n)
+{
+	flow_table_prefault(a->flows, from, n);
+}
+
 void
 analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
     uint32_t syn_retries_auto)
@@ -110,7 +122,7 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 }
 
 void
-analyzer_stage(struct analyzer *a, struct analyzer_slot *s, int linktype,
+analyzer_stage(const struct analyzer *a, struct analyzer_slot *s, int linktype,
     const uint8_t *data, uint32_t caplen, uint32_t wirelen, uint64_t ts_us,
     const char *iface)
 {
@@ -125,12 +137,19 @@ analyzer_stage(struct analyzer *a, struct analyzer_slot *s, int linktype,
 		s->sender_is_b = flow_key_make(&s->key, &p->src, &p->dst,
 		    p->sport, p->dport, p->proto, p->vlan_outer, p->vlan_inner);
 		s->hash = flow_hash(a->flows, &s->key);
-		flow_prefetch_bucket(a->flows, s->hash);
 	}
 }
 
 void
-analyzer_prefetch(const struct analyzer *a, const struct analyzer_slot *s)
+analyzer_prefetch_bucket(const struct analyzer *a,
+    const struct analyzer_slot *s)
+{
+	if (s->hash != 0)
+		flow_prefetch_bucket(a->flows, s->hash);
+}
+
+void
+analyzer_prefetch_flow(const struct analyzer *a, const struct analyzer_slot *s)
 {
 	if (s->hash != 0)
 		flow_prefetch_flow(a->flows, s->hash);

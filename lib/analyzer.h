@@ -57,11 +57,13 @@ void	analyzer_set_params(struct analyzer *, const struct analyzer_params *);
 void	analyzer_packet(struct analyzer *, int linktype, const uint8_t *,
 	    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, const char *iface);
 /*
- * The same in three steps, for a caller that keeps a few packets in
- * flight (-r): stage decodes a frame into a slot (the slot does not point
- * into the frame afterwards) and starts fetching its bucket; prefetch,
- * a packet or two later, starts fetching its flow; commit, later still
- * and in packet order, analyses it.  analyzer_packet() is stage + commit.
+ * The same in steps, for a caller that keeps packets in flight (-r):
+ * stage decodes a frame into a slot (the slot does not point into the
+ * frame afterwards) and hashes its flow key.  Stage reads nothing of the
+ * analyser that packets change, so it may run in another thread than the
+ * other steps.  Then, a few packets ahead of analysing a slot, the caller
+ * starts fetching its hash bucket, a little later its flow; commit, in
+ * packet order, analyses it.  analyzer_packet() is stage + commit.
  */
 struct analyzer_slot {
 	struct pkt	p;
@@ -71,10 +73,13 @@ struct analyzer_slot {
 	enum decode_result result;
 	const char	*iface;
 };
-void	analyzer_stage(struct analyzer *, struct analyzer_slot *, int linktype,
-	    const uint8_t *, uint32_t caplen, uint32_t wirelen, uint64_t ts_us,
-	    const char *iface);
-void	analyzer_prefetch(const struct analyzer *, const struct analyzer_slot *);
+void	analyzer_stage(const struct analyzer *, struct analyzer_slot *,
+	    int linktype, const uint8_t *, uint32_t caplen, uint32_t wirelen,
+	    uint64_t ts_us, const char *iface);
+void	analyzer_prefetch_bucket(const struct analyzer *,
+	    const struct analyzer_slot *);
+void	analyzer_prefetch_flow(const struct analyzer *,
+	    const struct analyzer_slot *);
 void	analyzer_commit(struct analyzer *, struct analyzer_slot *);
 /* Expire idle flows as of now_us (live mode calls this on a timer). */
 void	analyzer_tick(struct analyzer *, uint64_t now_us);
@@ -85,6 +90,10 @@ void	analyzer_set_capture_loss(struct analyzer *, bool);
 const struct analyzer_stats *analyzer_stats(const struct analyzer *);
 const struct flow_table_stats *analyzer_flow_stats(const struct analyzer *);
 size_t	analyzer_memory(const struct analyzer *);
+/* The flow table's slots_used and prefault (see flow.h). */
+uint32_t analyzer_flow_slots_used(const struct analyzer *);
+void	analyzer_flow_prefault(const struct analyzer *, uint32_t from,
+	    uint32_t n);
 
 /* The default thresholds and timeouts, equal to conf_defaults(). */
 void	analyzer_params_from_conf(struct analyzer_params *, const struct conf *,

@@ -178,6 +178,16 @@ void	flow_reuse(struct flow_table *, struct flow *, uint64_t now_us);
 #define FLOW_TICK_SHIFT	20
 void	flow_table_set_tick(struct flow_table *, unsigned shift);
 const struct flow_table_stats *flow_table_stats(const struct flow_table *);
+/*
+ * New flows take slots 0, 1, 2, ... until the table has been full once;
+ * slots_used says how far that has gone.  prefault makes the memory of
+ * slots [from, from + n) resident without changing a byte of it, so that a
+ * second thread can take the page faults (and the zeroing of fresh pages)
+ * off the packet path; it is safe while the table is in use.
+ */
+uint32_t flow_table_slots_used(const struct flow_table *);
+void	flow_table_prefault(const struct flow_table *, uint32_t from,
+	    uint32_t n);
 size_t	flow_table_memory(const struct flow_table *);
 
 #endif
