@@ -1259,6 +1259,66 @@ START_TEST(test_table_new_limits)
 }
 END_TEST
 
+/*
+ * Slots are handed out in order until the table is full once; slots_used
+ * follows, and does not move when a freed slot is reused.
+ */
+START_TEST(test_slots_used)
+{
+	uint64_t timeouts[FLOW_NCLASSES];
+	struct flow_table *t = table(64, NULL);
+	struct flow_key k;
+
+	ck_assert_uint_eq(flow_table_slots_used(t), 0);
+	for (uint32_t i = 0; i < 10; i++) {
+		key_n(&k, i);
+		insert(t, &k, 1000000);
+		ck_assert_uint_eq(flow_table_slots_used(t), i + 1);
+	}
+	set_timeouts(timeouts, 1, 1, 1, 1);
+	ck_assert_uint_eq(flow_expire(t, 5000000, timeouts, 100), 10);
+	key_n(&k, 100);
+	insert(t, &k, 6000000);
+	ck_assert_uint_eq(flow_table_slots_used(t), 10);
+	flow_table_free(t);
+}
+END_TEST
+
+/*
+ * Prefaulting is only a hint: whatever range it is given, in use or not,
+ * in bounds or not, every flow and lookup stays as it was.
+ */
+START_TEST(test_prefault_changes_nothing)
+{
+	struct flow_table *t = table(5000, NULL);
+	struct flow_key k;
+	struct flow *f[100];
+
+	for (uint32_t i = 0; i < 100; i++) {
+		key_n(&k, i);
+		f[i] = insert(t, &k, 1000000 + i);
+		f[i]->half[0].pkts = i + 7;
+	}
+	flow_table_prefault(t, 0, 5000);
+	flow_table_prefault(t, 50, 100);
+	flow_table_prefault(t, 4999, UINT32_MAX);
+	flow_table_prefault(t, 5000, 10);
+	flow_table_prefault(t, UINT32_MAX, UINT32_MAX);
+	for (uint32_t i = 0; i < 100; i++) {
+		key_n(&k, i);
+		ck_assert_ptr_eq(find(t, &k), f[i]);
+		ck_assert_uint_eq(f[i]->half[0].pkts, i + 7);
+		ck_assert_uint_eq(f[i]->ts_start_us, 1000000 + i);
+	}
+	key_n(&k, 100);
+	ck_assert_ptr_null(find(t, &k));
+	ck_assert_uint_eq(flow_table_slots_used(t), 100);
+	/* Slots never used still come out clean. */
+	assert_clean(insert(t, &k, 2000000));
+	flow_table_free(t);
+}
+END_TEST
+
 START_TEST(test_memory)
 {
 	static const uint32_t sizes[] = { 1, 3, 1000, 1024, 1025, 131072 };
@@ -1332,6 +1392,8 @@ flow_suite(void)
 
 	tc = tcase_create("insert");
 	tcase_add_test(tc, test_insert_lookup);
+	tcase_add_test(tc, test_slots_used);
+	tcase_add_test(tc, test_prefault_changes_nothing);
 	tcase_add_test(tc, test_insert_zeroes_reused_slot);
 	tcase_add_test(tc, test_reuse);
 	suite_add_tcase(s, tc);
