@@ -95,8 +95,10 @@ sinks_write_event(struct sinks *s, struct event *ev)
 		syslog(s->conf->syslog_facility | (int)ev->severity, "%s", line);
 	if (s->stdout_on && !s->stdout_json &&
 	    event_format_text(ev, line, sizeof(line)) >= 0) {
-		if (s->time_prefix && format_rfc3339(ev->ts_us, ts, sizeof(ts)) >= 0)
-			printf("%s ", ts);
+		if (s->time_prefix && format_rfc3339(ev->ts_us, ts, sizeof(ts)) >= 0) {
+			fputs(ts, stdout);
+			putchar(' ');
+		}
 		write_line(s, stdout, line);
 	}
 	if ((s->stdout_json || s->json_fp != NULL) &&

@@ -10,6 +10,10 @@
 
 #include "addr.h"
 
+static char	*put_dec8(char *, unsigned);
+static char	*put_v4(char *, const uint8_t[4]);
+static char	*put_hex16(char *, unsigned);
+
 static const uint8_t v4_mapped_prefix[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
 };
@@ -40,20 +44,110 @@ addr_cmp(const struct addr *a, const struct addr *b)
 }
 
 /*
- * glibc's inet_ntop already writes the RFC 5952 form for IPv6: lower case,
- * the longest run of two or more zero groups compressed, the first on a tie.
+ * One byte in decimal, as "%u" writes it.  Each digit is stored and p
+ * moves past it only if it is not a leading zero: no branch on the value,
+ * which in addresses is as good as random.  Writes up to 3 bytes.
+ */
+static char *
+put_dec8(char *p, unsigned v)
+{
+	*p = (char)('0' + v / 100);
+	p += v >= 100;
+	*p = (char)('0' + v / 10 % 10);
+	p += v >= 10;
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+static char *
+put_v4(char *p, const uint8_t b[4])
+{
+	p = put_dec8(p, b[0]);
+	*p++ = '.';
+	p = put_dec8(p, b[1]);
+	*p++ = '.';
+	p = put_dec8(p, b[2]);
+	*p++ = '.';
+	return put_dec8(p, b[3]);
+}
+
+/*
+ * One group in lower case hex without leading zeros (RFC 5952 sections
+ * 4.1 and 4.3), the same way as put_dec8().  Writes up to 4 bytes.
+ */
+static char *
+put_hex16(char *p, unsigned v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p = hex[v >> 12];
+	p += v > 0xfff;
+	*p = hex[v >> 8 & 0xf];
+	p += v > 0xff;
+	*p = hex[v >> 4 & 0xf];
+	p += v > 0xf;
+	*p++ = hex[v & 0xf];
+	return p;
+}
+
+/*
+ * The text is what glibc's inet_ntop() writes, built by hand because
+ * inet_ntop() runs sprintf() for an IPv4 address and for every IPv6
+ * group, and every event formats two or three addresses.  For IPv6 that is RFC 5952: lower case,
+ * no leading zeros, the longest run of two or more zero groups compressed
+ * to "::", the first on a tie (section 4.2).  Like inet_ntop(), an address
+ * whose first 96 bits are zero and whose seventh group is not (the
+ * deprecated IPv4-compatible form) ends in a dotted quad: ::192.0.2.1.
+ * IPv4-mapped addresses are IPv4 here and never reach that code.  A buffer
+ * too small for the whole text gets "" as inet_ntop()'s failure did.
  */
 const char *
 addr_format(const struct addr *a, char *buf, size_t len)
 {
-	const char *s;
+	char tmp[ADDR_STRLEN], *p = tmp;
+	unsigned w[8];
+	int i, run = 0, best = -1, bestlen = 0;
+	size_t n;
 
 	if (addr_is_v4(a))
-		s = inet_ntop(AF_INET, a->b + 12, buf, (socklen_t)len);
-	else
-		s = inet_ntop(AF_INET6, a->b, buf, (socklen_t)len);
-	if (s == NULL && len > 0)
-		buf[0] = '\0';
+		p = put_v4(p, a->b + 12);
+	else {
+		for (i = 0; i < 8; i++) {
+			w[i] = (unsigned)a->b[2 * i] << 8 | a->b[2 * i + 1];
+			run = w[i] == 0 ? run + 1 : 0;
+			if (run > bestlen) {
+				bestlen = run;
+				best = i - run + 1;
+			}
+		}
+		if (bestlen < 2)
+			best = -1;
+		for (i = 0; i < 8; i++) {
+			if (best >= 0 && i >= best && i < best + bestlen) {
+				if (i == best)
+					*p++ = ':';
+				continue;
+			}
+			if (i > 0)
+				*p++ = ':';
+			if (i == 6 && best == 0 && bestlen == 6) {
+				p = put_v4(p, a->b + 12);
+				break;
+			}
+			p = put_hex16(p, w[i]);
+		}
+		if (best >= 0 && best + bestlen == 8)
+			*p++ = ':';
+	}
+
+	n = (size_t)(p - tmp);
+	if (n >= len) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return buf;
 }
 
