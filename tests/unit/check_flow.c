@@ -319,6 +319,35 @@ START_TEST(test_key_symmetric)
 END_TEST
 
 /* One host talking to itself (loopback): the ports decide the order. */
+/*
+ * Side a is the lower address in addr_cmp()'s order (network byte order),
+ * for addresses that differ anywhere in their 16 bytes.
+ */
+START_TEST(test_key_order_is_addr_cmp)
+{
+	struct addr x, y;
+	struct flow_key k;
+	uint32_t seed = 12345;
+
+	for (int i = 0; i < 20000; i++) {
+		for (size_t j = 0; j < sizeof(x.b); j++) {
+			seed = seed * 1103515245u + 12345u;
+			x.b[j] = (uint8_t)(seed >> 16);
+			seed = seed * 1103515245u + 12345u;
+			y.b[j] = (uint8_t)(seed >> 16);
+		}
+		/* Often equal in a prefix, so later bytes decide. */
+		memcpy(y.b, x.b, (size_t)(i % 17));
+		int swapped = flow_key_make(&k, &x, &y, 1000, 2000,
+		    PKT_PROTO_TCP, 0, 0);
+		int c = addr_cmp(&x, &y);
+
+		ck_assert_int_eq(swapped, c > 0);
+		ck_assert_int_eq(addr_cmp(&k.a, &k.b) <= 0, 1);
+	}
+}
+END_TEST
+
 START_TEST(test_key_same_address)
 {
 	struct addr a = text_addr("127.0.0.1");
@@ -1376,6 +1405,7 @@ flow_suite(void)
 	tc = tcase_create("key");
 	tcase_add_test(tc, test_key_symmetric);
 	tcase_add_test(tc, test_key_same_address);
+	tcase_add_test(tc, test_key_order_is_addr_cmp);
 	tcase_add_test(tc, test_key_ports_follow_addresses);
 	tcase_add_test(tc, test_key_families);
 	tcase_add_test(tc, test_key_vlan_and_proto);
