@@ -144,7 +144,7 @@ measure() {
 			fs=$(stat_get "$D/$tag.floor.stat" sys_s)
 		fi
 		run_one "$D/$tag.rw.stat" /dev/null "$D/$tag.rw.err" \
-		    "$RSTWATCHD" -r "$trace" -c "$conf" || return 0
+		    "$RSTWATCHD" -r "$trace" -c "$conf" -vv || return 0
 		w=$(stat_get "$D/$tag.rw.stat" wall_s)
 		r=$(stat_get "$D/$tag.rw.stat" maxrss_kb)
 		[ "$r" -gt "$rss" ] && rss=$r
@@ -152,6 +152,8 @@ measure() {
 			br=$w
 			bu=$(stat_get "$D/$tag.rw.stat" user_s)
 			bs=$(stat_get "$D/$tag.rw.stat" sys_s)
+			# The two threads of -r, from -vv: which one sets the pace.
+			eval "${tag}_threads='$(sed -n 's/.*seconds: //p' "$D/$tag.rw.err" | head -1)'"
 		fi
 		log "$tag: run $i: floor $(stat_get "$D/$tag.floor.stat" wall_s) s, rstwatchd $w s"
 	done
@@ -293,6 +295,10 @@ bench() {
 		    "" "$flood_s" "$(stat_get "$D/flood.stat" user_s)" \
 		    "$(stat_get "$D/flood.stat" sys_s)" "$flood_rss"
 	fi
+	echo
+	echo "rstwatchd -r threads in the best run (seconds):"
+	echo "  full payloads: ${full_threads:-?}"
+	echo "  headers only:  ${cut_threads:-?}"
 	echo
 	printf '%-42s %-34s %-19s %s\n' "figure" "measured" "target" "result"
 	if [ -n "${full_rw_s:-}" ]; then
