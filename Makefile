@@ -89,6 +89,12 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# The -r file reader is daemon code; its test links it beside the library.
+$(BUILD)/tests/check_capfile: tests/unit/check_capfile.c $(BUILD)/daemon/capfile.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/capfile.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)

@@ -1,16 +1,26 @@
 /*
- * Capture files for -r: libpcap validates, our block reader parses classic
- * pcap records (see capfile.h for why).
+ * Capture files for -r: libpcap validates, our reader parses classic pcap
+ * records (see capfile.h for why).
  *
  * A classic pcap file is a 24-byte header then records, each a 16-byte
  * header (seconds, micro- or nanoseconds, captured length, length on the
  * wire) in the writer's byte order, followed by the captured bytes.
+ *
+ * The file is mapped a window at a time rather than read: the analysis
+ * looks at the first hundred bytes of a packet, and copying whole frames
+ * out of the page cache cost as much as the rest of the reading.  A
+ * mapping has one hazard, a file truncated while it is mapped: touching
+ * the vanished pages raises SIGBUS.  capfile_read() catches it and ends
+ * the file with an error, as a read error would.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +35,12 @@
 #define REC_HDR_LEN	16
 /* libpcap refuses records larger than this; so do we. */
 #define REC_MAX_CAPLEN	262144
-/* Several records fit whatever their size; reads are few and large. */
-#define BLOCK_LEN	(1u << 20)
+/*
+ * A window holds any record wherever it starts; it stays small, since
+ * mapped file pages count in the resident size.
+ */
+#define WINDOW_LEN	(16u << 20)
+#define PAGE_LEN	4096u
 
 struct capfile {
 	pcap_t		*pcap;
@@ -34,17 +48,30 @@ struct capfile {
 	bool		 has_prog;
 	int		 linktype;
 	char		 error[PCAP_ERRBUF_SIZE + 64];
-	/* The fast reader; fd is -1 when libpcap reads. */
+	/* Our reader; fd is -1 when libpcap reads. */
 	int		 fd;
 	bool		 swapped;
 	bool		 nsec;
-	bool		 eof;
+	bool		 eof;		/* the window reaches the end of file */
+	bool		 failed;	/* the file vanished under the mapping */
 	uint32_t	 snaplen;	/* records longer are cut to this */
-	uint8_t		*buf;
-	size_t		 start;		/* first unparsed byte in buf */
-	size_t		 end;		/* one past the last byte read */
-	uint64_t	 offset;	/* file offset of buf[start] */
+	const uint8_t	*map;		/* the window, or NULL */
+	size_t		 map_len;
+	size_t		 start;		/* next record in the window */
+	uint64_t	 offset;	/* its offset in the file */
 };
+
+/* Where a SIGBUS in this thread goes, while capfile_read() reads a window. */
+static __thread sigjmp_buf *bus_return;
+
+static uint16_t
+get16(const struct capfile *c, const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return c->swapped ? __builtin_bswap16(v) : v;
+}
 
 static uint32_t
 get32(const struct capfile *c, const uint8_t *p)
@@ -71,6 +98,64 @@ record_time_us(const struct capfile *c, uint32_t raw_sec, uint32_t raw_frac)
 	if (sec < 0)
 		return 0;
 	return (uint64_t)sec * 1000000 + (uint64_t)(frac % 1000000);
+}
+
+static void
+unmap_window(struct capfile *c)
+{
+	if (c->map != NULL)
+		munmap((void *)(uintptr_t)c->map, c->map_len);
+	c->map = NULL;
+	c->map_len = c->start = 0;
+}
+
+/*
+ * Makes at least want bytes from the next record on visible in the
+ * window, unless the file ends first.  The size is asked again each time,
+ * so that a file still being written is read as far as it has grown.
+ */
+static int
+map_window(struct capfile *c, size_t want)
+{
+	uint64_t at = c->offset & ~(uint64_t)(PAGE_LEN - 1);
+	struct stat st;
+	size_t len;
+	void *m;
+
+	if (c->map != NULL && c->map_len - c->start >= want)
+		return 0;
+	unmap_window(c);
+	if (fstat(c->fd, &st) == -1) {
+		snprintf(c->error, sizeof(c->error), "%s", strerror(errno));
+		return -1;
+	}
+	c->eof = true;
+	if ((uint64_t)st.st_size <= c->offset)
+		return 0;
+	len = (uint64_t)st.st_size - at > WINDOW_LEN ? WINDOW_LEN :
+	    (size_t)((uint64_t)st.st_size - at);
+	c->eof = at + len == (uint64_t)st.st_size;
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, c->fd,
+	    (off_t)at);
+	if (m == MAP_FAILED) {
+		snprintf(c->error, sizeof(c->error), "cannot map offset %llu: "
+		    "%s", (unsigned long long)at, strerror(errno));
+		return -1;
+	}
+	c->map = m;
+	c->map_len = len;
+	c->start = (size_t)(c->offset - at);
+	return 0;
+}
+
+static void
+on_sigbus(int sig)
+{
+	if (bus_return != NULL)
+		siglongjmp(*bus_return, 1);
+	/* Not ours: die of it as if nobody had been listening. */
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 /* Whether path is a classic pcap file on disk, and how it is written. */
@@ -106,19 +191,18 @@ fast_reader_fits(struct capfile *c, const char *path)
 	if (c->snaplen == 0 || c->snaplen > REC_MAX_CAPLEN)
 		c->snaplen = REC_MAX_CAPLEN;
 	/* Version 2.x only: older ones swapped the two lengths. */
-	if ((get32(c, hdr + 4) & 0xffff) != 2 ||
-	    (c->swapped != (pcap_is_swapped(c->pcap) != 0)))
-		goto no;
-	if ((c->buf = malloc(BLOCK_LEN)) == NULL ||
-	    lseek(c->fd, FILE_HDR_LEN, SEEK_SET) != FILE_HDR_LEN)
+	if (get16(c, hdr + 4) != 2 ||
+	    c->swapped != (pcap_is_swapped(c->pcap) != 0))
 		goto no;
 	c->offset = FILE_HDR_LEN;
+	/* A file system that cannot map files is left to libpcap. */
+	if (map_window(c, REC_HDR_LEN) == -1)
+		goto no;
 	return true;
 no:
-	free(c->buf);
-	c->buf = NULL;
 	close(c->fd);
 	c->fd = -1;
+	c->error[0] = '\0';
 	return false;
 }
 
@@ -151,7 +235,14 @@ capfile_open(const char *path, const char *filter, char *err, size_t errlen)
 		}
 		c->has_prog = true;
 	}
-	(void)fast_reader_fits(c, path);
+	if (fast_reader_fits(c, path)) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	return c;
 }
 
@@ -173,37 +264,7 @@ capfile_error(const struct capfile *c)
 	return c->error;
 }
 
-/* At least want bytes from buf[start] on, unless the file ends first. */
-static int
-fill(struct capfile *c, size_t want)
-{
-	ssize_t n;
-
-	if (c->end - c->start >= want)
-		return 0;
-	if (c->start > 0) {
-		memmove(c->buf, c->buf + c->start, c->end - c->start);
-		c->end -= c->start;
-		c->start = 0;
-	}
-	while (c->end < want && !c->eof) {
-		n = read(c->fd, c->buf + c->end, BLOCK_LEN - c->end);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			snprintf(c->error, sizeof(c->error), "read error at "
-			    "offset %llu: %s", (unsigned long long)c->offset,
-			    strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			c->eof = true;
-		c->end += (size_t)n;
-	}
-	return 0;
-}
-
-/* One record from the block; 1, 0 at a clean end, -1 on error. */
+/* One record from the window; 1, 0 at a clean end, -1 on error. */
 static int
 fast_next(struct capfile *c, struct capfile_pkt *pkt)
 {
@@ -211,9 +272,9 @@ fast_next(struct capfile *c, struct capfile_pkt *pkt)
 	uint32_t caplen, wirelen;
 	size_t have;
 
-	if (fill(c, REC_HDR_LEN) == -1)
+	if (c->failed || map_window(c, REC_HDR_LEN) == -1)
 		return -1;
-	have = c->end - c->start;
+	have = c->map != NULL ? c->map_len - c->start : 0;
 	if (have == 0)
 		return 0;
 	if (have < REC_HDR_LEN) {
@@ -222,7 +283,7 @@ fast_next(struct capfile *c, struct capfile_pkt *pkt)
 		    (unsigned long long)c->offset, have, REC_HDR_LEN);
 		return -1;
 	}
-	h = c->buf + c->start;
+	h = c->map + c->start;
 	caplen = get32(c, h + 8);
 	wirelen = get32(c, h + 12);
 	if (caplen > REC_MAX_CAPLEN) {
@@ -231,16 +292,17 @@ fast_next(struct capfile *c, struct capfile_pkt *pkt)
 		    (unsigned long long)c->offset, caplen, REC_MAX_CAPLEN);
 		return -1;
 	}
-	if (fill(c, REC_HDR_LEN + (size_t)caplen) == -1)
+	if (map_window(c, REC_HDR_LEN + (size_t)caplen) == -1)
 		return -1;
-	h = c->buf + c->start;
-	have = c->end - c->start;
+	have = c->map != NULL ? c->map_len - c->start : 0;
 	if (have < REC_HDR_LEN + (size_t)caplen) {
 		snprintf(c->error, sizeof(c->error), "truncated dump file; "
 		    "record at offset %llu has %zu of %u captured bytes",
-		    (unsigned long long)c->offset, have - REC_HDR_LEN, caplen);
+		    (unsigned long long)c->offset,
+		    have > REC_HDR_LEN ? have - REC_HDR_LEN : 0, caplen);
 		return -1;
 	}
+	h = c->map + c->start;
 	pkt->data = h + REC_HDR_LEN;
 	/* As libpcap does: bytes beyond the file's snapshot length are cut. */
 	pkt->caplen = caplen < c->snaplen ? caplen : c->snaplen;
@@ -294,6 +356,39 @@ capfile_next(struct capfile *c, struct capfile_pkt *pkt)
 	}
 }
 
+size_t
+capfile_read(struct capfile *c, size_t max,
+    void (*fn)(void *, size_t, const struct capfile_pkt *), void *ctx,
+    int *rc)
+{
+	struct capfile_pkt pkt;
+	sigjmp_buf jb;
+	volatile size_t n = 0;
+	int r = 1;
+
+	if (c->fd != -1) {
+		/* Saves the signal mask: the handler returns with SIGBUS blocked. */
+		if (sigsetjmp(jb, 1) != 0) {
+			bus_return = NULL;
+			unmap_window(c);
+			c->failed = true;
+			snprintf(c->error, sizeof(c->error), "the file shrank "
+			    "while it was being read (near offset %llu)",
+			    (unsigned long long)c->offset);
+			*rc = -1;
+			return n;
+		}
+		bus_return = &jb;
+	}
+	while (n < max && (r = capfile_next(c, &pkt)) == 1) {
+		fn(ctx, n, &pkt);
+		n++;
+	}
+	bus_return = NULL;
+	*rc = r;
+	return n;
+}
+
 void
 capfile_close(struct capfile *c)
 {
@@ -301,9 +396,9 @@ capfile_close(struct capfile *c)
 		return;
 	if (c->has_prog)
 		pcap_freecode(&c->prog);
+	unmap_window(c);
 	if (c->fd != -1)
 		close(c->fd);
-	free(c->buf);
 	pcap_close(c->pcap);
 	free(c);
 }

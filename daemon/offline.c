@@ -60,6 +60,7 @@ struct feed {
 	bool		 reader_asleep;
 	bool		 analysis_asleep;
 	struct batch	*ring;
+	struct batch	*staging;	/* the reader's batch being filled */
 	uint64_t	 filled;	/* batches handed to the analysis */
 	uint64_t	 emptied;	/* batches handed back */
 	bool		 done;		/* the reader has stopped */
@@ -106,11 +107,30 @@ feed_prefault(struct feed *f, uint32_t slots_used)
 	f->prefaulted = slots_used + PREFAULT_SLOTS;
 }
 
+static void
+stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
+{
+	struct feed *f = arg;
+
+	analyzer_stage(f->a, &f->staging->slot[i], f->linktype, pkt->data,
+	    pkt->caplen, pkt->wirelen, pkt->ts_us, NULL);
+}
+
+/* Fills b from the file; capfile_next()'s last return code. */
+static int
+fill_batch(struct feed *f, struct batch *b)
+{
+	int rc;
+
+	f->staging = b;
+	b->n = capfile_read(f->file, BATCH_SLOTS, stage_one, f, &rc);
+	return rc;
+}
+
 static void *
 feed_reader(void *arg)
 {
 	struct feed *f = arg;
-	struct capfile_pkt pkt;
 	struct batch *b;
 	uint32_t slots_used;
 	int rc = 1;
@@ -131,12 +151,7 @@ feed_reader(void *arg)
 		pthread_mutex_unlock(&f->lock);
 
 		feed_prefault(f, slots_used);
-		for (b->n = 0; b->n < BATCH_SLOTS; b->n++) {
-			if ((rc = capfile_next(f->file, &pkt)) != 1)
-				break;
-			analyzer_stage(f->a, &b->slot[b->n], f->linktype,
-			    pkt.data, pkt.caplen, pkt.wirelen, pkt.ts_us, NULL);
-		}
+		rc = fill_batch(f, b);
 
 		pthread_mutex_lock(&f->lock);
 		if (b->n > 0)
@@ -234,17 +249,11 @@ feed_analyse(struct analyzer *a, struct feed *f)
 static int
 feed_inline(struct analyzer *a, struct feed *f)
 {
-	struct capfile_pkt pkt;
 	struct batch *b = &f->ring[0];
 	int rc = 1;
 
 	while (rc == 1) {
-		for (b->n = 0; b->n < BATCH_SLOTS; b->n++) {
-			if ((rc = capfile_next(f->file, &pkt)) != 1)
-				break;
-			analyzer_stage(a, &b->slot[b->n], f->linktype,
-			    pkt.data, pkt.caplen, pkt.wirelen, pkt.ts_us, NULL);
-		}
+		rc = fill_batch(f, b);
 		analyse_batch(a, b);
 	}
 	return rc;
