@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "capfile.h"
+#include "decode.h"
 
 #define MAGIC_USEC	0xa1b2c3d4u
 #define MAGIC_NSEC	0xa1b23c4du
@@ -83,15 +84,16 @@ get32(const struct capfile *c, const uint8_t *p)
 }
 
 /*
- * The same microseconds libpcap gives at PCAP_TSTAMP_PRECISION_MICRO:
- * its timeval fields are signed 32-bit values from the file, a negative
- * second becomes 0 here, as it did when libpcap read every file.
+ * The same microseconds libpcap 1.10 gives at PCAP_TSTAMP_PRECISION_MICRO.
+ * It keeps the two time fields as signed 32-bit values when the file is
+ * in our byte order, unsigned ones when it had to swap them; a negative
+ * second became 0 here when libpcap read every file, and still does.
  */
 static uint64_t
 record_time_us(const struct capfile *c, uint32_t raw_sec, uint32_t raw_frac)
 {
-	int32_t sec = (int32_t)raw_sec;
-	long frac = (int32_t)raw_frac;
+	int64_t sec = c->swapped ? (int64_t)raw_sec : (int32_t)raw_sec;
+	int64_t frac = c->swapped ? (int64_t)raw_frac : (int32_t)raw_frac;
 
 	if (c->nsec)
 		frac /= 1000;
@@ -190,9 +192,14 @@ fast_reader_fits(struct capfile *c, const char *path)
 	c->snaplen = get32(c, hdr + 16);
 	if (c->snaplen == 0 || c->snaplen > REC_MAX_CAPLEN)
 		c->snaplen = REC_MAX_CAPLEN;
-	/* Version 2.x only: older ones swapped the two lengths. */
-	if (get16(c, hdr + 4) != 2 ||
-	    c->swapped != (pcap_is_swapped(c->pcap) != 0))
+	/*
+	 * Version 2.4 only: libpcap reads the two lengths of older files in
+	 * another order.  Only link types we decode: libpcap allows larger
+	 * records for some others (USB, D-Bus).
+	 */
+	if (get16(c, hdr + 4) != 2 || get16(c, hdr + 6) != 4 ||
+	    c->swapped != (pcap_is_swapped(c->pcap) != 0) ||
+	    !decode_linktype_supported(c->linktype))
 		goto no;
 	c->offset = FILE_HDR_LEN;
 	/* A file system that cannot map files is left to libpcap. */
