@@ -40,7 +40,7 @@
  * A window holds any record wherever it starts; it stays small, since
  * mapped file pages count in the resident size.
  */
-#define WINDOW_LEN	(16u << 20)
+#define WINDOW_LEN	(8u << 20)
 #define PAGE_LEN	4096u
 
 struct capfile {

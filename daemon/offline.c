@@ -27,7 +27,7 @@
  * few enough that the ring stays in the second-level cache.
  */
 #define BATCH_SLOTS	512
-#define RING_BATCHES	64
+#define RING_BATCHES	32
 
 /*
  * Within a batch, how far ahead a slot (written on the other core), its
