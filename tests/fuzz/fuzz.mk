@@ -6,6 +6,9 @@
 #   make fuzz-ci         fuzz-regress, then FUZZ_CI_SECONDS (30) per target
 #   make fuzz-seeds      rewrite tests/fuzz/corpus/ from the pcap fixtures
 #                        and the configuration files
+#   make fuzz-run-capfile
+#                        fuzz one target (packet, config, capfile) for
+#                        FUZZ_SECONDS
 #   make fuzz-min FUZZ_TARGET=packet FUZZ_CRASH=file
 #                        minimise a crash into build-fuzz/min-<name>
 #
@@ -24,19 +27,25 @@ FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN)
 FUZZ_LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD_FUZZ)/%.o)
 FUZZ_LIB	:= $(BUILD_FUZZ)/librstwatch.a
-FUZZ_TARGETS	:= packet config
+FUZZ_TARGETS	:= packet config capfile
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/fuzz_%)
 FUZZ_YAML_LIBS	= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+FUZZ_PCAP_LIBS	= $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+# The capfile target links the daemon's -r reader, built like the library.
+FUZZ_CAPFILE_OBJ := $(BUILD_FUZZ)/daemon/capfile.o
 PCAP2SEED	:= $(BUILD_FUZZ)/pcap2seed
 
 # Inputs longer than this are cut by libFuzzer while it fuzzes: a packet
 # input holds a few dozen headers-only frames, a configuration file is
-# about the size of conf/rstwatch.yaml (7 KB) with room to grow.
+# about the size of conf/rstwatch.yaml (7 KB) with room to grow, a capture
+# file a few hundred records (the largest fixture is 23 KB).
 FUZZ_MAXLEN_packet := 4096
 FUZZ_MAXLEN_config := 16384
+FUZZ_MAXLEN_capfile := 65536
 FUZZ_OPTS_config   := -dict=tests/fuzz/config.dict
 
-.PHONY: fuzz fuzz-build fuzz-regress fuzz-ci fuzz-seeds fuzz-min fuzz-clean \
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-ci fuzz-seeds fuzz-seeds-capfile \
+	fuzz-min fuzz-clean \
 	$(FUZZ_TARGETS:%=fuzz-run-%)
 
 fuzz-build: $(FUZZ_BINS)
@@ -83,7 +92,7 @@ fuzz-min: $(BUILD_FUZZ)/fuzz_$(FUZZ_TARGET)
 	    $(FUZZ_CRASH)
 	@echo "fuzz-min: minimised input in $(BUILD_FUZZ)/min-$(notdir $(FUZZ_CRASH))"
 
-fuzz-seeds: $(PCAP2SEED)
+fuzz-seeds: $(PCAP2SEED) fuzz-seeds-capfile
 	@mkdir -p tests/fuzz/corpus/packet tests/fuzz/corpus/config
 	@for f in tests/pcap/input/*.pcap; do \
 	    b=$$(basename $$f .pcap); \
@@ -93,6 +102,46 @@ fuzz-seeds: $(PCAP2SEED)
 	@for f in tests/conf/*.yaml tests/pcap/test.yaml tests/pcap/conf/*.yaml; do \
 	    cp $$f tests/fuzz/corpus/config/$$(echo $$f | tr / _ | sed 's/^tests_//'); \
 	done
+
+# The capture files as they are, then variants of app_reset.pcap (var_*):
+# cut in the file header, in a record header and in a record's bytes; the
+# two headers libpcap reads and the block reader leaves to it (Kuznetzov's
+# magic, DG/UX's version 543.0), which libFuzzer would not guess; one
+# trailing byte after a few fixtures, which makes the length odd and so
+# turns the filter on; and, written by tests/pcap/pcapvariant.py when it
+# is there, the other byte order, nanoseconds, both, a snapshot length of
+# 64 and extreme time stamps.
+FUZZ_VAR_BASE	:= tests/pcap/input/app_reset.pcap
+FUZZ_VAR_ODD	:= clean_close ipv6_clean udp_port_unreachable sll_refused
+PCAPVARIANT	:= tests/pcap/pcapvariant.py
+
+fuzz-seeds-capfile:
+	@mkdir -p tests/fuzz/corpus/capfile
+	cp tests/pcap/input/*.pcap tests/pcap/input/*.pcapng tests/fuzz/corpus/capfile/
+	@d=tests/fuzz/corpus/capfile; b=$(FUZZ_VAR_BASE); \
+	c0=$$(od -An -tu4 -j32 -N4 $$b | tr -d ' '); \
+	head -c 20 $$b >$$d/var_cut_file_header.pcap; \
+	head -c $$((24 + 16 + c0 + 7)) $$b >$$d/var_cut_record_header.pcap; \
+	head -c $$((24 + 16 + c0 + 16 + 9)) $$b >$$d/var_cut_record_data.pcap; \
+	{ printf '\064\315\262\241'; tail -c +5 $$b; } >$$d/var_kuznetzov.pcap; \
+	{ head -c 4 $$b; printf '\037\002\000\000'; tail -c +9 $$b; } \
+	    >$$d/var_version_543.pcap; \
+	for f in $(FUZZ_VAR_ODD); do \
+	    { cat tests/pcap/input/$$f.pcap; printf '\000'; } >$$d/var_odd_$$f.pcap; \
+	done; \
+	if [ -f $(PCAPVARIANT) ]; then \
+	    python3 $(PCAPVARIANT) swap $$b $$d/var_swapped.pcap && \
+	    python3 $(PCAPVARIANT) nsec $$b $$d/var_nsec.pcap 999 && \
+	    python3 $(PCAPVARIANT) swap $$d/var_nsec.pcap \
+		$$d/var_swapped_nsec.pcap && \
+	    python3 $(PCAPVARIANT) snaplen $$b $$d/var_snaplen64.pcap 64 0 && \
+	    python3 $(PCAPVARIANT) times $$b $$d/var_times.pcap || exit 1; \
+	else \
+	    echo "fuzz-seeds: no $(PCAPVARIANT): var_swapped*, var_nsec," \
+		"var_snaplen64, var_times left as they are"; \
+	fi; \
+	echo "fuzz-seeds: $$(ls $$d | wc -l) capfile seeds," \
+	    "$$(cat $$d/* | wc -c) bytes"
 
 $(BUILD_FUZZ)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
@@ -107,6 +156,16 @@ $(BUILD_FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_LIB) $(FUZZ_YAML_LIBS)
 
+$(BUILD_FUZZ)/daemon/capfile.o: daemon/capfile.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -MMD -MP -c -o $@ $<
+
+$(BUILD_FUZZ)/fuzz_capfile: tests/fuzz/fuzz_capfile.c daemon/capfile.h \
+    $(FUZZ_CAPFILE_OBJ) $(FUZZ_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) -Idaemon $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ \
+	    $< $(FUZZ_CAPFILE_OBJ) $(FUZZ_LIB) $(FUZZ_PCAP_LIBS)
+
 $(PCAP2SEED): tests/fuzz/pcap2seed.c lib/decode.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -116,15 +175,21 @@ fuzz-clean:
 
 clean: fuzz-clean
 
--include $(FUZZ_LIB_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_CAPFILE_OBJ:.o=.d)
 
-# Source coverage of lib/ by the corpora (seeds, regressions and what the
-# scratch corpus holds), to see what the targets never reach:
+# Source coverage of lib/ and daemon/capfile.c by the corpora (seeds,
+# regressions and what the scratch corpus holds), to see what the targets
+# never reach:
 #   make fuzz-cov && less build-fuzz/cov/report.txt
 FUZZ_PROFDATA	?= llvm-profdata
 FUZZ_LLVM_COV	?= llvm-cov
 FUZZ_COV_CFLAGS	:= -std=gnu11 -O0 -g -fprofile-instr-generate -fcoverage-mapping
 FUZZ_COV_OBJ	:= $(LIB_SRC:%.c=$(BUILD_FUZZ)/cov/%.o)
+FUZZ_COV_SRC	:= $(LIB_SRC) daemon/capfile.c
+# llvm-cov takes the first binary bare, the others after -object.
+FUZZ_COV_BINS	:= $(BUILD_FUZZ)/cov/fuzz_packet \
+		   $(patsubst %,-object $(BUILD_FUZZ)/cov/fuzz_%,\
+		   $(filter-out packet,$(FUZZ_TARGETS)))
 
 .PHONY: fuzz-cov
 
@@ -137,6 +202,17 @@ $(BUILD_FUZZ)/cov/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COV_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_COV_OBJ) $(FUZZ_YAML_LIBS)
 
+$(BUILD_FUZZ)/cov/daemon/capfile.o: daemon/capfile.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -c -o $@ $<
+
+$(BUILD_FUZZ)/cov/fuzz_capfile: tests/fuzz/fuzz_capfile.c daemon/capfile.h \
+    $(BUILD_FUZZ)/cov/daemon/capfile.o $(FUZZ_COV_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) -Idaemon $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer \
+	    -o $@ $< $(BUILD_FUZZ)/cov/daemon/capfile.o $(FUZZ_COV_OBJ) \
+	    $(FUZZ_PCAP_LIBS) $(FUZZ_YAML_LIBS)
+
 fuzz-cov: $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/cov/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p $(BUILD_FUZZ)/corpus/$$t; \
@@ -148,12 +224,10 @@ fuzz-cov: $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/cov/fuzz_%)
 	done
 	$(FUZZ_PROFDATA) merge -sparse -o $(BUILD_FUZZ)/cov/all.profdata \
 	    $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/cov/%.profraw)
-	$(FUZZ_LLVM_COV) report $(BUILD_FUZZ)/cov/fuzz_packet \
-	    -object $(BUILD_FUZZ)/cov/fuzz_config \
-	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(LIB_SRC) \
+	$(FUZZ_LLVM_COV) report $(FUZZ_COV_BINS) \
+	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(FUZZ_COV_SRC) \
 	    | tee $(BUILD_FUZZ)/cov/report.txt
-	$(FUZZ_LLVM_COV) show $(BUILD_FUZZ)/cov/fuzz_packet \
-	    -object $(BUILD_FUZZ)/cov/fuzz_config \
-	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(LIB_SRC) \
+	$(FUZZ_LLVM_COV) show $(FUZZ_COV_BINS) \
+	    -instr-profile=$(BUILD_FUZZ)/cov/all.profdata $(FUZZ_COV_SRC) \
 	    >$(BUILD_FUZZ)/cov/show.txt
-.SECONDARY: $(FUZZ_COV_OBJ)
+.SECONDARY: $(FUZZ_COV_OBJ) $(BUILD_FUZZ)/cov/daemon/capfile.o
