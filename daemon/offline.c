@@ -38,11 +38,14 @@
 #define AHEAD_FLOW	8
 
 /*
- * The reader keeps the flow table's memory resident this many slots ahead
- * of the analysis, asking again every PREFAULT_STEP: small steps, so that
- * no single request keeps the reader from filling batches for long.
+ * The reader keeps the flow table's memory resident ahead of the
+ * analysis: as many slots again as are in use, between PREFAULT_MIN and
+ * PREFAULT_MAX, asking again every PREFAULT_STEP: small steps, so that no
+ * single request keeps the reader from filling batches for long, and a
+ * small file does not pay for megabytes it never uses.
  */
-#define PREFAULT_SLOTS	65536
+#define PREFAULT_MIN	4096
+#define PREFAULT_MAX	65536
 #define PREFAULT_STEP	4096
 
 struct batch {
@@ -98,13 +101,16 @@ thread_cpu_s(void)
 static void
 feed_prefault(struct feed *f, uint32_t slots_used)
 {
-	if (slots_used + PREFAULT_SLOTS - PREFAULT_STEP < f->prefaulted)
+	uint32_t ahead = slots_used < PREFAULT_MIN ? PREFAULT_MIN :
+	    slots_used > PREFAULT_MAX ? PREFAULT_MAX : slots_used;
+
+	if (slots_used + ahead < f->prefaulted + PREFAULT_STEP)
 		return;
 	if (f->prefaulted < slots_used)
 		f->prefaulted = slots_used;
 	analyzer_flow_prefault(f->a, f->prefaulted,
-	    slots_used + PREFAULT_SLOTS - f->prefaulted);
-	f->prefaulted = slots_used + PREFAULT_SLOTS;
+	    slots_used + ahead - f->prefaulted);
+	f->prefaulted = slots_used + ahead;
 }
 
 static void
