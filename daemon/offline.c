@@ -23,8 +23,9 @@
 #include "offline.h"
 
 /*
- * Batches large enough that handing them over costs nothing per packet,
- * few enough that the ring stays in the second-level cache.
+ * Batches large enough that handing them over costs nothing per packet;
+ * a ring deep enough (16k packets, 3.5 MB) to absorb the moments when one
+ * thread or the other is held up.
  */
 #define BATCH_SLOTS	512
 #define RING_BATCHES	32
@@ -176,11 +177,6 @@ feed_reader(void *arg)
 	return NULL;
 }
 
-/*
- * In packet order.  Each slot's bucket, then its flow, is fetched a few
- * packets before the slot is analysed, so that the cache misses of a big
- * flow table overlap instead of adding up.
- */
 static void
 prefetch_slot(const struct analyzer_slot *s)
 {
@@ -188,6 +184,12 @@ prefetch_slot(const struct analyzer_slot *s)
 		__builtin_prefetch((const char *)s + off);
 }
 
+/*
+ * In packet order.  Each slot, its bucket, then its flow, is fetched a few
+ * packets before the slot is analysed, so that the cache misses of a big
+ * flow table (and of slots written on the other core) overlap instead of
+ * adding up.
+ */
 static void
 analyse_batch(struct analyzer *a, struct batch *b)
 {
