@@ -53,7 +53,6 @@ struct capfile {
 	int		 fd;
 	bool		 swapped;
 	bool		 nsec;
-	bool		 eof;		/* the window reaches the end of file */
 	bool		 failed;	/* the file vanished under the mapping */
 	uint32_t	 snaplen;	/* records longer are cut to this */
 	const uint8_t	*map;		/* the window, or NULL */
@@ -131,12 +130,10 @@ map_window(struct capfile *c, size_t want)
 		snprintf(c->error, sizeof(c->error), "%s", strerror(errno));
 		return -1;
 	}
-	c->eof = true;
 	if ((uint64_t)st.st_size <= c->offset)
 		return 0;
 	len = (uint64_t)st.st_size - at > WINDOW_LEN ? WINDOW_LEN :
 	    (size_t)((uint64_t)st.st_size - at);
-	c->eof = at + len == (uint64_t)st.st_size;
 	m = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_POPULATE, c->fd,
 	    (off_t)at);
 	if (m == MAP_FAILED) {
@@ -175,7 +172,8 @@ fast_reader_fits(struct capfile *c, const char *path)
 	/* Where libpcap's stdio stream stands: just past the file header. */
 	if ((pos = ftell(fp)) != FILE_HDR_LEN)
 		return false;
-	if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* The file libpcap opened, not whatever has the name by now. */
+	if ((c->fd = fcntl(fileno(fp), F_DUPFD_CLOEXEC, 0)) == -1)
 		return false;
 	if (fstat(c->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    pread(c->fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
