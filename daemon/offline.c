@@ -76,21 +76,13 @@ struct feed {
 	double		 analysis_wait_s; /* time the analysis waited for it */
 };
 
+/* Seconds on a clock: CLOCK_MONOTONIC, or the calling thread's CPU time. */
 static double
-monotonic_s(void)
+clock_s(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-thread_cpu_s(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+	if (clock_gettime(clock, &ts) == -1)
 		return 0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
@@ -145,13 +137,13 @@ feed_reader(void *arg)
 	while (rc == 1) {
 		pthread_mutex_lock(&f->lock);
 		if (f->filled - f->emptied == RING_BATCHES) {
-			double t0 = monotonic_s();
+			double t0 = clock_s(CLOCK_MONOTONIC);
 
 			/* Woken only once half the ring is free again. */
 			f->reader_asleep = true;
 			while (f->reader_asleep)
 				pthread_cond_wait(&f->room, &f->lock);
-			f->reader_wait_s += monotonic_s() - t0;
+			f->reader_wait_s += clock_s(CLOCK_MONOTONIC) - t0;
 		}
 		b = &f->ring[f->filled % RING_BATCHES];
 		slots_used = f->slots_used;
@@ -166,7 +158,7 @@ feed_reader(void *arg)
 		if (rc != 1) {
 			f->done = true;
 			f->rc = rc;
-			f->reader_cpu_s = thread_cpu_s();
+			f->reader_cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID);
 		}
 		if (f->analysis_asleep) {
 			f->analysis_asleep = false;
@@ -221,12 +213,12 @@ feed_analyse(struct analyzer *a, struct feed *f)
 	for (;;) {
 		pthread_mutex_lock(&f->lock);
 		if (f->filled == f->emptied && !f->done) {
-			double t0 = monotonic_s();
+			double t0 = clock_s(CLOCK_MONOTONIC);
 
 			f->analysis_asleep = true;
 			while (f->analysis_asleep)
 				pthread_cond_wait(&f->data, &f->lock);
-			f->analysis_wait_s += monotonic_s() - t0;
+			f->analysis_wait_s += clock_s(CLOCK_MONOTONIC) - t0;
 		}
 		if (f->filled == f->emptied) {
 			pthread_mutex_unlock(&f->lock);
@@ -274,7 +266,7 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	struct feed f;
 	pthread_t reader;
 	const char *name;
-	double cpu_s = thread_cpu_s();
+	double cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -307,8 +299,9 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	} else
 		rc = feed_inline(a, &f);
 	log_debug("%s: seconds: analysis CPU %.3f waiting %.3f, reader CPU "
-	    "%.3f waiting %.3f", path, thread_cpu_s() - cpu_s,
-	    f.analysis_wait_s, f.reader_cpu_s, f.reader_wait_s);
+	    "%.3f waiting %.3f", path,
+	    clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu_s, f.analysis_wait_s,
+	    f.reader_cpu_s, f.reader_wait_s);
 	pthread_cond_destroy(&f.room);
 	pthread_cond_destroy(&f.data);
 	pthread_mutex_destroy(&f.lock);

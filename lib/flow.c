@@ -5,7 +5,6 @@
  */
 #include <sys/mman.h>
 
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +59,17 @@ advise_huge(void *mem, size_t len)
 	(void)mem;
 	(void)len;
 #endif
+}
+
+/* An entry is three cache lines; the analysis reads all of them. */
+static inline void
+prefetch_entry(const struct flow_table *t, uint32_t i)
+{
+	const char *e = (const char *)&t->flows[i];
+
+	__builtin_prefetch(e, 1);
+	__builtin_prefetch(e + 64, 1);
+	__builtin_prefetch(e + 128, 1);
 }
 
 static inline uint32_t
@@ -125,33 +135,12 @@ flow_table_free(struct flow_table *t)
 	free(t);
 }
 
-/*
- * The order of addr_cmp() (bytes in network order), as two 64-bit
- * comparisons instead of a call to memcmp for every packet.
- */
-static inline int
-addr_order(const struct addr *x, const struct addr *y)
-{
-	uint64_t x0, x1, y0, y1;
-
-	_Static_assert(sizeof(x->b) == 16, "an address is 16 bytes");
-	memcpy(&x0, x->b, 8);
-	memcpy(&x1, x->b + 8, 8);
-	memcpy(&y0, y->b, 8);
-	memcpy(&y1, y->b + 8, 8);
-	if (x0 != y0)
-		return be64toh(x0) < be64toh(y0) ? -1 : 1;
-	if (x1 != y1)
-		return be64toh(x1) < be64toh(y1) ? -1 : 1;
-	return 0;
-}
-
 int
 flow_key_make(struct flow_key *k, const struct addr *src,
     const struct addr *dst, uint16_t sport, uint16_t dport, uint8_t proto,
     uint16_t vlan_outer, uint16_t vlan_inner)
 {
-	int c = addr_order(src, dst);
+	int c = addr_cmp(src, dst);
 	int swap = c > 0 || (c == 0 && sport > dport);
 
 	memset(k, 0, sizeof(*k));
@@ -210,12 +199,8 @@ flow_prefetch_flow(const struct flow_table *t, uint32_t hash)
 {
 	uint32_t i = t->buckets[hash & t->mask];
 
-	if (i == FLOW_NONE)
-		return;
-	/* An entry is three cache lines; the analysis reads all of them. */
-	__builtin_prefetch(&t->flows[i], 1);
-	__builtin_prefetch((const char *)&t->flows[i] + 64, 1);
-	__builtin_prefetch((const char *)&t->flows[i] + 128, 1);
+	if (i != FLOW_NONE)
+		prefetch_entry(t, i);
 }
 
 struct flow *
@@ -407,11 +392,9 @@ flow_table_prefault(const struct flow_table *t, uint32_t from, uint32_t n)
 		return;
 	if (n > t->nflows - from)
 		n = t->nflows - from;
-	start = (uintptr_t)&t->flows[from] & ~(page - 1);
-	end = ((uintptr_t)&t->flows[from + n] + page - 1) & ~(page - 1);
-	/* Only whole pages of our block; a kernel without it just says no. */
-	if (start < (uintptr_t)t->flows_mem)
-		start += page;
+	/* The whole pages within those slots; a kernel without it says no. */
+	start = ((uintptr_t)&t->flows[from] + page - 1) & ~(page - 1);
+	end = (uintptr_t)&t->flows[from + n] & ~(page - 1);
 	if (end > start)
 		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 #else
@@ -441,13 +424,8 @@ flow_release(struct flow_table *t, struct flow *f, enum flow_end why)
 	 * the owner looks at this one.
 	 */
 	__builtin_prefetch(&t->buckets[hash & t->mask], 1);
-	if (f->list_next != FLOW_NONE) {
-		const char *next = (const char *)&t->flows[f->list_next];
-
-		__builtin_prefetch(next, 1);
-		__builtin_prefetch(next + 64, 1);
-		__builtin_prefetch(next + 128, 1);
-	}
+	if (f->list_next != FLOW_NONE)
+		prefetch_entry(t, f->list_next);
 	if (t->end_fn != NULL)
 		t->end_fn(t->end_ctx, f, why);
 	list_unlink(t, f);

@@ -144,6 +144,29 @@ START_TEST(test_format_small_buffer)
 }
 END_TEST
 
+/* The order of the bytes in network order, whichever byte decides. */
+START_TEST(test_cmp_is_memcmp_order)
+{
+	struct addr a, b;
+	uint32_t seed = 777;
+
+	for (int i = 0; i < 20000; i++) {
+		for (size_t j = 0; j < sizeof(a.b); j++) {
+			seed = seed * 1103515245u + 12345u;
+			a.b[j] = (uint8_t)(seed >> 16);
+			seed = seed * 1103515245u + 12345u;
+			b.b[j] = (uint8_t)(seed >> 16);
+		}
+		memcpy(b.b, a.b, (size_t)(i % 17));
+		int m = memcmp(a.b, b.b, sizeof(a.b));
+		int c = addr_cmp(&a, &b);
+
+		if ((m < 0) != (c < 0) || (m == 0) != (c == 0))
+			ck_abort_msg("addr_cmp disagrees with memcmp at %d", i);
+	}
+}
+END_TEST
+
 START_TEST(test_cmp_order)
 {
 	struct addr a = parse_addr("10.0.0.1"), b = parse_addr("10.0.0.2");
@@ -312,6 +335,7 @@ addr_suite(void)
 	    (int)(sizeof(canon_cases) / sizeof(canon_cases[0])));
 	tcase_add_test(tc, test_format_small_buffer);
 	tcase_add_test(tc, test_cmp_order);
+	tcase_add_test(tc, test_cmp_is_memcmp_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("prefix");
