@@ -65,10 +65,19 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsu
 
 MKPCAP	:= $(BUILD)/tests/mkpcap
 
-DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
-	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux clang libclang-rt-14-dev
+# Debian packages, by what needs them: the build; the tests any user can
+# run; the root-only tests (network namespaces, a real rsyslog, logrotate);
+# the fuzz targets.  `make deps` installs the first three (the third only
+# as root), `make deps-fuzz` the last; tests/deps.sh installs only what is
+# missing, and as a normal user names it instead of installing.
+BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
+TEST_PKGS := python3 mandoc systemd
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
+FUZZ_PKGS := clang libclang-rt-14-dev
+IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
-.PHONY: all deps check check-unit check-pcap check-service check-netns clean install fixtures sizes
+.PHONY: all deps deps-fuzz check check-root check-unit check-pcap check-service \
+	check-netns clean install uninstall fixtures sizes
 
 all: $(RSTWATCHD)
 
@@ -99,20 +108,31 @@ $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-# Install the Debian packages the build and the tests need, only those
-# missing.  Needs root; says so instead of failing obscurely.
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
-	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	    echo "deps: installing$$missing"; \
-	    if [ "$$(id -u)" != 0 ]; then echo "deps: need root to install:$$missing" >&2; exit 1; fi; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "deps: all installed"; fi
+	@sh tests/deps.sh build $(BUILD_PKGS)
+	@sh tests/deps.sh tests $(TEST_PKGS)
+ifeq ($(IS_ROOT),1)
+	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
+endif
 
+deps-fuzz:
+	@sh tests/deps.sh fuzz $(FUZZ_PKGS)
+
+# Everything a normal user can run; as root (CI), the root-only suites too.
 check: deps
-	$(MAKE) check-unit check-pcap check-service check-netns
+	$(MAKE) check-unit check-pcap check-service
+ifeq ($(IS_ROOT),1)
+	$(MAKE) check-root
+else
+	@echo "check: skipped the root-only suites (network namespaces: netns); run them with: sudo make check-root"
+endif
+
+# The suites that need root: the real daemon and the real kernel in
+# network namespaces.
+check-root:
+	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
+	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
+	$(MAKE) check-netns
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)

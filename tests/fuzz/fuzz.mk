@@ -50,6 +50,10 @@ FUZZ_OPTS_config   := -dict=tests/fuzz/config.dict
 
 fuzz-build: $(FUZZ_BINS)
 
+# clang and its sanitizer runtime, installed (as root) only when a fuzz
+# target is asked for.
+$(FUZZ_BINS) $(PCAP2SEED): | deps-fuzz
+
 fuzz: $(FUZZ_TARGETS:%=fuzz-run-%)
 
 # The seed corpus is named last so that libFuzzer only reads it; what it
