@@ -95,6 +95,19 @@ $(BUILD)/tests/check_capfile: tests/unit/check_capfile.c $(BUILD)/daemon/capfile
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(BUILD)/daemon/capfile.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# The output queue and the syslog client are daemon code too.
+$(BUILD)/tests/check_outq: tests/unit/check_outq.c $(BUILD)/daemon/outq.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/outq.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
+$(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
+    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
+	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -125,6 +138,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP)
 # (CI is root) and says so loudly rather than skipping.
 check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
+	@bash tests/netns/outputs.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)

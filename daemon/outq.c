@@ -165,6 +165,12 @@ outq_push(struct outq *q, const void *data, size_t len, bool alert)
 {
 	uint32_t h = (uint32_t)len << 1 | (alert ? 1 : 0);
 
+	/*
+	 * Full while waiting for EV_WRITE: the reader may have made room
+	 * since (it runs beside us), so one more try before counting a loss.
+	 */
+	if (q->fd != -1 && evbuffer_get_length(q->buf) + HDR + len > q->limit)
+		outq_flush(q);
 	if (q->fd == -1 || len > OUTQ_RECORD_MAX ||
 	    evbuffer_get_length(q->buf) + HDR + len > q->limit) {
 		lose(q, alert, q->fd == -1 ? (q->error != 0 ? q->error :
