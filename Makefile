@@ -66,7 +66,8 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsu
 MKPCAP	:= $(BUILD)/tests/mkpcap
 
 DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
-	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux clang libclang-rt-14-dev
+	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux clang libclang-rt-14-dev \
+	    rsyslog logrotate
 
 .PHONY: all deps check check-unit check-pcap check-service check-netns clean install fixtures sizes
 
@@ -159,6 +160,7 @@ install: $(RSTWATCHD)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	install -m 644 systemd/rstwatchd.sysusers $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	install -D -m 644 systemd/rstwatchd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/rstwatchd
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 	    systemd-sysusers $(SYSUSERSDIR)/rstwatchd.conf || true; fi
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \

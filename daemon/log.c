@@ -123,6 +123,13 @@ log_loss(const char *fmt, ...)
 	emit(LOG_WARNING, line, true);
 }
 
+void
+log_echo(const char *line)
+{
+	if (log_perror)
+		log_stderr(line);
+}
+
 /* Losses on the syslog socket, their start and their end. */
 static void
 log_note(void *arg, enum outq_note what, int err, const struct outq_counts *c)

@@ -34,6 +34,8 @@ void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* On stderr only, and only in the foreground (-f) or with -v. */
 void	log_foreground(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* An alert sent to syslog, on stderr too for a terminal or -v. */
+void	log_echo(const char *);
 /* What an output lost: a warning, and on stderr too in the foreground. */
 void	log_loss(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	fatal(int, const char *, ...)

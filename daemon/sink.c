@@ -287,9 +287,11 @@ sinks_write_event(struct sinks *s, struct event *ev)
 		return;
 	}
 	if (s->syslog != NULL && s->conf->syslog_enabled &&
-	    event_format_text(ev, line, sizeof(line)) >= 0)
+	    event_format_text(ev, line, sizeof(line)) >= 0) {
 		syslog_sock_send(s->syslog, s->conf->syslog_facility |
 		    (int)ev->severity, line, true);
+		log_echo(line);
+	}
 	if (s->out.on && !s->stdout_json &&
 	    event_format_text(ev, line, sizeof(line)) >= 0)
 		push_line(&s->out, line, sizeof(line), true);
