@@ -352,6 +352,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	d.conf = conf;
 	if (conf->ninterfaces == 0) {
 		log_errx("no interface to capture on (capture.interfaces or -i)");
+		free(conf);
 		return 1;
 	}
 
@@ -447,8 +448,8 @@ out:
 	/* Fails quietly once privileges are gone; systemd runs us with -f. */
 	if (d.pidfile[0] != '\0')
 		(void)unlink(d.pidfile);
-	if (d.conf != conf)
-		free(d.conf);
+	/* conf became the daemon's: the one in use now is freed either way. */
+	free(d.conf);
 	log_close();
 	return rc;
 }

@@ -139,9 +139,16 @@ log_note(void *arg, enum outq_note what, int err, const struct outq_counts *c)
 
 	if (what == OUTQ_FAILING) {
 		/* Not to syslog, which is what fails. */
-		if (log_fg || log_perror)
-			fprintf(stderr, "rstwatchd: syslog %s: %s; what it does "
-			    "not take is counted\n", s->path, strerror(err));
+		if (!log_fg && !log_perror)
+			return;
+		if (err == ENOBUFS)
+			fprintf(stderr, "rstwatchd: syslog %s does not keep up; "
+			    "what does not fit in the %d KiB queue is counted\n",
+			    s->path, OUTQ_LIMIT / 1024);
+		else
+			fprintf(stderr, "rstwatchd: syslog %s: %s; alerts and "
+			    "messages are counted until it can be reached\n",
+			    s->path, strerror(err));
 		return;
 	}
 	if (c->alerts > 0 && other > 0)

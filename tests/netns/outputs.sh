@@ -604,6 +604,26 @@ fi
 # (f) Rotation, the daemon running as nobody: mv + SIGUSR1, then logrotate
 # -f with the shipped file (its path and postrotate adapted to the test).
 
+# A directory nobody cannot write to: the start fails, loudly, and at err.
+mkdir -m 755 "$dir/rootonly"
+write_conf "$conf" "$dir/rootonly/events.jsonl"
+: > "$dir/syslog.txt"
+run timeout 10 unshare --mount --propagation private sh -c 'set -e
+	d=$1; shift
+	mount --bind /dev/null "$d/dev/null"
+	mount --rbind "$d/dev" /dev
+	exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -c "$conf" -i veth1 \
+    > /dev/null 2> "$dir/rootonly.err"
+rc=$?
+want="output.json.path $dir/rootonly/events.jsonl: Permission denied; cannot start"
+if [ $rc -eq 2 ] && grep -qF "$want" "$dir/rootonly.err" &&
+    grep -qF "<27>" "$dir/syslog.txt" && grep -qF "]: $want" "$dir/syslog.txt" &&
+    [ ! -e "$dir/rootonly/events.jsonl" ]; then
+	pass "rotation: a JSON file its user cannot create stops the start (exit 2, err, stderr)"
+else
+	fail "rotation: JSON file nobody cannot create: exit $rc, stderr: $(cat "$dir/rootonly.err"), syslog: $(grep -F 'json' "$dir/syslog.txt")"
+fi
+
 json=$dir/log/events.jsonl
 write_conf "$conf" "$json"
 : > "$dir/syslog.txt"
