@@ -216,7 +216,9 @@ write_head(struct outq *q)
 
 		cut_partial(q);
 		drop_head(q, err);
-		if (q->kind == OUTQ_DGRAM && q->broken != NULL)
+		/* Too big, or short of memory: this datagram, not the socket. */
+		if (q->kind == OUTQ_DGRAM && q->broken != NULL &&
+		    err != EMSGSIZE && err != ENOBUFS && err != ENOMEM)
 			q->broken(q->arg, err);
 		return -1;
 	}

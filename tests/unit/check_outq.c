@@ -154,6 +154,37 @@ START_TEST(dgram_peer_gone)
 }
 END_TEST
 
+/* A datagram too big for the socket is lost; the socket stays. */
+START_TEST(dgram_too_big_keeps_socket)
+{
+	static char big[OUTQ_RECORD_MAX];
+	struct outq q;
+	struct notes n;
+	char buf[64];
+	int sv[2], sz = 1024;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv),
+	    0);
+	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz,
+	    sizeof(sz)), 0);
+	setup(&q, OUTQ_DGRAM, 0, sv[0], &n);
+	q.broken = broken;
+	broken_q = &q;
+	broken_err = 0;
+	memset(big, 'b', sizeof(big));
+	outq_push(&q, big, sizeof(big), true);
+	ck_assert_uint_eq(q.lost.alerts, 1);
+	ck_assert_int_eq(broken_err, 0);
+	ck_assert_int_eq(q.fd, sv[0]);
+	ck_assert(outq_push(&q, "small", 5, true));
+	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), 0), 5);
+	ck_assert_uint_eq(q.sent.alerts, 1);
+	outq_free(&q);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -292,6 +323,7 @@ main(void)
 	tcase_add_test(tc, nowhere_counts_each_record_tells_once);
 	tcase_add_test(tc, dgram_stalled_reader);
 	tcase_add_test(tc, dgram_peer_gone);
+	tcase_add_test(tc, dgram_too_big_keeps_socket);
 	tcase_add_test(tc, file_full_no_half_line);
 	tcase_add_test(tc, pipe_slow_reader_whole_lines);
 	tcase_add_test(tc, drain_counts_the_rest);
