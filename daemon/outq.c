@@ -63,6 +63,7 @@ outq_attach(struct outq *q, struct event_base *base)
 	if (q->wev != NULL)
 		event_free(q->wev);
 	q->wev = NULL;
+	q->base = base;
 	if (base == NULL || q->fd == -1)
 		return 0;
 	q->wev = event_new(base, q->fd, EV_WRITE, outq_writable, q);
@@ -76,7 +77,6 @@ outq_attach(struct outq *q, struct event_base *base)
 void
 outq_set_fd(struct outq *q, int fd)
 {
-	struct event_base *base = q->wev != NULL ? event_get_base(q->wev) : NULL;
 	struct stat st;
 
 	/*
@@ -92,8 +92,9 @@ outq_set_fd(struct outq *q, int fd)
 	q->wev = NULL;
 	q->fd = fd;
 	q->regular = fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (base != NULL)
-		outq_attach(q, base);
+	/* The new descriptor is watched in the same loop (a reconnection). */
+	if (q->base != NULL)
+		outq_attach(q, q->base);
 }
 
 /* Counts one record as lost; the first loss of a run is told. */

@@ -41,6 +41,7 @@ struct evbuffer;
 
 struct outq {
 	struct evbuffer	*buf;		/* [uint32 len << 1 | alert][bytes]... */
+	struct event_base *base;	/* NULL: no loop, writes on each push */
 	struct event	*wev;		/* EV_WRITE while the descriptor is full */
 	int		 fd;		/* -1: nowhere to write, pushes are lost */
 	enum outq_kind	 kind;

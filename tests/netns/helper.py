@@ -90,8 +90,8 @@ def cmd_recv(path, out):
         pass
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(path)
-    # The daemon runs as nobody after its privilege drop and reconnects
-    # (openlog) on a reload that changes ident or facility.
+    # The daemon runs as nobody after its privilege drop and connects
+    # again whenever the socket has gone away.
     os.chmod(path, 0o666)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     with open(out, "a", buffering=1) as f:

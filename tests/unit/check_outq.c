@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "outq.h"
 
 struct notes {
@@ -185,6 +187,46 @@ START_TEST(dgram_too_big_keeps_socket)
 }
 END_TEST
 
+/*
+ * A new descriptor (syslog back after a restart) is watched in the same
+ * loop: when it fills up, EV_WRITE is armed and the loop empties the queue.
+ */
+START_TEST(new_fd_same_loop)
+{
+	struct event_base *base = event_base_new();
+	struct outq q;
+	struct notes n;
+	char msg[100], buf[200];
+	int sv[2], pushed = 0, got = 0;
+
+	ck_assert_ptr_nonnull(base);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv),
+	    0);
+	setup(&q, OUTQ_DGRAM, 0, -1, &n);
+	ck_assert_int_eq(outq_attach(&q, base), 0);
+	outq_set_fd(&q, sv[0]);
+	memset(msg, 'w', sizeof(msg));
+	while (outq_pending(&q) < 3) {
+		ck_assert(outq_push(&q, msg, sizeof(msg), false));
+		pushed++;
+		ck_assert_int_lt(pushed, 100000);
+	}
+	ck_assert_ptr_nonnull(q.wev);
+	ck_assert(event_pending(q.wev, EV_WRITE, NULL));
+	while (got < pushed) {
+		while (recv(sv[1], buf, sizeof(buf), 0) == (ssize_t)sizeof(msg))
+			got++;
+		event_base_loop(base, EVLOOP_NONBLOCK);
+	}
+	ck_assert_uint_eq(outq_pending(&q), 0);
+	ck_assert_uint_eq(q.sent.records, (uint64_t)pushed);
+	outq_free(&q);
+	event_base_free(base);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 static char *
 slurp(const char *path, size_t *len)
 {
@@ -324,6 +366,7 @@ main(void)
 	tcase_add_test(tc, dgram_stalled_reader);
 	tcase_add_test(tc, dgram_peer_gone);
 	tcase_add_test(tc, dgram_too_big_keeps_socket);
+	tcase_add_test(tc, new_fd_same_loop);
 	tcase_add_test(tc, file_full_no_half_line);
 	tcase_add_test(tc, pipe_slow_reader_whole_lines);
 	tcase_add_test(tc, drain_counts_the_rest);
