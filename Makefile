@@ -104,6 +104,19 @@ $(BUILD)/tests/check_capfile: tests/unit/check_capfile.c $(BUILD)/daemon/capfile
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(BUILD)/daemon/capfile.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# The output queue and the syslog client are daemon code too.
+$(BUILD)/tests/check_outq: tests/unit/check_outq.c $(BUILD)/daemon/outq.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/outq.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
+$(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
+    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
+	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -145,6 +158,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP)
 # (CI is root) and says so loudly rather than skipping.
 check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
+	@bash tests/netns/outputs.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
@@ -165,6 +179,7 @@ install: $(RSTWATCHD)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	install -m 644 systemd/rstwatchd.sysusers $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	install -D -m 644 systemd/rstwatchd.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/rstwatchd
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 	    systemd-sysusers $(SYSUSERSDIR)/rstwatchd.conf || true; fi
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \

@@ -30,6 +30,8 @@
 /* Distinct (kind, service) pairs in cooldown at once. */
 #define COOLDOWN_SLOTS	4096
 #define TICK_US		250000	/* expiry, cooldowns, capture statistics */
+/* At stop, how long each output may take to empty its queue. */
+#define STOP_DRAIN_MS	250
 
 struct daemon {
 	struct event_base *base;
@@ -101,6 +103,7 @@ log_stats(struct daemon *d, const char *when)
 	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
 	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
 	uint64_t received = 0, dropped = 0, malformed = 0;
+	char losses[160];
 
 	for (size_t i = 0; i < d->ncaps; i++) {
 		received += d->caps[i].received;
@@ -108,15 +111,16 @@ log_stats(struct daemon *d, const char *when)
 	}
 	for (int r = 1; r < DECODE_NRESULTS; r++)
 		malformed += st->decode[r];
+	sinks_losses(&d->sinks, losses, sizeof(losses));
 	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
 	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
-	    "suppressed=%llu", when,
+	    "suppressed=%llu%s", when,
 	    (unsigned long long)st->packets, (unsigned long long)received,
 	    (unsigned long long)dropped, (unsigned long long)malformed,
 	    (unsigned long long)fs->created, fs->active,
 	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
-	    (unsigned long long)d->sinks.alerts,
-	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed);
+	    (unsigned long long)sinks_delivered(&d->sinks),
+	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed, losses);
 }
 
 /* pcap_stats: drops since the last look become a capture_drop alert. */
@@ -254,11 +258,11 @@ daemon_reload(struct daemon *d)
 		memcpy(c->user, old->user, sizeof(c->user));
 		memcpy(c->pidfile, old->pidfile, sizeof(c->pidfile));
 	}
+	/* The ident is copied: c may be freed by the next reload. */
 	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
-	    old->syslog_facility != c->syslog_facility) {
-		closelog();
-		log_to_syslog(c->syslog_ident, c->syslog_facility);
-	}
+	    old->syslog_facility != c->syslog_facility)
+		log_to_syslog(c->syslog_ident, c->syslog_facility,
+		    d->opt->foreground);
 	d->syn_retries = 0;
 	daemon_params(d, c, &params);
 	analyzer_set_params(d->analyzer, &params);
@@ -348,10 +352,11 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	d.conf = conf;
 	if (conf->ninterfaces == 0) {
 		log_errx("no interface to capture on (capture.interfaces or -i)");
+		free(conf);
 		return 1;
 	}
 
-	log_to_syslog(conf->syslog_ident, conf->syslog_facility);
+	log_to_syslog(conf->syslog_ident, conf->syslog_facility, opt->foreground);
 	/* Open the captures first, so that a bad interface fails the start. */
 	if (daemon_open_captures(&d) == -1)
 		goto out;
@@ -370,11 +375,10 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	}
 	daemon_params(&d, conf, &params);
 	d.cooldown = cooldown_new(COOLDOWN_SLOTS);
-	if (d.cooldown == NULL || sinks_open(&d.sinks, conf, opt->json,
+	if (d.cooldown == NULL || sinks_open(&d.sinks, conf, d.base, opt->json,
 	    opt->json) == -1)
 		goto out;
 	d.sinks.cooldown = d.cooldown;
-	d.sinks.time_prefix = false;
 	sink.event = daemon_event;
 	sink.flow = daemon_flow;
 	sink.ctx = &d;
@@ -384,6 +388,9 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		goto out;
 	}
 	if (privdrop(conf->user) == -1)
+		goto out;
+	/* As the user that will have to reopen it after logrotate. */
+	if (sinks_open_files(&d.sinks) == -1)
 		goto out;
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -412,6 +419,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	notify_send("READY=1");
 	log_info("started, version %s, %u flows max (%zu KiB)", RSTWATCH_VERSION,
 	    conf->max_flows, analyzer_memory(d.analyzer) / 1024);
+	log_running();
 	if (event_base_dispatch(d.base) == -1) {
 		log_errx("event loop failed");
 		goto out;
@@ -421,6 +429,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	analyzer_finish(d.analyzer);
 	cooldown_flush(d.cooldown, now_us(), sinks_summary, &d.sinks);
 	daemon_capture_stats(&d, now_us());
+	sinks_finish(&d.sinks, STOP_DRAIN_MS);
 	log_stats(&d, "stopped");
 	rc = 0;
 out:
@@ -439,7 +448,8 @@ out:
 	/* Fails quietly once privileges are gone; systemd runs us with -f. */
 	if (d.pidfile[0] != '\0')
 		(void)unlink(d.pidfile);
-	if (d.conf != conf)
-		free(d.conf);
+	/* conf became the daemon's: the one in use now is freed either way. */
+	free(d.conf);
+	log_close();
 	return rc;
 }

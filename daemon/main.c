@@ -148,13 +148,15 @@ run_files(const struct options *o, const struct conf *c)
 	if (c->max_syn_retransmissions == CONF_SYN_RETRIES_AUTO)
 		syn_retries = config_syn_retries();
 	analyzer_params_from_conf(&params, c, syn_retries);
-	if (sinks_open(&sinks, c, true, o->json) == -1)
+	/*
+	 * Standard output only: a capture file's old incidents must never
+	 * look like live ones in syslog or the JSON file.
+	 */
+	if (sinks_open(&sinks, c, NULL, true, o->json) == -1)
 		return 2;
 	sink.event = sinks_event;
 	sink.flow = sinks_flow;
 	sink.ctx = &sinks;
-	if (c->syslog_enabled)
-		openlog(c->syslog_ident, LOG_PID, c->syslog_facility);
 	if ((a = analyzer_new(c->max_flows, hash_seed(), &params, &sink)) == NULL) {
 		log_errx("cannot allocate %u flows", c->max_flows);
 		sinks_close(&sinks);

@@ -1,6 +1,12 @@
 /*
  * Where alerts and flow records go: standard output (-r, -j), syslog, and
  * the JSON-lines file of output.json.path.
+ *
+ * Live, every output is a bounded queue in front of a descriptor that is
+ * never waited on (outq.c): what does not fit is counted as lost and said.
+ * With -r, standard output only, written with stdio: there is no capture
+ * to protect, and a pipe reader that stalls should slow the reading down
+ * rather than lose lines.
  */
 #ifndef RSTWATCHD_SINK_H
 #define RSTWATCHD_SINK_H
@@ -12,23 +18,48 @@
 #include "conf.h"
 #include "cooldown.h"
 #include "event.h"
+#include "outq.h"
+
+struct event_base;
+struct syslog_sock;
+
+/* One stream output: the JSON file, or standard output with -j. */
+struct sink_out {
+	struct outq	 q;
+	bool		 on;
+	char		 name[CONF_PATH_MAX];	/* path, or "standard output" */
+};
 
 struct sinks {
 	const struct conf *conf;	/* rules and outputs; swapped on reload */
-	bool		stdout_on;	/* -r: alerts on standard output */
+	bool		offline;	/* -r: standard output only, stdio */
+	bool		stdout_on;	/* alerts on standard output */
 	bool		stdout_json;	/* -j: JSON objects only on stdout */
 	bool		time_prefix;	/* -r text: RFC 3339 packet time first */
-	FILE		*json_fp;	/* output.json.path, or NULL */
 	struct cooldown	*cooldown;	/* live mode only; -r shows every incident */
+	struct syslog_sock *syslog;	/* log.c's client; NULL with -r */
+	struct event_base *base;
+	struct sink_out	json;		/* output.json.path */
+	struct sink_out	out;		/* -j, live */
 	char		json_path[CONF_PATH_MAX];
-	uint64_t	alerts;
+	char		ifname[16];	/* IF_NAMESIZE: "any"'s real interface */
+	uint64_t	alerts;		/* -r: alerts written */
 	uint64_t	filtered;	/* disabled kinds, ignored services */
-	uint64_t	write_errors;
+	uint64_t	write_errors;	/* -r: on standard output */
 };
 
-/* Opens the outputs the configuration names; -1 (logged) on failure. */
-int	sinks_open(struct sinks *, const struct conf *, bool stdout_on,
-	    bool stdout_json);
+/*
+ * base NULL: -r, standard output only (stdout_on), whatever the
+ * configuration says.  Otherwise syslog (through log_syslog()) and -j
+ * standard output; the JSON file waits for sinks_open_files().  -1
+ * (logged) on failure.
+ */
+int	sinks_open(struct sinks *, const struct conf *, struct event_base *base,
+	    bool stdout_on, bool stdout_json);
+/* Opens output.json.path: as the user the daemon runs as, after privdrop. */
+int	sinks_open_files(struct sinks *);
+/* At stop: a short wait for the queues, then what is left counts as lost. */
+void	sinks_finish(struct sinks *, int drain_ms);
 void	sinks_close(struct sinks *);
 /* logrotate: close and reopen the JSON file. */
 int	sinks_reopen(struct sinks *);
@@ -39,5 +70,12 @@ void	sinks_flow(void *, const struct flow_record *);
 void	sinks_summary(void *, const struct event *);
 /* Switch to another configuration's outputs; -1 (logged) keeps the old. */
 int	sinks_reconfigure(struct sinks *, const struct conf *);
+/*
+ * Alerts delivered: accepted by syslog (or, without syslog, written to the
+ * JSON file, or to standard output).
+ */
+uint64_t sinks_delivered(const struct sinks *);
+/* " syslog_lost=N json_lost=N stdout_lost=N" for the outputs in use. */
+void	sinks_losses(const struct sinks *, char *, size_t);
 
 #endif

@@ -455,6 +455,9 @@ if [ "${PCAP:-0}" = 1 ]; then
 fi
 
 write_conf "$conf" 2 3
+# The daemon opens output.json.path as nobody, after its privilege drop:
+# the scratch directory is root's, so the file is there first, nobody's.
+run install -m 644 -o nobody /dev/null "$dir/events.jsonl"
 run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
     loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
 

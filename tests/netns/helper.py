@@ -27,6 +27,12 @@ alert took to arrive after the event that triggered it.
                            "aborted TIME retransmits=COUNT"
   udp ADDR PORT SPORT EXPECT
                            send one datagram; EXPECT "answer" or "refused"
+  refusedn ADDR PORT SPORT N
+                           N connections to a closed port from SPORT,
+                           SPORT+1...: N syn_refused alerts; prints
+                           "refused TIME N"
+  jsoncheck FILE           every line of FILE is one whole JSON object
+                           (a newline ends the file); prints "N lines"
   latency SYSLOG JSONL     pair each JSON event (packet time "ts") with its
                            syslog line (arrival time): one line per alert
                            "kind sport milliseconds"
@@ -84,8 +90,8 @@ def cmd_recv(path, out):
         pass
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(path)
-    # The daemon runs as nobody after its privilege drop and reconnects
-    # (openlog) on a reload that changes ident or facility.
+    # The daemon runs as nobody after its privilege drop and connects
+    # again whenever the socket has gone away.
     os.chmod(path, 0o666)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     with open(out, "a", buffering=1) as f:
@@ -259,6 +265,39 @@ def cmd_flood(addr, port, n):
     return 0
 
 
+def cmd_refusedn(addr, port, sport, n):
+    for i in range(int(n)):
+        s = tcp_socket(addr, int(sport) + i)
+        try:
+            s.connect((addr, int(port)))
+        except ConnectionRefusedError:
+            pass
+        else:
+            die("connect to %s port %s succeeded" % (addr, port))
+        finally:
+            s.close()
+    print("refused %s %s" % (now(), n))
+    return 0
+
+
+def cmd_jsoncheck(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    if data and not data.endswith(b"\n"):
+        die("%s: the last line is not whole: %r" % (path, data[-80:]))
+    n = 0
+    for line in data.splitlines():
+        try:
+            if not isinstance(json.loads(line), dict):
+                raise ValueError("not an object")
+        except ValueError as e:
+            die("%s: line %d is not a JSON object (%s): %r" %
+                (path, n + 1, e, line[:200]))
+        n += 1
+    print("%d lines" % n)
+    return 0
+
+
 def syslog_fields(text):
     """key=value pairs of an alert line (values possibly quoted)."""
     fields, i = {}, 0
@@ -340,6 +379,8 @@ COMMANDS = {
     "lossabort": cmd_lossabort,
     "udp": cmd_udp,
     "flood": cmd_flood,
+    "refusedn": cmd_refusedn,
+    "jsoncheck": cmd_jsoncheck,
     "latency": cmd_latency,
     "flows": cmd_flows,
 }

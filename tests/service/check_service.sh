@@ -63,7 +63,8 @@ dest=$tmp/root
 if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}" > "$tmp/install.log" 2>&1; then
 	for f in usr/sbin/rstwatchd usr/share/man/man8/rstwatchd.8 \
 	    usr/share/man/man5/rstwatch.yaml.5 etc/rstwatch.yaml \
-	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf; do
+	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf \
+	    etc/logrotate.d/rstwatchd; do
 		if [ -f "$dest/$f" ]; then ok; else fail "make install: no $f"; fi
 	done
 	if grep -q '^ExecStart=/usr/sbin/rstwatchd -f$' "$dest/lib/systemd/system/rstwatchd.service"; then
