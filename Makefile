@@ -125,6 +125,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP)
 # (CI is root) and says so loudly rather than skipping.
 check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
+	@bash tests/netns/capture.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
