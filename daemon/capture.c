@@ -248,6 +248,11 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 	else
 		c->ifindex = ifindex;
 	capture_filter(text, sizeof(text), conf->filter, c->linktype);
+	/* A new handle: the last one's userland program is not its. */
+	free(c->userland.bf_insns);
+	c->userland.bf_insns = NULL;
+	c->userland_on = false;
+	c->userland_until_us = 0;
 
 	rc = -1;
 	if (pcap_compile(c->pcap, &prog, text, 1, PCAP_NETMASK_UNKNOWN) == -1) {
@@ -274,11 +279,10 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 fail:
 	pcap_close(c->pcap);
 	c->pcap = NULL;
-	if (c->userland.bf_insns != NULL) {
-		free(c->userland.bf_insns);
-		c->userland.bf_insns = NULL;
-	}
+	free(c->userland.bf_insns);
+	c->userland.bf_insns = NULL;
 	c->userland_on = false;
+	c->userland_until_us = 0;
 	return rc;
 }
 
@@ -390,18 +394,30 @@ capture_setfilter(struct capture *c, struct bpf_program *prog,
 			return -1;
 		}
 		memcpy(copy, prog->bf_insns, prog->bf_len * sizeof(*copy));
-		if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) == -1 &&
-		    errno != ENOENT) {
+		/* The kernel wants an int-sized value, which it ignores. */
+		if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &(int){ 0 },
+		    sizeof(int)) == -1 && errno != ENOENT) {
 			snprintf(err, errlen, "%s: removing the kernel filter: %s",
 			    c->name, strerror(errno));
 			free(copy);
 			return -1;
 		}
 	}
-	free(c->userland.bf_insns);
-	c->userland.bf_insns = copy;
-	c->userland.bf_len = copy != NULL ? prog->bf_len : 0;
-	c->userland_on = copy != NULL;
+	if (copy == NULL && c->userland_on) {
+		/*
+		 * From userland to the kernel: what the ring already holds
+		 * came up unfiltered, so the old program still judges the
+		 * packets captured before now.
+		 */
+		if (c->userland_until_us == 0)
+			c->userland_until_us = clock_us();
+	} else {
+		free(c->userland.bf_insns);
+		c->userland.bf_insns = copy;
+		c->userland.bf_len = copy != NULL ? prog->bf_len : 0;
+		c->userland_on = copy != NULL;
+		c->userland_until_us = 0;
+	}
 	snprintf(c->filter, sizeof(c->filter), "%s", text);
 	return 0;
 }
@@ -414,7 +430,9 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 	    (uint64_t)h->ts.tv_usec;
 
 	c->h_read++;
-	if (c->userland_on && pcap_offline_filter(&c->userland, h, data) == 0) {
+	if (c->userland_on && (c->userland_until_us == 0 ||
+	    ts_us <= c->userland_until_us) &&
+	    pcap_offline_filter(&c->userland, h, data) == 0) {
 		c->filtered++;
 		return;
 	}

@@ -42,6 +42,7 @@ struct capture {
 	 */
 	struct bpf_program userland;
 	bool		 userland_on;
+	uint64_t	 userland_until_us;	/* 0, or: only for packets before */
 	/* Counters over the capture's whole life, across reopenings. */
 	uint64_t	 received;	/* from pcap_stats */
 	uint64_t	 dropped;

@@ -101,7 +101,7 @@ log_stats(struct daemon *d, const char *when)
 	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
 	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
 	uint64_t received = 0, dropped = 0, malformed = 0, reopened = 0;
-	uint64_t blind = 0, now = now_us();
+	uint64_t filtered = 0, blind = 0, now = now_us();
 
 	for (size_t i = 0; i < d->ncaps; i++) {
 		const struct capture *c = &d->caps[i];
@@ -109,6 +109,7 @@ log_stats(struct daemon *d, const char *when)
 		received += c->received;
 		dropped += c->dropped;
 		reopened += c->reopened;
+		filtered += c->filtered;
 		/* Time without a capture, the current wait included. */
 		blind += c->blind_us;
 		if (c->pcap == NULL && c->waiting_since_us != 0 &&
@@ -119,14 +120,15 @@ log_stats(struct daemon *d, const char *when)
 		malformed += st->decode[r];
 	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
 	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
-	    "suppressed=%llu reopened=%llu blind=%.1fs", when,
+	    "suppressed=%llu reopened=%llu blind=%.1fs filtered=%llu", when,
 	    (unsigned long long)st->packets, (unsigned long long)received,
 	    (unsigned long long)dropped, (unsigned long long)malformed,
 	    (unsigned long long)fs->created, fs->active,
 	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
 	    (unsigned long long)d->sinks.alerts,
 	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed,
-	    (unsigned long long)reopened, (double)blind / 1e6);
+	    (unsigned long long)reopened, (double)blind / 1e6,
+	    (unsigned long long)filtered);
 }
 
 /* pcap_stats: drops since the last look become a capture_drop alert. */

@@ -35,7 +35,9 @@
 #     every datagram the server's nft counter saw, the five syn_refused).
 #  3. filter swaps: capture.filter flips between two filters that both
 #     admit udp :5500 while a flood to :5500 flows, with a reload every few
-#     milliseconds: the flow record has every datagram nft counted.
+#     milliseconds: the flow record has every datagram nft counted; on
+#     veth1, then on "any" between a filter the kernel runs (with cooked
+#     offsets) and one it cannot run (filtered in the daemon, counted).
 # Last line: "capture: N passed, M failed"; exit status 1 when M > 0, 2 when
 # the test cannot run at all (not root, no namespaces, missing tools).
 
@@ -441,53 +443,87 @@ fi
 # ---------------------------------------------------------------------------
 # 3. Filter swaps under traffic.
 
-phase=filters
-write_conf "$dir/a.yaml" "udp port 5500"
-write_conf "$dir/b.yaml" "udp port 5500 or udp port 5501"
-cp "$dir/a.yaml" "$conf"
-m=$(mark)
-start_daemon $phase "$conf" -i veth1
-expect "filters: start" "$m" 5 "]: capturing on veth1 linktype=EN10MB"
-c0=$(nft_count c5500)
-spawn ip netns exec "$cli" "$PY" "$HELPER" flood 10.9.0.2 5500 400000 \
-    > "$dir/flood5500.out" 2>&1
-flood=$!
-flips=0
-while running "$flood"; do
-	if [ $((flips % 2)) = 0 ]; then
-		cp "$dir/b.yaml" "$conf.new"
-	else
-		cp "$dir/a.yaml" "$conf.new"
+# flips NAME IFACE FILTER_A FILTER_B [userland]: capture.filter flips
+# between A and B (both admit udp :5500) with a reload every few
+# milliseconds while a flood to :5500 flows; the flow record has every
+# datagram nft counted, and the statistics account for every packet the
+# kernel accepted.  With "userland", B runs in the daemon: filtered > 0.
+flips() {
+	local name=$1 iface=$2 c0 flood flips=0 sent reloads got drp pk rcv flt
+
+	phase=$name
+	write_conf "$dir/a.yaml" "$3"
+	write_conf "$dir/b.yaml" "$4"
+	cp "$dir/a.yaml" "$conf"
+	m=$(mark)
+	start_daemon $phase "$conf" -i "$iface"
+	expect "$name: start" "$m" 5 "]: capturing on $iface linktype=" || return 1
+	c0=$(nft_count c5500)
+	spawn ip netns exec "$cli" "$PY" "$HELPER" flood 10.9.0.2 5500 400000 \
+	    > "$dir/flood5500.out" 2>&1
+	flood=$!
+	# Beside it, datagrams that neither filter admits.
+	spawn ip netns exec "$cli" "$PY" "$HELPER" flood 10.9.0.2 5400 50000 \
+	    > "$dir/flood5400.out" 2>&1
+	while running "$flood"; do
+		if [ $((flips % 2)) = 0 ]; then
+			cp "$dir/b.yaml" "$conf.new"
+		else
+			cp "$dir/a.yaml" "$conf.new"
+		fi
+		mv "$conf.new" "$conf"
+		kill -HUP "$daemon_pid"
+		flips=$((flips + 1))
+		sleep 0.005
+	done
+	wait "$flood" 2>/dev/null
+	sent=$(( $(nft_count c5500) - c0 ))
+	reloads=$(tail -n +"$((m + 1))" "$syslog" | grep -c ']: configuration reloaded')
+	sleep 0.5
+	stop_daemon "$name"
+	got=$(flow_pkts "$dir/$phase.out" 5500)
+	drp=$(stat_of dropped "$stopline")
+	if [ "$reloads" -lt 50 ]; then
+		fail "$name: only $reloads reloads during the flood ($flips SIGHUPs)"
 	fi
-	mv "$conf.new" "$conf"
-	kill -HUP "$daemon_pid"
-	flips=$((flips + 1))
-	sleep 0.005
-done
-wait "$flood" 2>/dev/null
-sent=$(( $(nft_count c5500) - c0 ))
-reloads=$(tail -n +"$((m + 1))" "$syslog" | grep -c ']: configuration reloaded')
-sleep 0.5
-stop_daemon "filters"
-got=$(flow_pkts "$dir/$phase.out" 5500)
-drp=$(stat_of dropped "$stopline")
-if [ "$reloads" -lt 50 ]; then
-	fail "filters: only $reloads reloads during the flood ($flips SIGHUPs)"
-fi
-if [ "$got" = "$sent" ] && [ "$sent" -gt 0 ]; then
-	pass "filters: $reloads filter swaps, all $sent datagrams analysed (dropped=$drp)"
-elif [ -n "$drp" ] && [ "$drp" -gt 0 ] && [ $((got + drp)) -ge "$sent" ]; then
-	pass "filters: $reloads filter swaps, $got of $sent datagrams analysed, the rest counted: dropped=$drp"
-else
-	fail "filters: $reloads filter swaps, $got of $sent datagrams analysed, dropped=$drp: $((sent - got)) lost uncounted"
-fi
-pk=$(stat_of packets "$stopline")
-rcv=$(stat_of received "$stopline")
-if [ -n "$pk" ] && [ "$pk" = "$rcv" ]; then
-	pass "filters: packets= equals received=: $(msg_of "$stopline")"
-else
-	fail "filters: packets=$pk received=$rcv"
-fi
+	if [ "$got" = "$sent" ] && [ "$sent" -gt 0 ]; then
+		pass "$name: $reloads filter swaps, all $sent datagrams analysed (dropped=$drp)"
+	elif [ -n "$drp" ] && [ "$drp" -gt 0 ] && [ $((got + drp)) -ge "$sent" ]; then
+		pass "$name: $reloads filter swaps, $got of $sent datagrams analysed, the rest counted: dropped=$drp"
+	else
+		fail "$name: $reloads filter swaps, $got of $sent datagrams analysed, dropped=$drp: $((sent - got)) lost uncounted"
+	fi
+	got=$(flow_pkts "$dir/$phase.out" 5400)
+	if [ "$got" = 0 ]; then
+		pass "$name: nothing the filters reject was analysed"
+	else
+		fail "$name: $got datagrams to :5400 analysed, which no filter admits"
+	fi
+	pk=$(stat_of packets "$stopline")
+	rcv=$(stat_of received "$stopline")
+	flt=$(stat_of filtered "$stopline")
+	if tail -n +"$((m + 1))" "$syslog" | grep -q 'the previous filter stays'; then
+		fail "$name: a filter was not installed: $(grep -m1 'previous filter stays' "$syslog")"
+	fi
+	if [ "${5:-}" = userland ]; then
+		if [ "${flt:-0}" -gt 0 ]; then
+			pass "$name: the filter the kernel cannot run rejected $flt packets in the daemon"
+		else
+			fail "$name: filtered=${flt:-?}: the daemon filtered nothing itself"
+		fi
+	fi
+	if [ -n "$pk" ] && [ $((pk + ${flt:-0} + ${drp:-0})) = "$rcv" ]; then
+		pass "$name: packets + filtered + dropped = received: $(msg_of "$stopline")"
+	else
+		fail "$name: packets=$pk filtered=$flt dropped=$drp received=$rcv"
+	fi
+}
+flips filters veth1 "udp port 5500" "udp port 5500 or udp port 5501"
+# On "any" (Linux cooked v2) the kernel runs the program without the cooked
+# header: "inbound" reads the packet type through an ancillary offset, and
+# link[8:2] (the ARP hardware type) cannot be read there at all, so that
+# filter runs in the daemon; the swaps go between the two.
+flips filters-any any "inbound and udp port 5500" "udp port 5500 and link[8:2] = 1" userland
 
 echo "capture: $passed passed, $failed failed"
 [ $failed -eq 0 ]
