@@ -525,7 +525,7 @@ capture_tend(struct capture *c, const struct conf *conf, uint64_t now)
 {
 	char err[sizeof(c->why)];
 	double waited;
-	int ifindex = 0;
+	int ifindex = 0, rc;
 
 	if (c->pcap != NULL) {
 		if (c->ifindex <= 0)
@@ -547,9 +547,14 @@ capture_tend(struct capture *c, const struct conf *conf, uint64_t now)
 		}
 		return;
 	}
-	if (c->base == NULL)
+	if (c->base == NULL || now < c->retry_us)
 		return;
-	if (capture_try(c, conf, err, sizeof(err)) != 0) {
+	if ((rc = capture_try(c, conf, err, sizeof(err))) != 0) {
+		/*
+		 * Missing or down costs two ioctls a look; another failure
+		 * (a kernel buffer set up and torn down) waits a little.
+		 */
+		c->retry_us = rc == -1 ? now + CAPTURE_RETRY_MS * 1000 : 0;
 		/* Each new reason once, not every tick. */
 		if (strcmp(err, c->why) != 0) {
 			log_warnx("%s", err);

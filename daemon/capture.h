@@ -23,6 +23,8 @@
  * alerts still come well within the second SPEC 5 allows.
  */
 #define CAPTURE_TIMEOUT_MS	100
+/* A capture that failed to open for another reason than missing or down. */
+#define CAPTURE_RETRY_MS	5000
 /* At stop, how long to keep reading what the kernel already holds. */
 #define CAPTURE_DRAIN_MS	1000
 
@@ -59,6 +61,7 @@ struct capture {
 	/* While waiting. */
 	uint64_t	 lost_us;	/* when the handle went; 0 if never open */
 	uint64_t	 waiting_since_us;
+	uint64_t	 retry_us;	/* not before */
 	char		 why[PCAP_ERRBUF_SIZE + 256];	/* said once per reason */
 };
 

@@ -38,6 +38,7 @@
 #     milliseconds: the flow record has every datagram nft counted; on
 #     veth1, then on "any" between a filter the kernel runs (with cooked
 #     offsets) and one it cannot run (filtered in the daemon, counted).
+# Then: no sanitizer report from any of the daemons (SANITIZE=1 builds).
 # Last line: "capture: N passed, M failed"; exit status 1 when M > 0, 2 when
 # the test cannot run at all (not root, no namespaces, missing tools).
 
@@ -333,7 +334,6 @@ done
 
 phase_ifaces() {
 phase=ifaces
-write_conf "$conf"
 m=$(mark)
 start_daemon $phase "$conf" -i veth1 -i veth2
 expect "down at start" "$m" 5 "]: veth1 is down, waiting"
@@ -375,6 +375,14 @@ veth veth0 veth1 10.9.0
 expect "veth1 recreated: the loss is said" "$m" 3 "; not capturing until it is back"
 expect "veth1 recreated: capturing again" "$m" 3 "]: capturing on veth1 again after "
 refused "closed port after veth1 was recreated" 10.9.0.2 43003 veth1
+# Reopened as nobody: CAP_NET_RAW permitted, effective only while opening.
+capprm=$(awk '/^CapPrm:/ { print $2 }' "/proc/$daemon_pid/status")
+capeff=$(awk '/^CapEff:/ { print $2 }' "/proc/$daemon_pid/status")
+if [ "$capprm" = 0000000000002000 ] && [ "$capeff" = 0000000000000000 ]; then
+	pass "reopened as nobody: CapPrm $capprm (cap_net_raw), CapEff $capeff"
+else
+	fail "reopened: CapPrm $capprm CapEff $capeff, wanted 0000000000002000 and 0"
+fi
 
 m=$(mark)
 n_srv ip link set veth1 down
@@ -524,6 +532,14 @@ flips filters veth1 "udp port 5500" "udp port 5500 or udp port 5501"
 # link[8:2] (the ARP hardware type) cannot be read there at all, so that
 # filter runs in the daemon; the swaps go between the two.
 flips filters-any any "inbound and udp port 5500" "udp port 5500 and link[8:2] = 1" userland
+
+# Built with SANITIZE=1, the daemons say so on standard error.
+if grep -Eq 'Sanitizer|runtime error' "$dir"/*.err; then
+	fail "sanitizer: reports in the daemons' stderr:"
+	grep -E -A5 'Sanitizer|runtime error' "$dir"/*.err | head -n 40 | sed 's/^/    /'
+else
+	pass "daemons' stderr: no sanitizer report"
+fi
 
 echo "capture: $passed passed, $failed failed"
 [ $failed -eq 0 ]
