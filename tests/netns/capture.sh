@@ -334,6 +334,7 @@ done
 
 phase_ifaces() {
 phase=ifaces
+write_conf "$conf"
 m=$(mark)
 start_daemon $phase "$conf" -i veth1 -i veth2
 expect "down at start" "$m" 5 "]: veth1 is down, waiting"
