@@ -22,12 +22,15 @@
 #     $dir/dev is bound over /dev in the daemon's private mount namespace
 #
 # Phases:
-#  1. interfaces: veth1 is down and veth2 does not exist when the daemon
-#     starts: it waits (one line each) instead of exiting; veth1 comes up,
-#     veth2 is created: a closed port behind each is alerted (syn_refused);
-#     veth1 is deleted and created again at once (a new ifindex), then set
-#     down and up: each time "capturing on veth1 again after N s" and a
-#     closed port is alerted; the stop line counts the reopenings.
+#  1a. interfaces at start: veth1 is down and veth2 does not exist when the
+#     daemon starts: it waits (one line each) instead of exiting; veth1
+#     comes up, veth2 is created: a closed port behind each is alerted
+#     (syn_refused).
+#  1b. interfaces while it runs: veth1 is deleted and created again at once
+#     (a new ifindex), then set down and up: each time "capturing on veth1
+#     again after N s" and a closed port is alerted, as nobody with
+#     CAP_NET_RAW permitted but not effective; the stop line counts the
+#     reopenings.
 #  2. behind: the daemon is stopped (SIGSTOP) while a bounded flood and
 #     five refused connections go past, then gets SIGCONT and SIGTERM at
 #     once: everything the kernel accepted is analysed before the flows are
@@ -330,9 +333,9 @@ until [ -S "$dir/dev/log" ]; do
 done
 
 # ---------------------------------------------------------------------------
-# 1. Interfaces down, absent, deleted and created again, down and up.
+# 1a. At start, veth1 is down and veth2 does not exist.
 
-phase_ifaces() {
+phase_start() {
 phase=ifaces
 write_conf "$conf"
 m=$(mark)
@@ -367,6 +370,16 @@ m=$(mark)
 veth veth3 veth2 10.9.1
 expect "veth2 created" "$m" 3 "]: capturing on veth2 linktype=EN10MB filter="
 refused "closed port on the new veth2" 10.9.1.2 43002 veth2
+stop_daemon "interfaces at start"
+}
+phase_start
+
+# 1b. While it runs: veth1 deleted and created again, then down and up.
+phase_runtime() {
+phase=runtime
+m=$(mark)
+start_daemon $phase "$conf" -i veth1 -i veth2
+expect "runtime: start" "$m" 5 "]: started, version " || return 1
 
 # Deleted and created again before the daemon can notice the gap: the old
 # packet socket is bound to an ifindex that no longer exists.
@@ -394,7 +407,7 @@ expect "veth1 up again" "$m" 3 "]: capturing on veth1 again after "
 refused "closed port after veth1 went down and up" 10.9.0.2 43004 veth1
 refused "veth2 kept capturing throughout" 10.9.1.2 43005 veth2
 
-stop_daemon "interfaces"
+stop_daemon "interfaces while running"
 r=$(stat_of reopened "$stopline")
 if [ "$r" = 2 ]; then
 	pass "stop: $(msg_of "$stopline")"
@@ -402,7 +415,7 @@ else
 	fail "stop: wanted reopened=2 in: $stopline"
 fi
 }
-phase_ifaces
+phase_runtime
 
 # ---------------------------------------------------------------------------
 # 2. SIGTERM while the daemon is behind.
