@@ -37,6 +37,12 @@ struct capture {
 	struct event	*poll_ev;	/* when pcap needs a select timeout */
 	struct event_base *base;
 	struct analyzer	*analyzer;	/* where packets go */
+	/*
+	 * The packets of one read, staged (decoded and hashed), then analysed
+	 * with their flows fetched a few packets ahead (as -r does).
+	 */
+	struct analyzer_slot *batch;	/* CAPTURE_BUDGET slots */
+	size_t		 nbatch;
 	char		 filter[CONF_FILTER_MAX + 128];
 	/*
 	 * A filter the kernel cannot run (link-layer header fields of a
