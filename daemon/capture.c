@@ -174,6 +174,8 @@ int
 capture_open(struct capture *c, const char *name, const struct conf *conf,
     char *err, size_t errlen)
 {
+	int rc;
+
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (!capture_name_valid(name)) {
@@ -185,7 +187,9 @@ capture_open(struct capture *c, const char *name, const struct conf *conf,
 		return -1;
 	}
 	c->waiting_since_us = clock_us();
-	return capture_try(c, conf, err, errlen);
+	if ((rc = capture_try(c, conf, err, errlen)) == 0)
+		c->waiting_since_us = 0;
+	return rc;
 }
 
 /* One attempt at opening the handle: 0 open, 1 not yet possible, -1 error. */
