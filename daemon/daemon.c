@@ -102,25 +102,37 @@ log_stats(struct daemon *d, const char *when)
 {
 	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
 	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
-	uint64_t received = 0, dropped = 0, malformed = 0;
+	uint64_t received = 0, dropped = 0, malformed = 0, reopened = 0;
+	uint64_t filtered = 0, blind = 0, now = now_us();
 	char losses[160];
 
 	for (size_t i = 0; i < d->ncaps; i++) {
-		received += d->caps[i].received;
-		dropped += d->caps[i].dropped;
+		const struct capture *c = &d->caps[i];
+
+		received += c->received;
+		dropped += c->dropped;
+		reopened += c->reopened;
+		filtered += c->filtered;
+		/* Time without a capture, the current wait included. */
+		blind += c->blind_us;
+		if (c->pcap == NULL && c->waiting_since_us != 0 &&
+		    now > c->waiting_since_us)
+			blind += now - c->waiting_since_us;
 	}
 	for (int r = 1; r < DECODE_NRESULTS; r++)
 		malformed += st->decode[r];
 	sinks_losses(&d->sinks, losses, sizeof(losses));
 	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
 	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
-	    "suppressed=%llu%s", when,
+	    "suppressed=%llu reopened=%llu blind=%.1fs filtered=%llu%s", when,
 	    (unsigned long long)st->packets, (unsigned long long)received,
 	    (unsigned long long)dropped, (unsigned long long)malformed,
 	    (unsigned long long)fs->created, fs->active,
 	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
 	    (unsigned long long)sinks_delivered(&d->sinks),
-	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed, losses);
+	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed,
+	    (unsigned long long)reopened, (double)blind / 1e6,
+	    (unsigned long long)filtered, losses);
 }
 
 /* pcap_stats: drops since the last look become a capture_drop alert. */
@@ -160,6 +172,9 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* Interfaces gone or back: close or reopen their captures. */
+	for (size_t i = 0; i < d->ncaps; i++)
+		capture_tend(&d->caps[i], d->conf, now);
 	analyzer_tick(d->analyzer, now);
 	cooldown_expire(d->cooldown, now, sinks_summary, &d->sinks);
 	daemon_capture_stats(d, now);
@@ -219,16 +234,30 @@ daemon_reload(struct daemon *d)
 	}
 	for (; compiled < d->ncaps; compiled++) {
 		struct capture *cap = &d->caps[compiled];
+		pcap_t *p = cap->pcap;
 
-		capture_filter(filter[compiled], sizeof(filter[compiled]),
-		    c->filter, cap->linktype);
-		if (pcap_compile(cap->pcap, &progs[compiled], filter[compiled], 1,
-		    PCAP_NETMASK_UNKNOWN) == -1) {
-			log_errx("%s: capture.filter: %s; keeping the running "
-			    "configuration", d->opt->config_path,
-			    pcap_geterr(cap->pcap));
+		/*
+		 * A capture waiting for its interface is checked as it would
+		 * be opened; it compiles its filter again when it opens.
+		 */
+		if (p == NULL && (p = pcap_open_dead(strcmp(cap->name, "any") == 0 ?
+		    DLT_LINUX_SLL2 : DLT_EN10MB, (int)c->snaplen)) == NULL) {
+			log_errx("reload failed: cannot check capture.filter; "
+			    "keeping the running configuration");
 			goto fail;
 		}
+		capture_filter(filter[compiled], sizeof(filter[compiled]),
+		    c->filter, pcap_datalink(p));
+		if (pcap_compile(p, &progs[compiled], filter[compiled], 1,
+		    PCAP_NETMASK_UNKNOWN) == -1) {
+			log_errx("%s: capture.filter: %s; keeping the running "
+			    "configuration", d->opt->config_path, pcap_geterr(p));
+			if (p != cap->pcap)
+				pcap_close(p);
+			goto fail;
+		}
+		if (p != cap->pcap)
+			pcap_close(p);
 	}
 	if (sinks_reconfigure(&d->sinks, c) == -1) {
 		log_errx("%s: output.json.path: cannot open %s; keeping the "
@@ -238,10 +267,13 @@ daemon_reload(struct daemon *d)
 
 	/* From here on nothing fails: switch. */
 	for (size_t i = 0; i < d->ncaps; i++) {
-		if (strcmp(filter[i], d->caps[i].filter) != 0 &&
-		    pcap_setfilter(d->caps[i].pcap, &progs[i]) == 0)
-			memcpy(d->caps[i].filter, filter[i],
-			    sizeof(d->caps[i].filter));
+		char err[PCAP_ERRBUF_SIZE + 256];
+
+		if (d->caps[i].pcap != NULL &&
+		    strcmp(filter[i], d->caps[i].filter) != 0 &&
+		    capture_setfilter(&d->caps[i], &progs[i], filter[i], err,
+		    sizeof(err)) == -1)
+			log_warnx("%s; the previous filter stays", err);
 		pcap_freecode(&progs[i]);
 	}
 	if (restart_settings_differ(old, c)) {
@@ -327,10 +359,21 @@ daemon_open_captures(struct daemon *d)
 	char err[PCAP_ERRBUF_SIZE + 256];
 
 	for (size_t i = 0; i < d->conf->ninterfaces; i++) {
-		if (capture_open(&d->caps[i], d->conf->interfaces[i], d->conf,
-		    err, sizeof(err)) == -1) {
+		struct capture *c = &d->caps[i];
+
+		switch (capture_open(c, d->conf->interfaces[i], d->conf, err,
+		    sizeof(err))) {
+		case -1:
 			log_errx("cannot capture: %s", err);
 			return -1;
+		case 1:
+			/*
+			 * Not there yet (boot) or down: a service waits for
+			 * it; the loop's timer opens it when it comes.
+			 */
+			log_warnx("%s", err);
+			snprintf(c->why, sizeof(c->why), "%s", err);
+			break;
 		}
 		d->ncaps++;
 	}
@@ -345,6 +388,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	struct analyzer_sink sink;
 	struct daemon d;
 	struct timeval tv = { 0, TICK_US };
+	uint64_t drain_until;
 	int rc = 2;
 
 	memset(&d, 0, sizeof(d));
@@ -387,7 +431,8 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		log_errx("cannot allocate %u flows", conf->max_flows);
 		goto out;
 	}
-	if (privdrop(conf->user) == -1)
+	/* CAP_NET_RAW stays permitted (not effective): to reopen captures. */
+	if (privdrop(conf->user, true) == -1)
 		goto out;
 	/* As the user that will have to reopen it after logrotate. */
 	if (sinks_open_files(&d.sinks) == -1)
@@ -406,11 +451,6 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 			log_errx("%s: cannot watch the capture", d.caps[i].name);
 			goto out;
 		}
-		log_info("capturing on %s linktype=%s filter=\"%s\"",
-		    d.caps[i].name,
-		    pcap_datalink_val_to_name(d.caps[i].linktype) ?
-		    pcap_datalink_val_to_name(d.caps[i].linktype) : "unknown",
-		    d.caps[i].filter);
 	}
 	d.tick = event_new(d.base, -1, EV_PERSIST, daemon_tick, &d);
 	if (d.tick == NULL || event_add(d.tick, &tv) == -1)
@@ -425,6 +465,14 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		goto out;
 	}
 	notify_send("STOPPING=1");
+	/*
+	 * What the kernel already accepted is read first (bounded in time):
+	 * a daemon that was behind must not conclude flows without their
+	 * last packets.
+	 */
+	drain_until = now_us() + CAPTURE_DRAIN_MS * 1000;
+	for (size_t i = 0; i < d.ncaps; i++)
+		capture_drain(&d.caps[i], drain_until);
 	/* Every flow still open is concluded: its record goes out. */
 	analyzer_finish(d.analyzer);
 	cooldown_flush(d.cooldown, now_us(), sinks_summary, &d.sinks);

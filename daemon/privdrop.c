@@ -8,6 +8,8 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -18,15 +20,21 @@
 #include "privdrop.h"
 
 static int
-caps_clear(void)
+caps_clear(bool keep_net_raw)
 {
 	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint32_t keep = 0;
 
 	memset(&hdr, 0, sizeof(hdr));
 	memset(data, 0, sizeof(data));
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
 	hdr.pid = 0;
+	if (keep_net_raw && syscall(SYS_capget, &hdr, data) == 0)
+		keep = data[0].permitted & (1U << CAP_NET_RAW);
+	memset(data, 0, sizeof(data));
+	/* Permitted only: effective just while a capture is reopened. */
+	data[0].permitted = keep;
 	/* Ambient capabilities would come back on exec; clear them first. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
 	    errno != EINVAL)
@@ -35,7 +43,7 @@ caps_clear(void)
 }
 
 int
-privdrop(const char *user)
+privdrop(const char *user, bool keep_net_raw)
 {
 	struct passwd *pw;
 
@@ -46,14 +54,20 @@ privdrop(const char *user)
 			    "(useradd --system %s) or set daemon.user", user, user);
 			return -1;
 		}
+		/* Without KEEPCAPS the uid switch empties the permitted set. */
+		if (keep_net_raw && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1) {
+			log_warn("keepcaps");
+			return -1;
+		}
 		if (setgroups(1, &pw->pw_gid) == -1 ||
 		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
 			log_warn("cannot switch to user %s", user);
 			return -1;
 		}
+		(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	}
-	if (caps_clear() == -1) {
+	if (caps_clear(keep_net_raw) == -1) {
 		log_warn("cannot drop capabilities");
 		return -1;
 	}
