@@ -160,6 +160,10 @@ sinks_flow(void *ctx, const struct flow_record *rec)
 
 	if (!s->stdout_json && s->json_fp == NULL)
 		return;
+	if (!rules_admit_flow(s->conf, rec)) {
+		s->filtered++;
+		return;
+	}
 	if (flow_record_format_json(rec, line, sizeof(line)) < 0)
 		return;
 	if (s->stdout_json)

@@ -22,7 +22,7 @@ struct sinks {
 	struct cooldown	*cooldown;	/* live mode only; -r shows every incident */
 	char		json_path[CONF_PATH_MAX];
 	uint64_t	alerts;
-	uint64_t	filtered;	/* disabled kinds, ignored services */
+	uint64_t	filtered;	/* withheld by the rules: disabled kinds, ignores */
 	uint64_t	write_errors;
 };
 
