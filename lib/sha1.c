@@ -35,11 +35,26 @@ store_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Section 6.1.2: one block into the hash value h. */
+/*
+ * One round of section 6.1.2 step 3, f and K given: the variables move
+ * one place down, so that the caller renames them instead of copying.
+ */
+#define SHA1_ROUND(a, b, c, d, e, f, k, w) do {				\
+	(e) += rol32((a), 5) + (f) + (k) + (w);				\
+	(b) = rol32((b), 30);						\
+} while (0)
+
+/*
+ * Section 6.1.2: one block into the hash value h.  The 80 rounds are
+ * four loops of 20, one per function of section 4.1.1 and constant of
+ * section 4.2.1, five rounds at a time so that the variables rotate by
+ * renaming rather than by moves; the block is hashed once per event or
+ * flow record written, so this is worth the lines.
+ */
 static void
 sha1_block(uint32_t h[5], const uint8_t *m)
 {
-	uint32_t w[80], a, b, c, d, e, f, k, t;
+	uint32_t w[80], a, b, c, d, e;
 	int i;
 
 	for (i = 0; i < 16; i++)
@@ -52,28 +67,28 @@ sha1_block(uint32_t h[5], const uint8_t *m)
 	c = h[2];
 	d = h[3];
 	e = h[4];
-	for (i = 0; i < 80; i++) {
-		/* Section 4.1.1's functions and section 4.2.1's constants. */
-		if (i < 20) {
-			f = (b & c) | (~b & d);		/* Ch */
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;			/* Parity */
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d); /* Maj */
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = rol32(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = rol32(b, 30);
-		b = a;
-		a = t;
-	}
+#define CH(x, y, z)	(((x) & (y)) | (~(x) & (z)))
+#define PARITY(x, y, z)	((x) ^ (y) ^ (z))
+#define MAJ(x, y, z)	(((x) & (y)) | ((x) & (z)) | ((y) & (z)))
+#define FIVE(F, k, i) do {						\
+	SHA1_ROUND(a, b, c, d, e, F(b, c, d), k, w[(i)]);		\
+	SHA1_ROUND(e, a, b, c, d, F(a, b, c), k, w[(i) + 1]);		\
+	SHA1_ROUND(d, e, a, b, c, F(e, a, b), k, w[(i) + 2]);		\
+	SHA1_ROUND(c, d, e, a, b, F(d, e, a), k, w[(i) + 3]);		\
+	SHA1_ROUND(b, c, d, e, a, F(c, d, e), k, w[(i) + 4]);		\
+} while (0)
+	for (i = 0; i < 20; i += 5)
+		FIVE(CH, 0x5a827999, i);
+	for (; i < 40; i += 5)
+		FIVE(PARITY, 0x6ed9eba1, i);
+	for (; i < 60; i += 5)
+		FIVE(MAJ, 0x8f1bbcdc, i);
+	for (; i < 80; i += 5)
+		FIVE(PARITY, 0xca62c1d6, i);
+#undef FIVE
+#undef MAJ
+#undef PARITY
+#undef CH
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
