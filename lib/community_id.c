@@ -57,7 +57,7 @@ icmp_counterpart(bool v6, uint8_t type)
 	case 131:	return 130;
 	case 139:	return 140;		/* node information query */
 	case 140:	return 139;
-	case 144:	return 145;		/* home agent address discovery */
+	case 144:	return 145;		/* home agent discovery */
 	case 145:	return 144;
 	default:	return 0xff;
 	}

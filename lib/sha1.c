@@ -130,8 +130,10 @@ sha1_update(struct sha1_ctx *ctx, const void *data, size_t len)
 		ctx->fill = 0;
 	}
 	/* Whole blocks straight from the caller's memory. */
-	for (; len >= SHA1_BLOCK_LEN; p += SHA1_BLOCK_LEN, len -= SHA1_BLOCK_LEN)
+	for (; len >= SHA1_BLOCK_LEN; len -= SHA1_BLOCK_LEN) {
 		sha1_block(ctx->h, p);
+		p += SHA1_BLOCK_LEN;
+	}
 	if (len > 0) {
 		memcpy(ctx->block, p, len);
 		ctx->fill = len;

@@ -134,7 +134,8 @@ check_conf(const struct conf *c)
 	for (size_t i = 0; i < c->nignore_rules; i++) {
 		const struct conf_ignore_rule *r = &c->ignore_rules[i];
 
-		check_range(r->naddrs, 0, CONF_MAX_RULE_ITEMS, "rule addresses");
+		check_range(r->naddrs, 0, CONF_MAX_RULE_ITEMS,
+		    "rule addresses");
 		check_range(r->nports, 0, CONF_MAX_RULE_ITEMS, "rule ports");
 		if (r->naddrs + r->nports == 0)
 			check_fail("ignore.rules", "a rule without addresses "
@@ -145,7 +146,8 @@ check_conf(const struct conf *c)
 		if (r->kinds & (1u << EV_capture_drop))
 			check_fail("ignore.rules", "capture_drop accepted");
 		if (r->kinds >> EV_NKINDS)
-			check_fail("ignore.rules", "a kind that does not exist");
+			check_fail("ignore.rules", "a kind that does not "
+			    "exist");
 		for (size_t j = 0; j < r->naddrs; j++)
 			check_range(r->addrs[j].len, 0, 128, "prefix length");
 		for (size_t j = 0; j < r->nports; j++) {

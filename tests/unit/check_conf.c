@@ -479,7 +479,8 @@ START_TEST(test_ignore_rules_limits)
 	ck_assert(!c.ignore_flow_records);
 
 	/* Sixteen rules, sixteen ports in the last. */
-	n += (size_t)snprintf(text + n, sizeof(text) - n, "ignore:\n  rules:\n");
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "ignore:\n  rules:\n");
 	for (int i = 1; i < 16; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
 		    "    - {ports: [%d]}\n", i);
@@ -500,8 +501,8 @@ START_TEST(test_ignore_rules_limits)
 	    "ignore:\n  rules:\n    - addresses: [\"::/0\"]\n      kinds: [");
 	for (int k = 0; k < EV_NKINDS; k++)
 		if (k != EV_capture_drop)
-			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s",
-			    k > 0 ? ", " : "", event_kind_name(k));
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%s%s", k > 0 ? ", " : "", event_kind_name(k));
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n");
 	ck_assert_uint_lt(n, sizeof(text));
 	ck_assert_msg(parse(text, &c, &e) == 0, "%s", dump(&e));
@@ -687,8 +688,9 @@ static const struct bad bad[] = {
 	  "ignore.rules[0]: a rule needs addresses, ports or both" },
 	{ "ignore:\n  rules:\n    - {addresses: [], kinds: [app_reset]}\n", 3,
 	  7, "a rule needs addresses, ports or both" },
-	{ "ignore:\n  rules:\n    - {ports: [443]}\n    - {kinds: [app_reset]}\n",
-	  4, 7, "ignore.rules[1]: a rule needs" },
+	{ "ignore:\n  rules:\n    - {ports: [443]}\n"
+	  "    - {kinds: [app_reset]}\n", 4, 7,
+	  "ignore.rules[1]: a rule needs" },
 	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [app_rest]}\n", 3,
 	  30, "ignore.rules[0].kinds: expected an event kind (the names under "
 	  "events:), got \"app_rest\" (did you mean \"app_reset\"?)" },
@@ -701,22 +703,25 @@ static const struct bad bad[] = {
 	  "expected a list of event kinds" },
 	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [app_reset, [x]]}\n",
 	  3, 41, "expected an event kind, got a list" },
-	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [rst_rate, rst_rate]}\n",
-	  3, 40, "kind \"rst_rate\" is listed twice" },
+	{ "ignore:\n  rules:\n"
+	  "    - {ports: [443], kinds: [rst_rate, rst_rate]}\n", 3, 40,
+	  "kind \"rst_rate\" is listed twice" },
 	{ "ignore:\n  rules:\n    - {ports: [443], kind: [app_reset]}\n", 3, 22,
 	  "unknown key \"ignore.rules[0].kind\" (did you mean \"kinds\"?)" },
 	{ "ignore:\n  rules:\n    - {addresses: [10.0.0.300]}\n", 3, 20,
 	  "ignore.rules[0].addresses: expected an address or prefix" },
 	{ "ignore:\n  rules:\n    - {ports: [0]}\n", 3, 16,
 	  "ignore.rules[0].ports: expected a port from 1 to 65535" },
-	{ "ignore:\n  rules:\n    - {ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, "
+	{ "ignore:\n  rules:\n"
+	  "    - {ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, "
 	  "12, 13, 14, 15, 16, 17]}\n", 3, 71,
 	  "ignore.rules[0].ports: too many entries (at most 16)" },
 	{ "ignore:\n  rules: [{ports: [1]}, {ports: [2]}, {ports: [3]}, "
-	  "{ports: [4]}, {ports: [5]}, {ports: [6]}, {ports: [7]}, {ports: [8]}, "
-	  "{ports: [9]}, {ports: [10]}, {ports: [11]}, {ports: [12]}, "
-	  "{ports: [13]}, {ports: [14]}, {ports: [15]}, {ports: [16]}, "
-	  "{ports: [17]}]\n", 2, 242, "ignore.rules: too many rules (at most 16)" },
+	  "{ports: [4]}, {ports: [5]}, {ports: [6]}, {ports: [7]}, "
+	  "{ports: [8]}, {ports: [9]}, {ports: [10]}, {ports: [11]}, "
+	  "{ports: [12]}, {ports: [13]}, {ports: [14]}, {ports: [15]}, "
+	  "{ports: [16]}, {ports: [17]}]\n", 2, 242,
+	  "ignore.rules: too many rules (at most 16)" },
 	/* Structure. */
 	{ "capture: 5\n", 1, 10, "capture: expected a mapping, got \"5\"" },
 	{ "capture: [eth0]\n", 1, 10, "capture: expected a mapping, got a list" },

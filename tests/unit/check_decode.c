@@ -1224,7 +1224,8 @@ START_TEST(test_tunnel_ethertypes)
 	struct pkt p;
 
 	for (size_t i = 0; i < sizeof(tunnels) / sizeof(tunnels[0]); i++) {
-		uint8_t hi = (uint8_t)(tunnels[i] >> 8), lo = (uint8_t)tunnels[i];
+		uint8_t hi = (uint8_t)(tunnels[i] >> 8);
+		uint8_t lo = (uint8_t)tunnels[i];
 
 		ck_assert(decode_ethertype_is_tunnel(tunnels[i]));
 		f_eth_v4_tcp_syn(&f);

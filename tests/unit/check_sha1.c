@@ -52,7 +52,8 @@ END_TEST
 /* Appendix A.2: 448 bits, so that the length needs a second block. */
 START_TEST(test_448_bits)
 {
-	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	const char *m = "abcdbcdecdefdefgefghfghighijhijk"
+	    "ijkljklmklmnlmnomnopnopq";
 
 	ck_assert_uint_eq(strlen(m), 56);
 	check_digest(m, 56, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
@@ -62,8 +63,10 @@ END_TEST
 /* The 896-bit message of the SHA-2 examples, also published for SHA-1. */
 START_TEST(test_896_bits)
 {
-	const char *m = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-	    "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	const char *m = "abcdefghbcdefghicdefghijdefghijk"
+	    "efghijklfghijklmghijklmnhijklmno"
+	    "ijklmnopjklmnopqklmnopqrlmnopqrs"
+	    "mnopqrstnopqrstu";
 
 	ck_assert_uint_eq(strlen(m), 112);
 	check_digest(m, 112, "a49b2446a02c645bf419f995b67091253a04a259");
