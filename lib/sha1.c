@@ -45,50 +45,60 @@ store_be32(uint8_t *p, uint32_t v)
 } while (0)
 
 /*
- * Section 6.1.2: one block into the hash value h.  The 80 rounds are
- * four loops of 20, one per function of section 4.1.1 and constant of
- * section 4.2.1, five rounds at a time so that the variables rotate by
- * renaming rather than by moves; the block is hashed once per event or
- * flow record written, so this is worth the lines.
+ * Section 4.1.1's functions, in forms with fewer operations that give the
+ * same bits: Ch picks y where x is set and z elsewhere; Maj is set where
+ * two of the three are.
+ */
+#define SHA1_CH(x, y, z)	((z) ^ ((x) & ((y) ^ (z))))
+#define SHA1_PARITY(x, y, z)	((x) ^ (y) ^ (z))
+#define SHA1_MAJ(x, y, z)	(((x) & (y)) | ((z) & ((x) | (y))))
+
+/*
+ * Word t of the message schedule (section 6.1.2 step 1).  Only the last
+ * 16 words are ever needed, so they are kept in a ring of 16 and each is
+ * replaced when it is computed: the ring stays in registers, where 80
+ * words did not, which more than halves the time of a block.
+ */
+#define SHA1_W(w, t)	((t) < 16 ? (w)[(t)] : ((w)[(t) & 15] =		\
+	rol32((w)[((t) - 3) & 15] ^ (w)[((t) - 8) & 15] ^		\
+	(w)[((t) - 14) & 15] ^ (w)[(t) & 15], 1)))
+
+/* Five rounds from t, the five variables renamed round by round. */
+#define SHA1_FIVE(F, k, w, t) do {					\
+	SHA1_ROUND(a, b, c, d, e, F(b, c, d), k, SHA1_W(w, (t)));	\
+	SHA1_ROUND(e, a, b, c, d, F(a, b, c), k, SHA1_W(w, (t) + 1));	\
+	SHA1_ROUND(d, e, a, b, c, F(e, a, b), k, SHA1_W(w, (t) + 2));	\
+	SHA1_ROUND(c, d, e, a, b, F(d, e, a), k, SHA1_W(w, (t) + 3));	\
+	SHA1_ROUND(b, c, d, e, a, F(c, d, e), k, SHA1_W(w, (t) + 4));	\
+} while (0)
+
+/*
+ * Section 6.1.2: one block into the hash value h.  The 80 rounds are four
+ * loops of 20, one per function and constant (section 4.2.1); a block is
+ * hashed for every event and flow record written, so this is worth the
+ * macros.
  */
 static void
 sha1_block(uint32_t h[5], const uint8_t *m)
 {
-	uint32_t w[80], a, b, c, d, e;
-	int i;
+	uint32_t w[16], a, b, c, d, e;
+	int t;
 
-	for (i = 0; i < 16; i++)
-		w[i] = load_be32(m + 4 * i);
-	for (; i < 80; i++)
-		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-
+	for (t = 0; t < 16; t++)
+		w[t] = load_be32(m + 4 * t);
 	a = h[0];
 	b = h[1];
 	c = h[2];
 	d = h[3];
 	e = h[4];
-#define CH(x, y, z)	(((x) & (y)) | (~(x) & (z)))
-#define PARITY(x, y, z)	((x) ^ (y) ^ (z))
-#define MAJ(x, y, z)	(((x) & (y)) | ((x) & (z)) | ((y) & (z)))
-#define FIVE(F, k, i) do {						\
-	SHA1_ROUND(a, b, c, d, e, F(b, c, d), k, w[(i)]);		\
-	SHA1_ROUND(e, a, b, c, d, F(a, b, c), k, w[(i) + 1]);		\
-	SHA1_ROUND(d, e, a, b, c, F(e, a, b), k, w[(i) + 2]);		\
-	SHA1_ROUND(c, d, e, a, b, F(d, e, a), k, w[(i) + 3]);		\
-	SHA1_ROUND(b, c, d, e, a, F(c, d, e), k, w[(i) + 4]);		\
-} while (0)
-	for (i = 0; i < 20; i += 5)
-		FIVE(CH, 0x5a827999, i);
-	for (; i < 40; i += 5)
-		FIVE(PARITY, 0x6ed9eba1, i);
-	for (; i < 60; i += 5)
-		FIVE(MAJ, 0x8f1bbcdc, i);
-	for (; i < 80; i += 5)
-		FIVE(PARITY, 0xca62c1d6, i);
-#undef FIVE
-#undef MAJ
-#undef PARITY
-#undef CH
+	for (t = 0; t < 20; t += 5)
+		SHA1_FIVE(SHA1_CH, 0x5a827999, w, t);
+	for (; t < 40; t += 5)
+		SHA1_FIVE(SHA1_PARITY, 0x6ed9eba1, w, t);
+	for (; t < 60; t += 5)
+		SHA1_FIVE(SHA1_MAJ, 0x8f1bbcdc, w, t);
+	for (; t < 80; t += 5)
+		SHA1_FIVE(SHA1_PARITY, 0xca62c1d6, w, t);
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
