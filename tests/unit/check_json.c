@@ -516,6 +516,54 @@ START_TEST(test_same_keys_as_text)
 }
 END_TEST
 
+/*
+ * The point of the Community ID: an alert names the flow record it
+ * belongs to, whichever direction the alert sees the flow in, and the ID
+ * is the same in the syslog line.
+ */
+START_TEST(test_community_id_joins)
+{
+	struct event ev = flow_event(EV_app_reset, "2001:db8::7", 51000,
+	    "2001:db8::80", 443), rev;
+	struct flow_record fr;
+	char line[1024], text[1024];
+	const char *want = "\"community_id\":\"1:";
+	char id[64];
+	const char *p, *q;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.proto = PKT_PROTO_TCP;
+	fr.src = ev.src;
+	fr.sport = ev.sport;
+	fr.dst = ev.dst;
+	fr.dport = ev.dport;
+	ck_assert_int_gt(flow_record_format_json(&fr, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(p = strstr(line, want));
+	p += strlen("\"community_id\":\"");
+	ck_assert_ptr_nonnull(q = strchr(p, '"'));
+	ck_assert_uint_eq((size_t)(q - p), 30);
+	memcpy(id, p, 30);
+	id[30] = '\0';
+	/* Last key of the record. */
+	ck_assert_str_eq(q, "\"}");
+
+	ck_assert_int_gt(event_format_json(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, id));
+	ck_assert_int_gt(event_format_text(&ev, text, sizeof(text)), 0);
+	ck_assert_ptr_nonnull(strstr(text, id));
+
+	/* The same connection seen from the other end. */
+	rev = flow_event(EV_app_reset, "2001:db8::80", 443, "2001:db8::7",
+	    51000);
+	ck_assert_int_gt(event_format_json(&rev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, id));
+	/* Another client port is another flow. */
+	ev.sport = 51001;
+	ck_assert_int_gt(event_format_json(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_null(strstr(line, id));
+}
+END_TEST
+
 START_TEST(test_flow_tcp)
 {
 	struct flow_record fr;
@@ -636,6 +684,7 @@ json_suite(void)
 
 	tc = tcase_create("flow");
 	tcase_add_test(tc, test_flow_tcp);
+	tcase_add_test(tc, test_community_id_joins);
 	tcase_add_test(tc, test_flow_udp);
 	suite_add_tcase(s, tc);
 	return s;
