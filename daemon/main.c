@@ -119,11 +119,11 @@ print_stats(const struct analyzer *a, const struct sinks *s)
 	const struct flow_table_stats *fs = analyzer_flow_stats(a);
 
 	log_info("packets=%llu tcp=%llu udp=%llu icmp_errors=%llu "
-	    "duplicates=%llu ignored=%llu flows=%llu max_active=%u "
+	    "duplicates=%llu flows=%llu max_active=%u "
 	    "expired=%llu evicted=%llu alerts=%llu filtered=%llu",
 	    (unsigned long long)st->packets, (unsigned long long)st->tcp,
 	    (unsigned long long)st->udp, (unsigned long long)st->icmp_errors,
-	    (unsigned long long)st->duplicates, (unsigned long long)st->ignored,
+	    (unsigned long long)st->duplicates,
 	    (unsigned long long)fs->created, fs->max_active,
 	    (unsigned long long)fs->expired, (unsigned long long)fs->evicted,
 	    (unsigned long long)s->alerts, (unsigned long long)s->filtered);

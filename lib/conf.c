@@ -1,7 +1,8 @@
 /*
- * The configuration model: defaults, names of syslog facilities, checks of
- * single values and the ignore lists.  Nothing here knows about YAML; the
- * loader in conf_yaml.c fills a struct conf through these rules.
+ * The configuration model: defaults, names of syslog facilities and checks
+ * of single values.  Nothing here knows about YAML; the loader in
+ * conf_yaml.c fills a struct conf through these rules.  What the ignore
+ * lists match is decided in rules.c, the one place that applies them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,6 +105,9 @@ conf_defaults(struct conf *c)
 
 	c->nignore_addrs = 0;
 	c->nignore_ports = 0;
+	c->nignore_rules = 0;
+	/* Silencing alerts is not forgetting traffic: records stay. */
+	c->ignore_flow_records = true;
 
 	c->max_flows = 262144;
 	/* RFC 9293's MSL is 2 minutes; a handshake is long dead by 90 s. */
@@ -231,25 +235,4 @@ conf_check_path(const char *path)
 		if ((unsigned char)*s < ' ' || *s == 0x7f)
 			return "the path must not contain control characters";
 	return NULL;
-}
-
-bool
-conf_ignores(const struct conf *c, const struct addr *src,
-    const struct addr *dst, uint16_t sport, uint16_t dport)
-{
-	for (size_t i = 0; i < c->nignore_addrs; i++) {
-		const struct addr_prefix *p = &c->ignore_addrs[i];
-
-		if ((src != NULL && addr_prefix_match(p, src)) ||
-		    (dst != NULL && addr_prefix_match(p, dst)))
-			return true;
-	}
-	for (size_t i = 0; i < c->nignore_ports; i++) {
-		const struct conf_port_range *r = &c->ignore_ports[i];
-
-		if ((sport >= r->lo && sport <= r->hi) ||
-		    (dport >= r->lo && dport <= r->hi))
-			return true;
-	}
-	return false;
 }
