@@ -95,6 +95,12 @@ $(BUILD)/tests/check_capfile: tests/unit/check_capfile.c $(BUILD)/daemon/capfile
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(BUILD)/daemon/capfile.o $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# So is the listening-socket check (sock_diag); its test opens real sockets.
+$(BUILD)/tests/check_local: tests/unit/check_local.c $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o $(LIB) $(LDFLAGS) $(CHECK_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
