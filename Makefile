@@ -68,7 +68,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 DEB_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev \
 	    check tshark tcpdump mandoc iproute2 nftables socat systemd python3 util-linux clang libclang-rt-14-dev
 
-.PHONY: all deps check check-unit check-pcap check-service check-netns clean install fixtures sizes
+.PHONY: all deps check check-unit check-pcap check-service check-netns clean install uninstall fixtures sizes
 
 all: $(RSTWATCHD)
 
@@ -134,6 +134,7 @@ check-netns: $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+	@sh tests/service/cli.sh $(RSTWATCHD)
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)
@@ -156,6 +157,20 @@ install: $(RSTWATCHD)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \
 	    echo "install: keeping existing $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml"; \
 	else install -m 644 conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "install: now run: systemctl daemon-reload"; fi
+
+# What install put, and only that.  The configuration goes only when it is
+# still the shipped one; the system user (sysusers.d) stays, as packages
+# leave theirs.  Then: systemctl daemon-reload.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
+	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 \
+	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
+	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; \
+	else echo "uninstall: keeping $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml (changed since install)"; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "uninstall: now run: systemctl daemon-reload"; fi
 
 clean:
 	rm -rf build build-san daemon/rstwatchd

@@ -111,6 +111,12 @@ const char *conf_check_ifname(const char *);
 const char *conf_check_ident(const char *);
 const char *conf_check_user(const char *);
 const char *conf_check_path(const char *);
+/*
+ * capture.snaplen against the enabled kinds: NULL when every packet they
+ * need is kept whole enough, else the kinds lost and the size needed, in
+ * buf.
+ */
+const char *conf_check_snaplen(const struct conf *, char *buf, size_t);
 /* True when the event's flow matches an ignore entry (address or port). */
 bool	conf_ignores(const struct conf *, const struct addr *,
 	    const struct addr *, uint16_t, uint16_t);
