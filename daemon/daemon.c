@@ -354,13 +354,16 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	d.pidfile.fd = -1;
 	if (conf->ninterfaces == 0) {
 		log_errx("no interface to capture on (capture.interfaces or -i)");
+		free(conf);
 		return 1;
 	}
 
 	/* Before anything is opened: a second daemon stops here. */
 	if (!opt->foreground &&
-	    pidfile_open(&d.pidfile, conf->pidfile, conf->user) == -1)
+	    pidfile_open(&d.pidfile, conf->pidfile, conf->user) == -1) {
+		free(conf);
 		return 2;
+	}
 	log_to_syslog(conf->syslog_ident, conf->syslog_facility);
 	if (opt->config_defaults)
 		log_info("configuration: built-in defaults (%s does not exist)",
@@ -465,7 +468,7 @@ out:
 	if (d.base != NULL)
 		event_base_free(d.base);
 	pidfile_remove(&d.pidfile);
-	if (d.conf != conf)
-		free(d.conf);
+	/* The running configuration; reloads freed the ones before it. */
+	free(d.conf);
 	return rc;
 }

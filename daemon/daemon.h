@@ -18,7 +18,7 @@ struct daemon_options {
 
 /*
  * Capture until SIGTERM or SIGINT.  conf (heap-allocated) becomes the
- * daemon's: it is freed on reload.  Returns the exit status.
+ * daemon's: replaced on reload, freed on return.  Returns the exit status.
  */
 int	daemon_run(const struct daemon_options *, struct conf *conf);
 

@@ -405,6 +405,9 @@ main(int argc, char **argv)
 
 	parse_options(&o, argc, argv);
 	log_init(o.verbose);
+	/* Only the daemon waits for its loop; -t, like -r, stops on ^C. */
+	if (o.check_only)
+		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 
 	if ((c = malloc(sizeof(*c))) == NULL)
 		fatal(EXIT_RUNTIME, "malloc");

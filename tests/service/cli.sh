@@ -278,6 +278,8 @@ check "world-writable: says so" has "$tmp/err" "writable by others"
 
 # The privilege drop, as the kernel sees it, and inherited descriptors.
 dconf "$tmp/run/rw.pid" > "$tmp/f.yaml"
+: > "$tmp/f.err"
+: > "$tmp/r.err"
 ip netns exec "$ns" "$bin" -f -v -c "$tmp/f.yaml" > "$tmp/f.out" 2> "$tmp/f.err" 5> "$tmp/leak" &
 fpid=$!
 pids="$pids $fpid"
@@ -397,6 +399,13 @@ check "reload: the running configuration stays" has "$tmp/reload.err" "reload of
 check "reload: no silent switch to the defaults" hasnt "$tmp/reload.err" "configuration reloaded"
 check "reload of a FIFO: refused, not frozen" has "$tmp/reload.err" "not a regular file"
 check "after both: SIGTERM still exits 0" has "$tmp/reload.err" "^exit 0$"
+
+# Under SANITIZE=1 the daemons' reports land in these files.
+if grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp"/*.err > "$tmp/san" 2>/dev/null; then
+	fail "sanitizer reports in: $(cat "$tmp/san")"
+else
+	ok
+fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
