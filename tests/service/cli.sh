@@ -300,6 +300,21 @@ else
 	fail "foreground daemon did not start: $(cat "$tmp/f.err")"
 fi
 
+# Live, the expression is and-ed with the built-in filter and the file's.
+printf 'capture: { interfaces: [eth9], filter: "tcp", buffer_size: 1M }\ndaemon: { user: nobody, stats_interval: 0 }\n' > "$tmp/x.yaml"
+: > "$tmp/x.err"
+ip netns exec "$ns" "$bin" -f -v -c "$tmp/x.yaml" -i lo port 443 > /dev/null 2> "$tmp/x.err" &
+xpid=$!
+pids="$pids $xpid"
+if wait_for 5 grep -q "started, version" "$tmp/x.err"; then
+	check "live: -i replaces the interfaces, the expression joins the filter: $(grep capturing "$tmp/x.err")" \
+	    grep -q 'capturing on lo linktype=[A-Z0-9]* filter=".*) and ((tcp) and (port 443))"' "$tmp/x.err"
+else
+	fail "live daemon with an expression did not start: $(cat "$tmp/x.err")"
+fi
+kill -TERM "$xpid" 2>/dev/null
+wait "$xpid" 2>/dev/null
+
 # Staying root is said loudly.
 dconf "$tmp/run/rw.pid" 1M '""' > "$tmp/r.yaml"
 ip netns exec "$ns" "$bin" -f -v -c "$tmp/r.yaml" > /dev/null 2> "$tmp/r.err" &
