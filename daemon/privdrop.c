@@ -32,9 +32,17 @@ capbset_clear(void)
 	    geteuid() != 0)
 		return 0;
 	for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0;
-	    cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1)
-			return -1;
+	    cap++) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		/* Root without CAP_SETPCAP (a container): said, not fatal. */
+		if (errno == EPERM) {
+			log_warnx("cannot empty the capability bounding set "
+			    "(no CAP_SETPCAP); going on with it as it is");
+			return 0;
+		}
+		return -1;
+	}
 	return 0;
 }
 
