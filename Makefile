@@ -117,6 +117,14 @@ $(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
 	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# So is the listening-socket check (sock_diag); its test opens real sockets.
+CHECK_LOCAL_OBJ := $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o \
+	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
+$(BUILD)/tests/check_local: tests/unit/check_local.c $(CHECK_LOCAL_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(CHECK_LOCAL_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -164,6 +172,7 @@ check-netns: $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+	@sh tests/service/cli.sh $(RSTWATCHD)
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)
@@ -187,6 +196,20 @@ install: $(RSTWATCHD)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \
 	    echo "install: keeping existing $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml"; \
 	else install -m 644 conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "install: now run: systemctl daemon-reload"; fi
+
+# What install put, and only that.  The configuration goes only when it is
+# still the shipped one; the system user (sysusers.d) stays, as packages
+# leave theirs.  Then: systemctl daemon-reload.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
+	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 \
+	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
+	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; \
+	else echo "uninstall: keeping $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml (changed since install)"; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "uninstall: now run: systemctl daemon-reload"; fi
 
 clean:
 	rm -rf build build-san daemon/rstwatchd

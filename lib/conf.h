@@ -132,6 +132,12 @@ const char *conf_check_ifname(const char *);
 const char *conf_check_ident(const char *);
 const char *conf_check_user(const char *);
 const char *conf_check_path(const char *);
+/*
+ * capture.snaplen against the enabled kinds: NULL when every packet they
+ * need is kept whole enough, else the kinds lost and the size needed, in
+ * buf.
+ */
+const char *conf_check_snaplen(const struct conf *, char *buf, size_t);
 
 /*
  * Parse YAML text into *out.  On success returns 0 and *out is a complete

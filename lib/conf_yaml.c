@@ -210,6 +210,7 @@ struct loader {
 	struct conf	*c;
 	struct conf_errors *errs;
 	char		 path[PATH_LEN];	/* key path of the value */
+	yaml_mark_t	 snaplen_mark;	/* for the check against the kinds */
 };
 
 /* The closest candidate seen so far for a misspelt name. */
@@ -286,6 +287,13 @@ conf_parse_yaml(struct conf *out, const char *text, size_t len,
 	    (const unsigned char *)ld.text, ld.len);
 
 	load_stream(&ld);
+	/* Checked when the rest is right: it depends on several keys. */
+	if (errs->n == 0 && errs->dropped == 0) {
+		char msg[CONF_ERR_MAX];
+
+		if (conf_check_snaplen(&c, msg, sizeof(msg)) != NULL)
+			lerr(&ld, ld.snaplen_mark, "capture.snaplen: %s", msg);
+	}
 
 	if (ld.have_ev)
 		yaml_event_delete(&ld.ev);
@@ -879,6 +887,8 @@ load_value(struct loader *ld, const struct key *k, char *base)
 	switch (k->type) {
 	case V_UINT:
 	case V_SYNRETRIES:
+		if (strcmp(k->name, "snaplen") == 0)
+			ld->snaplen_mark = ld->ev.start_mark;
 		load_uint(ld, k, base);
 		break;
 	case V_SIZE:

@@ -353,6 +353,8 @@ trap '{ fail "interrupted by a signal"; echo "netns: $passed passed, $failed fai
 t_start=$(now_ms)
 dir=$(mktemp -d /tmp/rw-netns.XXXXXX) || loud "mktemp"
 chmod 755 "$dir"
+# daemon.user (nobody) creates the JSON file there after rotation; -t checks.
+chown nobody "$dir"
 mkdir -m 755 "$dir/dev"
 for d in null zero full random urandom; do
 	: > "$dir/dev/$d"

@@ -625,9 +625,39 @@ static const struct bad bad[] = {
 	/* Strings. */
 	{ "output: {syslog: {ident: \"rst watch\"}}", 1, 26,
 	  "output.syslog.ident: the ident must not contain spaces" },
-	{ "output: {syslog: {ident: \"\"}}", 1, 26, "1 to 31 characters" },
+	{ "output: {syslog: {ident: \"\"}}", 1, 26, "1 to 31 bytes" },
 	{ "output: {syslog: {ident: abcdefghijabcdefghijabcdefghij12}}", 1,
-	  26, "1 to 31 characters" },
+	  26, "1 to 31 bytes" },
+	/* 16 characters, 32 bytes: the limit is syslog's, in bytes. */
+	{ "output: {syslog: {ident: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\"}}", 1, 26, "1 to 31 bytes" },
+	/* U+202E RIGHT-TO-LEFT OVERRIDE would show the line reversed. */
+	{ "output: {syslog: {ident: \"rst\xe2\x80\xaewatch\"}}", 1, 26,
+	  "bidirectional formatting" },
+	{ "output: {syslog: {ident: \"rst\xe2\x81\xa6x\"}}", 1, 26,
+	  "bidirectional formatting" },
+	/* U+0085 NEXT LINE, a C1 control. */
+	{ "output: {syslog: {ident: \"rst\\Nx\"}}", 1, 26,
+	  "control" },
+	/* Snapshot length against the enabled kinds (IPv6 headers). */
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 109\n", 3, 12,
+	  "capture.snaplen: 109 bytes are too few for icmp_unreachable over "
+	  "IPv6 (110): set at least 110, or disable those events" },
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 73\n", 3, 12,
+	  "the TCP kinds over IPv6 (74 needed), icmp_unreachable over IPv6 "
+	  "(110): set at least 110" },
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 69\n", 3, 12,
+	  "icmp_unreachable over IPv6 (110) and IPv4" },
+	{ "capture:\n  snaplen: 115\n", 2, 12,
+	  "115 bytes are too few for icmp_unreachable over IPv6 (116) on "
+	  "\"any\": set at least 116" },
+	{ "capture:\n  snaplen: 110\n  interfaces: [eth0, any]\n", 2, 12,
+	  "(116) on \"any\"" },
+	{ "capture: {interfaces: [eth0], snaplen: 73}\nevents:\n"
+	  "  icmp_unreachable: {enabled: false}\n", 1, 40,
+	  "73 bytes are too few for the TCP kinds over IPv6 (74 needed): "
+	  "set at least 74" },
 	{ "output: {json: {path: events.json}}", 1, 23,
 	  "output.json.path: the path must be absolute, got \"events.json\"" },
 	{ "output: {json: {path: /var/log/}}", 1, 23, "not a directory" },
@@ -1136,6 +1166,30 @@ START_TEST(test_checks)
 	ck_assert_ptr_nonnull(conf_check_ident(""));
 	ck_assert_ptr_nonnull(conf_check_ident("a b"));
 	ck_assert_ptr_nonnull(conf_check_ident("a\x7f"));
+	/* 31 bytes of UTF-8 pass, whatever the characters. */
+	ck_assert_ptr_null(conf_check_ident("rst\xc3\xa9watch"));
+	ck_assert_ptr_null(conf_check_ident(
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" "a"));
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc2\x80"));	/* C1 */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc2\x9f"));
+	ck_assert_ptr_null(conf_check_ident("a\xc2\xa0x"));	/* NBSP: printable */
+	for (unsigned cp = 0x202a; cp <= 0x202e; cp++) {
+		char id[8] = { 'a', (char)0xe2, (char)0x80,
+		    (char)(0x80 | (cp & 0x3f)), 'b', 0 };
+
+		ck_assert_ptr_nonnull(conf_check_ident(id));
+	}
+	for (unsigned cp = 0x2066; cp <= 0x2069; cp++) {
+		char id[8] = { 'a', (char)0xe2, (char)0x81,
+		    (char)(0x80 | (cp & 0x3f)), 'b', 0 };
+
+		ck_assert_ptr_nonnull(conf_check_ident(id));
+	}
+	ck_assert_ptr_nonnull(conf_check_ident("a\xff"));	/* not UTF-8 */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc0\xaf" "b"));	/* overlong */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xed\xa0\x80"));	/* surrogate */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xe2\x80"));	/* cut */
 
 	ck_assert_ptr_null(conf_check_user(""));
 	ck_assert_ptr_null(conf_check_user("rstwatch"));
@@ -1143,11 +1197,61 @@ START_TEST(test_checks)
 	ck_assert_ptr_nonnull(conf_check_user("a/b"));
 	ck_assert_ptr_nonnull(conf_check_user("a b"));
 
-	ck_assert_ptr_null(conf_check_path("/run/rstwatchd.pid"));
+	ck_assert_ptr_null(conf_check_path("/run/rstwatchd/rstwatchd.pid"));
 	ck_assert_ptr_nonnull(conf_check_path(""));
 	ck_assert_ptr_nonnull(conf_check_path("run/x"));
 	ck_assert_ptr_nonnull(conf_check_path("/run/"));
 	ck_assert_ptr_nonnull(conf_check_path("/run/\n"));
+}
+END_TEST
+
+/*
+ * The smallest snapshot lengths that keep what each kind reads: taken
+ * from the header sizes (Ethernet 14, cooked v2 20, IPv6 40, TCP 20,
+ * ICMPv6 8 + quoted IPv6 40 + 8), accepted at exactly that size.
+ */
+START_TEST(test_snaplen_kinds)
+{
+	static const struct {
+		const char	*text;
+		int		 rc;
+	} t[] = {
+		{ "capture: {interfaces: [eth0], snaplen: 110}", 0 },
+		{ "capture: {interfaces: [eth0], snaplen: 109}", -1 },
+		{ "capture: {snaplen: 116}", 0 },
+		{ "capture: {snaplen: 115}", -1 },
+		{ "capture: {interfaces: [eth0], snaplen: 74}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", 0 },
+		{ "capture: {snaplen: 80}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", 0 },
+		{ "capture: {snaplen: 79}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", -1 },
+		/* Nothing left that reads TCP or ICMP: any size will do. */
+		{ "capture: {snaplen: 68}\nevents:\n"
+		  "  syn_retransmit: {enabled: false}\n"
+		  "  synack_retransmit: {enabled: false}\n"
+		  "  syn_refused: {enabled: false}\n"
+		  "  data_retransmit: {enabled: false}\n"
+		  "  loss_reset: {enabled: false}\n"
+		  "  app_reset: {enabled: false}\n"
+		  "  rst_injected: {enabled: false}\n"
+		  "  seq_anomaly: {enabled: false}\n"
+		  "  icmp_unreachable: {enabled: false}\n"
+		  "  rst_rate: {enabled: false}\n", 0 },
+	};
+	struct conf c;
+	struct conf_errors e;
+	char buf[CONF_ERR_MAX];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(parse(t[i].text, &c, &e) == t[i].rc,
+		    "%s:%s", t[i].text, dump(&e));
+	conf_defaults(&c);
+	ck_assert_ptr_null(conf_check_snaplen(&c, buf, sizeof(buf)));
+	/* Messages are cut, never overrun, in a small buffer. */
+	c.snaplen = 68;
+	ck_assert_ptr_nonnull(conf_check_snaplen(&c, buf, 10));
+	ck_assert_uint_eq(strlen(buf), 9);
 }
 END_TEST
 
@@ -1211,6 +1315,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_ignore_limits);
 	tcase_add_test(tc, test_filter_length);
 	tcase_add_test(tc, test_checks);
+	tcase_add_test(tc, test_snaplen_kinds);
 	tcase_add_test(tc, test_garbage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
