@@ -145,15 +145,16 @@ check: deps
 ifeq ($(IS_ROOT),1)
 	$(MAKE) check-root
 else
-	@echo "check: skipped the root-only suites (network namespaces: netns); run them with: sudo make check-root"
+	@echo "check: skipped the root-only suites (network namespaces, the daemon's start-up as root); run them with: sudo make check-root"
 endif
 
 # The suites that need root: the real daemon and the real kernel in
 # network namespaces.
-check-root:
+check-root: $(RSTWATCHD)
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
+	@sh tests/service/cli.sh $(RSTWATCHD)
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
@@ -172,7 +173,7 @@ check-netns: $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
-	@sh tests/service/cli.sh $(RSTWATCHD)
+	@sh tests/service/cli.sh $(RSTWATCHD) user
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)
