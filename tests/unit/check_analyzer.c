@@ -745,6 +745,37 @@ START_TEST(icmp_port_unreachable_for_udp)
 }
 END_TEST
 
+/*
+ * An ICMP error whose quoted IPv4 header has total length 0 quotes no
+ * packet that crossed a wire: no alert, and the decoder says why.
+ */
+START_TEST(icmp_quote_with_zero_length_not_alerted)
+{
+	struct conn *c = conn_new(false);
+	uint8_t f[40], g[68];
+
+	memset(f, 0, sizeof(f));
+	f[0] = 0x45; put16(f + 2, 40); f[8] = 64; f[9] = PKT_PROTO_UDP;
+	memcpy(f + 12, c->addr[0], 4); memcpy(f + 16, c->addr[1], 4);
+	put16(f + 20, 53000); put16(f + 22, 9999); put16(f + 24, 20);
+	feed(c, f, 40);
+	memset(g, 0, sizeof(g));
+	g[0] = 0x45; put16(g + 2, 68); g[8] = 64; g[9] = PKT_PROTO_ICMP;
+	memcpy(g + 12, c->addr[1], 4); memcpy(g + 16, c->addr[0], 4);
+	g[20] = 3; g[21] = 3;
+	memcpy(g + 28, f, 40);
+	put16(g + 28 + 2, 0);
+	c->now += 300;
+	feed(c, g, 68);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	ck_assert_uint_eq(analyzer_stats(c->an)->decode[DECODE_icmp_quote_malformed], 1);
+	ck_assert_uint_eq(analyzer_stats(c->an)->icmp_errors, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->icmp_unreachables, 0);
+	conn_free(c);
+}
+END_TEST
+
 START_TEST(capture_gap_is_not_loss)
 {
 	struct conn *c = conn_new(false);
@@ -961,6 +992,7 @@ analyzer_suite(void)
 	tcase_add_test(t, fast_and_spurious_retransmissions);
 	tcase_add_test(t, new_isn_after_reset_is_new_connection);
 	tcase_add_test(t, icmp_port_unreachable_for_udp);
+	tcase_add_test(t, icmp_quote_with_zero_length_not_alerted);
 	tcase_add_test(t, capture_gap_is_not_loss);
 	tcase_add_test(t, mid_stream_originator_is_ephemeral_port);
 	tcase_add_test(t, thresholds_change_mid_flow);
