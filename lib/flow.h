@@ -2,7 +2,7 @@
  * The flow table: one entry per connection for both directions, in a
  * fixed array allocated once (flows.max_flows), found through a seeded hash.
  * Flows sit on one of a few lists by timeout class, oldest activity first,
- * so that expiry and eviction take the oldest flow in O(1).  Time is the
+ * so that expiry and eviction take the oldest flow of a class in O(1).  Time is the
  * packets' time, which makes replays of a capture deterministic.
  */
 #ifndef RSTWATCH_FLOW_H
@@ -123,6 +123,7 @@ struct flow_table_stats {
 	uint64_t	created;
 	uint64_t	expired;
 	uint64_t	evicted;
+	uint64_t	evicted_established;	/* of evicted: none other left */
 	uint32_t	active;
 	uint32_t	max_active;
 };
@@ -144,9 +145,11 @@ uint32_t flow_hash(const struct flow_table *, const struct flow_key *);
 struct flow *flow_lookup(struct flow_table *, const struct flow_key *,
 	    uint32_t hash);
 /*
- * Adds a flow (zeroed but for key, times and class), evicting the flow
- * with the oldest activity when the table is full; the end function sees
- * the evicted flow before its slot is reused.
+ * Adds a flow (zeroed but for key, times and class), evicting one when
+ * the table is full: the oldest of the flows not established (handshakes
+ * not completed, closed connections, UDP), an established one only when
+ * there is no other.  The end function sees the evicted flow before its
+ * slot is reused.
  */
 struct flow *flow_insert(struct flow_table *, const struct flow_key *,
 	    uint32_t hash, uint64_t now_us);

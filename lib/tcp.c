@@ -54,7 +54,7 @@ static void	tcp_retransmission(struct seg *);
 static void	tcp_rst(struct seg *);
 static void	tcp_fin(struct seg *);
 static void	tcp_anomaly(struct seg *);
-static void	tcp_end(struct seg *, enum close_reason);
+static void	tcp_rst_end(struct seg *, enum close_reason);
 
 static inline uint32_t
 seg_len(const struct pkt *p)
@@ -527,7 +527,9 @@ tcp_fin(struct seg *s)
  * A RST is exactly one of: rst_injected (not from the peer it claims),
  * syn_refused (answers a SYN), loss_reset (data outstanding and being
  * retransmitted), app_reset (otherwise).  Only the first real RST of a
- * connection is judged; the rest are counted.
+ * connection is judged; the rest are counted, as is a RST that answers
+ * nothing (the first packet of a flow, or a mid-stream pickup's with one
+ * end heard).
  */
 static void
 tcp_rst(struct seg *s)
@@ -581,10 +583,9 @@ tcp_rst(struct seg *s)
 		}
 	}
 
-	f->state |= FS_RST_END;
 	if ((f->state & FS_SYN) && !(f->state & FS_SYNACK) && s->dir == DIR_RESP) {
 		verdict(s, EV_syn_refused)->by = seg_side(s);
-		tcp_end(s, CLOSE_refused);
+		tcp_rst_end(s, CLOSE_refused);
 		return;
 	}
 	lossy = f->half[DIR_ORIG].rtx_count > f->half[DIR_RESP].rtx_count ?
@@ -593,16 +594,27 @@ tcp_rst(struct seg *s)
 		v = verdict(s, EV_loss_reset);
 		v->by = seg_side(s);
 		v->count = f->half[lossy].rtx_count;
-		tcp_end(s, CLOSE_loss_reset);
+		tcp_rst_end(s, CLOSE_loss_reset);
 		return;
 	}
+	/*
+	 * "Nothing outstanding" is only known of a connection seen from
+	 * both ends.  Picked up mid-stream (at the start of a capture, or
+	 * again after the flow table had to evict it) with one end heard so
+	 * far, it may have been retransmitting for a while before: the RST
+	 * is counted, not classified.
+	 */
+	if ((f->state & FS_MIDSTREAM) &&
+	    !((h->flags & HALF_TTL) && (peer->flags & HALF_TTL)))
+		return;
 	verdict(s, EV_app_reset)->by = seg_side(s);
-	tcp_end(s, CLOSE_app_reset);
+	tcp_rst_end(s, CLOSE_app_reset);
 }
 
 static void
-tcp_end(struct seg *s, enum close_reason why)
+tcp_rst_end(struct seg *s, enum close_reason why)
 {
+	s->f->state |= FS_RST_END;
 	s->f->close = why;
 	s->f->state |= FS_CLOSE_SET;
 	s->res->cls = FLOW_CLOSED;

@@ -966,6 +966,110 @@ START_TEST(flood_evicts_oldest_and_keeps_analysing)
 }
 END_TEST
 
+/* n one-SYN flows from other ports, dt_us apart; c's own flow untouched. */
+static void
+syn_flood(struct conn *c, uint32_t n, uint64_t dt_us)
+{
+	uint16_t port = c->port[0];
+	uint32_t seq = c->seq[0];
+
+	for (uint32_t i = 0; i < n; i++) {
+		c->port[0] = (uint16_t)(20000 + i);
+		tx(c, 0, dt_us, TH_SYN, 0);
+	}
+	c->port[0] = port;
+	c->seq[0] = seq;
+}
+
+/*
+ * Issue 8: under a SYN flood the table evicted the connection in progress
+ * (the oldest flow), and its RST after the loss then looked like an
+ * application's abort.  The flood's own flows go first now.
+ */
+START_TEST(syn_flood_keeps_established_connection)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+	uint32_t seq;
+
+	handshake(c);
+	seq = c->seq[0];
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx_full(c, 0, 200000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	tx_full(c, 0, 400000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	syn_flood(c, 3000, 10);
+	ck_assert_uint_eq(fs->evicted, 3001 - 1024);
+	ck_assert_uint_eq(fs->evicted_established, 0);
+	tx_full(c, 0, 800000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	tx(c, 0, 1000000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	ck_assert_uint_eq(count_kind(c, EV_loss_reset), 1);
+	ck_assert_uint_eq(c->seen.ev[c->seen.nev - 1].count, 3);
+	conn_free(c);
+}
+END_TEST
+
+/*
+ * When only established connections are left to evict, the one evicted
+ * comes back as a mid-stream pickup with no history: its RST after one
+ * end was heard is counted, not called an application's abort.
+ */
+START_TEST(evicted_connection_rst_not_app_reset)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+	uint16_t port = c->port[0];
+	uint32_t seq = c->seq[0], i;
+
+	handshake(c);
+	seq = c->seq[0];
+	for (i = 0; i < 1024; i++) {
+		c->port[0] = (uint16_t)(20000 + i);
+		handshake(c);
+	}
+	c->port[0] = port;
+	c->seq[0] = seq;
+	ck_assert_uint_ge(fs->evicted_established, 1);
+	ck_assert_uint_eq(c->seen.rec[0].sport, port);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 1000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	conn_free(c);
+}
+END_TEST
+
+/* The same mid-stream RST once both ends were heard is judged. */
+START_TEST(mid_stream_rst_one_end_heard_is_counted)
+{
+	struct conn *c = conn_new(false);
+
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	tx(c, 0, 0, TH_ACK | TH_PUSH, 100);
+	tx(c, 0, 100, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	/* A RST from the end heard is no better known. */
+	tx(c, 0, 100, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->rst_orig, 1);
+	ck_assert_uint_eq(c->seen.rec[0].rst_resp, 1);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "open");
+	conn_free(c);
+
+	c = conn_new(false);
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	tx(c, 0, 0, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 100, TH_ACK, 0);
+	tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_app_reset)->by, SIDE_DST);
+	conn_free(c);
+}
+END_TEST
+
 static Suite *
 analyzer_suite(void)
 {
@@ -1002,6 +1106,9 @@ analyzer_suite(void)
 	tcase_add_test(t, clock_step_back_keeps_expiry_going);
 	tcase_add_test(t, rst_rate_per_service);
 	tcase_add_test(t, flood_evicts_oldest_and_keeps_analysing);
+	tcase_add_test(t, syn_flood_keeps_established_connection);
+	tcase_add_test(t, evicted_connection_rst_not_app_reset);
+	tcase_add_test(t, mid_stream_rst_one_end_heard_is_counted);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -574,6 +574,38 @@ START_TEST(test_lone_rst_counted)
 }
 END_TEST
 
+/*
+ * Picked up mid-stream (capture start, or after an eviction) with one end
+ * heard, a RST cannot say whether anything was outstanding: counted.
+ * Once both ends were heard it is judged; retransmissions seen are loss.
+ */
+START_TEST(test_mid_stream_rst)
+{
+	struct tc t;
+
+	tc_init(&t, 3, 3, 5);
+	t.port[DIR_ORIG] = 51000;
+	t.port[DIR_RESP] = 443;
+	assert_none(tx(&t, DIR_ORIG, 0, TH_ACK | TH_PUSH, 100));
+	ck_assert(t.f.state & FS_MIDSTREAM);
+	assert_none(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0));
+	ck_assert(!(t.f.state & (FS_CLOSE_SET | FS_RST_END)));
+	ck_assert_uint_eq(t.f.half[DIR_RESP].rst, 1);
+	/* The other end now heard: the next RST is judged. */
+	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
+	assert_one(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0), EV_app_reset);
+
+	tc_init(&t, 3, 3, 5);
+	t.port[DIR_ORIG] = 51000;
+	t.port[DIR_RESP] = 443;
+	assert_none(tx(&t, DIR_ORIG, 0, TH_ACK | TH_PUSH, 100));
+	assert_none(tx_at(&t, DIR_ORIG, 300000, TH_ACK | TH_PUSH,
+	    t.seq[DIR_ORIG] - 100, 100));
+	ck_assert_uint_eq(t.f.half[DIR_ORIG].rtx_count, 1);
+	assert_one(tx(&t, DIR_ORIG, 300000, TH_RST | TH_ACK, 0), EV_loss_reset);
+}
+END_TEST
+
 START_TEST(test_originator_guess)
 {
 	struct pkt p;
@@ -623,6 +655,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_new_isn_in_live_connection);
 	tcase_add_test(tc, test_fin_close_graceful);
 	tcase_add_test(tc, test_lone_rst_counted);
+	tcase_add_test(tc, test_mid_stream_rst);
 	tcase_add_test(tc, test_originator_guess);
 	suite_add_tcase(s, tc);
 	return s;
