@@ -137,6 +137,7 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 	p->max_data_retransmissions = c->max_data_retransmissions;
 	p->timeout_us[FLOW_EMBRYONIC] = (uint64_t)c->timeout_embryonic_s * 1000000;
 	p->timeout_us[FLOW_ESTABLISHED] = (uint64_t)c->timeout_established_s * 1000000;
+	p->timeout_us[FLOW_PICKUP] = p->timeout_us[FLOW_ESTABLISHED];
 	p->timeout_us[FLOW_CLOSED] = (uint64_t)c->timeout_closed_s * 1000000;
 	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
 	p->rst_rate_threshold = c->rst_rate_threshold;
@@ -372,7 +373,7 @@ analyzer_tcp_begin(struct analyzer *a, struct flow *f, const struct pkt *p,
 	tcp_start(f, p);
 	/* Picked up mid-stream: established as far as timeouts go. */
 	if (f->state & FS_MIDSTREAM)
-		flow_set_class(a->flows, f, FLOW_ESTABLISHED);
+		flow_set_class(a->flows, f, FLOW_PICKUP);
 }
 
 static void

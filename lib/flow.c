@@ -239,8 +239,10 @@ flow_oldest(struct flow_table *t)
  * The flow to give up for a new one when the table is full: the one with
  * the oldest activity among those with least to lose (handshakes not
  * completed, which under a SYN flood are the flood itself; connections
- * already closed or reset, whose story is told; UDP flows), and an
- * established connection only when there is no other.  An established
+ * already closed or reset, whose story is told; UDP flows; connections
+ * picked up mid-stream with one side heard, which under a flood of other
+ * segments are the flood), and an established connection only when there
+ * is no other.  An established
  * connection evicted loses its history, and what it does next (a RST
  * after retransmissions) could no longer be judged.
  */

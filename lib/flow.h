@@ -34,6 +34,11 @@ enum flow_class {
 	FLOW_ESTABLISHED,
 	FLOW_CLOSED,		/* FINs both ways, or a RST */
 	FLOW_UDP,
+	/*
+	 * TCP picked up mid-stream with one side heard so far: established
+	 * as far as timeouts go, but with nothing to lose when evicted.
+	 */
+	FLOW_PICKUP,
 	FLOW_NCLASSES
 };
 
@@ -98,7 +103,7 @@ struct flow {
 	uint16_t	state;		/* FLOW_* below */
 	uint8_t		icmp_unreachables;	/* saturating */
 	/* Packed: the entry must stay within 192 bytes (SPEC section 9). */
-	uint8_t		cls:2;		/* enum flow_class */
+	uint8_t		cls:3;		/* enum flow_class */
 	uint8_t		orig_is_b:1;	/* the originator is key.b */
 	uint8_t		close:4;	/* enum close_reason once decided */
 };
@@ -147,8 +152,8 @@ struct flow *flow_lookup(struct flow_table *, const struct flow_key *,
 /*
  * Adds a flow (zeroed but for key, times and class), evicting one when
  * the table is full: the oldest of the flows not established (handshakes
- * not completed, closed connections, UDP), an established one only when
- * there is no other.  The end function sees the evicted flow before its
+ * not completed, closed connections, UDP, mid-stream pickups with one side
+ * heard), an established one only when there is no other.  The end function sees the evicted flow before its
  * slot is reused.
  */
 struct flow *flow_insert(struct flow_table *, const struct flow_key *,

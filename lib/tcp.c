@@ -198,6 +198,10 @@ tcp_segment(struct flow *f, int dir, const struct pkt *p,
 		tcp_other(&s);
 		break;
 	}
+	/* A mid-stream pickup with both sides heard has something to lose. */
+	if (res->cls == FLOW_PICKUP && (f->half[DIR_ORIG].flags & HALF_TTL) &&
+	    (f->half[DIR_RESP].flags & HALF_TTL))
+		res->cls = FLOW_ESTABLISHED;
 }
 
 bool

@@ -170,6 +170,7 @@ test_params(void)
 	p.timeout_us[FLOW_ESTABLISHED] = 3600000000ULL;
 	p.timeout_us[FLOW_CLOSED] = 10000000;
 	p.timeout_us[FLOW_UDP] = 60000000;
+	p.timeout_us[FLOW_PICKUP] = p.timeout_us[FLOW_ESTABLISHED];
 	return p;
 }
 
@@ -966,19 +967,28 @@ START_TEST(flood_evicts_oldest_and_keeps_analysing)
 }
 END_TEST
 
-/* n one-SYN flows from other ports, dt_us apart; c's own flow untouched. */
+/*
+ * n one-packet flows from other ports, dt_us apart, each a segment with
+ * flags and len bytes; c's own flow untouched.
+ */
 static void
-syn_flood(struct conn *c, uint32_t n, uint64_t dt_us)
+flood(struct conn *c, uint32_t n, uint64_t dt_us, uint8_t flags, uint32_t len)
 {
 	uint16_t port = c->port[0];
 	uint32_t seq = c->seq[0];
 
 	for (uint32_t i = 0; i < n; i++) {
 		c->port[0] = (uint16_t)(20000 + i);
-		tx(c, 0, dt_us, TH_SYN, 0);
+		tx(c, 0, dt_us, flags, len);
 	}
 	c->port[0] = port;
 	c->seq[0] = seq;
+}
+
+static void
+syn_flood(struct conn *c, uint32_t n, uint64_t dt_us)
+{
+	flood(c, n, dt_us, TH_SYN, 0);
 }
 
 /*
@@ -1005,6 +1015,32 @@ START_TEST(syn_flood_keeps_established_connection)
 	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
 	ck_assert_uint_eq(count_kind(c, EV_loss_reset), 1);
 	ck_assert_uint_eq(c->seen.ev[c->seen.nev - 1].count, 3);
+	conn_free(c);
+}
+END_TEST
+
+/*
+ * The same under a flood of segments that each start a mid-stream pickup
+ * (an ACK flood, or a scan): one-packet flows with nothing to lose.
+ */
+START_TEST(ack_flood_keeps_established_connection)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+	uint32_t seq;
+
+	handshake(c);
+	seq = c->seq[0];
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx_full(c, 0, 200000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	flood(c, 3000, 10, TH_ACK, 0);
+	flood(c, 3000, 10, TH_ACK | TH_PUSH, 10);
+	ck_assert_uint_eq(fs->evicted, 6001 - 1024);
+	ck_assert_uint_eq(fs->evicted_established, 0);
+	tx_full(c, 0, 800000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	tx(c, 0, 1000000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	ck_assert_uint_eq(count_kind(c, EV_loss_reset), 1);
 	conn_free(c);
 }
 END_TEST
@@ -1107,6 +1143,7 @@ analyzer_suite(void)
 	tcase_add_test(t, rst_rate_per_service);
 	tcase_add_test(t, flood_evicts_oldest_and_keeps_analysing);
 	tcase_add_test(t, syn_flood_keeps_established_connection);
+	tcase_add_test(t, ack_flood_keeps_established_connection);
 	tcase_add_test(t, evicted_connection_rst_not_app_reset);
 	tcase_add_test(t, mid_stream_rst_one_end_heard_is_counted);
 	suite_add_tcase(s, t);

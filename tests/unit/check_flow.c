@@ -273,6 +273,7 @@ set_timeouts(uint64_t t[FLOW_NCLASSES], uint64_t emb, uint64_t est,
 	t[FLOW_ESTABLISHED] = est;
 	t[FLOW_CLOSED] = closed;
 	t[FLOW_UDP] = udp;
+	t[FLOW_PICKUP] = est;
 }
 
 static int

@@ -586,14 +586,19 @@ START_TEST(test_mid_stream_rst)
 	tc_init(&t, 3, 3, 5);
 	t.port[DIR_ORIG] = 51000;
 	t.port[DIR_RESP] = 443;
+	t.f.cls = FLOW_PICKUP;		/* as analyzer.c files a pickup */
 	assert_none(tx(&t, DIR_ORIG, 0, TH_ACK | TH_PUSH, 100));
 	ck_assert(t.f.state & FS_MIDSTREAM);
+	ck_assert_uint_eq(t.res.cls, FLOW_PICKUP);
 	assert_none(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0));
 	ck_assert(!(t.f.state & (FS_CLOSE_SET | FS_RST_END)));
 	ck_assert_uint_eq(t.f.half[DIR_RESP].rst, 1);
-	/* The other end now heard: the next RST is judged. */
+	ck_assert_uint_eq(t.res.cls, FLOW_PICKUP);
+	/* The other end now heard: established, and the next RST judged. */
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
+	ck_assert_uint_eq(t.res.cls, FLOW_ESTABLISHED);
 	assert_one(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0), EV_app_reset);
+	ck_assert_uint_eq(t.res.cls, FLOW_CLOSED);
 
 	tc_init(&t, 3, 3, 5);
 	t.port[DIR_ORIG] = 51000;
