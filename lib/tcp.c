@@ -44,6 +44,7 @@ enum seg_type {
 };
 
 static struct tcp_verdict *verdict(struct seg *, enum event_kind);
+static void	tcp_isn(struct seg *);
 static void	tcp_syn(struct seg *);
 static void	tcp_synack(struct seg *);
 static void	tcp_other(struct seg *);
@@ -241,6 +242,19 @@ tcp_starts_new_connection(const struct flow *f, int dir, const struct pkt *p)
 	return over || !(f->state & FS_SYNACK) || (f->state & FS_MIDSTREAM);
 }
 
+/* A side's first SYN or SYN-ACK: where its sequence space starts. */
+static void
+tcp_isn(struct seg *s)
+{
+	struct flow_half *h = &s->f->half[s->dir];
+
+	h->isn = s->p->seq;
+	h->snd_max = s->p->seq + 1;
+	h->wscale = s->p->wscale;
+	h->last_seg_us = (uint32_t)s->now_us;
+	h->flags |= HALF_SYN | HALF_SEQ;
+}
+
 /* The originator's SYN: its ISN and window scale, or a retry of it. */
 static void
 tcp_syn(struct seg *s)
@@ -266,11 +280,7 @@ tcp_syn(struct seg *s)
 		tcp_anomaly(s);
 		return;
 	}
-	h->isn = p->seq;
-	h->snd_max = p->seq + 1;
-	h->wscale = p->wscale;
-	h->last_seg_us = (uint32_t)s->now_us;
-	h->flags |= HALF_SYN | HALF_SEQ;
+	tcp_isn(s);
 	f->state |= FS_SYN;
 }
 
@@ -288,11 +298,7 @@ tcp_synack(struct seg *s)
 	if (s->dir != DIR_RESP)
 		return;
 	if (!(f->state & FS_SYNACK)) {
-		h->isn = p->seq;
-		h->snd_max = p->seq + 1;
-		h->wscale = p->wscale;
-		h->last_seg_us = (uint32_t)s->now_us;
-		h->flags |= HALF_SYN | HALF_SEQ;
+		tcp_isn(s);
 		f->state |= FS_SYNACK;
 		if ((orig->flags & HALF_SYN) && orig->wscale != TCP_NO_WSCALE &&
 		    p->wscale != TCP_NO_WSCALE)
