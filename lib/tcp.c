@@ -1,8 +1,8 @@
 /*
  * TCP analysis: retransmissions, SYN retries and resets, and how each
- * connection ended (rstwatchd(8), DETECTIONS).  One call per segment, with
- * the segment's sender as dir; the flow holds all the state, the caller
- * reports what the call returns.
+ * connection ended (rstwatchd(8), EVENTS and DEFINITIONS).  One call per
+ * segment, with the segment's sender as dir; the flow holds all the state,
+ * the caller reports what the call returns.
  *
  * As in Suricata's stream engine, one dispatch hands each segment to the
  * handler for what it is (RST, SYN, SYN-ACK, anything else); the

@@ -1,6 +1,6 @@
 /*
- * TCP analysis (rstwatchd(8), DETECTIONS): retransmissions, SYN retries
- * and resets, and how each connection ended.  A pure function of the
+ * TCP analysis (rstwatchd(8), EVENTS and DEFINITIONS): retransmissions, SYN
+ * retries and resets, and how each connection ended.  A pure function of the
  * flow, one segment and the thresholds: it updates the flow's TCP state
  * and says what happened; the caller (analyzer.c) reports it and moves
  * the flow between the table's timeout classes.
