@@ -41,6 +41,8 @@ struct analyzer {
 static void	analyzer_emit(struct analyzer *, struct flow *, struct event *);
 static void	analyzer_tcp(struct analyzer *, struct flow *, int,
 		    const struct pkt *);
+static void	analyzer_verdicts(struct analyzer *, struct flow *,
+		    const struct tcp_result *) __attribute__((noinline, cold));
 static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
 static void	analyzer_transport(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_icmp(struct analyzer *, const struct pkt *);
@@ -438,11 +440,25 @@ static void
 analyzer_tcp(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_result res;
-	struct event ev;
 
 	tcp_segment(f, dir, p, &a->tcp, a->clock_us, &res);
-	for (unsigned i = 0; i < res.nv; i++) {
-		const struct tcp_verdict *v = &res.v[i];
+	if (res.nv > 0)
+		analyzer_verdicts(a, f, &res);
+	if (res.cls != f->cls)
+		flow_set_class(a->flows, f, res.cls);
+	if (p->tcp_flags & TH_RST)
+		analyzer_rst_rate(a, f);
+}
+
+/* Rare next to the segments that say nothing: kept off their path. */
+static void
+analyzer_verdicts(struct analyzer *a, struct flow *f,
+    const struct tcp_result *res)
+{
+	struct event ev;
+
+	for (unsigned i = 0; i < res->nv; i++) {
+		const struct tcp_verdict *v = &res->v[i];
 
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = v->kind;
@@ -457,9 +473,6 @@ analyzer_tcp(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		ev.window_evidence = v->window_evidence;
 		analyzer_emit(a, f, &ev);
 	}
-	flow_set_class(a->flows, f, res.cls);
-	if (p->tcp_flags & TH_RST)
-		analyzer_rst_rate(a, f);
 }
 
 /*

@@ -36,15 +36,9 @@ struct seg {
 	int			 dir;
 };
 
-enum seg_type {
-	SEG_RST,
-	SEG_SYN,
-	SEG_SYNACK,
-	SEG_OTHER
-};
-
 static struct tcp_verdict *verdict(struct seg *, enum event_kind);
-static void	tcp_isn(struct seg *);
+static inline void tcp_heard(struct seg *);
+static inline void tcp_isn(struct seg *);
 static void	tcp_syn(struct seg *);
 static void	tcp_synack(struct seg *);
 static void	tcp_other(struct seg *);
@@ -134,37 +128,41 @@ tcp_start(struct flow *f, const struct pkt *p)
 		f->state |= FS_MIDSTREAM | FS_ESTAB;
 }
 
-static enum seg_type
-seg_type(const struct pkt *p)
+/*
+ * A packet other than a RST from a side: the range of TTLs that side's
+ * packets arrive with.  The first one also makes a mid-stream pickup with
+ * both sides now heard an established connection, with something to lose.
+ */
+static inline void
+tcp_heard(struct seg *s)
 {
-	if (p->tcp_flags & TH_RST)
-		return SEG_RST;
-	if (p->tcp_flags & TH_SYN)
-		return (p->tcp_flags & TH_ACK) ? SEG_SYNACK : SEG_SYN;
-	return SEG_OTHER;
-}
+	struct flow_half *h = &s->f->half[s->dir];
+	uint8_t ttl = s->p->ttl;
 
-/* The range of TTLs a side's packets other than RSTs arrive with. */
-static void
-tcp_ttl(struct flow_half *h, uint8_t ttl)
-{
 	if (h->flags & HALF_TTL) {
 		if (ttl < h->ttl_min)
 			h->ttl_min = ttl;
 		if (ttl > h->ttl_max)
 			h->ttl_max = ttl;
-	} else {
-		h->ttl_min = h->ttl_max = ttl;
-		h->flags |= HALF_TTL;
+		return;
 	}
+	h->ttl_min = h->ttl_max = ttl;
+	h->flags |= HALF_TTL;
+	if (s->res->cls == FLOW_PICKUP &&
+	    (s->f->half[!s->dir].flags & HALF_TTL))
+		s->res->cls = FLOW_ESTABLISHED;
 }
 
+/*
+ * The one dispatch: a RST, a SYN, a SYN-ACK or any other segment, each to
+ * its handler.  What is not a RST first says its sender is alive, unless
+ * it cannot be that sender's (seq_anomaly).
+ */
 void
 tcp_segment(struct flow *f, int dir, const struct pkt *p,
     const struct tcp_params *par, uint64_t now_us, struct tcp_result *res)
 {
 	struct seg s;
-	enum seg_type type = seg_type(p);
 
 	s.f = f;
 	s.p = p;
@@ -176,33 +174,30 @@ tcp_segment(struct flow *f, int dir, const struct pkt *p,
 	res->nv = 0;
 	res->cls = (enum flow_class)f->cls;
 
-	if (type != SEG_RST) {
-		f->state |= FS_NONRST;
+	if (p->tcp_flags & TH_RST) {
+		tcp_rst(&s);
+		return;
+	}
+	f->state |= FS_NONRST;
+	switch (p->tcp_flags & (TH_SYN | TH_ACK)) {
+	case TH_SYN:
+		tcp_heard(&s);
+		tcp_syn(&s);
+		break;
+	case TH_SYN | TH_ACK:
+		tcp_heard(&s);
+		tcp_synack(&s);
+		break;
+	default:
 		/* A segment that cannot be the peer's says nothing of its TTL. */
-		if (type == SEG_OTHER && tcp_seq_impossible(&s)) {
+		if (tcp_seq_impossible(&s)) {
 			tcp_anomaly(&s);
 			return;
 		}
-		tcp_ttl(&f->half[dir], p->ttl);
-	}
-	switch (type) {
-	case SEG_RST:
-		tcp_rst(&s);
-		break;
-	case SEG_SYN:
-		tcp_syn(&s);
-		break;
-	case SEG_SYNACK:
-		tcp_synack(&s);
-		break;
-	case SEG_OTHER:
+		tcp_heard(&s);
 		tcp_other(&s);
 		break;
 	}
-	/* A mid-stream pickup with both sides heard has something to lose. */
-	if (res->cls == FLOW_PICKUP && (f->half[DIR_ORIG].flags & HALF_TTL) &&
-	    (f->half[DIR_RESP].flags & HALF_TTL))
-		res->cls = FLOW_ESTABLISHED;
 }
 
 bool
@@ -243,7 +238,7 @@ tcp_starts_new_connection(const struct flow *f, int dir, const struct pkt *p)
 }
 
 /* A side's first SYN or SYN-ACK: where its sequence space starts. */
-static void
+static inline void
 tcp_isn(struct seg *s)
 {
 	struct flow_half *h = &s->f->half[s->dir];
