@@ -72,7 +72,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
 TEST_PKGS := python3 mandoc systemd
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus
 FUZZ_PKGS := clang libclang-rt-14-dev
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
@@ -161,8 +161,9 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
 
-check-service: $(RSTWATCHD)
-	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)

@@ -20,6 +20,8 @@
 #define CONF_IDENT_MAX		32
 #define CONF_USER_MAX		32
 #define CONF_MAX_IGNORE		64
+#define CONF_LISTEN_MAX		64	/* "[v6 address]:port" */
+#define CONF_TOP_SERVICES_MAX	100	/* metrics.top_services */
 
 /* thresholds.max_syn_retransmissions: auto */
 #define CONF_SYN_RETRIES_AUTO	0
@@ -79,6 +81,10 @@ struct conf {
 	char		user[CONF_USER_MAX];
 	char		pidfile[CONF_PATH_MAX];
 	uint32_t	stats_interval_s;
+
+	/* metrics: the Prometheus endpoint */
+	char		metrics_listen[CONF_LISTEN_MAX];	/* "" = off */
+	uint32_t	metrics_top_services;	/* 0 = no per-service series */
 };
 
 /* One error: "file:line:col: message", kept in order of discovery. */
@@ -111,6 +117,12 @@ const char *conf_check_ifname(const char *);
 const char *conf_check_ident(const char *);
 const char *conf_check_user(const char *);
 const char *conf_check_path(const char *);
+/*
+ * metrics.listen: "ADDRESS:PORT", "[IPV6]:PORT" or "" (off).  With host
+ * non-NULL, the address (brackets removed) and the port are stored.
+ */
+const char *conf_check_listen(const char *, char *host, size_t hostlen,
+	    uint16_t *port);
 /* True when the event's flow matches an ignore entry (address or port). */
 bool	conf_ignores(const struct conf *, const struct addr *,
 	    const struct addr *, uint16_t, uint16_t);
