@@ -160,6 +160,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/metrics.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
