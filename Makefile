@@ -72,7 +72,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
 TEST_PKGS := python3 mandoc systemd
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus tcpreplay curl
 FUZZ_PKGS := clang libclang-rt-14-dev
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
