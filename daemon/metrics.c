@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
@@ -28,8 +29,11 @@
 #include "log.h"
 #include "metrics.h"
 
+struct metrics_conn;
+
 struct metrics_server {
 	struct event_base *base;
+	LIST_HEAD(, metrics_conn) conns;
 	struct evhttp	*http;
 	struct evconnlistener *listener;
 	metrics_render_fn *render;
@@ -37,13 +41,18 @@ struct metrics_server {
 	char		*text;
 	unsigned	 nconn;
 	bool		 paused;	/* at the limit: not accepting */
-	bool		 closing;	/* the listener is gone */
 	bool		 warned;	/* the text did not fit, said once */
 	struct metrics_http stats;
 	char		 listen[CONF_LISTEN_MAX];
 };
 
+/*
+ * libevent frees a bufferevent, and so calls conn_free, from the loop
+ * some time after evhttp let it go; by then the server may be closed
+ * (reload, stop): metrics_close detaches every connection (srv NULL).
+ */
 struct metrics_conn {
+	LIST_ENTRY(metrics_conn) entry;
 	struct metrics_server *srv;
 	struct bufferevent *under;	/* the socket */
 	struct bufferevent *bev;	/* the filter evhttp uses */
@@ -57,13 +66,15 @@ conn_free(void *arg)
 	struct metrics_server *srv = mc->srv;
 
 	event_free(mc->deadline);
-	free(mc);
-	srv->nconn--;
-	if (srv->paused && !srv->closing &&
-	    srv->nconn < METRICS_MAX_CONNECTIONS) {
-		evconnlistener_enable(srv->listener);
-		srv->paused = false;
+	if (srv != NULL) {
+		LIST_REMOVE(mc, entry);
+		srv->nconn--;
+		if (srv->paused && srv->nconn < METRICS_MAX_CONNECTIONS) {
+			evconnlistener_enable(srv->listener);
+			srv->paused = false;
+		}
 	}
+	free(mc);
 }
 
 static void
@@ -74,6 +85,8 @@ conn_deadline(evutil_socket_t unused, short what, void *arg)
 
 	(void)unused;
 	(void)what;
+	if (mc->srv == NULL)
+		return;
 	/* evhttp sees the end of the stream and frees the connection. */
 	if (fd != -1)
 		(void)shutdown(fd, SHUT_RDWR);
@@ -125,16 +138,17 @@ conn_new(struct event_base *base, void *arg)
 	if (bev == NULL)
 		goto fail;
 	mc->bev = bev;
+	LIST_INSERT_HEAD(&srv->conns, mc, entry);
+	srv->nconn++;
 	if (evbuffer_add_cb(bufferevent_get_output(bev), conn_output, mc) == NULL ||
 	    evbuffer_add_cb(bufferevent_get_output(mc->under), conn_sent,
 	    mc) == NULL) {
 		/* Frees mc too, through conn_free. */
-		srv->nconn++;
 		bufferevent_free(bev);
 		return NULL;
 	}
 	srv->stats.connections++;
-	if (++srv->nconn >= METRICS_MAX_CONNECTIONS && !srv->paused) {
+	if (srv->nconn >= METRICS_MAX_CONNECTIONS && !srv->paused) {
 		evconnlistener_disable(srv->listener);
 		srv->paused = true;
 		srv->stats.full++;
@@ -207,6 +221,7 @@ metrics_open(struct event_base *base, const char *listen,
 		log_errx("metrics: out of memory");
 		goto fail;
 	}
+	LIST_INIT(&srv->conns);
 	srv->base = base;
 	srv->render = render;
 	srv->arg = arg;
@@ -230,25 +245,24 @@ metrics_open(struct event_base *base, const char *listen,
 	log_info("metrics on http://%s/metrics", listen);
 	return srv;
 fail:
-	if (srv != NULL) {
-		if (srv->http != NULL) {
-			srv->closing = true;
-			evhttp_free(srv->http);
-		}
-		free(srv->text);
-		free(srv);
-	}
+	metrics_close(srv);
 	return NULL;
 }
 
 void
 metrics_close(struct metrics_server *srv)
 {
+	struct metrics_conn *mc;
+
 	if (srv == NULL)
 		return;
-	/* evhttp frees the listener first, then the connections. */
-	srv->closing = true;
-	evhttp_free(srv->http);
+	while ((mc = LIST_FIRST(&srv->conns)) != NULL) {
+		LIST_REMOVE(mc, entry);
+		evtimer_del(mc->deadline);
+		mc->srv = NULL;
+	}
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
 	free(srv->text);
 	free(srv);
 }
