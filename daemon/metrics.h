@@ -17,7 +17,7 @@
 /* Idle time allowed between reads or writes. */
 #define METRICS_IDLE_S		5
 #define METRICS_MAX_HEADERS	8192	/* bytes of request line and headers */
-#define METRICS_MAX_BODY	1024	/* GET and HEAD carry none */
+#define METRICS_MAX_BODY	1024	/* bytes; GET and HEAD carry none */
 /* Room for the text: it does not grow with traffic, only with the table. */
 #define METRICS_TEXT_MAX	(128 * 1024)
 
