@@ -72,7 +72,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
 TEST_PKGS := python3 mandoc systemd tshark
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus curl
 FUZZ_PKGS := clang libclang-rt-14-dev
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
@@ -150,11 +150,13 @@ endif
 
 # The suites that need root: the real daemon and the real kernel in
 # network namespaces.
-check-root: $(RSTWATCHD)
+check-root: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
 	@sh tests/service/cli.sh $(RSTWATCHD)
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
@@ -170,9 +172,11 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/metrics.sh $(RSTWATCHD)
 
-check-service: $(RSTWATCHD)
-	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 	@sh tests/service/cli.sh $(RSTWATCHD) user
 
 # Regenerate the committed fixtures from the writer (then review the diff).
