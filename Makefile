@@ -117,6 +117,13 @@ $(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
 	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# What the -r reader hands on, packet by packet (tests/pcap/pcapng.sh).
+CAPDUMP	:= $(BUILD)/tests/capdump
+$(CAPDUMP): tests/pcap/capdump.c $(BUILD)/daemon/capfile.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Idaemon -o $@ $< $(BUILD)/daemon/capfile.o \
+	    $(LIB) $(LDFLAGS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -150,9 +157,10 @@ check-root:
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
 
-check-pcap: $(RSTWATCHD) $(MKPCAP)
+check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
+	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.

@@ -125,7 +125,8 @@ norm() {
 # clean (read to the end), stop (damaged: read up to a packet, warned),
 # noopen (not opened: exit status 2).  READER is the reader -r FILE must
 # use: block, libpcap for what the block reader leaves to it, or any where
-# handing the file to libpcap would be as good.
+# handing the file to libpcap would be as good; pcapng for pcapng files,
+# which both -r FILE and -r - read with our pcapng reader.
 pair() {
 	tag=$1
 	file=$2
@@ -201,11 +202,13 @@ pair() {
 	esac
 
 	if [ "$expect" != noopen ] && [ "$reader" != any ]; then
+		preader=libpcap
+		[ "$reader" = pcapng ] && preader=pcapng
 		if grep -q " reader=$reader\$" "$tmp/f.raw" &&
-		    grep -q " reader=libpcap\$" "$tmp/p.raw"; then
+		    grep -q " reader=$preader\$" "$tmp/p.raw"; then
 			pass
 		else
-			fail "$tag: -r FILE must use the $reader reader, -r - libpcap; got:"
+			fail "$tag: -r FILE must use the $reader reader, -r - $preader; got:"
 			grep -h ' reader=' "$tmp/f.raw" "$tmp/p.raw" |
 			    sed 's/^/    /'
 		fi
@@ -304,10 +307,11 @@ else
 	done
 fi
 
-# pcapng is libpcap's alone, whichever way it comes.
+# pcapng is our pcapng reader's, whichever way it comes (tests/pcap/
+# pcapng.sh holds it against tshark).
 for f in "$dir"/input/*.pcapng; do
 	[ -f "$f" ] || continue
-	pair "${f##*/}" "$f" clean libpcap
+	pair "${f##*/}" "$f" clean pcapng
 done
 
 # --- 3: truncations ---------------------------------------------------------
