@@ -167,6 +167,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
+	@bash tests/netns/nflog.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)

@@ -20,12 +20,41 @@
 #define BUILTIN_FILTER_VLAN \
 	"(tcp or udp or icmp or icmp6) or (vlan and (tcp or udp or icmp or icmp6))"
 
+/*
+ * On an NFLOG group ("nflog" or "nflog:N") libpcap's snapshot length is
+ * also the size of its receive buffer (plus 128 bytes), and the kernel
+ * sends the log messages in batches of up to 4 KiB: with a headers-only
+ * snapshot length the batches are cut and most packets lost.  NFLOG
+ * carries only what the firewall rules chose to log, so whole packets.
+ */
+#define NFLOG_SNAPLEN	65535
+
+static int
+capture_snaplen(const char *name, unsigned snaplen)
+{
+	if (strncmp(name, "nflog", 5) == 0 && (name[5] == '\0' ||
+	    name[5] == ':') && snaplen < NFLOG_SNAPLEN)
+		return NFLOG_SNAPLEN;
+	return (int)snaplen;
+}
+
+/*
+ * libpcap cannot filter NFLOG or PPP with a direction byte at all ("link-
+ * layer type filtering not implemented"): such a capture has no built-in
+ * filter.  An NFLOG group carries only what the nftables or iptables
+ * rules chose to log, so that is where packets are selected; a
+ * capture.filter there fails to compile, with libpcap's reason.
+ */
 void
 capture_filter(char *buf, size_t len, const char *user, int linktype)
 {
 	const char *builtin = linktype == DLT_EN10MB ? BUILTIN_FILTER_VLAN :
 	    BUILTIN_FILTER;
 
+	if (linktype == DLT_NFLOG || linktype == DLT_PPP_WITH_DIR) {
+		snprintf(buf, len, "%s", user != NULL ? user : "");
+		return;
+	}
 	if (user == NULL || user[0] == '\0')
 		snprintf(buf, len, "%s", builtin);
 	else
@@ -47,7 +76,7 @@ capture_open(struct capture *c, const char *name, const struct conf *conf,
 		snprintf(err, errlen, "%s: %s", name, errbuf);
 		return -1;
 	}
-	pcap_set_snaplen(c->pcap, (int)conf->snaplen);
+	pcap_set_snaplen(c->pcap, capture_snaplen(name, conf->snaplen));
 	pcap_set_promisc(c->pcap, conf->promiscuous);
 	pcap_set_buffer_size(c->pcap, (int)conf->buffer_size);
 	/* Alerts within a second: hand packets over as they come. */
