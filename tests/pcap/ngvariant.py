@@ -7,6 +7,9 @@ tests/pcap/pcapng.sh.
     ngvariant.py blocks IN         "OFFSET TYPE" per block, then "END SIZE"
     ngvariant.py damage IN OUT KIND
                                    IN (a pcapng file) damaged one way
+    ngvariant.py relabel IN OUT I LINKTYPE
+                                   IN's I-th interface description (from
+                                   0, across sections) given LINKTYPE
 
 multi spreads the packets of IN over interfaces of other link types and
 time stamp units, round robin, each frame rewritten for its interface's
@@ -265,6 +268,14 @@ def main(argv):
         for off, btype, _, _ in blocks(data):
             print(off, btype)
         print("END", len(data))
+    elif cmd == "relabel" and len(argv) == 6:
+        with open(argv[2], "rb") as f:
+            data = bytearray(f.read())
+        idbs = [b for b in blocks(bytes(data)) if b[1] == 1]
+        off, _, _, e = idbs[int(argv[4])]
+        struct.pack_into(e + "H", data, off + 8, int(argv[5]))
+        with open(argv[3], "wb") as f:
+            f.write(bytes(data))
     elif cmd == "damage" and len(argv) == 5:
         with open(argv[2], "rb") as f:
             data = f.read()
