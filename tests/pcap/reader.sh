@@ -4,9 +4,10 @@
 #	sh tests/pcap/reader.sh RSTWATCHD
 #
 # "-r FILE" reads a classic pcap file on disk with rstwatchd's own block
-# reader (daemon/capfile.c); "-r -" always goes through libpcap.  Both must
-# give the analysis exactly the same packets, and stop at the same packet
-# in a damaged file.  For every input below both
+# reader (daemon/capfile.c); "-r -" goes through libpcap (pcapng files
+# excepted: both read them with our pcapng reader, which tests/pcap/
+# pcapng.sh holds against tshark).  Both must give the analysis exactly
+# the same packets, and stop at the same packet in a damaged file.  For every input below both
 #	RSTWATCHD -vv -r FILE -j -c tests/pcap/test.yaml </dev/null
 #	RSTWATCHD -vv -r - -j -c tests/pcap/test.yaml <FILE
 # run and are compared: exit status, standard output byte for byte, and
