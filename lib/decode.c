@@ -72,6 +72,8 @@ decode_packet(struct pkt *p, int linktype, const uint8_t *data,
 		return decode_chdlc(p, data, caplen, wirelen);
 	case LINKTYPE_NFLOG:
 		return decode_nflog(p, data, caplen, wirelen);
+	case LINKTYPE_FDDI:
+		return decode_fddi(p, data, caplen, wirelen);
 	default:
 		return DECODE_linktype_unsupported;
 	}
@@ -96,6 +98,7 @@ decode_linktype_supported(int linktype)
 	case LINKTYPE_PPP_WITH_DIR:
 	case LINKTYPE_C_HDLC:
 	case LINKTYPE_NFLOG:
+	case LINKTYPE_FDDI:
 		return 1;
 	default:
 		return 0;

@@ -16,6 +16,7 @@
 /* Data link types we decode (the values of pcap's DLT_* for Linux). */
 #define LINKTYPE_NULL		0
 #define LINKTYPE_ETHERNET	1
+#define LINKTYPE_FDDI		10
 #define LINKTYPE_PPP		9
 #define LINKTYPE_RAW		12	/* DLT_RAW on Linux */
 #define LINKTYPE_RAW_ALT	14	/* DLT_RAW on OpenBSD */
@@ -66,7 +67,8 @@
 	X(llc_truncated,	"802.2 LLC/SNAP header cut short")	\
 	X(ppp_truncated,	"PPP or Cisco HDLC header cut short")	\
 	X(nflog_truncated,	"NFLOG header or attribute cut short")	\
-	X(nflog_malformed,	"NFLOG attribute length impossible")
+	X(nflog_malformed,	"NFLOG attribute length impossible")	\
+	X(fddi_truncated,	"FDDI header cut short")
 
 #define DECODE_ENUM(name, desc)	DECODE_##name,
 enum decode_result {
@@ -98,6 +100,7 @@ enum decode_result decode_ppp_dir(struct pkt *, const uint8_t *, size_t,
 	    size_t);
 enum decode_result decode_chdlc(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_nflog(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_fddi(struct pkt *, const uint8_t *, size_t, size_t);
 /* 802.2 LLC after an 802.3 length field; IP only behind SNAP. */
 enum decode_result decode_llc(struct pkt *, const uint8_t *, size_t, size_t);
 /* Starts at an IP header of either version. */

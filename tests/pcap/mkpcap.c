@@ -46,6 +46,7 @@
 #define LT_NULL		0
 #define LT_EN10MB	1
 #define LT_PPP		9
+#define LT_FDDI		10
 #define LT_PPP_HDLC	50
 #define LT_RAW		101
 #define LT_SLL		113
@@ -322,6 +323,7 @@ static const struct scenario {
 	{ "nflog_refused", "pcap", LT_NFLOG, 0, sc_refused },
 	{ "nflog_refused6", "pcap", LT_NFLOG, 0, sc_refused_v6 },
 	{ "llc_snap_refused", "pcap", LT_EN10MB, 0, sc_llc_snap_refused },
+	{ "fddi_refused", "pcap", LT_FDDI, 0, sc_refused },
 	{ "pcapng_multi", "pcapng", LT_EN10MB, 0, sc_pcapng_multi },
 };
 
@@ -667,6 +669,14 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 		}
 		put16(f + n, etype);
 		return n + 2;
+	case LT_FDDI:
+		/* Asynchronous LLC frame, the addresses, LLC/SNAP (RFC 1042). */
+		f[0] = 0x50;
+		memcpy(f + 1, dst->mac, 6);
+		memcpy(f + 7, src->mac, 6);
+		memcpy(f + 13, "\xaa\xaa\x03\x00\x00\x00", 6);
+		put16(f + 19, etype);
+		return 21;
 	case LT_PPP:
 	case LT_PPP_HDLC:
 		/* Address ff, control 03 (RFC 1662), then the protocol. */

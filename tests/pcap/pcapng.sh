@@ -21,7 +21,7 @@
 #    rstwatchd stops at the same packet, warns, and exits as it does for
 #    a damaged classic file.
 # 4. Damage of eight kinds: an error naming it after the packets before.
-# 5. An interface of a link type not decoded (FDDI): its packets counted
+# 5. An interface of a link type not decoded (802.11): its packets counted
 #    and skipped, one warning without -v naming it and the count, exit 0.
 #
 # Prints one line per failure and, last, "pcapng: N passed, M failed";
@@ -290,15 +290,15 @@ done
 v=$tmp/app_reset.pcapng
 ng multi "$dir/input/app_reset.pcap" "$v" >"$tmp/kinds"
 n101=$(grep -c '^101$' "$tmp/kinds")
-if ng relabel "$v" "$tmp/fddi.pcapng" 1 10; then
-	run_r "$tmp/fddi.pcapng" >/dev/null
+if ng relabel "$v" "$tmp/wlan.pcapng" 1 105; then
+	run_r "$tmp/wlan.pcapng" >/dev/null
 	st=$?
-	want="link type FDDI (10) is not decoded; its $n101 packets were counted and skipped"
+	want="link type IEEE802_11 (105) is not decoded; its $n101 packets were counted and skipped"
 	if [ $st -eq 0 ] && [ "$n101" -gt 0 ] && grep -q -F "$want" "$tmp/r.err" &&
 	    [ "$(wc -l <"$tmp/r.err")" -eq 1 ]; then
 		pass
 	else
-		fail "FDDI interface: exit $st, or not just \"$want\" on stderr:"
+		fail "802.11 interface: exit $st, or not just \"$want\" on stderr:"
 		sed -n '1,3s/^/    /p' "$tmp/r.err"
 	fi
 else

@@ -1059,6 +1059,20 @@ f_eth_vlan_llc_snap_v6(struct frame *f)
 	frame_done(f, 0, DECODE_ok);
 }
 
+/* FDDI, asynchronous LLC frame (frame control 50), LLC/SNAP, IPv4. */
+static void
+f_fddi_llc_snap_v4_tcp(struct frame *f)
+{
+	frame_init(f, "fddi_llc_snap_v4_tcp", LINKTYPE_FDDI);
+	hdr(f, DECODE_fddi_truncated,
+	    "50 52 54 00 12 34 56 52 54 00 ab cd ef");
+	hdr(f, DECODE_llc_truncated, "aa aa 03 00 00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
 /* Linux cooked, protocol ETH_P_802_2 (4): LLC/SNAP follows. */
 static void
 f_sll_llc_snap_v4_tcp(struct frame *f)
@@ -1114,6 +1128,7 @@ static frame_fn *const frames[] = {
 	f_eth_llc_snap_v4_tcp,
 	f_eth_vlan_llc_snap_v6,
 	f_sll_llc_snap_v4_tcp,
+	f_fddi_llc_snap_v4_tcp,
 };
 #define NFRAMES	((int)(sizeof(frames) / sizeof(frames[0])))
 
@@ -1797,6 +1812,10 @@ START_TEST(test_link_not_ip)
 	EXPECT_RESULT(&f, &p, DECODE_not_ip);
 	memcpy(f.b + 20, "\x81\x00", 2);
 	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* FDDI station management (frame control 41): not LLC. */
+	f_fddi_llc_snap_v4_tcp(&f);
+	f.b[0] = 0x41;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
 	/* Linux cooked protocols below 0600 other than 802.2: CAN (000c). */
 	f_sll_llc_snap_v4_tcp(&f);
 	f.b[15] = 0x0c;
@@ -2056,7 +2075,8 @@ static const int fuzz_linktypes[] = {
 	LINKTYPE_NULL, LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_RAW_ALT,
 	LINKTYPE_RAW_PCAP, LINKTYPE_LOOP, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4,
 	LINKTYPE_IPV6, LINKTYPE_LINUX_SLL2, LINKTYPE_PPP, LINKTYPE_PPP_HDLC,
-	LINKTYPE_PPP_WITH_DIR, LINKTYPE_C_HDLC, LINKTYPE_NFLOG, 105, 127,
+	LINKTYPE_PPP_WITH_DIR, LINKTYPE_C_HDLC, LINKTYPE_NFLOG, LINKTYPE_FDDI,
+	105, 127,
 };
 #define NFUZZ_LINKTYPES	((int)(sizeof(fuzz_linktypes) / sizeof(fuzz_linktypes[0])))
 
