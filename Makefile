@@ -124,6 +124,12 @@ $(BUILD)/tests/check_local: tests/unit/check_local.c $(CHECK_LOCAL_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(CHECK_LOCAL_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+# What the -r reader hands on, packet by packet (tests/pcap/pcapng.sh).
+CAPDUMP	:= $(BUILD)/tests/capdump
+$(CAPDUMP): tests/pcap/capdump.c $(BUILD)/daemon/capfile.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Idaemon -o $@ $< $(BUILD)/daemon/capfile.o \
+	    $(LIB) $(LDFLAGS) $(DAEMON_LIBS)
 
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
@@ -161,10 +167,11 @@ check-root: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
 
-check-pcap: $(RSTWATCHD) $(MKPCAP)
+check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
+	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.
@@ -173,6 +180,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
 	@bash tests/netns/metrics.sh $(RSTWATCHD)
+	@bash tests/netns/nflog.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
