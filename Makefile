@@ -74,10 +74,13 @@ BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev ch
 TEST_PKGS := python3 mandoc systemd
 ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
 FUZZ_PKGS := clang libclang-rt-14-dev
+# The Debian package: build it (make deb), and test it in a debootstrap
+# chroot (make check-deb, root, part of check-root).
+DEB_PKGS := dpkg-dev debhelper fakeroot lintian debootstrap
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
 .PHONY: all deps deps-fuzz check check-root check-unit check-pcap check-service \
-	check-netns clean install uninstall fixtures sizes
+	check-netns clean install uninstall fixtures sizes deb check-deb
 
 all: $(RSTWATCHD)
 
@@ -146,6 +149,7 @@ check-root:
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
+	$(MAKE) check-deb
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
@@ -163,6 +167,24 @@ check-netns: $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+
+# The Debian package, built from a copy of this tree (dpkg-buildpackage
+# writes beside the source): $(BUILD)/deb/rstwatchd_*.deb.
+deb:
+	@sh tests/deps.sh deb $(DEB_PKGS)
+	@sh tests/deb/build.sh $(BUILD)/deb
+
+# Build, lintian, install into a fresh debootstrap chroot (cached in
+# $(BUILD)/deb), use, purge.  The package is built with Debian's flags
+# whatever SANITIZE says, so the sanitizer pass does not repeat it.
+check-deb:
+ifeq ($(SANITIZE),1)
+	@echo "check-deb: not repeated with SANITIZE=1 (the package is built with Debian's flags, not the sanitizers'); run: sudo make check-deb"
+else
+	@if [ "$$(id -u)" != 0 ]; then echo "check-deb: needs root (sudo make check-deb)" >&2; exit 2; fi
+	@sh tests/deps.sh deb $(DEB_PKGS)
+	@bash tests/deb/check_deb.sh $(BUILD)/deb
+endif
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)
