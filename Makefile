@@ -120,6 +120,14 @@ $(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
 	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# So is the listening-socket check (sock_diag); its test opens real sockets.
+CHECK_LOCAL_OBJ := $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o \
+	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
+$(BUILD)/tests/check_local: tests/unit/check_local.c $(CHECK_LOCAL_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(CHECK_LOCAL_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -140,15 +148,16 @@ check: deps
 ifeq ($(IS_ROOT),1)
 	$(MAKE) check-root
 else
-	@echo "check: skipped the root-only suites (network namespaces: netns); run them with: sudo make check-root"
+	@echo "check: skipped the root-only suites (network namespaces, the daemon's start-up as root); run them with: sudo make check-root"
 endif
 
 # The suites that need root: the real daemon and the real kernel in
 # network namespaces.
-check-root:
+check-root: $(RSTWATCHD)
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
+	@sh tests/service/cli.sh $(RSTWATCHD)
 	$(MAKE) check-deb
 
 check-unit: $(UNIT_BIN)
@@ -157,6 +166,7 @@ check-unit: $(UNIT_BIN)
 check-pcap: $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
+	@sh tests/pcap/community_id.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.
@@ -167,6 +177,7 @@ check-netns: $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+	@sh tests/service/cli.sh $(RSTWATCHD) user
 
 # The Debian package, built from a copy of this tree (dpkg-buildpackage
 # writes beside the source): $(BUILD)/deb/rstwatchd_*.deb.
@@ -208,6 +219,20 @@ install: $(RSTWATCHD)
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then \
 	    echo "install: keeping existing $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml"; \
 	else install -m 644 conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "install: now run: systemctl daemon-reload"; fi
+
+# What install put, and only that.  The configuration goes only when it is
+# still the shipped one; the system user (sysusers.d) stays, as packages
+# leave theirs.  Then: systemctl daemon-reload.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
+	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 \
+	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
+	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; \
+	else echo "uninstall: keeping $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml (changed since install)"; fi
+	@if [ -z "$(DESTDIR)" ]; then echo "uninstall: now run: systemctl daemon-reload"; fi
 
 clean:
 	rm -rf build build-san daemon/rstwatchd

@@ -29,7 +29,11 @@ config_read(const char *path, size_t *lenp, bool missing_ok, bool *missing)
 	int fd;
 
 	*missing = false;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer, forever for -t and with the event loop frozen for a reload.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT && missing_ok) {
 			*missing = true;
 			return NULL;
@@ -38,7 +42,8 @@ config_read(const char *path, size_t *lenp, bool missing_ok, bool *missing)
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		log_errx("%s: not a regular file", path);
+		log_errx("%s: not a regular file: only a regular file is read "
+		    "as the configuration", path);
 		close(fd);
 		return NULL;
 	}
@@ -67,7 +72,8 @@ config_read(const char *path, size_t *lenp, bool missing_ok, bool *missing)
 }
 
 int
-config_load(const char *path, bool missing_ok, struct conf *out)
+config_load(const char *path, bool missing_ok, struct conf *out,
+    bool *defaults)
 {
 	struct conf_errors *errs;
 	bool missing;
@@ -75,10 +81,12 @@ config_load(const char *path, bool missing_ok, struct conf *out)
 	char *text;
 	int rc;
 
+	*defaults = false;
 	if ((text = config_read(path, &len, missing_ok, &missing)) == NULL) {
 		if (!missing)
 			return -1;
 		conf_defaults(out);
+		*defaults = true;
 		return 0;
 	}
 	if ((errs = calloc(1, sizeof(*errs))) == NULL) {
@@ -95,6 +103,29 @@ config_load(const char *path, bool missing_ok, struct conf *out)
 	free(errs);
 	free(text);
 	return rc == 0 ? 0 : -1;
+}
+
+int
+config_add_expression(struct conf *c, const char *expr, char *err,
+    size_t errlen)
+{
+	char both[sizeof(c->filter)];
+	int n;
+
+	if (expr == NULL || expr[0] == '\0')
+		return 0;
+	if (c->filter[0] == '\0')
+		n = snprintf(both, sizeof(both), "%s", expr);
+	else
+		n = snprintf(both, sizeof(both), "(%s) and (%s)", c->filter,
+		    expr);
+	if (n < 0 || (size_t)n >= sizeof(both)) {
+		snprintf(err, errlen, "capture.filter and the expression "
+		    "together are longer than %zu bytes", sizeof(both) - 1);
+		return -1;
+	}
+	memcpy(c->filter, both, sizeof(both));
+	return 0;
 }
 
 unsigned

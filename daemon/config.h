@@ -9,10 +9,19 @@
 
 /*
  * Read and parse path into *out.  A missing file is the defaults when
- * missing_ok.  On any error every problem is logged as
- * "file:line:col: message" and *out is left as it was; returns -1.
+ * missing_ok, and *defaults says so.  Only a regular file is read.  On any
+ * error every problem is logged as "file:line:col: message" and *out is
+ * left as it was; returns -1.
  */
-int	config_load(const char *path, bool missing_ok, struct conf *out);
+int	config_load(const char *path, bool missing_ok, struct conf *out,
+	    bool *defaults);
+/*
+ * The command line's expression and-ed with capture.filter, in place;
+ * both must have been compiled alone first (preflight_filter_alone), so
+ * that neither can reach out of its parentheses.  -1 with err if too long.
+ */
+int	config_add_expression(struct conf *, const char *expr, char *err,
+	    size_t errlen);
 /* net.ipv4.tcp_syn_retries, for thresholds.max_syn_retransmissions: auto. */
 unsigned config_syn_retries(void);
 

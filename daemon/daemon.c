@@ -24,6 +24,8 @@
 #include "local.h"
 #include "log.h"
 #include "notify.h"
+#include "pidfile.h"
+#include "preflight.h"
 #include "privdrop.h"
 #include "sink.h"
 
@@ -50,7 +52,8 @@ struct daemon {
 	uint64_t	 next_stats_us;
 	uint64_t	 next_status_us;
 	bool		 capture_loss;
-	char		 pidfile[CONF_PATH_MAX];	/* written, to remove at exit */
+	bool		 conf_defaults;	/* running on the built-in defaults */
+	struct pidfile	 pidfile;	/* fd -1 with -f */
 };
 
 static uint64_t
@@ -239,18 +242,33 @@ daemon_reload(struct daemon *d)
 	struct analyzer_params params;
 	struct bpf_program progs[CONF_MAX_INTERFACES];
 	char filter[CONF_MAX_INTERFACES][sizeof(((struct capture *)0)->filter)];
+	char err[PCAP_ERRBUF_SIZE + CONF_FILTER_MAX + 64];
 	uint64_t t0 = now_us();
 	struct conf *c, *old = d->conf;
 	size_t compiled = 0;
+	bool defaults;
 
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		log_errx("reload failed: out of memory; keeping the running "
 		    "configuration");
 		return;
 	}
-	if (config_load(d->opt->config_path, !d->opt->config_given, c) == -1) {
+	/*
+	 * Without -c the defaults stand in for a file only if there was
+	 * none at start either: a file that vanished is an error, not a
+	 * silent switch to other settings.
+	 */
+	if (config_load(d->opt->config_path, !d->opt->config_given &&
+	    d->conf_defaults, c, &defaults) == -1) {
 		log_errx("reload of %s failed; keeping the running configuration",
 		    d->opt->config_path);
+		free(c);
+		return;
+	}
+	if (preflight_filter_alone(c->filter, err, sizeof(err)) == -1 ||
+	    config_add_expression(c, d->opt->expr, err, sizeof(err)) == -1) {
+		log_errx("%s: capture.filter: %s; keeping the running "
+		    "configuration", d->opt->config_path, err);
 		free(c);
 		return;
 	}
@@ -296,8 +314,6 @@ daemon_reload(struct daemon *d)
 
 	/* From here on nothing fails: switch. */
 	for (size_t i = 0; i < d->ncaps; i++) {
-		char err[PCAP_ERRBUF_SIZE + 256];
-
 		if (d->caps[i].pcap != NULL &&
 		    strcmp(filter[i], d->caps[i].filter) != 0 &&
 		    capture_setfilter(&d->caps[i], &progs[i], filter[i], err,
@@ -328,9 +344,15 @@ daemon_reload(struct daemon *d)
 	daemon_params(d, c, &params);
 	analyzer_set_params(d->analyzer, &params);
 	d->conf = c;
+	d->conf_defaults = defaults;
 	free(old);
-	log_info("configuration reloaded from %s (%.1f ms)",
-	    d->opt->config_path, (double)(now_us() - t0) / 1000.0);
+	if (defaults)
+		log_info("configuration reloaded: built-in defaults (%s does "
+		    "not exist) (%.1f ms)", d->opt->config_path,
+		    (double)(now_us() - t0) / 1000.0);
+	else
+		log_info("configuration reloaded from %s (%.1f ms)",
+		    d->opt->config_path, (double)(now_us() - t0) / 1000.0);
 	return;
 fail:
 	for (size_t i = 0; i < compiled; i++)
@@ -360,26 +382,6 @@ daemon_signal(evutil_socket_t sig, short what, void *arg)
 		event_base_loopbreak(d->base);
 		break;
 	}
-}
-
-static int
-write_pidfile(const char *path)
-{
-	char buf[32];
-	int fd, n;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) == -1) {
-		log_warn("pidfile %s", path);
-		return -1;
-	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		log_warn("pidfile %s", path);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 static int
@@ -423,13 +425,26 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	memset(&d, 0, sizeof(d));
 	d.opt = opt;
 	d.conf = conf;
+	d.conf_defaults = opt->config_defaults;
+	d.pidfile.fd = -1;
 	if (conf->ninterfaces == 0) {
 		log_errx("no interface to capture on (capture.interfaces or -i)");
 		free(conf);
 		return 1;
 	}
 
+	/* Before anything is opened: a second daemon stops here. */
+	if (!opt->foreground &&
+	    pidfile_open(&d.pidfile, conf->pidfile, conf->user) == -1) {
+		free(conf);
+		return 2;
+	}
 	log_to_syslog(conf->syslog_ident, conf->syslog_facility, opt->foreground);
+	if (opt->config_defaults)
+		log_info("configuration: built-in defaults (%s does not exist)",
+		    opt->config_path);
+	else
+		log_info("configuration: %s", opt->config_path);
 	/* Open the captures first, so that a bad interface fails the start. */
 	if (daemon_open_captures(&d) == -1)
 		goto out;
@@ -438,8 +453,8 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 			log_warn("daemon");
 			goto out;
 		}
-		if (conf->pidfile[0] != '\0' && write_pidfile(conf->pidfile) == 0)
-			snprintf(d.pidfile, sizeof(d.pidfile), "%s", conf->pidfile);
+		if (pidfile_write(&d.pidfile) == -1)
+			goto out;
 	}
 
 	if ((d.base = event_base_new()) == NULL) {
@@ -475,6 +490,19 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * main() blocked these from the first instant; libevent now catches
+	 * them (a handler that writes to its socketpair), and whatever came
+	 * in the meantime is delivered as the mask is lifted.
+	 */
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			sigaddset(&set, sigs[i]);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
 	for (size_t i = 0; i < d.ncaps; i++) {
 		if (capture_start(&d.caps[i], d.base, d.analyzer) == -1) {
 			log_errx("%s: cannot watch the capture", d.caps[i].name);
@@ -522,10 +550,8 @@ out:
 	cooldown_free(d.cooldown);
 	if (d.base != NULL)
 		event_base_free(d.base);
-	/* Fails quietly once privileges are gone; systemd runs us with -f. */
-	if (d.pidfile[0] != '\0')
-		(void)unlink(d.pidfile);
-	/* conf became the daemon's: the one in use now is freed either way. */
+	pidfile_remove(&d.pidfile);
+	/* The running configuration; reloads freed the ones before it. */
 	free(d.conf);
 	log_close();
 	return rc;

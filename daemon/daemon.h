@@ -8,6 +8,8 @@
 struct daemon_options {
 	const char	*config_path;
 	bool		 config_given;	/* -c: a missing file is an error */
+	bool		 config_defaults; /* no -c, and no file at start */
+	const char	*expr;		/* the command line's filter, or "" */
 	const char	*ifaces[CONF_MAX_INTERFACES];	/* -i, override */
 	int		 nifaces;
 	bool		 json;		/* -j: JSON lines on stdout too */
@@ -16,7 +18,7 @@ struct daemon_options {
 
 /*
  * Capture until SIGTERM or SIGINT.  conf (heap-allocated) becomes the
- * daemon's: it is freed on reload.  Returns the exit status.
+ * daemon's: replaced on reload, freed on return.  Returns the exit status.
  */
 int	daemon_run(const struct daemon_options *, struct conf *conf);
 

@@ -2,16 +2,23 @@
  * What this host knows that packets do not: its own addresses and its
  * listening sockets.  Called only when an alert needs it, never per packet.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <ifaddrs.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "local.h"
 #include "log.h"
-
-#define TCP_LISTEN_STATE	0x0A	/* TCP_LISTEN in the kernel's numbering */
 
 int
 local_address(const struct addr *a)
@@ -42,68 +49,119 @@ local_address(const struct addr *a)
 }
 
 /*
- * /proc/net/tcp prints each address as the hex of its 32-bit words in host
- * order (little-endian on the machines we run on): 0100007F is 127.0.0.1.
+ * The listening sockets on one port, asked of the kernel (sock_diag(7)):
+ * a dump restricted to TCP_LISTEN and, by a filter program the kernel
+ * runs, to the source port, so that a busy host does not hand over every
+ * connection it has, as /proc/net/tcp would.
  */
-static int
-proc_addr_parse(const char *hex, size_t words, uint8_t *out)
-{
-	for (size_t w = 0; w < words; w++) {
-		unsigned int v;
-		char buf[9];
+struct diag_req {
+	struct nlmsghdr		nlh;
+	struct inet_diag_req_v2	r;
+	struct rtattr		rta;
+	struct inet_diag_bc_op	op[2];
+};
 
-		memcpy(buf, hex + w * 8, 8);
-		buf[8] = '\0';
-		if (sscanf(buf, "%8x", &v) != 1)
-			return -1;
-		memcpy(out + w * 4, &v, 4);
-	}
-	return 0;
+/* Does one listener, as the kernel describes it, take a:port? */
+static int
+listener_takes(const struct inet_diag_msg *m, size_t len, int family,
+    const struct addr *a, uint16_t port)
+{
+	static const uint8_t zero[16];
+	const struct rtattr *rta;
+	size_t rlen = len > NLMSG_ALIGN(sizeof(*m)) ?
+	    len - NLMSG_ALIGN(sizeof(*m)) : 0;
+	bool v6only = false;
+	struct addr x;
+
+	if (ntohs(m->id.idiag_sport) != port || m->idiag_state != TCP_LISTEN)
+		return 0;
+	for (rta = (const struct rtattr *)((const char *)m +
+	    NLMSG_ALIGN(sizeof(*m))); RTA_OK(rta, rlen);
+	    rta = RTA_NEXT(rta, rlen))
+		if (rta->rta_type == INET_DIAG_SKV6ONLY &&
+		    RTA_PAYLOAD(rta) >= 1)
+			v6only = *(const uint8_t *)RTA_DATA(rta) != 0;
+	if (family == AF_INET6)
+		addr_from_v6(&x, (const uint8_t *)m->id.idiag_src);
+	else
+		addr_from_v4(&x, (const uint8_t *)m->id.idiag_src);
+	if (addr_cmp(&x, a) == 0)
+		return 1;
+	/* A wildcard listener takes every local address; "::" IPv4 too. */
+	if (memcmp(m->id.idiag_src, zero, family == AF_INET6 ? 16 : 4) != 0)
+		return 0;
+	return family == AF_INET6 ? !v6only || !addr_is_v4(a) : addr_is_v4(a);
 }
 
+/* 1 when a listener of family takes a:port, 0 when none, -1 unknown. */
 static int
-listening_in(const char *path, int v6, const struct addr *a, uint16_t port)
+listening_in(int family, const struct addr *a, uint16_t port)
 {
-	char line[512], local[33];
-	unsigned int lport, state;
-	uint8_t raw[16];
-	struct addr x;
-	FILE *fp;
-	int found = 0;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct diag_req req;
+	union {
+		char		buf[8192];
+		struct nlmsghdr	align;
+	} u;
+	int fd, found = 0, done = 0;
+	ssize_t n;
 
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_SOCK_DIAG)) == -1)
 		return -1;
-	/* Skip the header line. */
-	if (fgets(line, sizeof(line), fp) == NULL) {
-		fclose(fp);
-		return 0;
+	memset(&req, 0, sizeof(req));
+	req.nlh.nlmsg_len = sizeof(req);
+	req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.r.sdiag_family = (uint8_t)family;
+	req.r.sdiag_protocol = IPPROTO_TCP;
+	req.r.idiag_states = 1U << TCP_LISTEN;
+	req.r.idiag_ext = 0;
+	req.rta.rta_type = INET_DIAG_REQ_BYTECODE;
+	req.rta.rta_len = RTA_LENGTH(sizeof(req.op));
+	/* Source port == port: on a match go to the end (accept), else reject. */
+	req.op[0].code = INET_DIAG_BC_S_EQ;
+	req.op[0].yes = sizeof(req.op);
+	req.op[0].no = sizeof(req.op) + 4;
+	req.op[1].no = port;
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
+	    sizeof(nl)) != (ssize_t)sizeof(req)) {
+		close(fd);
+		return -1;
 	}
-	while (!found && fgets(line, sizeof(line), fp) != NULL) {
-		if (sscanf(line, " %*u: %32[0-9A-Fa-f]:%x %*32[0-9A-Fa-f]:%*x %x",
-		    local, &lport, &state) != 3)
-			continue;
-		if (state != TCP_LISTEN_STATE || lport != port)
-			continue;
-		if (strlen(local) != (v6 ? 32u : 8u) ||
-		    proc_addr_parse(local, v6 ? 4 : 1, raw) == -1)
-			continue;
-		if (v6)
-			addr_from_v6(&x, raw);
-		else
-			addr_from_v4(&x, raw);
-		/* A wildcard listener takes every local address. */
-		if (addr_cmp(&x, a) == 0)
-			found = 1;
-		else {
-			static const uint8_t zero[16];
-			int wild = v6 ? memcmp(raw, zero, 16) == 0 :
-			    memcmp(raw, zero, 4) == 0;
+	while (!done) {
+		struct nlmsghdr *h;
+		size_t left;
 
-			/* ::, unless IPV6_V6ONLY, also takes IPv4; assume it does. */
-			found = wild && (v6 || addr_is_v4(a));
+		if ((n = recv(fd, u.buf, sizeof(u.buf), 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			found = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		left = (size_t)n;
+		for (h = &u.align; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				found = -1;
+				done = 1;
+				break;
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+				continue;
+			/* Read to NLMSG_DONE even after a match: no stale replies. */
+			if (found == 0 && listener_takes(NLMSG_DATA(h),
+			    h->nlmsg_len - NLMSG_LENGTH(0), family, a, port))
+				found = 1;
 		}
 	}
-	fclose(fp);
+	close(fd);
 	return found;
 }
 
@@ -114,10 +172,11 @@ local_listening(const struct addr *a, uint16_t port)
 
 	if (!local_address(a))
 		return TRI_UNKNOWN;
-	v4 = addr_is_v4(a) ? listening_in("/proc/net/tcp", 0, a, port) : 0;
-	v6 = listening_in("/proc/net/tcp6", 1, a, port);
+	v4 = addr_is_v4(a) ? listening_in(AF_INET, a, port) : 0;
+	v6 = v4 == 1 ? 0 : listening_in(AF_INET6, a, port);
 	if (v4 == -1 && v6 == -1) {
-		log_debug("cannot read /proc/net/tcp*");
+		log_debug("cannot ask the kernel for listening sockets "
+		    "(sock_diag)");
 		return TRI_UNKNOWN;
 	}
 	return v4 > 0 || v6 > 0 ? TRI_YES : TRI_NO;

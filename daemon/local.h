@@ -7,7 +7,9 @@
 /*
  * For an unanswered SYN towards addr:port: TRI_UNKNOWN when addr is not an
  * address of this host; else whether a socket listens on that port
- * (/proc/net/tcp and tcp6, in our network namespace).
+ * (asked of the kernel through NETLINK_SOCK_DIAG for that port, in our
+ * network namespace).  A wildcard listener takes every local address of
+ * its family, and "::" IPv4 too unless it is IPV6_V6ONLY.
  */
 enum tristate local_listening(const struct addr *, uint16_t port);
 /* True when addr is configured on one of this host's interfaces. */

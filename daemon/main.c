@@ -4,10 +4,15 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
+#include <sysexits.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,10 +23,15 @@
 #include "daemon.h"
 #include "log.h"
 #include "offline.h"
+#include "preflight.h"
 #include "sink.h"
 
 #define MAX_FILES	256
 #define MAX_IFACES	CONF_MAX_INTERFACES
+
+/* SPEC section 3; EX_USAGE (64) is sysexits.h's. */
+#define EXIT_CONFIG	1
+#define EXIT_RUNTIME	2
 
 struct options {
 	const char	*config_path;
@@ -30,19 +40,122 @@ struct options {
 	int		 nfiles;
 	const char	*ifaces[MAX_IFACES];
 	int		 nifaces;
+	char		 expr[CONF_FILTER_MAX];	/* trailing BPF expression */
 	bool		 json;
 	bool		 foreground;
 	bool		 check_only;
 	int		 verbose;
 };
 
+/* What -K prints: the kind's meaning in one line (the manual says more). */
+static const char *const kind_meaning[EV_NKINDS] = {
+	[EV_syn_retransmit] = "SYN retransmitted with no SYN-ACK: lost in "
+	    "the path or dropped at the destination",
+	[EV_synack_retransmit] = "SYN-ACK retransmitted: the originator's "
+	    "final ACK does not arrive",
+	[EV_syn_refused] = "a RST answered the SYN: port closed or "
+	    "connection refused",
+	[EV_data_retransmit] = "one data segment retransmitted without being "
+	    "acknowledged",
+	[EV_loss_reset] = "a RST ended the connection while data was being "
+	    "retransmitted: aborted after packet loss",
+	[EV_app_reset] = "a RST ended an established connection with nothing "
+	    "outstanding: the application aborted",
+	[EV_rst_injected] = "a RST probably not sent by the peer it claims "
+	    "(TTL or sequence number)",
+	[EV_seq_anomaly] = "sequence or acknowledgement numbers that cannot "
+	    "belong to the connection",
+	[EV_icmp_unreachable] = "ICMP destination unreachable quoting a "
+	    "flow's packet (no listener, or filtered)",
+	[EV_capture_drop] = "the kernel or libpcap dropped packets: the "
+	    "analysis of that interval is incomplete",
+	[EV_rst_rate] = "RSTs involving one service above rst_rate.threshold "
+	    "within rst_rate.window",
+};
+
+static const struct option long_options[] = {
+	{ "help",	no_argument,	NULL,	'h' },
+	{ "version",	no_argument,	NULL,	'V' },
+	{ "list-kinds",	no_argument,	NULL,	'K' },
+	{ NULL,		0,		NULL,	0 }
+};
+
 static void __attribute__((noreturn))
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
-	    "usage: rstwatchd [-fhtVv] [-c config] [-i interface]... "
-	    "[-r file]... [-j]\n");
-	exit(status);
+	FILE *fp = status == 0 ? stdout : stderr;
+
+	fprintf(fp,
+	    "usage: rstwatchd [-fhjKtVv] [-c config] [-i interface]... "
+	    "[-r file]... [expression]\n");
+	if (status != 0) {
+		fprintf(fp, "Try 'rstwatchd --help' for more.\n");
+		exit(status);
+	}
+	fprintf(fp,
+	    "  -c config     configuration file (default %s;\n"
+	    "                built-in defaults when that file is missing)\n"
+	    "  -f            stay in the foreground (as systemd runs it)\n"
+	    "  -h, --help    this help\n"
+	    "  -i interface  capture on interface instead of the configured "
+	    "ones\n"
+	    "                (repeatable; \"any\" for all)\n"
+	    "  -j            JSON lines on standard output instead of text\n"
+	    "  -K            list the event kinds, their default severity "
+	    "and meaning\n"
+	    "  -r file       analyse a pcap or pcapng file instead of "
+	    "capturing\n"
+	    "                (repeatable, read in order; - for standard "
+	    "input)\n"
+	    "  -t            check the configuration and exit\n"
+	    "  -V, --version print the version\n"
+	    "  -v            more logging (repeatable); with -r, a summary "
+	    "at the end\n"
+	    "  expression    a BPF filter as tcpdump takes it, and-ed with "
+	    "capture.filter\n"
+	    "Exit status: 0 ok, 1 bad configuration, 2 run-time failure, "
+	    "64 bad usage.\n", CONFIG_DEFAULT_PATH);
+	exit(0);
+}
+
+static void __attribute__((noreturn))
+list_kinds(void)
+{
+	for (int k = 0; k < EV_NKINDS; k++)
+		printf("%-18s %-8s %s\n", event_kind_name((enum event_kind)k),
+		    severity_name(event_kind_default_severity(
+		    (enum event_kind)k)), kind_meaning[k]);
+	exit(0);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rstwatchd: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	usage(EX_USAGE);
+}
+
+/* The words after the options, joined by spaces, as tcpdump does. */
+static void
+join_expression(struct options *o, int argc, char **argv)
+{
+	size_t len = 0;
+
+	for (int i = optind; i < argc; i++) {
+		int n = snprintf(o->expr + len, sizeof(o->expr) - len, "%s%s",
+		    i > optind ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(o->expr) - len)
+			usage_error("the filter expression is longer than %d "
+			    "bytes", CONF_FILTER_MAX - 1);
+		len += (size_t)n;
+	}
 }
 
 static void
@@ -53,7 +166,8 @@ parse_options(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->config_path = CONFIG_DEFAULT_PATH;
-	while ((ch = getopt(argc, argv, "c:fhi:jr:tVv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:fhi:jKr:tVv", long_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			o->config_path = optarg;
@@ -66,17 +180,21 @@ parse_options(struct options *o, int argc, char **argv)
 			usage(0);
 		case 'i':
 			if (o->nifaces == MAX_IFACES)
-				fatalx(1, "at most %d interfaces (-i)", MAX_IFACES);
+				usage_error("at most %d interfaces (-i)",
+				    MAX_IFACES);
 			if ((why = conf_check_ifname(optarg)) != NULL)
-				fatalx(1, "-i %s: %s", optarg, why);
+				usage_error("-i %s: %s", optarg, why);
 			o->ifaces[o->nifaces++] = optarg;
 			break;
 		case 'j':
 			o->json = true;
 			break;
+		case 'K':
+			list_kinds();
 		case 'r':
 			if (o->nfiles == MAX_FILES)
-				fatalx(1, "at most %d files (-r)", MAX_FILES);
+				usage_error("at most %d files (-r)",
+				    MAX_FILES);
 			o->files[o->nfiles++] = optarg;
 			break;
 		case 't':
@@ -89,11 +207,14 @@ parse_options(struct options *o, int argc, char **argv)
 			o->verbose++;
 			break;
 		default:
-			usage(1);
+			/* getopt has said what was wrong. */
+			usage(EX_USAGE);
 		}
 	}
-	if (optind != argc)
-		usage(1);
+	if (o->nifaces > 0 && o->nfiles > 0)
+		usage_error("-i and -r cannot be used together: -r reads "
+		    "files, -i captures");
+	join_expression(o, argc, argv);
 }
 
 static uint64_t
@@ -112,6 +233,76 @@ hash_seed(void)
 	return seed;
 }
 
+/* -r: what went out, by kind, for the summary. */
+struct run_counts {
+	struct sinks	*sinks;
+	uint64_t	 kinds[EV_NKINDS];
+};
+
+static void
+run_event(void *ctx, const struct event *ev)
+{
+	struct run_counts *rc = ctx;
+	uint64_t before = rc->sinks->alerts;
+
+	sinks_event(rc->sinks, ev);
+	/* Disabled kinds and ignored flows are not incidents shown. */
+	if (rc->sinks->alerts != before && ev->kind < EV_NKINDS)
+		rc->kinds[ev->kind]++;
+}
+
+static void
+run_flow(void *ctx, const struct flow_record *rec)
+{
+	struct run_counts *rc = ctx;
+
+	sinks_flow(rc->sinks, rec);
+}
+
+/*
+ * The end of -r: what was read, what was found, what was not understood.
+ * On standard error, so that standard output stays the alerts alone.
+ */
+static void
+print_summary(const struct analyzer *a, const struct run_counts *rc)
+{
+	const struct analyzer_stats *st = analyzer_stats(a);
+	const struct flow_table_stats *fs = analyzer_flow_stats(a);
+	uint64_t incidents = 0, skipped = 0;
+
+	fprintf(stderr, "rstwatchd: summary: %llu packets, %llu flows "
+	    "(%llu tcp, %llu udp packets, %llu ICMP errors, %llu duplicates, "
+	    "%llu evicted)\n", (unsigned long long)st->packets,
+	    (unsigned long long)fs->created, (unsigned long long)st->tcp,
+	    (unsigned long long)st->udp, (unsigned long long)st->icmp_errors,
+	    (unsigned long long)st->duplicates,
+	    (unsigned long long)fs->evicted);
+	for (int k = 0; k < EV_NKINDS; k++) {
+		if (rc->kinds[k] == 0)
+			continue;
+		incidents += rc->kinds[k];
+		fprintf(stderr, "rstwatchd: summary: %s=%llu\n",
+		    event_kind_name((enum event_kind)k),
+		    (unsigned long long)rc->kinds[k]);
+	}
+	for (int r = 1; r < DECODE_NRESULTS; r++) {
+		if (st->decode[r] == 0)
+			continue;
+		skipped += st->decode[r];
+		fprintf(stderr, "rstwatchd: summary: not understood: %s=%llu "
+		    "(%s)\n", decode_result_name((enum decode_result)r),
+		    (unsigned long long)st->decode[r],
+		    decode_result_desc((enum decode_result)r));
+	}
+	if (incidents == 0)
+		fprintf(stderr, "rstwatchd: summary: no incident found\n");
+	else
+		fprintf(stderr, "rstwatchd: summary: %llu incidents\n",
+		    (unsigned long long)incidents);
+	if (skipped == 0)
+		fprintf(stderr, "rstwatchd: summary: every packet decoded\n");
+}
+
 static void
 print_stats(const struct analyzer *a, const struct sinks *s)
 {
@@ -119,11 +310,11 @@ print_stats(const struct analyzer *a, const struct sinks *s)
 	const struct flow_table_stats *fs = analyzer_flow_stats(a);
 
 	log_info("packets=%llu tcp=%llu udp=%llu icmp_errors=%llu "
-	    "duplicates=%llu ignored=%llu flows=%llu max_active=%u "
+	    "duplicates=%llu flows=%llu max_active=%u "
 	    "expired=%llu evicted=%llu alerts=%llu filtered=%llu",
 	    (unsigned long long)st->packets, (unsigned long long)st->tcp,
 	    (unsigned long long)st->udp, (unsigned long long)st->icmp_errors,
-	    (unsigned long long)st->duplicates, (unsigned long long)st->ignored,
+	    (unsigned long long)st->duplicates,
 	    (unsigned long long)fs->created, fs->max_active,
 	    (unsigned long long)fs->expired, (unsigned long long)fs->evicted,
 	    (unsigned long long)s->alerts, (unsigned long long)s->filtered);
@@ -140,6 +331,7 @@ run_files(const struct options *o, const struct conf *c)
 {
 	struct analyzer_params params;
 	struct analyzer_sink sink;
+	struct run_counts counts;
 	struct sinks sinks;
 	struct analyzer *a;
 	unsigned syn_retries = 0;
@@ -153,63 +345,126 @@ run_files(const struct options *o, const struct conf *c)
 	 * look like live ones in syslog or the JSON file.
 	 */
 	if (sinks_open(&sinks, c, NULL, true, o->json) == -1)
-		return 2;
-	sink.event = sinks_event;
-	sink.flow = sinks_flow;
-	sink.ctx = &sinks;
+		return EXIT_RUNTIME;
+	memset(&counts, 0, sizeof(counts));
+	counts.sinks = &sinks;
+	sink.event = run_event;
+	sink.flow = run_flow;
+	sink.ctx = &counts;
 	if ((a = analyzer_new(c->max_flows, hash_seed(), &params, &sink)) == NULL) {
 		log_errx("cannot allocate %u flows", c->max_flows);
 		sinks_close(&sinks);
-		return 2;
+		return EXIT_RUNTIME;
 	}
 	rc = offline_run(a, o->files, o->nfiles, c->filter);
 	if (o->verbose > 0)
 		print_stats(a, &sinks);
-	analyzer_free(a);
 	sinks_close(&sinks);
+	if (o->verbose > 0 || isatty(STDERR_FILENO))
+		print_summary(a, &counts);
+	analyzer_free(a);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_warn("standard output");
-		return 2;
+		return EXIT_RUNTIME;
 	}
 	return rc;
+}
+
+/*
+ * Descriptors a careless parent left open (a socket, a log file) would
+ * stay open for the daemon's whole life, and after the privilege drop.
+ */
+static void
+close_inherited(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	for (int fd = 3; fd < 1024; fd++)
+		(void)close(fd);
 }
 
 int
 main(int argc, char **argv)
 {
+	char why[PCAP_ERRBUF_SIZE + CONF_FILTER_MAX + 128];
 	struct options o;
+	sigset_t sigs;
 	struct conf *c;
+	bool defaults;
+
+	/*
+	 * Until the event loop watches them, these signals wait: a reload or
+	 * a stop in the first instant (while large capture buffers are being
+	 * set up) is then handled, not fatal.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	close_inherited();
 
 	parse_options(&o, argc, argv);
 	log_init(o.verbose);
+	/* Only the daemon waits for its loop; -t, like -r, stops on ^C. */
+	if (o.check_only)
+		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 
 	if ((c = malloc(sizeof(*c))) == NULL)
-		fatal(2, "malloc");
-	if (config_load(o.config_path, !o.config_given, c) == -1)
-		exit(1);
-	if (o.check_only) {
-		char err[PCAP_ERRBUF_SIZE + CONF_FILTER_MAX + 64];
-
-		if (capture_check_filter(c, err, sizeof(err)) == -1) {
-			fprintf(stderr, "%s: %s\n", o.config_path, err);
-			free(c);
-			return 1;
-		}
-		fprintf(stderr, "%s: configuration OK\n", o.config_path);
-		free(c);
-		return 0;
+		fatal(EXIT_RUNTIME, "malloc");
+	if (config_load(o.config_path, !o.config_given, c, &defaults) == -1)
+		exit(EXIT_CONFIG);
+	if (o.expr[0] != '\0' &&
+	    preflight_filter_alone(o.expr, why, sizeof(why)) == -1) {
+		fprintf(stderr, "rstwatchd: expression \"%s\": %s\n", o.expr,
+		    why);
+		exit(EX_USAGE);
 	}
 	for (int i = 0; i < o.nifaces; i++) {
 		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
 		    o.ifaces[i]);
 		c->ninterfaces = (size_t)i + 1;
 	}
+	if (o.check_only) {
+		int problems;
+
+		if (defaults)
+			fprintf(stderr, "rstwatchd: %s does not exist: the "
+			    "built-in defaults would apply\n", o.config_path);
+		problems = preflight(c, o.config_path, o.expr);
+		if (problems == 0)
+			fprintf(stderr, "%s: configuration OK\n", defaults ?
+			    "built-in defaults" : o.config_path);
+		free(c);
+		return problems == 0 ? 0 : EXIT_CONFIG;
+	}
+	if (preflight_filter_alone(c->filter, why, sizeof(why)) == -1) {
+		fprintf(stderr, "%s: capture.filter \"%s\": %s (it must be a "
+		    "whole expression on its own)\n", o.config_path, c->filter,
+		    why);
+		exit(EXIT_CONFIG);
+	}
+	if (config_add_expression(c, o.expr, why, sizeof(why)) == -1) {
+		fprintf(stderr, "rstwatchd: %s\n", why);
+		exit(EX_USAGE);
+	}
 
 	if (o.nfiles > 0) {
-		int rc = run_files(&o, c);
+		int rc;
 
+		/* A file is read as any program reads: ^C stops it. */
+		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+		rc = run_files(&o, c);
 		free(c);
 		return rc;
+	}
+	/* Found now, it fails the start before anything is opened. */
+	if (geteuid() == 0 && c->user[0] != '\0' && getpwnam(c->user) == NULL) {
+		fprintf(stderr, "%s: daemon.user: user \"%s\" does not exist: "
+		    "create it (useradd --system %s) or name another\n",
+		    o.config_path, c->user, c->user);
+		exit(EXIT_CONFIG);
 	}
 	{
 		struct daemon_options d;
@@ -217,6 +472,8 @@ main(int argc, char **argv)
 		memset(&d, 0, sizeof(d));
 		d.config_path = o.config_path;
 		d.config_given = o.config_given;
+		d.config_defaults = defaults;
+		d.expr = o.expr;
 		for (int i = 0; i < o.nifaces; i++)
 			d.ifaces[i] = o.ifaces[i];
 		d.nifaces = o.nifaces;

@@ -306,24 +306,28 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	pthread_cond_destroy(&f.data);
 	pthread_mutex_destroy(&f.lock);
 
-	/* A file cut short is read up to the cut: what came before counts. */
+	/*
+	 * A file cut short is read up to the cut: what came before counts,
+	 * and the next file is read; the exit status says it was damaged.
+	 */
 	if (rc == -1)
 		log_warnx("%s: %s; stopped reading this file there", path,
 		    capfile_error(f.file));
 	capfile_close(f.file);
 	free(f.ring);
-	return 0;
+	return rc == -1 ? 1 : 0;
 }
 
 int
 offline_run(struct analyzer *a, char *const *files, int nfiles,
     const char *filter)
 {
-	int rc = 0;
+	int rc = 0, damaged = 0;
 
-	for (int i = 0; i < nfiles && rc == 0; i++)
-		rc = offline_file(a, files[i], filter);
+	for (int i = 0; i < nfiles && rc != 2; i++)
+		if ((rc = offline_file(a, files[i], filter)) == 1)
+			damaged++;
 	/* Even after a failure, what was read is reported whole. */
 	analyzer_finish(a);
-	return rc;
+	return rc == 2 || damaged > 0 ? 2 : 0;
 }

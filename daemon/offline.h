@@ -6,7 +6,9 @@
 /*
  * Feed each capture file, in order, through the analyser, keeping only the
  * packets that match filter (capture.filter, "" for all); then end every
- * flow.  Returns 0, or 2 when a file cannot be opened (logged).
+ * flow.  Returns 0, or 2 when a file cannot be opened (reading stops
+ * there) or was damaged or cut short (read up to the damage, then the
+ * next file); logged.
  */
 int	offline_run(struct analyzer *, char *const *files, int nfiles,
 	    const char *filter);

@@ -1,8 +1,10 @@
 /*
  * Privilege drop in the order that cannot be undone halfway: groups, then
- * gid, then uid (root can no longer change them afterwards), then the
- * capabilities a non-root process may still hold (systemd's
- * AmbientCapabilities), then no_new_privs.
+ * gid, then the capability bounding set (emptying it needs CAP_SETPCAP,
+ * which root has only until it changes its uid), then uid (root can no
+ * longer change them afterwards), then the capabilities a non-root
+ * process may still hold (systemd's AmbientCapabilities), then
+ * no_new_privs.
  */
 #include <errno.h>
 #include <grp.h>
@@ -18,6 +20,33 @@
 
 #include "log.h"
 #include "privdrop.h"
+
+/*
+ * Empty the bounding set, so that nothing executed later could gain a
+ * capability back.  Without CAP_SETPCAP (started unprivileged, as the
+ * unit does, whose CapabilityBoundingSet= already bounds it) it cannot be
+ * done and is not tried.
+ */
+static int
+capbset_clear(void)
+{
+	if (prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) != 1 ||
+	    geteuid() != 0)
+		return 0;
+	for (unsigned long cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0;
+	    cap++) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		/* Root without CAP_SETPCAP (a container): said, not fatal. */
+		if (errno == EPERM) {
+			log_warnx("cannot empty the capability bounding set "
+			    "(no CAP_SETPCAP); going on with it as it is");
+			return 0;
+		}
+		return -1;
+	}
+	return 0;
+}
 
 static int
 caps_clear(bool keep_net_raw)
@@ -47,6 +76,7 @@ privdrop(const char *user, bool keep_net_raw)
 {
 	struct passwd *pw;
 
+	pw = NULL;
 	if (geteuid() == 0 && user != NULL && user[0] != '\0') {
 		errno = 0;
 		if ((pw = getpwnam(user)) == NULL) {
@@ -60,13 +90,27 @@ privdrop(const char *user, bool keep_net_raw)
 			return -1;
 		}
 		if (setgroups(1, &pw->pw_gid) == -1 ||
-		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1) {
 			log_warn("cannot switch to user %s", user);
 			return -1;
 		}
-		(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	}
+	if (capbset_clear() == -1) {
+		log_warn("cannot empty the capability bounding set");
+		return -1;
+	}
+	if (pw != NULL &&
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1) {
+		log_warn("cannot switch to user %s", user);
+		return -1;
+	}
+	if (pw != NULL)
+		(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	/* An administrator expects a daemon that reads packets not to be root. */
+	if (geteuid() == 0)
+		log_warnx("WARNING: running as root (uid 0): daemon.user is "
+		    "\"%s\"; name an unprivileged user (such as rstwatch) "
+		    "there", user != NULL ? user : "");
 	if (caps_clear(keep_net_raw) == -1) {
 		log_warn("cannot drop capabilities");
 		return -1;

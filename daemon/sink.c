@@ -342,6 +342,10 @@ sinks_flow(void *ctx, const struct flow_record *rec)
 	}
 	if (!(s->out.on && s->stdout_json) && !s->json.on)
 		return;
+	if (!rules_admit_flow(s->conf, rec)) {
+		s->filtered++;
+		return;
+	}
 	if (flow_record_format_json(rec, line, sizeof(line)) < 0)
 		return;
 	if (s->out.on && s->stdout_json)

@@ -44,7 +44,7 @@ struct sinks {
 	char		json_path[CONF_PATH_MAX];
 	char		ifname[16];	/* IF_NAMESIZE: "any"'s real interface */
 	uint64_t	alerts;		/* -r: alerts written */
-	uint64_t	filtered;	/* disabled kinds, ignored services */
+	uint64_t	filtered;	/* withheld by the rules: disabled kinds, ignores */
 	uint64_t	write_errors;	/* -r: on standard output */
 };
 

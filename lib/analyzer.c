@@ -118,7 +118,6 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
 	p->rst_rate_threshold = c->rst_rate_threshold;
 	p->rst_rate_window_us = (uint64_t)c->rst_rate_window_s * 1000000;
-	p->ignore = c;
 }
 
 void
@@ -361,17 +360,12 @@ static void
 analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 {
 	const struct pkt *p = &s->p;
-	const struct conf *ign = a->params.ignore;
 	const struct flow_key *key = &s->key;
 	uint32_t hash = s->hash, sig;
 	int sender_is_b = s->sender_is_b, dir;
 	struct flow *f;
 	uint64_t prev_ts;
 
-	if (ign != NULL && conf_ignores(ign, &p->src, &p->dst, p->sport, p->dport)) {
-		a->stats.ignored++;
-		return;
-	}
 	if (p->proto == PKT_PROTO_TCP)
 		a->stats.tcp++;
 	else
@@ -427,7 +421,6 @@ static void
 analyzer_icmp(struct analyzer *a, const struct pkt *p)
 {
 	const struct pkt_quote *q = &p->quote;
-	const struct conf *ign = a->params.ignore;
 	bool v4 = p->proto == PKT_PROTO_ICMP;
 	bool hard;
 	struct flow_key key;
@@ -441,10 +434,6 @@ analyzer_icmp(struct analyzer *a, const struct pkt *p)
 		return;
 	if (q->proto != PKT_PROTO_TCP && q->proto != PKT_PROTO_UDP)
 		return;
-	if (ign != NULL && conf_ignores(ign, &q->src, &q->dst, q->sport, q->dport)) {
-		a->stats.ignored++;
-		return;
-	}
 
 	sender_is_b = flow_key_make(&key, &q->src, &q->dst, q->sport, q->dport,
 	    q->proto, p->vlan_outer, p->vlan_inner);

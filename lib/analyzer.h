@@ -21,7 +21,6 @@ struct analyzer_params {
 	uint64_t	timeout_us[FLOW_NCLASSES];
 	uint32_t	rst_rate_threshold;
 	uint64_t	rst_rate_window_us;
-	const struct conf *ignore;	/* ignore lists, or NULL */
 };
 
 struct analyzer_sink {
@@ -36,7 +35,6 @@ struct analyzer_stats {
 	uint64_t	tcp;
 	uint64_t	udp;
 	uint64_t	icmp_errors;
-	uint64_t	ignored;
 	uint64_t	duplicates;
 	uint64_t	events;
 	uint64_t	flow_records;

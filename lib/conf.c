@@ -1,7 +1,8 @@
 /*
- * The configuration model: defaults, names of syslog facilities, checks of
- * single values and the ignore lists.  Nothing here knows about YAML; the
- * loader in conf_yaml.c fills a struct conf through these rules.
+ * The configuration model: defaults, names of syslog facilities and checks
+ * of single values.  Nothing here knows about YAML; the loader in
+ * conf_yaml.c fills a struct conf through these rules.  What the ignore
+ * lists match is decided in rules.c, the one place that applies them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,6 +105,9 @@ conf_defaults(struct conf *c)
 
 	c->nignore_addrs = 0;
 	c->nignore_ports = 0;
+	c->nignore_rules = 0;
+	/* Silencing alerts is not forgetting traffic: records stay. */
+	c->ignore_flow_records = true;
 
 	c->max_flows = 262144;
 	/* RFC 9293's MSL is 2 minutes; a handshake is long dead by 90 s. */
@@ -118,7 +122,8 @@ conf_defaults(struct conf *c)
 	c->json_path[0] = '\0';
 
 	set_string(c->user, sizeof(c->user), "rstwatch");
-	set_string(c->pidfile, sizeof(c->pidfile), "/run/rstwatchd.pid");
+	/* A directory of its own, where the unprivileged daemon may remove it. */
+	set_string(c->pidfile, sizeof(c->pidfile), "/run/rstwatchd/rstwatchd.pid");
 	c->stats_interval_s = 300;
 }
 
@@ -184,18 +189,116 @@ conf_check_ifname(const char *name)
 	return NULL;
 }
 
+/*
+ * The next UTF-8 character of s (RFC 3629: shortest form, no surrogates),
+ * its length in *len; -1 when s does not start with one.
+ */
+static long
+utf8_next(const unsigned char *s, size_t *len)
+{
+	static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n;
+	long cp;
+
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return -1;
+	cp = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return -1;
+	*len = n;
+	return cp;
+}
+
 const char *
 conf_check_ident(const char *ident)
 {
-	size_t n = strlen(ident);
+	size_t n = strlen(ident), len;
+	long cp;
 
+	/* syslog(3) and the RFC 3164 TAG field count bytes, not characters. */
 	if (n == 0 || n >= CONF_IDENT_MAX)
-		return "the ident must have 1 to 31 characters";
+		return "the ident must have 1 to 31 bytes";
 	/* Spaces would make the ident ambiguous in RFC 3164 lines. */
 	if (has_space_or_control(ident))
 		return "the ident must not contain spaces or control "
 		    "characters";
+	/*
+	 * The C1 controls, and the bidirectional overrides and isolates
+	 * (Unicode TR9) that would make a log viewer show the line other
+	 * than it is written.
+	 */
+	for (const unsigned char *s = (const unsigned char *)ident; *s != '\0';
+	    s += len) {
+		if ((cp = utf8_next(s, &len)) == -1)
+			return "the ident must be valid UTF-8";
+		if ((cp >= 0x80 && cp <= 0x9f) ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0x200e || cp == 0x200f || cp == 0x061c)
+			return "the ident must not contain control or "
+			    "bidirectional formatting characters";
+	}
 	return NULL;
+}
+
+/*
+ * Bytes up to the end of what the analysis reads: the link header (Linux
+ * cooked v2 on "any", 20; Ethernet, 14), then for TCP an IPv6 header (40)
+ * and the fixed TCP header (20); for ICMP errors an IPv6 header, the
+ * ICMPv6 header (8), the quoted IPv6 header (40) and the quoted 8 bytes
+ * of TCP or UDP (RFC 4443, 2.4); IPv4 needs less.  A VLAN tag adds 4.
+ */
+const char *
+conf_check_snaplen(const struct conf *c, char *buf, size_t size)
+{
+	uint32_t link = 14, tcp6, icmp4, icmp6, need = 0;
+	bool tcp = false, icmp = c->kinds[EV_icmp_unreachable].enabled;
+	int n = 0;
+
+	for (size_t i = 0; i < c->ninterfaces; i++)
+		if (strcmp(c->interfaces[i], "any") == 0)
+			link = 20;
+	tcp6 = link + 40 + 20;
+	icmp4 = link + 20 + 8 + 20 + 8;
+	icmp6 = link + 40 + 8 + 40 + 8;
+	for (int k = 0; k < EV_NKINDS; k++)
+		if (k != EV_icmp_unreachable && k != EV_capture_drop &&
+		    c->kinds[k].enabled)
+			tcp = true;
+	if (tcp && c->snaplen < tcp6)
+		need = tcp6;
+	if (icmp && c->snaplen < icmp6)
+		need = icmp6;
+	if (need == 0)
+		return NULL;
+	n = snprintf(buf, size, "%u bytes are too few for", c->snaplen);
+	if (tcp && c->snaplen < tcp6 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " the TCP kinds over "
+		    "IPv6 (%u needed)%s", tcp6, icmp ? "," : "");
+	if (icmp && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, " icmp_unreachable "
+		    "over IPv6 (%u)%s", icmp6, c->snaplen < icmp4 ?
+		    " and IPv4" : "");
+	if (n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s: set at least %u, or "
+		    "disable those events", link == 20 ? " on \"any\"" : "",
+		    need);
+	return buf;
 }
 
 /* An empty user means "stay root"; that choice is the caller's. */
@@ -231,25 +334,4 @@ conf_check_path(const char *path)
 		if ((unsigned char)*s < ' ' || *s == 0x7f)
 			return "the path must not contain control characters";
 	return NULL;
-}
-
-bool
-conf_ignores(const struct conf *c, const struct addr *src,
-    const struct addr *dst, uint16_t sport, uint16_t dport)
-{
-	for (size_t i = 0; i < c->nignore_addrs; i++) {
-		const struct addr_prefix *p = &c->ignore_addrs[i];
-
-		if ((src != NULL && addr_prefix_match(p, src)) ||
-		    (dst != NULL && addr_prefix_match(p, dst)))
-			return true;
-	}
-	for (size_t i = 0; i < c->nignore_ports; i++) {
-		const struct conf_port_range *r = &c->ignore_ports[i];
-
-		if ((sport >= r->lo && sport <= r->hi) ||
-		    (dport >= r->lo && dport <= r->hi))
-			return true;
-	}
-	return false;
 }

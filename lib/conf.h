@@ -20,6 +20,8 @@
 #define CONF_IDENT_MAX		32
 #define CONF_USER_MAX		32
 #define CONF_MAX_IGNORE		64
+#define CONF_MAX_IGNORE_RULES	16
+#define CONF_MAX_RULE_ITEMS	16	/* addresses or ports of one rule */
 
 /* thresholds.max_syn_retransmissions: auto */
 #define CONF_SYN_RETRIES_AUTO	0
@@ -33,6 +35,22 @@ struct conf_kind {
 struct conf_port_range {
 	uint16_t	lo;
 	uint16_t	hi;
+};
+
+/*
+ * ignore.rules: one entry.  A flow matches when each list given has an
+ * entry that matches it (an address at either end, a port at either end);
+ * at least one of the two lists is given.  The entry silences the kinds
+ * in its mask; all_kinds when the entry names none, which is what makes
+ * it apply to flow records too (ignore.flow_records).
+ */
+struct conf_ignore_rule {
+	struct addr_prefix addrs[CONF_MAX_RULE_ITEMS];
+	size_t		naddrs;
+	struct conf_port_range ports[CONF_MAX_RULE_ITEMS];
+	size_t		nports;
+	uint32_t	kinds;		/* 1 << enum event_kind, per kind */
+	bool		all_kinds;
 };
 
 struct conf {
@@ -61,6 +79,9 @@ struct conf {
 	size_t		nignore_addrs;
 	struct conf_port_range ignore_ports[CONF_MAX_IGNORE];
 	size_t		nignore_ports;
+	struct conf_ignore_rule ignore_rules[CONF_MAX_IGNORE_RULES];
+	size_t		nignore_rules;
+	bool		ignore_flow_records;	/* ignored flows get records */
 
 	/* flows */
 	uint32_t	max_flows;
@@ -111,9 +132,12 @@ const char *conf_check_ifname(const char *);
 const char *conf_check_ident(const char *);
 const char *conf_check_user(const char *);
 const char *conf_check_path(const char *);
-/* True when the event's flow matches an ignore entry (address or port). */
-bool	conf_ignores(const struct conf *, const struct addr *,
-	    const struct addr *, uint16_t, uint16_t);
+/*
+ * capture.snaplen against the enabled kinds: NULL when every packet they
+ * need is kept whole enough, else the kinds lost and the size needed, in
+ * buf.
+ */
+const char *conf_check_snaplen(const struct conf *, char *buf, size_t);
 
 /*
  * Parse YAML text into *out.  On success returns 0 and *out is a complete

@@ -21,9 +21,9 @@
 
 #include "conf.h"
 
-/* Deeper than any real configuration (the schema needs 4). */
+/* Deeper than any real configuration (the schema needs 5). */
 #define MAX_DEPTH	16
-/* Longest key path: "events.icmp_unreachable.severity" and the like. */
+/* Longest key path: "ignore.rules[15].addresses" and the like. */
 #define PATH_LEN	128
 /* Bytes of a value or key quoted back in a message. */
 #define SHOW_MAX	40
@@ -43,7 +43,11 @@ enum vtype {
 	V_SEVERITY,	/* enum severity */
 	V_IFACES,	/* capture.interfaces */
 	V_ADDRS,	/* ignore.addresses */
-	V_PORTS		/* ignore.ports */
+	V_PORTS,	/* ignore.ports */
+	V_RULES,	/* ignore.rules */
+	V_RULE_ADDRS,	/* ignore.rules[i].addresses */
+	V_RULE_PORTS,	/* ignore.rules[i].ports */
+	V_RULE_KINDS	/* ignore.rules[i].kinds */
 };
 
 enum scheck {
@@ -128,6 +132,16 @@ static const struct key event_keys[] = {
 static const struct key ignore_keys[] = {
 	{ "addresses", V_ADDRS, 0, 0, 0, 0, S_ANY, NULL },
 	{ "ports", V_PORTS, 0, 0, 0, 0, S_ANY, NULL },
+	{ "rules", V_RULES, 0, 0, 0, 0, S_ANY, NULL },
+	K_BOOL("flow_records", struct conf, ignore_flow_records),
+	K_END
+};
+
+/* ignore.rules[i]: values go to the struct conf_ignore_rule. */
+static const struct key rule_keys[] = {
+	{ "addresses", V_RULE_ADDRS, 0, 0, 0, 0, S_ANY, NULL },
+	{ "ports", V_RULE_PORTS, 0, 0, 0, 0, S_ANY, NULL },
+	{ "kinds", V_RULE_KINDS, 0, 0, 0, 0, S_ANY, NULL },
 	K_END
 };
 
@@ -196,6 +210,7 @@ struct loader {
 	struct conf	*c;
 	struct conf_errors *errs;
 	char		 path[PATH_LEN];	/* key path of the value */
+	yaml_mark_t	 snaplen_mark;	/* for the check against the kinds */
 };
 
 /* The closest candidate seen so far for a misspelt name. */
@@ -236,8 +251,17 @@ static void	load_string(struct loader *, const struct key *, char *);
 static void	load_facility(struct loader *, char *);
 static void	load_severity(struct loader *, char *);
 static bool	load_ifaces(struct loader *);
-static bool	load_addrs(struct loader *);
-static bool	load_ports(struct loader *);
+static bool	load_ignore_list(struct loader *, const char *, const char *,
+		    bool (*)(struct loader *, void *), void *, size_t, size_t,
+		    size_t *);
+static bool	parse_ignore_addr(struct loader *, void *);
+static bool	parse_ignore_port(struct loader *, void *);
+static bool	load_addrs(struct loader *, struct addr_prefix *, size_t,
+		    size_t *);
+static bool	load_ports(struct loader *, struct conf_port_range *, size_t,
+		    size_t *);
+static bool	load_rules(struct loader *);
+static bool	load_rule_kinds(struct loader *, struct conf_ignore_rule *);
 
 int
 conf_parse_yaml(struct conf *out, const char *text, size_t len,
@@ -263,6 +287,13 @@ conf_parse_yaml(struct conf *out, const char *text, size_t len,
 	    (const unsigned char *)ld.text, ld.len);
 
 	load_stream(&ld);
+	/* Checked when the rest is right: it depends on several keys. */
+	if (errs->n == 0 && errs->dropped == 0) {
+		char msg[CONF_ERR_MAX];
+
+		if (conf_check_snaplen(&c, msg, sizeof(msg)) != NULL)
+			lerr(&ld, ld.snaplen_mark, "capture.snaplen: %s", msg);
+	}
 
 	if (ld.have_ev)
 		yaml_event_delete(&ld.ev);
@@ -812,6 +843,8 @@ unknown_key(struct loader *ld, const struct key *keys)
 static bool
 load_value(struct loader *ld, const struct key *k, char *base)
 {
+	struct conf_ignore_rule *rule;
+
 	/* next() has reported the alias; skip the value without more noise. */
 	if (ld->ev.type == YAML_ALIAS_EVENT)
 		return true;
@@ -828,9 +861,24 @@ load_value(struct loader *ld, const struct key *k, char *base)
 	case V_IFACES:
 		return load_ifaces(ld);
 	case V_ADDRS:
-		return load_addrs(ld);
+		return load_addrs(ld, ld->c->ignore_addrs, CONF_MAX_IGNORE,
+		    &ld->c->nignore_addrs);
 	case V_PORTS:
-		return load_ports(ld);
+		return load_ports(ld, ld->c->ignore_ports, CONF_MAX_IGNORE,
+		    &ld->c->nignore_ports);
+	case V_RULES:
+		return load_rules(ld);
+	case V_RULE_ADDRS:
+		rule = (struct conf_ignore_rule *)(void *)base;
+		return load_addrs(ld, rule->addrs, CONF_MAX_RULE_ITEMS,
+		    &rule->naddrs);
+	case V_RULE_PORTS:
+		rule = (struct conf_ignore_rule *)(void *)base;
+		return load_ports(ld, rule->ports, CONF_MAX_RULE_ITEMS,
+		    &rule->nports);
+	case V_RULE_KINDS:
+		return load_rule_kinds(ld,
+		    (struct conf_ignore_rule *)(void *)base);
 	default:
 		break;
 	}
@@ -839,6 +887,8 @@ load_value(struct loader *ld, const struct key *k, char *base)
 	switch (k->type) {
 	case V_UINT:
 	case V_SYNRETRIES:
+		if (strcmp(k->name, "snaplen") == 0)
+			ld->snaplen_mark = ld->ev.start_mark;
 		load_uint(ld, k, base);
 		break;
 	case V_SIZE:
@@ -1111,14 +1161,15 @@ load_ifaces(struct loader *ld)
 }
 
 /*
- * An ignore list: each scalar item parsed by parse() into slot i of an
- * array of CONF_MAX_IGNORE; *count set when the list ends.  Bad items are
- * reported and skipped, so that every error of the list is found.
+ * An ignore list: each scalar item parsed by parse() into the next slot of
+ * array (max slots of itemsize bytes); *count set when the list ends.  Bad
+ * items are reported and skipped, so that every error of the list is
+ * found.
  */
 static bool
 load_ignore_list(struct loader *ld, const char *what_list, const char *what,
-    bool (*parse)(struct loader *, size_t), void *array, size_t itemsize,
-    size_t *count)
+    bool (*parse)(struct loader *, void *), void *array, size_t itemsize,
+    size_t max, size_t *count)
 {
 	size_t n = 0;
 	bool full = false;
@@ -1131,7 +1182,7 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 		expected(ld, what_list);
 		return skip_node(ld);
 	}
-	memset(array, 0, CONF_MAX_IGNORE * itemsize);
+	memset(array, 0, max * itemsize);
 	for (;;) {
 		if (!next(ld))
 			return false;
@@ -1139,17 +1190,18 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 			break;
 		if (ld->ev.type == YAML_ALIAS_EVENT)
 			continue;
-		if (n == CONF_MAX_IGNORE) {
+		if (n == max) {
 			if (!full)
 				lerr(ld, ld->ev.start_mark,
-				    "%s: too many entries (at most %d)",
-				    ld->path, CONF_MAX_IGNORE);
+				    "%s: too many entries (at most %zu)",
+				    ld->path, max);
 			full = true;
 			if (!skip_node(ld))
 				return false;
 			continue;
 		}
-		if (ld->ev.type != YAML_SCALAR_EVENT || !parse(ld, n)) {
+		if (ld->ev.type != YAML_SCALAR_EVENT ||
+		    !parse(ld, (char *)array + n * itemsize)) {
 			expected(ld, what);
 			if (!skip_node(ld))
 				return false;
@@ -1162,33 +1214,186 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 }
 
 static bool
-parse_ignore_addr(struct loader *ld, size_t i)
+parse_ignore_addr(struct loader *ld, void *slot)
 {
-	return !scalar_has_nul(ld) && addr_prefix_parse(&ld->c->ignore_addrs[i],
+	return !scalar_has_nul(ld) && addr_prefix_parse(slot,
 	    (const char *)ld->ev.data.scalar.value) == 0;
 }
 
 static bool
-parse_ignore_port(struct loader *ld, size_t i)
+parse_ignore_port(struct loader *ld, void *slot)
 {
 	return parse_port_range((const char *)ld->ev.data.scalar.value,
-	    ld->ev.data.scalar.length, &ld->c->ignore_ports[i]);
+	    ld->ev.data.scalar.length, slot);
 }
 
 static bool
-load_addrs(struct loader *ld)
+load_addrs(struct loader *ld, struct addr_prefix *list, size_t max,
+    size_t *count)
 {
 	return load_ignore_list(ld, "a list of addresses or prefixes",
 	    "an address or prefix (192.0.2.0/24, 2001:db8::/32)",
-	    parse_ignore_addr, ld->c->ignore_addrs,
-	    sizeof(ld->c->ignore_addrs[0]), &ld->c->nignore_addrs);
+	    parse_ignore_addr, list, sizeof(list[0]), max, count);
 }
 
 static bool
-load_ports(struct loader *ld)
+load_ports(struct loader *ld, struct conf_port_range *list, size_t max,
+    size_t *count)
 {
 	return load_ignore_list(ld, "a list of ports or port ranges",
 	    "a port from 1 to 65535 or a range such as \"1000-2000\"",
-	    parse_ignore_port, ld->c->ignore_ports,
-	    sizeof(ld->c->ignore_ports[0]), &ld->c->nignore_ports);
+	    parse_ignore_port, list, sizeof(list[0]), max, count);
+}
+
+/*
+ * ignore.rules: a list of mappings, each checked whole when it ends.  A
+ * rule with neither addresses nor ports would silence its kinds on every
+ * flow, which events.<kind>.enabled says more plainly: refused.
+ */
+static bool
+load_rules(struct loader *ld)
+{
+	struct conf_ignore_rule *r;
+	yaml_mark_t start;
+	size_t n = 0, old, nerr;
+	bool full = false;
+
+	if (is_null(ld)) {
+		ld->c->nignore_rules = 0;
+		return true;
+	}
+	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
+		expected(ld, "a list of rules, each a mapping of addresses, "
+		    "ports and kinds");
+		return skip_node(ld);
+	}
+	memset(ld->c->ignore_rules, 0, sizeof(ld->c->ignore_rules));
+	for (;;) {
+		if (!next(ld))
+			return false;
+		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (ld->ev.type == YAML_ALIAS_EVENT)
+			continue;
+		if (n == CONF_MAX_IGNORE_RULES) {
+			if (!full)
+				lerr(ld, ld->ev.start_mark,
+				    "%s: too many rules (at most %d)",
+				    ld->path, CONF_MAX_IGNORE_RULES);
+			full = true;
+			if (!skip_node(ld))
+				return false;
+			continue;
+		}
+		/* "ignore.rules[2]", counted from 0 as jq and yq count. */
+		old = strlen(ld->path);
+		snprintf(ld->path + old, sizeof(ld->path) - old, "[%zu]", n);
+		if (ld->ev.type != YAML_MAPPING_START_EVENT) {
+			expected(ld, "a rule: a mapping of addresses, ports "
+			    "and kinds");
+			path_pop(ld, old);
+			if (!skip_node(ld))
+				return false;
+			continue;
+		}
+		start = ld->ev.start_mark;
+		r = &ld->c->ignore_rules[n];
+		r->all_kinds = true;
+		nerr = ld->errs->n + ld->errs->dropped;
+		if (!load_mapping(ld, rule_keys, (char *)r)) {
+			path_pop(ld, old);
+			return false;
+		}
+		/* Not when its lists were wrong: that is said already. */
+		if (r->naddrs == 0 && r->nports == 0 &&
+		    ld->errs->n + ld->errs->dropped == nerr)
+			lerr(ld, start, "%s: a rule needs addresses, ports or "
+			    "both; without them it would silence every flow "
+			    "(to turn a kind off, set events.<kind>.enabled: "
+			    "false)", ld->path);
+		path_pop(ld, old);
+		n++;
+	}
+	ld->c->nignore_rules = n;
+	return true;
+}
+
+/*
+ * ignore.rules[i].kinds: names of event kinds.  capture_drop is about the
+ * capture, not a flow, so no rule can match it; an empty list would make
+ * a rule that silences nothing.  Both are refused rather than ignored.
+ */
+static bool
+load_rule_kinds(struct loader *ld, struct conf_ignore_rule *r)
+{
+	static const char what[] = "a list of event kinds (app_reset, "
+	    "syn_refused, ...)";
+	char got[SHOW_MAX * 4 + 16];
+	yaml_mark_t start = ld->ev.start_mark;
+	uint32_t mask = 0, bit;
+	bool bad = false;
+	int k;
+
+	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
+		expected(ld, what);
+		return skip_node(ld);
+	}
+	for (;;) {
+		struct suggestion s = { NULL, 0 };
+		const char *v;
+
+		if (!next(ld))
+			return false;
+		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (ld->ev.type == YAML_ALIAS_EVENT) {
+			bad = true;
+			continue;
+		}
+		if (ld->ev.type != YAML_SCALAR_EVENT) {
+			expected(ld, "an event kind");
+			bad = true;
+			if (!skip_node(ld))
+				return false;
+			continue;
+		}
+		v = (const char *)ld->ev.data.scalar.value;
+		k = scalar_has_nul(ld) ? -1 : event_kind_from_name(v);
+		if (k < 0) {
+			for (int i = 0; i < EV_NKINDS; i++)
+				suggest(&s, v, ld->ev.data.scalar.length,
+				    event_kind_name((enum event_kind)i));
+			lerr(ld, ld->ev.start_mark, "%s: expected an event "
+			    "kind (the names under events:), got %s%s%s%s",
+			    ld->path,
+			    describe(ld, got, sizeof(got)),
+			    s.name != NULL ? " (did you mean \"" : "",
+			    s.name != NULL ? s.name : "",
+			    s.name != NULL ? "\"?)" : "");
+			bad = true;
+			continue;
+		}
+		if (k == EV_capture_drop) {
+			lerr(ld, ld->ev.start_mark, "%s: capture_drop is about "
+			    "the capture, not a flow, so no rule can match it "
+			    "(set events.capture_drop.enabled: false)",
+			    ld->path);
+			bad = true;
+			continue;
+		}
+		bit = 1u << k;
+		if (mask & bit) {
+			lerr(ld, ld->ev.start_mark, "%s: kind %s is listed "
+			    "twice", ld->path, describe(ld, got, sizeof(got)));
+			bad = true;
+			continue;
+		}
+		mask |= bit;
+	}
+	if (mask == 0 && !bad)
+		lerr(ld, start, "%s: expected %s, got an empty list (leave "
+		    "kinds out to silence every kind)", ld->path, what);
+	r->kinds = mask;
+	r->all_kinds = false;
+	return true;
 }

@@ -87,6 +87,45 @@ decode_linktype_supported(int linktype)
 	}
 }
 
+int
+decode_ethertype_is_tunnel(uint16_t type)
+{
+	switch (type) {
+	case 0x8847:	/* MPLS unicast (RFC 3032) */
+	case 0x8848:	/* MPLS multicast */
+	case 0x8863:	/* PPPoE discovery (RFC 2516) */
+	case 0x8864:	/* PPPoE session */
+	case 0x88e7:	/* 802.1ah provider backbone bridging, I-tag */
+	case 0x8926:	/* VN-tag (Cisco FEX) */
+	case 0x893f:	/* 802.1BR E-tag */
+	case 0x894f:	/* network service header (RFC 8300) */
+	case 0x6558:	/* transparent Ethernet bridging (Ethernet in GRE) */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * ESP (50) is not here: it is encryption, not an encapsulation we could
+ * ever look into, and stays "other transport".
+ */
+int
+decode_ipproto_is_tunnel(uint8_t proto)
+{
+	switch (proto) {
+	case 4:		/* IPv4 in IP (RFC 2003) */
+	case 41:	/* IPv6 in IP (RFC 4213, 2473) */
+	case 47:	/* GRE (RFC 2784) */
+	case 97:	/* EtherIP (RFC 3378) */
+	case 115:	/* L2TPv3 over IP (RFC 3931) */
+	case 137:	/* MPLS in IP (RFC 4023) */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 const char *
 decode_result_name(enum decode_result r)
 {

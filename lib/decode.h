@@ -33,6 +33,7 @@
 	X(ok,			"decoded")					\
 	X(linktype_unsupported,	"link type not decoded")		\
 	X(not_ip,		"not IPv4 or IPv6 (ARP, LLDP, ...)")		\
+	X(tunnel,		"tunnel not decoded (MPLS, GRE, IP in IP)") \
 	X(eth_truncated,	"Ethernet header cut short")		\
 	X(vlan_truncated,	"802.1Q tag cut short")			\
 	X(vlan_too_deep,	"more than 4 stacked 802.1Q tags")	\
@@ -96,5 +97,13 @@ const char *decode_result_name(enum decode_result);
 const char *decode_result_desc(enum decode_result);
 /* True for link types decode_packet() understands. */
 int	decode_linktype_supported(int linktype);
+/*
+ * Whether an EtherType or an IP protocol number carries another layer that
+ * we do not decode yet (MPLS, PPPoE, GRE, IP in IP, ...): such frames are
+ * counted as "tunnel", not as "not IP" or "other transport", so that an
+ * administrator sees that traffic went unwatched and why.
+ */
+int	decode_ethertype_is_tunnel(uint16_t type);
+int	decode_ipproto_is_tunnel(uint8_t proto);
 
 #endif

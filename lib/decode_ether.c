@@ -75,6 +75,7 @@ decode_ethertype(struct pkt *p, uint16_t type, const uint8_t *data,
 	case ETHERTYPE_IPV6:
 		return decode_ipv6(p, data, caplen, len);
 	default:
-		return DECODE_not_ip;
+		return decode_ethertype_is_tunnel(type) ? DECODE_tunnel :
+		    DECODE_not_ip;
 	}
 }

@@ -84,6 +84,7 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	case PKT_PROTO_ICMP:
 		return decode_icmp(p, data, caplen, iplen);
 	default:
-		return DECODE_ip_other_proto;
+		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
+		    DECODE_ip_other_proto;
 	}
 }

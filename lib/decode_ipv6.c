@@ -148,6 +148,7 @@ decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	case PKT_PROTO_ICMPV6:
 		return decode_icmp6(p, data, caplen, plen);
 	default:
-		return DECODE_ip_other_proto;
+		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
+		    DECODE_ip_other_proto;
 	}
 }

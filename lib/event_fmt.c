@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -468,14 +469,17 @@ event_msg(const struct event *ev, char *msg, size_t size)
 
 /*
  * The keys of SPEC section 5 in their order: kind severity, the flow,
- * the kind's own keys, capture_loss, iface, msg.
+ * the kind's own keys, capture_loss, iface, community_id, msg.  The
+ * Community ID is worked out here, when a line is written, and not per
+ * packet: only events that go out pay for the SHA-1.  Events about a
+ * service (rst_rate, cooldown summaries) or about no flow have none.
  */
 void
 event_format_fields(const struct event *ev,
     void (*fn)(void *, const char *, const char *, uint64_t), void *arg)
 {
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN], rep[ADDR_STRLEN];
-	char pbuf[DEC_MAX], msg[MSG_MAX];
+	char pbuf[DEC_MAX], msg[MSG_MAX], cid[COMMUNITY_ID_SIZE];
 	int summary = ev->suppressed > 0;
 
 	fn(arg, "kind", event_kind_name(ev->kind), 0);
@@ -560,6 +564,10 @@ event_format_fields(const struct event *ev,
 
 	if (ev->iface != NULL)
 		fn(arg, "iface", ev->iface, 0);
+	if (ev->has_flow && ev->has_sport && !summary &&
+	    community_id(&ev->src, &ev->dst, ev->proto, ev->sport, ev->dport,
+	    COMMUNITY_ID_SEED, cid) == 0)
+		fn(arg, "community_id", cid, 0);
 	event_msg(ev, msg, sizeof(msg));
 	fn(arg, "msg", msg, 0);
 }

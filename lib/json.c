@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -216,7 +217,7 @@ int
 flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 {
 	struct jbuf j = { buf, size, 0 };
-	char a[ADDR_STRLEN], pbuf[8];
+	char a[ADDR_STRLEN], pbuf[8], cid[COMMUNITY_ID_SIZE];
 	const char *proto;
 
 	if (fr->proto == PKT_PROTO_TCP)
@@ -259,6 +260,10 @@ flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 	jb_kv_u64(&j, "icmp_unreachables", fr->icmp_unreachables);
 	jb_kv_str(&j, "conn_state", conn_state_name(fr->conn_state));
 	jb_kv_str(&j, "close", close_reason_name(fr->close));
+	/* Last, as SPEC section 6 shows it; worked out only now. */
+	if (community_id(&fr->src, &fr->dst, fr->proto, fr->sport, fr->dport,
+	    COMMUNITY_ID_SEED, cid) == 0)
+		jb_kv_str(&j, "community_id", cid);
 	jb_putc(&j, '}');
 	return jb_finish(&j);
 }

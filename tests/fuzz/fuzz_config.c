@@ -7,7 +7,9 @@
  * rejected file leaves the caller's struct conf untouched and says why in
  * printable, positioned messages; an accepted one holds only values the
  * schema allows, and its ignore lists do what they say (each listed
- * address and port is ignored, through conf_ignores() and rules_admit()).
+ * address and port is ignored, through rules_ignores() and rules_admit();
+ * each rule silences its kinds on a flow that matches all its lists, and
+ * no other kind unless another entry says so).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -128,6 +130,32 @@ check_conf(const struct conf *c)
 	for (size_t i = 0; i < c->nignore_addrs; i++)
 		check_range(c->ignore_addrs[i].len, 0, 128, "prefix length");
 	check_range(c->nignore_ports, 0, CONF_MAX_IGNORE, "ignore.ports");
+	check_range(c->nignore_rules, 0, CONF_MAX_IGNORE_RULES, "ignore.rules");
+	for (size_t i = 0; i < c->nignore_rules; i++) {
+		const struct conf_ignore_rule *r = &c->ignore_rules[i];
+
+		check_range(r->naddrs, 0, CONF_MAX_RULE_ITEMS,
+		    "rule addresses");
+		check_range(r->nports, 0, CONF_MAX_RULE_ITEMS, "rule ports");
+		if (r->naddrs + r->nports == 0)
+			check_fail("ignore.rules", "a rule without addresses "
+			    "or ports accepted");
+		if (r->all_kinds != (r->kinds == 0))
+			check_fail("ignore.rules", "kinds and all_kinds "
+			    "disagree");
+		if (r->kinds & (1u << EV_capture_drop))
+			check_fail("ignore.rules", "capture_drop accepted");
+		if (r->kinds >> EV_NKINDS)
+			check_fail("ignore.rules", "a kind that does not "
+			    "exist");
+		for (size_t j = 0; j < r->naddrs; j++)
+			check_range(r->addrs[j].len, 0, 128, "prefix length");
+		for (size_t j = 0; j < r->nports; j++) {
+			check_range(r->ports[j].lo, 1, 65535, "port");
+			check_range(r->ports[j].hi, r->ports[j].lo, 65535,
+			    "port range");
+		}
+	}
 	for (size_t i = 0; i < c->nignore_ports; i++) {
 		check_range(c->ignore_ports[i].lo, 1, 65535, "port");
 		check_range(c->ignore_ports[i].hi, c->ignore_ports[i].lo, 65535,
@@ -179,9 +207,10 @@ exercise_lists(const struct conf *c)
 		if (!addr_prefix_match(&c->ignore_addrs[i], p))
 			check_fail("ignore.addresses",
 			    "a prefix does not match its own address");
-		if (!conf_ignores(c, p, &a4, 40000, 443) ||
-		    !conf_ignores(c, &a6, p, 40000, 443) ||
-		    !conf_ignores(c, NULL, p, 0, 443))
+		if (!rules_ignores(c, (int)(i % EV_NKINDS), p, &a4, 40000,
+		    443) ||
+		    !rules_ignores(c, RULES_FLOW_RECORD, &a6, p, 40000, 443) ||
+		    !rules_ignores(c, EV_rst_rate, NULL, p, 0, 443))
 			check_fail("ignore.addresses", "a listed address is "
 			    "not ignored");
 		memset(&ev, 0, sizeof(ev));
@@ -199,11 +228,33 @@ exercise_lists(const struct conf *c)
 	for (size_t i = 0; i < c->nignore_ports; i++) {
 		const struct conf_port_range *r = &c->ignore_ports[i];
 
-		if (!conf_ignores(c, &a4, &a6, r->lo, 0) ||
-		    !conf_ignores(c, &a4, &a6, 0, r->hi) ||
-		    !conf_ignores(c, NULL, &a6, 0,
+		if (!rules_ignores(c, EV_app_reset, &a4, &a6, r->lo, 0) ||
+		    !rules_ignores(c, RULES_FLOW_RECORD, &a4, &a6, 0, r->hi) ||
+		    !rules_ignores(c, EV_rst_rate, NULL, &a6, 0,
 		    (uint16_t)(r->lo + (r->hi - r->lo) / 2)))
 			check_fail("ignore.ports", "a listed port is not ignored");
+	}
+
+	/*
+	 * Each rule silences a flow that matches its first address and its
+	 * first port, for each kind it names and, without kinds, for the
+	 * flow record too.
+	 */
+	for (size_t i = 0; i < c->nignore_rules; i++) {
+		const struct conf_ignore_rule *r = &c->ignore_rules[i];
+		const struct addr *p = r->naddrs > 0 ? &r->addrs[0].addr : &a4;
+		uint16_t port = r->nports > 0 ? r->ports[0].lo : 40000;
+
+		for (int k = 0; k < EV_NKINDS; k++)
+			if ((r->all_kinds || (r->kinds & (1u << k))) &&
+			    k != EV_capture_drop &&
+			    !rules_ignores(c, k, &a6, p, 40000, port))
+				check_fail("ignore.rules", "a rule does not "
+				    "silence its kind");
+		if (r->all_kinds &&
+		    !rules_ignores(c, RULES_FLOW_RECORD, p, &a4, port, 40000))
+			check_fail("ignore.rules", "a rule without kinds does "
+			    "not cover the flow record");
 	}
 
 	/* Events of every kind from outside the lists, as far as we can. */
@@ -226,7 +277,7 @@ check_event(const struct conf *c, struct event *ev)
 	enum event_kind kind = ev->kind;
 	bool ignored, admitted;
 
-	ignored = ev->has_flow && conf_ignores(c,
+	ignored = ev->has_flow && rules_ignores(c, (int)kind,
 	    ev->has_sport ? &ev->src : NULL, &ev->dst,
 	    ev->has_sport ? ev->sport : 0, ev->dport);
 	ev->severity = SEV_DEBUG;

@@ -226,8 +226,8 @@ ms_between() {
 # expect_alert DESC MARK SECONDS SEVERITY FLOW [KEY=VALUE...]
 # FLOW is "kind=K severity=S proto=P src=A sport=N dst=B dport=M": the line
 # must start with it (SPEC 5 key order), then hold each KEY=VALUE among the
-# kind's own keys, then end with "iface=veth1 msg=\"...\"".  Sets $alert to
-# the received line.
+# kind's own keys, then end with "iface=veth1 community_id=\"1:...\"
+# msg=\"...\"".  Sets $alert to the received line.
 expect_alert() {
 	local desc=$1 m=$2 secs=$3 sev=$4 flow=$5 msg mid kv ok=1
 	shift 5
@@ -240,13 +240,13 @@ expect_alert() {
 	fi
 	msg=$(msg_of "$alert")
 	if ! printf '%s\n' "$msg" |
-	    grep -Eq '^[^"]* iface=veth1 msg="([^"\\]|\\.)+"$'; then
-		fail "$desc: line does not end with iface=veth1 msg=\"...\": $msg"
+	    grep -Eq '^[^"]* iface=veth1 community_id="1:[A-Za-z0-9+/]{27}=" msg="([^"\\]|\\.)+"$'; then
+		fail "$desc: line does not end with iface=veth1 community_id=\"1:...\" msg=\"...\": $msg"
 		ok=0
 	fi
 	# The kind's own keys sit between the flow and iface.
 	mid=${msg#"$flow"}
-	mid=" ${mid%% iface=veth1 msg=*} "
+	mid=" ${mid%% iface=veth1 community_id=*} "
 	for kv in "$@"; do
 		case $mid in
 		*" $kv "*) ;;
@@ -354,6 +354,8 @@ trap '{ fail "interrupted by a signal"; echo "netns: $passed passed, $failed fai
 t_start=$(now_ms)
 dir=$(mktemp -d /tmp/rw-netns.XXXXXX) || loud "mktemp"
 chmod 755 "$dir"
+# daemon.user (nobody) creates the JSON file there after rotation; -t checks.
+chown nobody "$dir"
 mkdir -m 755 "$dir/dev"
 for d in null zero full random urandom; do
 	: > "$dir/dev/$d"

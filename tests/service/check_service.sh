@@ -39,7 +39,22 @@ else
 fi
 
 # The default configuration is valid and is what the program assumes.
-if "$bin" -t -c "$top/conf/rstwatch.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml"; fi
+# As root, -t also wants daemon.user (rstwatch, made by make install's
+# sysusers file) to exist; where it does not, that is all -t may say.
+if [ "$(id -u)" != 0 ] || id rstwatch > /dev/null 2>&1; then
+	if "$bin" -t -c "$top/conf/rstwatch.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml"; fi
+else
+	"$bin" -t -c "$top/conf/rstwatch.yaml" > "$tmp/t.out" 2>&1
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l < "$tmp/t.out")" = 1 ] &&
+	    grep -q 'daemon.user: user "rstwatch" does not exist' "$tmp/t.out"; then
+		ok
+	else
+		fail "-t on conf/rstwatch.yaml without a user rstwatch: exit $rc: $(cat "$tmp/t.out")"
+	fi
+	sed 's/^  user: rstwatch$/  user: nobody/' "$top/conf/rstwatch.yaml" > "$tmp/nobody.yaml"
+	if "$bin" -t -c "$tmp/nobody.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml with user nobody"; fi
+fi
 
 # Every key of the default file and every event kind is in the manual.
 keys=$(grep -E '^ *[a-z_]+:' "$top/conf/rstwatch.yaml" | sed -E 's/^ *([a-z_]+):.*/\1/' | sort -u)
@@ -53,7 +68,7 @@ for k in $kinds; do
 	if grep -q -- "^  $k:" "$top/conf/rstwatch.yaml"; then ok; else fail "kind $k not in conf/rstwatch.yaml"; fi
 done
 # Every flag of the synopsis is described.
-for f in c f h i j r t V v; do
+for f in c f h i j K r t V v; do
 	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then ok; else fail "flag -$f not in rstwatchd.8"; fi
 done
 
@@ -79,8 +94,32 @@ if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}
 	else
 		fail "make install overwrote an existing /etc/rstwatch.yaml"
 	fi
+	# make uninstall removes what install put, keeping the changed file.
+	if make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr > "$tmp/un.log" 2>&1; then
+		left=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
+		if [ "$left" = "./etc/rstwatch.yaml " ]; then ok; else fail "make uninstall left: $left"; fi
+		if grep -q "keeping .*rstwatch.yaml (changed" "$tmp/un.log"; then ok; else fail "make uninstall: no word on the kept file"; fi
+	else
+		fail "make uninstall: $(tail -3 "$tmp/un.log")"
+	fi
 else
 	fail "make install: $(tail -3 "$tmp/install.log")"
+fi
+
+# Unchanged configuration: uninstall leaves nothing.  With the default
+# PREFIX, every Exec line of the unit runs the binary where it was put.
+dest=$tmp/root2
+if make -s -C "$top" install DESTDIR="$dest" SANITIZE="${SANITIZE:-}" > "$tmp/install3.log" 2>&1; then
+	bad=$(sed -n 's/^Exec[A-Za-z]*=\([^ ]*rstwatchd\) .*/\1/p' "$dest/lib/systemd/system/rstwatchd.service" |
+	    while read -r p; do [ -x "$dest$p" ] || echo "$p"; done)
+	n=$(grep -c '^Exec[A-Za-z]*=/usr/local/sbin/rstwatchd ' "$dest/lib/systemd/system/rstwatchd.service")
+	if [ -z "$bad" ] && [ "$n" = 2 ]; then ok; else fail "unit and binary disagree: [$bad], $n lines on /usr/local/sbin"; fi
+	if grep -q '@SBINDIR@' "$dest/lib/systemd/system/rstwatchd.service"; then fail "@SBINDIR@ left in the unit"; else ok; fi
+	make -s -C "$top" uninstall DESTDIR="$dest" > "$tmp/un2.log" 2>&1
+	left=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
+	if [ -z "$left" ]; then ok; else fail "make uninstall (unchanged configuration) left: $left"; fi
+else
+	fail "make install (default PREFIX): $(tail -3 "$tmp/install3.log")"
 fi
 
 echo "service: $passed passed, $failed failed"

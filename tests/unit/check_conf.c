@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include "conf.h"
+#include "rules.h"
 
 #define DEFAULT_FILE	"conf/rstwatch.yaml"
 #define TEST_DIR	"tests/conf/"
@@ -23,6 +24,8 @@ static bool	 has_error(const struct conf_errors *, unsigned, unsigned,
 		    const char *);
 static struct addr v4(const char *);
 static struct addr v6(const char *);
+static bool	 ignores(const struct conf *, const struct addr *,
+		    const struct addr *, uint16_t, uint16_t);
 
 static char *
 read_file(const char *path, size_t *lenp)
@@ -112,6 +115,17 @@ v6(const char *s)
 	return a;
 }
 
+/*
+ * What the lists read from YAML mean, for an event of any kind (rules.c
+ * applies them; check_rules.c tests the kinds).
+ */
+static bool
+ignores(const struct conf *c, const struct addr *src, const struct addr *dst,
+    uint16_t sport, uint16_t dport)
+{
+	return rules_ignores(c, EV_app_reset, src, dst, sport, dport);
+}
+
 /* The shipped file documents the defaults: it must say the same. */
 START_TEST(test_defaults_match_file)
 {
@@ -163,6 +177,9 @@ START_TEST(test_defaults_spec)
 	ck_assert_str_eq(c.json_path, "");
 	ck_assert_uint_eq(c.nignore_addrs, 0);
 	ck_assert_uint_eq(c.nignore_ports, 0);
+	ck_assert_uint_eq(c.nignore_rules, 0);
+	/* Issue 8: ignored flows still get flow records unless asked. */
+	ck_assert(c.ignore_flow_records);
 	for (int k = 0; k < EV_NKINDS; k++) {
 		ck_assert(c.kinds[k].enabled);
 		ck_assert_uint_eq(c.kinds[k].cooldown_s, 60);
@@ -220,6 +237,29 @@ START_TEST(test_all_keys)
 	ck_assert_uint_eq(c.ignore_ports[1].hi, 6063);
 	ck_assert_uint_eq(c.ignore_ports[2].lo, 1);
 	ck_assert_uint_eq(c.ignore_ports[2].hi, 1023);
+	ck_assert_uint_eq(c.nignore_rules, 3);
+	ck_assert_uint_eq(c.ignore_rules[0].naddrs, 2);
+	ck_assert_int_eq(addr_prefix_parse(&p, "10.20.0.5"), 0);
+	ck_assert_mem_eq(&c.ignore_rules[0].addrs[0], &p, sizeof(p));
+	ck_assert_int_eq(addr_prefix_parse(&p, "2001:db8:5::/48"), 0);
+	ck_assert_mem_eq(&c.ignore_rules[0].addrs[1], &p, sizeof(p));
+	ck_assert_uint_eq(c.ignore_rules[0].nports, 0);
+	ck_assert(!c.ignore_rules[0].all_kinds);
+	ck_assert_uint_eq(c.ignore_rules[0].kinds,
+	    1u << EV_app_reset | 1u << EV_rst_injected);
+	ck_assert_uint_eq(c.ignore_rules[1].naddrs, 0);
+	ck_assert_uint_eq(c.ignore_rules[1].nports, 2);
+	ck_assert_uint_eq(c.ignore_rules[1].ports[0].lo, 5060);
+	ck_assert_uint_eq(c.ignore_rules[1].ports[0].hi, 5061);
+	ck_assert_uint_eq(c.ignore_rules[1].ports[1].lo, 8443);
+	ck_assert_uint_eq(c.ignore_rules[1].ports[1].hi, 8443);
+	ck_assert_uint_eq(c.ignore_rules[1].kinds, 1u << EV_syn_retransmit);
+	/* No kinds: every kind, and the flow records. */
+	ck_assert_uint_eq(c.ignore_rules[2].naddrs, 1);
+	ck_assert_uint_eq(c.ignore_rules[2].nports, 1);
+	ck_assert(c.ignore_rules[2].all_kinds);
+	ck_assert_uint_eq(c.ignore_rules[2].kinds, 0);
+	ck_assert(!c.ignore_flow_records);
 
 	ck_assert_uint_eq(c.max_flows, 1024);
 	ck_assert_uint_eq(c.timeout_embryonic_s, 1);
@@ -423,6 +463,55 @@ START_TEST(test_lists_replace)
 }
 END_TEST
 
+/* ignore.rules at its limits, and every kind a rule may name. */
+START_TEST(test_ignore_rules_limits)
+{
+	struct conf c;
+	struct conf_errors e;
+	char text[2048];
+	size_t n = 0;
+
+	ck_assert_int_eq(parse("ignore: {rules: []}", &c, &e), 0);
+	ck_assert_uint_eq(c.nignore_rules, 0);
+	ck_assert_int_eq(parse("ignore: {rules: ~, flow_records: no}", &c,
+	    &e), 0);
+	ck_assert_uint_eq(c.nignore_rules, 0);
+	ck_assert(!c.ignore_flow_records);
+
+	/* Sixteen rules, sixteen ports in the last. */
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "ignore:\n  rules:\n");
+	for (int i = 1; i < 16; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "    - {ports: [%d]}\n", i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "    - ports: [");
+	for (int i = 1; i <= 16; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%d",
+		    i > 1 ? ", " : "", 1000 + i);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n");
+	ck_assert_uint_lt(n, sizeof(text));
+	ck_assert_msg(parse(text, &c, &e) == 0, "%s", dump(&e));
+	ck_assert_uint_eq(c.nignore_rules, 16);
+	ck_assert_uint_eq(c.ignore_rules[15].nports, 16);
+	ck_assert_uint_eq(c.ignore_rules[15].ports[15].lo, 1016);
+	ck_assert(c.ignore_rules[0].all_kinds);
+
+	/* Every kind with a flow or a service may be named. */
+	n = (size_t)snprintf(text, sizeof(text),
+	    "ignore:\n  rules:\n    - addresses: [\"::/0\"]\n      kinds: [");
+	for (int k = 0; k < EV_NKINDS; k++)
+		if (k != EV_capture_drop)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%s%s", k > 0 ? ", " : "", event_kind_name(k));
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n");
+	ck_assert_uint_lt(n, sizeof(text));
+	ck_assert_msg(parse(text, &c, &e) == 0, "%s", dump(&e));
+	ck_assert_uint_eq(c.ignore_rules[0].kinds,
+	    ((1u << EV_NKINDS) - 1) & ~(1u << EV_capture_drop));
+	ck_assert(!c.ignore_rules[0].all_kinds);
+}
+END_TEST
+
 /* Comments only, nothing, "---": all defaults, and valid. */
 START_TEST(test_empty)
 {
@@ -536,9 +625,39 @@ static const struct bad bad[] = {
 	/* Strings. */
 	{ "output: {syslog: {ident: \"rst watch\"}}", 1, 26,
 	  "output.syslog.ident: the ident must not contain spaces" },
-	{ "output: {syslog: {ident: \"\"}}", 1, 26, "1 to 31 characters" },
+	{ "output: {syslog: {ident: \"\"}}", 1, 26, "1 to 31 bytes" },
 	{ "output: {syslog: {ident: abcdefghijabcdefghijabcdefghij12}}", 1,
-	  26, "1 to 31 characters" },
+	  26, "1 to 31 bytes" },
+	/* 16 characters, 32 bytes: the limit is syslog's, in bytes. */
+	{ "output: {syslog: {ident: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\"}}", 1, 26, "1 to 31 bytes" },
+	/* U+202E RIGHT-TO-LEFT OVERRIDE would show the line reversed. */
+	{ "output: {syslog: {ident: \"rst\xe2\x80\xaewatch\"}}", 1, 26,
+	  "bidirectional formatting" },
+	{ "output: {syslog: {ident: \"rst\xe2\x81\xa6x\"}}", 1, 26,
+	  "bidirectional formatting" },
+	/* U+0085 NEXT LINE, a C1 control. */
+	{ "output: {syslog: {ident: \"rst\\Nx\"}}", 1, 26,
+	  "control" },
+	/* Snapshot length against the enabled kinds (IPv6 headers). */
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 109\n", 3, 12,
+	  "capture.snaplen: 109 bytes are too few for icmp_unreachable over "
+	  "IPv6 (110): set at least 110, or disable those events" },
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 73\n", 3, 12,
+	  "the TCP kinds over IPv6 (74 needed), icmp_unreachable over IPv6 "
+	  "(110): set at least 110" },
+	{ "capture:\n  interfaces: [eth0]\n  snaplen: 69\n", 3, 12,
+	  "icmp_unreachable over IPv6 (110) and IPv4" },
+	{ "capture:\n  snaplen: 115\n", 2, 12,
+	  "115 bytes are too few for icmp_unreachable over IPv6 (116) on "
+	  "\"any\": set at least 116" },
+	{ "capture:\n  snaplen: 110\n  interfaces: [eth0, any]\n", 2, 12,
+	  "(116) on \"any\"" },
+	{ "capture: {interfaces: [eth0], snaplen: 73}\nevents:\n"
+	  "  icmp_unreachable: {enabled: false}\n", 1, 40,
+	  "73 bytes are too few for the TCP kinds over IPv6 (74 needed): "
+	  "set at least 74" },
 	{ "output: {json: {path: events.json}}", 1, 23,
 	  "output.json.path: the path must be absolute, got \"events.json\"" },
 	{ "output: {json: {path: /var/log/}}", 1, 23, "not a directory" },
@@ -588,6 +707,51 @@ static const struct bad bad[] = {
 	{ "ignore:\n  ports: [\"1-2-3\"]\n", 2, 11, "got \"1-2-3\"" },
 	{ "ignore:\n  ports: [http]\n", 2, 11, "got \"http\"" },
 	{ "ignore:\n  ports: 80\n", 2, 10, "expected a list of ports" },
+	{ "ignore:\n  flow_records: maybe\n", 2, 17,
+	  "ignore.flow_records: expected true or false" },
+	/* Ignore rules scoped to kinds. */
+	{ "ignore:\n  rules: {kinds: [app_reset]}\n", 2, 10,
+	  "ignore.rules: expected a list of rules" },
+	{ "ignore:\n  rules: [app_reset]\n", 2, 11,
+	  "ignore.rules[0]: expected a rule: a mapping" },
+	{ "ignore:\n  rules:\n    - kinds: [app_reset]\n", 3, 7,
+	  "ignore.rules[0]: a rule needs addresses, ports or both" },
+	{ "ignore:\n  rules:\n    - {addresses: [], kinds: [app_reset]}\n", 3,
+	  7, "a rule needs addresses, ports or both" },
+	{ "ignore:\n  rules:\n    - {ports: [443]}\n"
+	  "    - {kinds: [app_reset]}\n", 4, 7,
+	  "ignore.rules[1]: a rule needs" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [app_rest]}\n", 3,
+	  30, "ignore.rules[0].kinds: expected an event kind (the names under "
+	  "events:), got \"app_rest\" (did you mean \"app_reset\"?)" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [capture_drop]}\n", 3,
+	  30, "capture_drop is about the capture, not a flow" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kinds: []}\n", 3, 29,
+	  "ignore.rules[0].kinds: expected a list of event kinds (app_reset, "
+	  "syn_refused, ...), got an empty list" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kinds: app_reset}\n", 3, 29,
+	  "expected a list of event kinds" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kinds: [app_reset, [x]]}\n",
+	  3, 41, "expected an event kind, got a list" },
+	{ "ignore:\n  rules:\n"
+	  "    - {ports: [443], kinds: [rst_rate, rst_rate]}\n", 3, 40,
+	  "kind \"rst_rate\" is listed twice" },
+	{ "ignore:\n  rules:\n    - {ports: [443], kind: [app_reset]}\n", 3, 22,
+	  "unknown key \"ignore.rules[0].kind\" (did you mean \"kinds\"?)" },
+	{ "ignore:\n  rules:\n    - {addresses: [10.0.0.300]}\n", 3, 20,
+	  "ignore.rules[0].addresses: expected an address or prefix" },
+	{ "ignore:\n  rules:\n    - {ports: [0]}\n", 3, 16,
+	  "ignore.rules[0].ports: expected a port from 1 to 65535" },
+	{ "ignore:\n  rules:\n"
+	  "    - {ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, "
+	  "12, 13, 14, 15, 16, 17]}\n", 3, 71,
+	  "ignore.rules[0].ports: too many entries (at most 16)" },
+	{ "ignore:\n  rules: [{ports: [1]}, {ports: [2]}, {ports: [3]}, "
+	  "{ports: [4]}, {ports: [5]}, {ports: [6]}, {ports: [7]}, "
+	  "{ports: [8]}, {ports: [9]}, {ports: [10]}, {ports: [11]}, "
+	  "{ports: [12]}, {ports: [13]}, {ports: [14]}, {ports: [15]}, "
+	  "{ports: [16]}, {ports: [17]}]\n", 2, 242,
+	  "ignore.rules: too many rules (at most 16)" },
 	/* Structure. */
 	{ "capture: 5\n", 1, 10, "capture: expected a mapping, got \"5\"" },
 	{ "capture: [eth0]\n", 1, 10, "capture: expected a mapping, got a list" },
@@ -887,44 +1051,44 @@ START_TEST(test_ignores)
 	    "  ports: [53, \"6000-6010\"]\n", &c, &e), 0);
 
 	/* Addresses, either end, either family. */
-	ck_assert(conf_ignores(&c, &in4, &out4, 40000, 80));
-	ck_assert(conf_ignores(&c, &out4, &in4, 40000, 80));
-	ck_assert(!conf_ignores(&c, &out4, &out4, 40000, 80));
-	ck_assert(conf_ignores(&c, &out6, &in6, 40000, 80));
-	ck_assert(conf_ignores(&c, &in6, &out6, 40000, 80));
-	ck_assert(!conf_ignores(&c, &out6, &out6, 40000, 80));
+	ck_assert(ignores(&c, &in4, &out4, 40000, 80));
+	ck_assert(ignores(&c, &out4, &in4, 40000, 80));
+	ck_assert(!ignores(&c, &out4, &out4, 40000, 80));
+	ck_assert(ignores(&c, &out6, &in6, 40000, 80));
+	ck_assert(ignores(&c, &in6, &out6, 40000, 80));
+	ck_assert(!ignores(&c, &out6, &out6, 40000, 80));
 	/* IPv4 in its mapped form is IPv4; the compatible form is not. */
-	ck_assert(conf_ignores(&c, &mapped, &out4, 40000, 80));
-	ck_assert(!conf_ignores(&c, &nomap, &out4, 40000, 80));
+	ck_assert(ignores(&c, &mapped, &out4, 40000, 80));
+	ck_assert(!ignores(&c, &nomap, &out4, 40000, 80));
 	/* A bare address is a /32. */
-	ck_assert(conf_ignores(&c, &out4, &host, 40000, 80));
-	ck_assert(!conf_ignores(&c, &out4, &near, 40000, 80));
+	ck_assert(ignores(&c, &out4, &host, 40000, 80));
+	ck_assert(!ignores(&c, &out4, &near, 40000, 80));
 	/* No flow (capture_drop): only ports can match. */
-	ck_assert(!conf_ignores(&c, NULL, NULL, 0, 0));
+	ck_assert(!ignores(&c, NULL, NULL, 0, 0));
 
 	/* Ports, either end, range ends included. */
-	ck_assert(conf_ignores(&c, &out4, &out4, 53, 40000));
-	ck_assert(conf_ignores(&c, &out4, &out4, 40000, 53));
-	ck_assert(conf_ignores(&c, &out4, &out4, 40000, 6000));
-	ck_assert(conf_ignores(&c, &out4, &out4, 6010, 40000));
-	ck_assert(conf_ignores(&c, &out4, &out4, 6005, 40000));
-	ck_assert(!conf_ignores(&c, &out4, &out4, 5999, 6011));
-	ck_assert(!conf_ignores(&c, &out4, &out4, 52, 54));
+	ck_assert(ignores(&c, &out4, &out4, 53, 40000));
+	ck_assert(ignores(&c, &out4, &out4, 40000, 53));
+	ck_assert(ignores(&c, &out4, &out4, 40000, 6000));
+	ck_assert(ignores(&c, &out4, &out4, 6010, 40000));
+	ck_assert(ignores(&c, &out4, &out4, 6005, 40000));
+	ck_assert(!ignores(&c, &out4, &out4, 5999, 6011));
+	ck_assert(!ignores(&c, &out4, &out4, 52, 54));
 
 	/* Nothing configured, nothing ignored. */
 	conf_defaults(&c);
-	ck_assert(!conf_ignores(&c, &in4, &in6, 53, 6000));
+	ck_assert(!ignores(&c, &in4, &in6, 53, 6000));
 
 	/* The widest prefixes. */
 	ck_assert_int_eq(parse("ignore: {addresses: [0.0.0.0/0]}", &c, &e), 0);
-	ck_assert(conf_ignores(&c, &out4, &out6, 1, 1));
-	ck_assert(!conf_ignores(&c, &out6, &in6, 1, 1));
+	ck_assert(ignores(&c, &out4, &out6, 1, 1));
+	ck_assert(!ignores(&c, &out6, &in6, 1, 1));
 	ck_assert_int_eq(parse("ignore: {addresses: [\"::/0\"]}", &c, &e), 0);
-	ck_assert(conf_ignores(&c, &out6, &out6, 1, 1));
-	ck_assert(conf_ignores(&c, &out4, &out4, 1, 1));
+	ck_assert(ignores(&c, &out6, &out6, 1, 1));
+	ck_assert(ignores(&c, &out4, &out4, 1, 1));
 	ck_assert_int_eq(parse("ignore: {ports: [1-65535]}", &c, &e), 0);
-	ck_assert(conf_ignores(&c, &out4, &out4, 65535, 0));
-	ck_assert(!conf_ignores(&c, &out4, &out4, 0, 0));
+	ck_assert(ignores(&c, &out4, &out4, 65535, 0));
+	ck_assert(!ignores(&c, &out4, &out4, 0, 0));
 }
 END_TEST
 
@@ -1002,6 +1166,30 @@ START_TEST(test_checks)
 	ck_assert_ptr_nonnull(conf_check_ident(""));
 	ck_assert_ptr_nonnull(conf_check_ident("a b"));
 	ck_assert_ptr_nonnull(conf_check_ident("a\x7f"));
+	/* 31 bytes of UTF-8 pass, whatever the characters. */
+	ck_assert_ptr_null(conf_check_ident("rst\xc3\xa9watch"));
+	ck_assert_ptr_null(conf_check_ident(
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" "a"));
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc2\x80"));	/* C1 */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc2\x9f"));
+	ck_assert_ptr_null(conf_check_ident("a\xc2\xa0x"));	/* NBSP: printable */
+	for (unsigned cp = 0x202a; cp <= 0x202e; cp++) {
+		char id[8] = { 'a', (char)0xe2, (char)0x80,
+		    (char)(0x80 | (cp & 0x3f)), 'b', 0 };
+
+		ck_assert_ptr_nonnull(conf_check_ident(id));
+	}
+	for (unsigned cp = 0x2066; cp <= 0x2069; cp++) {
+		char id[8] = { 'a', (char)0xe2, (char)0x81,
+		    (char)(0x80 | (cp & 0x3f)), 'b', 0 };
+
+		ck_assert_ptr_nonnull(conf_check_ident(id));
+	}
+	ck_assert_ptr_nonnull(conf_check_ident("a\xff"));	/* not UTF-8 */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xc0\xaf" "b"));	/* overlong */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xed\xa0\x80"));	/* surrogate */
+	ck_assert_ptr_nonnull(conf_check_ident("a\xe2\x80"));	/* cut */
 
 	ck_assert_ptr_null(conf_check_user(""));
 	ck_assert_ptr_null(conf_check_user("rstwatch"));
@@ -1009,11 +1197,61 @@ START_TEST(test_checks)
 	ck_assert_ptr_nonnull(conf_check_user("a/b"));
 	ck_assert_ptr_nonnull(conf_check_user("a b"));
 
-	ck_assert_ptr_null(conf_check_path("/run/rstwatchd.pid"));
+	ck_assert_ptr_null(conf_check_path("/run/rstwatchd/rstwatchd.pid"));
 	ck_assert_ptr_nonnull(conf_check_path(""));
 	ck_assert_ptr_nonnull(conf_check_path("run/x"));
 	ck_assert_ptr_nonnull(conf_check_path("/run/"));
 	ck_assert_ptr_nonnull(conf_check_path("/run/\n"));
+}
+END_TEST
+
+/*
+ * The smallest snapshot lengths that keep what each kind reads: taken
+ * from the header sizes (Ethernet 14, cooked v2 20, IPv6 40, TCP 20,
+ * ICMPv6 8 + quoted IPv6 40 + 8), accepted at exactly that size.
+ */
+START_TEST(test_snaplen_kinds)
+{
+	static const struct {
+		const char	*text;
+		int		 rc;
+	} t[] = {
+		{ "capture: {interfaces: [eth0], snaplen: 110}", 0 },
+		{ "capture: {interfaces: [eth0], snaplen: 109}", -1 },
+		{ "capture: {snaplen: 116}", 0 },
+		{ "capture: {snaplen: 115}", -1 },
+		{ "capture: {interfaces: [eth0], snaplen: 74}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", 0 },
+		{ "capture: {snaplen: 80}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", 0 },
+		{ "capture: {snaplen: 79}\n"
+		  "events: {icmp_unreachable: {enabled: false}}", -1 },
+		/* Nothing left that reads TCP or ICMP: any size will do. */
+		{ "capture: {snaplen: 68}\nevents:\n"
+		  "  syn_retransmit: {enabled: false}\n"
+		  "  synack_retransmit: {enabled: false}\n"
+		  "  syn_refused: {enabled: false}\n"
+		  "  data_retransmit: {enabled: false}\n"
+		  "  loss_reset: {enabled: false}\n"
+		  "  app_reset: {enabled: false}\n"
+		  "  rst_injected: {enabled: false}\n"
+		  "  seq_anomaly: {enabled: false}\n"
+		  "  icmp_unreachable: {enabled: false}\n"
+		  "  rst_rate: {enabled: false}\n", 0 },
+	};
+	struct conf c;
+	struct conf_errors e;
+	char buf[CONF_ERR_MAX];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(parse(t[i].text, &c, &e) == t[i].rc,
+		    "%s:%s", t[i].text, dump(&e));
+	conf_defaults(&c);
+	ck_assert_ptr_null(conf_check_snaplen(&c, buf, sizeof(buf)));
+	/* Messages are cut, never overrun, in a small buffer. */
+	c.snaplen = 68;
+	ck_assert_ptr_nonnull(conf_check_snaplen(&c, buf, 10));
+	ck_assert_uint_eq(strlen(buf), 9);
 }
 END_TEST
 
@@ -1073,9 +1311,11 @@ conf_suite(void)
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_alias_bomb);
 	tcase_add_test(tc, test_ignores);
+	tcase_add_test(tc, test_ignore_rules_limits);
 	tcase_add_test(tc, test_ignore_limits);
 	tcase_add_test(tc, test_filter_length);
 	tcase_add_test(tc, test_checks);
+	tcase_add_test(tc, test_snaplen_kinds);
 	tcase_add_test(tc, test_garbage);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -1182,9 +1182,9 @@ START_TEST(test_ip_other_proto)
 	struct pkt p;
 
 	f_eth_v4_tcp_syn(&f);
-	f.b[ETH + 9] = 47;	/* GRE */
+	f.b[ETH + 9] = 132;	/* SCTP */
 	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
-	ck_assert_int_eq(p.proto, 47);
+	ck_assert_int_eq(p.proto, 132);
 	ck_assert_int_eq(p.ttl, 64);
 	f.b[ETH + 9] = PKT_PROTO_ICMPV6;	/* ICMPv6 over IPv4 is not ICMP */
 	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
@@ -1197,6 +1197,119 @@ START_TEST(test_ip_other_proto)
 	f.b[18 + 6] = 50;		/* ESP */
 	EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
 	ck_assert_int_eq(p.proto, 50);
+}
+END_TEST
+
+/*
+ * Encapsulations we do not decode are counted as "tunnel", at every
+ * EtherType that carries one: on Ethernet, behind a VLAN tag and after
+ * a Linux cooked header (issue 8: "tunnel not decoded" rather than "not
+ * IP").  What is not a tunnel stays "not IP".
+ */
+START_TEST(test_tunnel_ethertypes)
+{
+	static const uint16_t tunnels[] = {
+		0x8847, 0x8848,		/* MPLS unicast, multicast */
+		0x8863, 0x8864,		/* PPPoE discovery, session */
+		0x88e7,			/* 802.1ah PBB */
+		0x8926,			/* VN-tag */
+		0x893f,			/* 802.1BR E-tag */
+		0x894f,			/* NSH */
+		0x6558,			/* transparent Ethernet bridging */
+	};
+	static const uint16_t others[] = {
+		0x0806, 0x88cc, 0x8035, 0x88e5, 0x88f7, 0x0000, 0xffff
+	};
+	struct frame f;
+	struct pkt p;
+
+	for (size_t i = 0; i < sizeof(tunnels) / sizeof(tunnels[0]); i++) {
+		uint8_t hi = (uint8_t)(tunnels[i] >> 8);
+		uint8_t lo = (uint8_t)tunnels[i];
+
+		ck_assert(decode_ethertype_is_tunnel(tunnels[i]));
+		f_eth_v4_tcp_syn(&f);
+		f.b[12] = hi;
+		f.b[13] = lo;
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+
+		f_eth_vlan_v6_tcp(&f);
+		f.b[16] = hi;
+		f.b[17] = lo;
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+		ck_assert_int_eq(p.vlan_outer, 100);
+
+		f_sll_v4_tcp_rst(&f);
+		f.b[14] = hi;
+		f.b[15] = lo;
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+
+		f_sll2_v6_udp(&f);
+		f.b[0] = hi;
+		f.b[1] = lo;
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		ck_assert(!decode_ethertype_is_tunnel(others[i]));
+		f_eth_v4_tcp_syn(&f);
+		f.b[12] = (uint8_t)(others[i] >> 8);
+		f.b[13] = (uint8_t)others[i];
+		EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	}
+}
+END_TEST
+
+/*
+ * IP in IP, IPv6 in IP, GRE, EtherIP, L2TPv3 and MPLS in IP, over IPv4
+ * and IPv6 (after extension headers too): "tunnel", with the protocol
+ * kept.  ESP is encryption, not a tunnel we could look into: "other".
+ */
+START_TEST(test_tunnel_ipprotos)
+{
+	static const uint8_t tunnels[] = { 4, 41, 47, 97, 115, 137 };
+	/* ESP, AH over IPv4, SCTP, IGMP, OSPF, reserved. */
+	static const uint8_t others[] = { 50, 51, 132, 2, 89, 255 };
+	struct frame f;
+	struct pkt p;
+
+	for (size_t i = 0; i < sizeof(tunnels) / sizeof(tunnels[0]); i++) {
+		ck_assert(decode_ipproto_is_tunnel(tunnels[i]));
+		f_eth_v4_tcp_syn(&f);
+		f.b[ETH + 9] = tunnels[i];
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+		ck_assert_int_eq(p.proto, tunnels[i]);
+		ck_assert(addr_cmp(&p.src, &f.want.src) == 0);
+
+		f_raw_v4_tcp(&f);
+		f.b[9] = tunnels[i];
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+
+		f_eth_vlan_v6_tcp(&f);
+		f.b[18 + 6] = tunnels[i];
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+		ck_assert_int_eq(p.proto, tunnels[i]);
+
+		f_raw_v6_tcp(&f);
+		f.b[6] = tunnels[i];
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+
+		/* Behind a hop-by-hop options header. */
+		f_eth_vlan_v6_tcp(&f);
+		f.b[18 + 6] = 0;
+		f.b[18 + 40] = tunnels[i];
+		f.b[18 + 41] = 0;
+		EXPECT_RESULT(&f, &p, DECODE_tunnel);
+		ck_assert_int_eq(p.proto, tunnels[i]);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		ck_assert(!decode_ipproto_is_tunnel(others[i]));
+		f_eth_v4_tcp_syn(&f);
+		f.b[ETH + 9] = others[i];
+		EXPECT_RESULT(&f, &p, DECODE_ip_other_proto);
+	}
+	ck_assert_str_eq(decode_result_name(DECODE_tunnel), "tunnel");
+	ck_assert_ptr_nonnull(strstr(decode_result_desc(DECODE_tunnel),
+	    "tunnel not decoded"));
 }
 END_TEST
 
@@ -1859,6 +1972,8 @@ decode_suite(void)
 	tcase_add_test(tc, test_ipv4_tso_zero_length);
 	tcase_add_test(tc, test_ethernet_padding_not_payload);
 	tcase_add_test(tc, test_ip_other_proto);
+	tcase_add_test(tc, test_tunnel_ethertypes);
+	tcase_add_test(tc, test_tunnel_ipprotos);
 	tcase_add_test(tc, test_tcp_bad_offset);
 	tcase_add_test(tc, test_tcp_bad_options);
 	tcase_add_test(tc, test_tcp_options_misc);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "community_id.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -355,6 +356,7 @@ static void
 ref_line(const struct event *ev, struct ref *r)
 {
 	char a[ADDR_STRLEN], msg[REF_MSG_MAX], proto[8];
+	char cid[COMMUNITY_ID_SIZE];
 	bool summary = ev->suppressed > 0;
 
 	memset(r, 0, sizeof(*r));
@@ -443,6 +445,11 @@ ref_line(const struct event *ev, struct ref *r)
 	}
 	if (ev->iface != NULL)
 		ref_str(r, "iface", ev->iface);
+	/* Its value is check_community_id's business; here, its place. */
+	if (ev->has_flow && ev->has_sport && !summary &&
+	    community_id(&ev->src, &ev->dst, ev->proto, ev->sport, ev->dport,
+	    COMMUNITY_ID_SEED, cid) == 0)
+		ref_str(r, "community_id", cid);
 	ref_msg(ev, msg, sizeof(msg));
 	ref_str(r, "msg", msg);
 }
@@ -709,9 +716,11 @@ START_TEST(test_literal_lines)
 	ev.icmp_code = 255;
 	ev.capture_loss = true;
 	ck_assert_int_gt(event_format_text(&ev, buf, sizeof(buf)), 0);
+	/* Protocol 200 has no ports: the Community ID leaves them out. */
 	ck_assert_str_eq(buf, "kind=icmp_unreachable severity=notice "
 	    "proto=200 src=2001:db8::1 sport=65535 dst=2001:db8::1 dport=0 "
 	    "icmp_type=11 icmp_code=255 reporter=203.0.113.9 capture_loss=yes "
+	    "community_id=\"1:iudy04atX1+4owy4/XTHFekHv9E=\" "
 	    "msg=\"ICMP destination unreachable (type 11 code 255) from "
 	    "203.0.113.9\"");
 	ref_line(&ev, &r);

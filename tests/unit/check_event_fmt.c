@@ -108,7 +108,8 @@ START_TEST(test_syn_retransmit_spec_example)
 	ev.threshold = 3;
 	check_text(&ev, "kind=syn_retransmit severity=warning proto=tcp "
 	    "src=10.10.10.1 sport=56348 dst=10.10.10.2 dport=445 "
-	    "syn_retransmits=3 threshold=3 iface=eth0 msg=\"SYN "
+	    "syn_retransmits=3 threshold=3 iface=eth0 "
+	    "community_id=\"1:5zketkZrwT+9pa1HJzvBrAVumzY=\" msg=\"SYN "
 	    "retransmitted 3 times without a SYN-ACK: lost in the path or "
 	    "dropped at the destination\"");
 }
@@ -125,6 +126,7 @@ START_TEST(test_syn_retransmit_listening)
 	check_text(&ev, "kind=syn_retransmit severity=warning proto=tcp "
 	    "src=192.0.2.7 sport=40000 dst=192.0.2.1 dport=8080 "
 	    "syn_retransmits=4 threshold=4 listening=yes iface=eth0 "
+	    "community_id=\"1:jn/KNzhJim63cbyAd3FqimT5CGU=\" "
 	    "msg=\"SYN retransmitted 4 times without a SYN-ACK: the port is "
 	    "listening, so a local firewall drops it\"");
 
@@ -132,6 +134,7 @@ START_TEST(test_syn_retransmit_listening)
 	check_text(&ev, "kind=syn_retransmit severity=warning proto=tcp "
 	    "src=192.0.2.7 sport=40000 dst=192.0.2.1 dport=8080 "
 	    "syn_retransmits=4 threshold=4 listening=no iface=eth0 "
+	    "community_id=\"1:jn/KNzhJim63cbyAd3FqimT5CGU=\" "
 	    "msg=\"SYN retransmitted 4 times without a SYN-ACK: nothing "
 	    "listens on the port and no RST was sent, so a local firewall "
 	    "drops it\"");
@@ -143,7 +146,8 @@ START_TEST(test_syn_retransmit_listening)
 	ev.severity = SEV_ERR;
 	check_text(&ev, "kind=syn_retransmit severity=err proto=tcp "
 	    "src=192.0.2.7 sport=40000 dst=192.0.2.1 dport=8080 "
-	    "syn_retransmits=1 threshold=1 iface=eth0 msg=\"SYN "
+	    "syn_retransmits=1 threshold=1 iface=eth0 "
+	    "community_id=\"1:jn/KNzhJim63cbyAd3FqimT5CGU=\" msg=\"SYN "
 	    "retransmitted once without a SYN-ACK: lost in the path or "
 	    "dropped at the destination\"");
 }
@@ -158,7 +162,8 @@ START_TEST(test_synack_retransmit)
 	ev.threshold = 3;
 	check_text(&ev, "kind=synack_retransmit severity=warning proto=tcp "
 	    "src=198.51.100.20 sport=51000 dst=203.0.113.5 dport=443 "
-	    "synack_retransmits=3 threshold=3 iface=eth0 msg=\"SYN-ACK "
+	    "synack_retransmits=3 threshold=3 iface=eth0 "
+	    "community_id=\"1:GZ3sG8QNQeiSVcdrGuN4R3sYVrs=\" msg=\"SYN-ACK "
 	    "retransmitted 3 times: the originator's final ACK is not "
 	    "arriving\"");
 }
@@ -172,7 +177,9 @@ START_TEST(test_syn_refused)
 	ev.by = SIDE_DST;
 	check_text(&ev, "kind=syn_refused severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=22 by=dst "
-	    "iface=eth0 msg=\"connection refused: RST answered the SYN (port "
+	    "iface=eth0 "
+	    "community_id=\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\" "
+	    "msg=\"connection refused: RST answered the SYN (port "
 	    "closed or connection rejected)\"");
 }
 END_TEST
@@ -188,7 +195,8 @@ START_TEST(test_data_retransmit)
 	ev.by = SIDE_SRC;
 	check_text(&ev, "kind=data_retransmit severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=80 retransmits=5 "
-	    "threshold=5 seq=4294967295 by=src iface=eth0 msg=\"the "
+	    "threshold=5 seq=4294967295 by=src iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" msg=\"the "
 	    "originator retransmitted data 5 times without acknowledgement: "
 	    "packets are being lost in the path\"");
 }
@@ -203,7 +211,9 @@ START_TEST(test_loss_reset)
 	ev.count = 7;
 	check_text(&ev, "kind=loss_reset severity=err proto=tcp src=10.0.0.1 "
 	    "sport=40000 dst=10.0.0.2 dport=80 by=src retransmits=7 "
-	    "iface=eth0 msg=\"the originator reset the connection while data "
+	    "iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
+	    "msg=\"the originator reset the connection while data "
 	    "was being retransmitted: it gave up because of packet loss\"");
 
 	/* capture_loss comes after the kind's keys, before iface. */
@@ -211,7 +221,9 @@ START_TEST(test_loss_reset)
 	ev.capture_loss = true;
 	check_text(&ev, "kind=loss_reset severity=err proto=tcp src=10.0.0.1 "
 	    "sport=40000 dst=10.0.0.2 dport=80 by=dst retransmits=7 "
-	    "capture_loss=yes iface=eth0 msg=\"the responder reset the "
+	    "capture_loss=yes iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
+	    "msg=\"the responder reset the "
 	    "connection while data was being retransmitted: it gave up "
 	    "because of packet loss\"");
 }
@@ -225,7 +237,9 @@ START_TEST(test_app_reset)
 	ev.by = SIDE_DST;
 	check_text(&ev, "kind=app_reset severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=5432 by=dst "
-	    "iface=eth0 msg=\"the responder reset the connection with no "
+	    "iface=eth0 "
+	    "community_id=\"1:rADsrmlX7XhN7b19LxHstpcxftE=\" "
+	    "msg=\"the responder reset the connection with no "
 	    "retransmission outstanding: the application aborted it\"");
 
 	/* A side the analyser could not tell is still a value. */
@@ -233,6 +247,7 @@ START_TEST(test_app_reset)
 	ev.iface = NULL;
 	check_text(&ev, "kind=app_reset severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=5432 by=unknown "
+	    "community_id=\"1:rADsrmlX7XhN7b19LxHstpcxftE=\" "
 	    "msg=\"one side reset the connection with no "
 	    "retransmission outstanding: the application aborted it\"");
 }
@@ -248,7 +263,9 @@ START_TEST(test_rst_injected_ttl)
 	ev.expected_ttl = 64;
 	check_text(&ev, "kind=rst_injected severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=93.184.216.34 dport=80 by=dst "
-	    "ttl=52 expected_ttl=64 iface=eth0 msg=\"RST with TTL 52 where "
+	    "ttl=52 expected_ttl=64 iface=eth0 "
+	    "community_id=\"1:knHg8rotno0xvF8isXGPECK1OS8=\" "
+	    "msg=\"RST with TTL 52 where "
 	    "the responder's packets had TTL 64: probably injected by a "
 	    "device in the path\"");
 }
@@ -264,7 +281,9 @@ START_TEST(test_rst_injected_hop_limit)
 	ev.expected_ttl = 57;
 	check_text(&ev, "kind=rst_injected severity=warning proto=tcp "
 	    "src=2001:db8::10 sport=40000 dst=2001:db8:1::80 dport=443 "
-	    "by=src ttl=255 expected_ttl=57 iface=eth0 msg=\"RST with hop "
+	    "by=src ttl=255 expected_ttl=57 iface=eth0 "
+	    "community_id=\"1:1jZ7OENzac+wf7ZHWWllz3WBYu0=\" "
+	    "msg=\"RST with hop "
 	    "limit 255 where the originator's packets had hop limit 57: "
 	    "probably injected by a device in the path\"");
 }
@@ -284,6 +303,7 @@ START_TEST(test_rst_injected_window)
 	check_text(&ev, "kind=rst_injected severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=80 by=dst "
 	    "seq=123456789 expected_seq=1000 window=65535 iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
 	    "msg=\"RST with a sequence number outside the receive window: "
 	    "probably injected by a device in the path\"");
 }
@@ -297,13 +317,17 @@ START_TEST(test_seq_anomaly)
 	ev.count = 1;
 	check_text(&ev, "kind=seq_anomaly severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=80 count=1 "
-	    "iface=eth0 msg=\"1 segment with sequence or acknowledgement "
+	    "iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
+	    "msg=\"1 segment with sequence or acknowledgement "
 	    "numbers that cannot belong to this connection: a device in the "
 	    "path altered or replayed packets\"");
 	ev.count = 12;
 	check_text(&ev, "kind=seq_anomaly severity=warning proto=tcp "
 	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=80 count=12 "
-	    "iface=eth0 msg=\"12 segments with sequence or acknowledgement "
+	    "iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
+	    "msg=\"12 segments with sequence or acknowledgement "
 	    "numbers that cannot belong to this connection: a device in the "
 	    "path altered or replayed packets\"");
 }
@@ -320,13 +344,15 @@ START_TEST(test_icmp_port_unreachable)
 	ev.reporter = addr("10.0.0.53");
 	check_text(&ev, "kind=icmp_unreachable severity=notice proto=udp "
 	    "src=10.0.0.1 sport=53000 dst=10.0.0.53 dport=53 icmp_type=3 "
-	    "icmp_code=3 reporter=10.0.0.53 iface=eth0 msg=\"ICMP port "
+	    "icmp_code=3 reporter=10.0.0.53 iface=eth0 "
+	    "community_id=\"1:quSNuJzqDtnZPfDjbLzoJ5qCo+U=\" msg=\"ICMP port "
 	    "unreachable from 10.0.0.53: nothing listens on the UDP port\"");
 
 	ev.proto = PKT_PROTO_TCP;
 	check_text(&ev, "kind=icmp_unreachable severity=notice proto=tcp "
 	    "src=10.0.0.1 sport=53000 dst=10.0.0.53 dport=53 icmp_type=3 "
-	    "icmp_code=3 reporter=10.0.0.53 iface=eth0 msg=\"ICMP port "
+	    "icmp_code=3 reporter=10.0.0.53 iface=eth0 "
+	    "community_id=\"1:GzGIc5EMW8IrFxFhJ29IMn5gAFM=\" msg=\"ICMP port "
 	    "unreachable from 10.0.0.53: the port is closed or a firewall "
 	    "rejects the connection\"");
 }
@@ -372,7 +398,9 @@ START_TEST(test_icmp_v4_codes)
 		snprintf(expect, sizeof(expect), "kind=icmp_unreachable "
 		    "severity=notice proto=tcp src=10.0.0.1 sport=40000 "
 		    "dst=203.0.113.9 dport=25 icmp_type=%u icmp_code=%u "
-		    "reporter=192.0.2.254 msg=\"%s\"", cases[i].type,
+		    "reporter=192.0.2.254 "
+		    "community_id=\"1:o06mD/N3KdqFPdOt+IW0UjgbCfM=\" "
+		    "msg=\"%s\"", cases[i].type,
 		    cases[i].code, cases[i].msg);
 		ck_assert_int_eq(event_format_text(&ev, buf, sizeof(buf)),
 		    (int)strlen(expect));
@@ -385,7 +413,9 @@ START_TEST(test_icmp_v4_codes)
 	ev.icmp_code = 2;
 	check_text(&ev, "kind=icmp_unreachable severity=notice proto=udp "
 	    "src=10.0.0.1 sport=40000 dst=203.0.113.9 dport=25 icmp_type=3 "
-	    "icmp_code=2 reporter=192.0.2.254 msg=\"ICMP protocol "
+	    "icmp_code=2 reporter=192.0.2.254 "
+	    "community_id=\"1:m3u5F+DkssrZEiGLBF/6jrQEhJ8=\" "
+	    "msg=\"ICMP protocol "
 	    "unreachable from 192.0.2.254: the destination does not handle "
 	    "UDP\"");
 }
@@ -426,7 +456,9 @@ START_TEST(test_icmp_v6_codes)
 		snprintf(expect, sizeof(expect), "kind=icmp_unreachable "
 		    "severity=notice proto=udp src=2001:db8::1 sport=53000 "
 		    "dst=2001:db8:53::53 dport=53 icmp_type=%u icmp_code=%u "
-		    "reporter=2001:db8::fe msg=\"%s\"", cases[i].type,
+		    "reporter=2001:db8::fe "
+		    "community_id=\"1:VweMHx3MmOO0qGxmB/87YKNzWFw=\" "
+		    "msg=\"%s\"", cases[i].type,
 		    cases[i].code, cases[i].msg);
 		ck_assert_int_eq(event_format_text(&ev, buf, sizeof(buf)),
 		    (int)strlen(expect));
@@ -442,6 +474,7 @@ START_TEST(test_icmp_v6_codes)
 	    "src=2001:db8::1 sport=53000 dst=2001:db8:53::53 dport=53 "
 	    "icmp_type=1 icmp_code=4 "
 	    "reporter=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+	    "community_id=\"1:p3yQXWRmYSBNxvD62QHQzzk7+k8=\" "
 	    "msg=\"ICMPv6 port unreachable from "
 	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff: the port is closed or "
 	    "a firewall rejects the connection\"");
@@ -541,27 +574,38 @@ START_TEST(test_other_proto)
 	ev.count = 2;
 	ev.iface = NULL;
 	check_text(&ev, "kind=seq_anomaly severity=warning proto=132 "
-	    "src=10.0.0.1 sport=1 dst=10.0.0.2 dport=2 count=2 msg=\"2 "
+	    "src=10.0.0.1 sport=1 dst=10.0.0.2 dport=2 count=2 "
+	    "community_id=\"1:y8znfYI6u2PkNRo+bO+QEEECMmw=\" msg=\"2 "
 	    "segments with sequence or acknowledgement numbers that cannot "
 	    "belong to this connection: a device in the path altered or "
 	    "replayed packets\"");
 }
 END_TEST
 
-/* RFC 5952: lower case, longest zero run compressed (first on a tie). */
+/*
+ * RFC 5952: lower case, longest zero run compressed (first on a tie).
+ * An IPv4 source with an IPv6 destination is no flow to a Community ID.
+ */
 START_TEST(test_ipv6_canonical)
 {
 	static const struct {
-		const char	*in, *out;
+		const char	*in, *out, *cid;
 	} cases[] = {
-		{ "2001:DB8:0:0:0:0:0:1", "2001:db8::1" },
-		{ "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
-		{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
-		{ "2001:0:0:1:0:0:0:1", "2001:0:0:1::1" },
-		{ "fe80:0000::0001", "fe80::1" },
-		{ "::1", "::1" },
-		{ "::", "::" },
-		{ "::ffff:192.0.2.1", "192.0.2.1" },
+		{ "2001:DB8:0:0:0:0:0:1", "2001:db8::1",
+		    " community_id=\"1:/zpXxNGyS2EqUxumbLL67hIcF2o=\"" },
+		{ "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1",
+		    " community_id=\"1:94F/VeFLcTOpVKIL6azePliklBs=\"" },
+		{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1",
+		    " community_id=\"1:IO0EBcWmHmhhGH1KS5fc+zQR4vw=\"" },
+		{ "2001:0:0:1:0:0:0:1", "2001:0:0:1::1",
+		    " community_id=\"1:yZQ7AwD+eJIsaS5/KYO9rtPi03M=\"" },
+		{ "fe80:0000::0001", "fe80::1",
+		    " community_id=\"1:aBKot8ezCTFcGJ6TQpDF3vscKvA=\"" },
+		{ "::1", "::1",
+		    " community_id=\"1:TLbbr6TwaULlO1dUwdb9fVWU4Z0=\"" },
+		{ "::", "::",
+		    " community_id=\"1:mYfD1/iIGXl4vIX2V9sqzD3Jy/Q=\"" },
+		{ "::ffff:192.0.2.1", "192.0.2.1", "" },
 	};
 	struct event ev;
 	char expect[512], buf[1024];
@@ -572,8 +616,9 @@ START_TEST(test_ipv6_canonical)
 		ev.iface = NULL;
 		snprintf(expect, sizeof(expect), "kind=syn_refused "
 		    "severity=notice proto=tcp src=%s sport=1 dst=::1 dport=2 "
-		    "by=dst msg=\"connection refused: RST answered the SYN "
-		    "(port closed or connection rejected)\"", cases[i].out);
+		    "by=dst%s msg=\"connection refused: RST answered the SYN "
+		    "(port closed or connection rejected)\"", cases[i].out,
+		    cases[i].cid);
 		ck_assert_int_eq(event_format_text(&ev, buf, sizeof(buf)),
 		    (int)strlen(expect));
 		ck_assert_str_eq(buf, expect);
@@ -610,7 +655,8 @@ START_TEST(test_hostile_iface)
 		ev.iface = cases[i].iface;
 		snprintf(expect, sizeof(expect), "kind=app_reset "
 		    "severity=notice proto=tcp src=10.0.0.1 sport=1000 "
-		    "dst=10.0.0.2 dport=80 by=src iface=%s msg=\"the "
+		    "dst=10.0.0.2 dport=80 by=src iface=%s "
+		    "community_id=\"1:lWJQYXirSlmWE2qTFPykhczY8U4=\" msg=\"the "
 		    "originator reset the connection with no "
 		    "retransmission outstanding: the application aborted "
 		    "it\"", cases[i].out);

@@ -128,6 +128,7 @@ START_TEST(test_syn_refused_brief_example)
 	check_json(&ev, "{\"ts\":1700000000.000001,\"kind\":\"syn_refused\","
 	    "\"severity\":\"notice\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"10.0.0.2\",\"dport\":22,\"by\":\"dst\","
+	    "\"community_id\":\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\","
 	    "\"msg\":\"connection refused: RST answered the SYN (port closed "
 	    "or connection rejected)\"}");
 }
@@ -144,6 +145,7 @@ START_TEST(test_syn_retransmit)
 	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.10.10.1\","
 	    "\"sport\":56348,\"dst\":\"10.10.10.2\",\"dport\":445,"
 	    "\"syn_retransmits\":3,\"threshold\":3,\"iface\":\"eth0\","
+	    "\"community_id\":\"1:5zketkZrwT+9pa1HJzvBrAVumzY=\","
 	    "\"msg\":\"SYN retransmitted 3 times without a SYN-ACK: lost in "
 	    "the path or dropped at the destination\"}");
 
@@ -153,7 +155,8 @@ START_TEST(test_syn_retransmit)
 	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.10.10.1\","
 	    "\"sport\":56348,\"dst\":\"10.10.10.2\",\"dport\":445,"
 	    "\"syn_retransmits\":3,\"threshold\":3,\"listening\":\"no\","
-	    "\"capture_loss\":\"yes\",\"iface\":\"eth0\",\"msg\":\"SYN "
+	    "\"capture_loss\":\"yes\",\"iface\":\"eth0\","
+	    "\"community_id\":\"1:5zketkZrwT+9pa1HJzvBrAVumzY=\",\"msg\":\"SYN "
 	    "retransmitted 3 times without a SYN-ACK: nothing listens on the "
 	    "port and no RST was sent, so a local firewall drops it\"}");
 }
@@ -170,7 +173,9 @@ START_TEST(test_synack_retransmit)
 	    "\"kind\":\"synack_retransmit\",\"severity\":\"warning\","
 	    "\"proto\":\"tcp\",\"src\":\"2001:db8::1\",\"sport\":51000,"
 	    "\"dst\":\"2001:db8::2\",\"dport\":443,\"synack_retransmits\":4,"
-	    "\"threshold\":3,\"iface\":\"eth0\",\"msg\":\"SYN-ACK "
+	    "\"threshold\":3,\"iface\":\"eth0\","
+	    "\"community_id\":\"1:TZebe/ybIXr8J9lX26/lqPRYGuk=\","
+	    "\"msg\":\"SYN-ACK "
 	    "retransmitted 4 times: the originator's final ACK is not "
 	    "arriving\"}");
 }
@@ -190,7 +195,9 @@ START_TEST(test_data_retransmit)
 	    "\"proto\":\"tcp\",\"src\":\"10.0.0.1\",\"sport\":40000,"
 	    "\"dst\":\"10.0.0.2\",\"dport\":80,\"retransmits\":6,"
 	    "\"threshold\":5,\"seq\":4294967295,\"by\":\"dst\","
-	    "\"iface\":\"eth0\",\"msg\":\"the responder retransmitted "
+	    "\"iface\":\"eth0\","
+	    "\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+	    "\"msg\":\"the responder retransmitted "
 	    "data 6 times without acknowledgement: packets are being lost in "
 	    "the path\"}");
 }
@@ -206,7 +213,9 @@ START_TEST(test_resets)
 	check_json(&ev, "{\"ts\":1700000000.000001,\"kind\":\"loss_reset\","
 	    "\"severity\":\"err\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"10.0.0.2\",\"dport\":80,\"by\":\"src\","
-	    "\"retransmits\":9,\"iface\":\"eth0\",\"msg\":\"the originator "
+	    "\"retransmits\":9,\"iface\":\"eth0\","
+	    "\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+	    "\"msg\":\"the originator "
 	    "reset the connection while data was being retransmitted: it "
 	    "gave up because of packet loss\"}");
 
@@ -216,7 +225,9 @@ START_TEST(test_resets)
 	check_json(&ev, "{\"ts\":1700000000.000001,\"kind\":\"app_reset\","
 	    "\"severity\":\"notice\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"10.0.0.2\",\"dport\":80,\"by\":\"dst\","
-	    "\"iface\":\"eth0\",\"msg\":\"the responder reset the "
+	    "\"iface\":\"eth0\","
+	    "\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+	    "\"msg\":\"the responder reset the "
 	    "connection with no retransmission outstanding: the "
 	    "application aborted it\"}");
 }
@@ -234,6 +245,7 @@ START_TEST(test_rst_injected)
 	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"93.184.216.34\",\"dport\":80,"
 	    "\"by\":\"dst\",\"ttl\":52,\"expected_ttl\":64,\"iface\":\"eth0\","
+	    "\"community_id\":\"1:knHg8rotno0xvF8isXGPECK1OS8=\","
 	    "\"msg\":\"RST with TTL 52 where the responder's packets had TTL "
 	    "64: probably injected by a device in the path\"}");
 
@@ -245,7 +257,9 @@ START_TEST(test_rst_injected)
 	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"93.184.216.34\",\"dport\":80,"
 	    "\"by\":\"dst\",\"seq\":3000000000,\"expected_seq\":12345,"
-	    "\"window\":29200,\"iface\":\"eth0\",\"msg\":\"RST with a "
+	    "\"window\":29200,\"iface\":\"eth0\","
+	    "\"community_id\":\"1:knHg8rotno0xvF8isXGPECK1OS8=\","
+	    "\"msg\":\"RST with a "
 	    "sequence number outside the receive window: probably injected "
 	    "by a device in the path\"}");
 }
@@ -260,7 +274,9 @@ START_TEST(test_seq_anomaly)
 	check_json(&ev, "{\"ts\":1700000000.000001,\"kind\":\"seq_anomaly\","
 	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.0.0.1\","
 	    "\"sport\":40000,\"dst\":\"10.0.0.2\",\"dport\":80,\"count\":2,"
-	    "\"iface\":\"eth0\",\"msg\":\"2 segments with sequence or "
+	    "\"iface\":\"eth0\","
+	    "\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+	    "\"msg\":\"2 segments with sequence or "
 	    "acknowledgement numbers that cannot belong to this connection: "
 	    "a device in the path altered or replayed packets\"}");
 }
@@ -280,7 +296,9 @@ START_TEST(test_icmp_unreachable)
 	    "\"proto\":\"udp\",\"src\":\"2001:db8::1\",\"sport\":53000,"
 	    "\"dst\":\"2001:db8::1:0:0:53\",\"dport\":53,\"icmp_type\":1,"
 	    "\"icmp_code\":4,\"reporter\":\"2001:db8::1:0:0:53\","
-	    "\"iface\":\"eth0\",\"msg\":\"ICMPv6 port unreachable from "
+	    "\"iface\":\"eth0\","
+	    "\"community_id\":\"1:2OIFQGg5/jpU7t/XTBs4LP9poAg=\","
+	    "\"msg\":\"ICMPv6 port unreachable from "
 	    "2001:db8::1:0:0:53: nothing listens on the UDP port\"}");
 }
 END_TEST
@@ -498,6 +516,54 @@ START_TEST(test_same_keys_as_text)
 }
 END_TEST
 
+/*
+ * The point of the Community ID: an alert names the flow record it
+ * belongs to, whichever direction the alert sees the flow in, and the ID
+ * is the same in the syslog line.
+ */
+START_TEST(test_community_id_joins)
+{
+	struct event ev = flow_event(EV_app_reset, "2001:db8::7", 51000,
+	    "2001:db8::80", 443), rev;
+	struct flow_record fr;
+	char line[1024], text[1024];
+	const char *want = "\"community_id\":\"1:";
+	char id[64];
+	const char *p, *q;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.proto = PKT_PROTO_TCP;
+	fr.src = ev.src;
+	fr.sport = ev.sport;
+	fr.dst = ev.dst;
+	fr.dport = ev.dport;
+	ck_assert_int_gt(flow_record_format_json(&fr, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(p = strstr(line, want));
+	p += strlen("\"community_id\":\"");
+	ck_assert_ptr_nonnull(q = strchr(p, '"'));
+	ck_assert_uint_eq((size_t)(q - p), 30);
+	memcpy(id, p, 30);
+	id[30] = '\0';
+	/* Last key of the record. */
+	ck_assert_str_eq(q, "\"}");
+
+	ck_assert_int_gt(event_format_json(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, id));
+	ck_assert_int_gt(event_format_text(&ev, text, sizeof(text)), 0);
+	ck_assert_ptr_nonnull(strstr(text, id));
+
+	/* The same connection seen from the other end. */
+	rev = flow_event(EV_app_reset, "2001:db8::80", 443, "2001:db8::7",
+	    51000);
+	ck_assert_int_gt(event_format_json(&rev, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(strstr(line, id));
+	/* Another client port is another flow. */
+	ev.sport = 51001;
+	ck_assert_int_gt(event_format_json(&ev, line, sizeof(line)), 0);
+	ck_assert_ptr_null(strstr(line, id));
+}
+END_TEST
+
 START_TEST(test_flow_tcp)
 {
 	struct flow_record fr;
@@ -537,7 +603,8 @@ START_TEST(test_flow_tcp)
 	    "\"rst_resp\":10,\"seq_anomalies\":11,\"keepalives\":12,"
 	    "\"window_probes\":13,\"out_of_order\":14,\"duplicates\":15,"
 	    "\"icmp_unreachables\":16,\"conn_state\":\"REJ\","
-	    "\"close\":\"refused\"}");
+	    "\"close\":\"refused\""
+	    ",\"community_id\":\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\"}");
 
 	/* Large counters and IPv6, still exact. */
 	fr.src = addr("2001:db8::a");
@@ -557,7 +624,8 @@ START_TEST(test_flow_tcp)
 	    "\"rst_resp\":10,\"seq_anomalies\":11,\"keepalives\":12,"
 	    "\"window_probes\":13,\"out_of_order\":14,"
 	    "\"duplicates\":4294967295,\"icmp_unreachables\":16,"
-	    "\"conn_state\":\"RSTOS0\",\"close\":\"handshake_timeout\"}");
+	    "\"conn_state\":\"RSTOS0\",\"close\":\"handshake_timeout\""
+	    ",\"community_id\":\"1:oRVCGeSOoDa3YjgOnlc71ZPVIgI=\"}");
 }
 END_TEST
 
@@ -587,7 +655,8 @@ START_TEST(test_flow_udp)
 	    "\"dst\":\"2001:db8::53\",\"dport\":53,\"pkts_orig\":3,"
 	    "\"pkts_resp\":0,\"bytes_orig\":120,\"bytes_resp\":0,"
 	    "\"icmp_unreachables\":3,\"conn_state\":\"S0\","
-	    "\"close\":\"timeout\"}");
+	    "\"close\":\"timeout\""
+	    ",\"community_id\":\"1:p2WBFbz+SRMmv0mLBp8H+ZCQ/2M=\"}");
 }
 END_TEST
 
@@ -615,6 +684,7 @@ json_suite(void)
 
 	tc = tcase_create("flow");
 	tcase_add_test(tc, test_flow_tcp);
+	tcase_add_test(tc, test_community_id_joins);
 	tcase_add_test(tc, test_flow_udp);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,8 +1,9 @@
 /*
- * What the configuration says about an event (lib/rules.c, SPEC section
- * 7): enabled kinds, severities, and the address and port ignore lists,
- * which apply to an event's flow (either endpoint) and never to an event
- * without one.
+ * What the configuration says about an event or a flow record
+ * (lib/rules.c, SPEC section 7): enabled kinds, severities, the address
+ * and port ignore lists, which apply to an event's flow (either endpoint)
+ * and never to an event without one, ignore rules scoped to kinds, and
+ * whether ignored flows keep their records.
  */
 #include <check.h>
 #include <stdint.h>
@@ -23,6 +24,11 @@ static void		ignore_addr(struct conf *, const char *);
 static void		ignore_ports(struct conf *, uint16_t, uint16_t);
 static bool		admit(const struct conf *, enum event_kind,
 			    const char *, uint16_t, const char *, uint16_t);
+static struct conf_ignore_rule *add_rule(struct conf *, const char *,
+			    uint16_t, uint32_t);
+static bool		admit_flow(const struct conf *, const char *, uint16_t,
+			    const char *, uint16_t);
+static void		load(struct conf *, const char *);
 static Suite		*rules_suite(void);
 
 static struct addr
@@ -96,6 +102,55 @@ admit(const struct conf *c, enum event_kind kind, const char *src,
 	struct event ev = flow_event(kind, src, sport, dst, dport);
 
 	return rules_admit(c, &ev);
+}
+
+/*
+ * A rule with one address (NULL: none) and one port (0: none), for the
+ * kinds in mask (0: every kind).
+ */
+static struct conf_ignore_rule *
+add_rule(struct conf *c, const char *address, uint16_t port, uint32_t mask)
+{
+	struct conf_ignore_rule *r;
+
+	ck_assert_uint_lt(c->nignore_rules, CONF_MAX_IGNORE_RULES);
+	r = &c->ignore_rules[c->nignore_rules++];
+	memset(r, 0, sizeof(*r));
+	if (address != NULL) {
+		ck_assert_int_eq(addr_prefix_parse(&r->addrs[0], address), 0);
+		r->naddrs = 1;
+	}
+	if (port != 0) {
+		r->ports[0].lo = r->ports[0].hi = port;
+		r->nports = 1;
+	}
+	r->kinds = mask;
+	r->all_kinds = mask == 0;
+	return r;
+}
+
+static bool
+admit_flow(const struct conf *c, const char *src, uint16_t sport,
+    const char *dst, uint16_t dport)
+{
+	struct flow_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.proto = PKT_PROTO_TCP;
+	rec.src = addr(src);
+	rec.sport = sport;
+	rec.dst = addr(dst);
+	rec.dport = dport;
+	return rules_admit_flow(c, &rec);
+}
+
+static void
+load(struct conf *c, const char *yaml)
+{
+	struct conf_errors e;
+
+	ck_assert_msg(conf_parse_yaml(c, yaml, strlen(yaml), &e) == 0,
+	    "%s: %s", yaml, e.n > 0 ? e.e[0].msg : "?");
 }
 
 /* Defaults: every kind goes out, at the severity the configuration says. */
@@ -387,6 +442,147 @@ START_TEST(test_rst_rate_ignores_client_address)
 }
 END_TEST
 
+/*
+ * Issue 8's case: silence app_reset from one load balancer without losing
+ * its syn_refused, written as an administrator would write it.
+ */
+START_TEST(test_rule_scoped_to_kind)
+{
+	struct conf c;
+
+	load(&c, "ignore:\n"
+	    "  rules:\n"
+	    "    - addresses: [10.20.0.5]     # the load balancer\n"
+	    "      kinds: [app_reset]\n");
+	ck_assert(!admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.20.0.5",
+	    443));
+	ck_assert(!admit(&c, EV_app_reset, "10.20.0.5", 40000, "10.0.0.9",
+	    8080));
+	ck_assert(admit(&c, EV_syn_refused, "192.0.2.1", 40000, "10.20.0.5",
+	    443));
+	ck_assert(admit(&c, EV_loss_reset, "192.0.2.1", 40000, "10.20.0.5",
+	    443));
+	ck_assert(admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.20.0.6",
+	    443));
+	/* Its flow records stay, whatever flow_records says. */
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "10.20.0.5", 443));
+	c.ignore_flow_records = false;
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "10.20.0.5", 443));
+}
+END_TEST
+
+/* Within a rule every list given must match; across rules, any rule. */
+START_TEST(test_rule_lists_and_rules)
+{
+	struct conf c;
+	struct conf_ignore_rule *r;
+
+	conf_defaults(&c);
+	r = add_rule(&c, "10.20.0.0/16", 443, 0);
+	ck_assert(!admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.20.1.1",
+	    443));
+	ck_assert(!admit(&c, EV_app_reset, "10.20.1.1", 443, "192.0.2.1",
+	    40000));
+	ck_assert(admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.20.1.1",
+	    80));
+	ck_assert(admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.21.1.1",
+	    443));
+	/* A second address and a second port widen their own list only. */
+	ck_assert_int_eq(addr_prefix_parse(&r->addrs[1], "2001:db8::/32"), 0);
+	r->naddrs = 2;
+	r->ports[1].lo = 8000;
+	r->ports[1].hi = 8999;
+	r->nports = 2;
+	ck_assert(!admit(&c, EV_syn_refused, "2001:db8::1", 40000, "::1",
+	    8443));
+	ck_assert(admit(&c, EV_syn_refused, "2001:db9::1", 40000, "::1",
+	    8443));
+	/* A later rule matches what the first does not. */
+	add_rule(&c, NULL, 80, 1u << EV_syn_refused);
+	ck_assert(!admit(&c, EV_syn_refused, "192.0.2.1", 40000, "10.21.1.1",
+	    80));
+	ck_assert(admit(&c, EV_app_reset, "192.0.2.1", 40000, "10.21.1.1",
+	    80));
+}
+END_TEST
+
+/* rst_rate names a service: a rule on its port or address silences it. */
+START_TEST(test_rule_rst_rate_service)
+{
+	struct conf c;
+	struct event ev;
+
+	conf_defaults(&c);
+	add_rule(&c, NULL, 443, 1u << EV_rst_rate);
+	ev = service_event("192.0.2.2", 443);
+	ck_assert(!rules_admit(&c, &ev));
+	ev = service_event("192.0.2.2", 8443);
+	ck_assert(rules_admit(&c, &ev));
+	ck_assert(admit(&c, EV_app_reset, "192.0.2.1", 40000, "192.0.2.2",
+	    443));
+
+	/* A client address cannot match an event that has no client. */
+	conf_defaults(&c);
+	add_rule(&c, "203.0.113.50", 0, 1u << EV_rst_rate);
+	ev = service_event("192.0.2.2", 443);
+	ev.src = addr("203.0.113.50");
+	ck_assert(rules_admit(&c, &ev));
+}
+END_TEST
+
+/* capture_drop has no flow: no rule, scoped or not, silences it. */
+START_TEST(test_rule_never_matches_capture_drop)
+{
+	struct conf c;
+	struct event ev;
+
+	conf_defaults(&c);
+	add_rule(&c, "0.0.0.0/0", 0, 0);
+	add_rule(&c, "::/0", 0, 0);
+	ev = flow_event(EV_capture_drop, "0.0.0.0", 0, "0.0.0.0", 0);
+	ev.has_flow = false;
+	ck_assert(rules_admit(&c, &ev));
+	ck_assert(!rules_ignores(&c, EV_capture_drop, NULL, NULL, 0, 0));
+}
+END_TEST
+
+/*
+ * Flow records: kept for ignored flows by default (issue 8); with
+ * ignore.flow_records false, dropped when the flow is ignored for every
+ * kind (the lists, or a rule without kinds), kept otherwise.
+ */
+START_TEST(test_flow_records)
+{
+	struct conf c;
+
+	conf_defaults(&c);
+	ck_assert(c.ignore_flow_records);
+	ignore_addr(&c, "198.51.100.0/24");
+	ignore_ports(&c, 53, 53);
+	add_rule(&c, "10.20.0.5", 8080, 0);
+	add_rule(&c, "10.20.0.6", 0, 1u << EV_app_reset);
+	ck_assert(admit_flow(&c, "198.51.100.7", 40000, "192.0.2.2", 80));
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "192.0.2.2", 53));
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "10.20.0.5", 8080));
+
+	load(&c, "ignore:\n"
+	    "  addresses: [198.51.100.0/24]\n"
+	    "  ports: [53]\n"
+	    "  rules:\n"
+	    "    - {addresses: [10.20.0.5], ports: [8080]}\n"
+	    "    - {addresses: [10.20.0.6], kinds: [app_reset]}\n"
+	    "  flow_records: false\n");
+	ck_assert(!admit_flow(&c, "198.51.100.7", 40000, "192.0.2.2", 80));
+	ck_assert(!admit_flow(&c, "192.0.2.2", 80, "198.51.100.7", 40000));
+	ck_assert(!admit_flow(&c, "192.0.2.1", 40000, "192.0.2.2", 53));
+	ck_assert(!admit_flow(&c, "192.0.2.1", 40000, "10.20.0.5", 8080));
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "10.20.0.5", 8081));
+	/* Scoped to a kind: the flow itself is not ignored. */
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "10.20.0.6", 443));
+	ck_assert(admit_flow(&c, "192.0.2.1", 40000, "192.0.2.2", 80));
+}
+END_TEST
+
 static Suite *
 rules_suite(void)
 {
@@ -409,6 +605,14 @@ rules_suite(void)
 	tcase_add_test(tc, test_ignore_never_matches_capture_drop);
 	tcase_add_test(tc, test_rst_rate_matched_on_dport);
 	tcase_add_test(tc, test_rst_rate_ignores_client_address);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scoped");
+	tcase_add_test(tc, test_rule_scoped_to_kind);
+	tcase_add_test(tc, test_rule_lists_and_rules);
+	tcase_add_test(tc, test_rule_rst_rate_service);
+	tcase_add_test(tc, test_rule_never_matches_capture_drop);
+	tcase_add_test(tc, test_flow_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
