@@ -5,6 +5,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
@@ -167,6 +168,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
+	@python3 tests/pcap/schema.py
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.
@@ -210,6 +212,9 @@ install: $(RSTWATCHD)
 	install -m 755 $(RSTWATCHD) $(DESTDIR)$(SBINDIR)/rstwatchd
 	install -m 644 man/rstwatchd.8 $(DESTDIR)$(MANDIR)/man8/rstwatchd.8
 	install -m 644 man/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5
+	install -m 644 man/rstwatchd-json.5 $(DESTDIR)$(MANDIR)/man5/rstwatchd-json.5
+	install -D -m 644 man/rstwatchd-json.schema.json \
+	    $(DESTDIR)$(DATADIR)/rstwatchd/rstwatchd-json.schema.json
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	install -m 644 systemd/rstwatchd.sysusers $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
@@ -226,8 +231,10 @@ install: $(RSTWATCHD)
 # leave theirs.  Then: systemctl daemon-reload.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
-	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 \
+	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatchd-json.5 \
+	    $(DESTDIR)$(DATADIR)/rstwatchd/rstwatchd-json.schema.json \
 	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	@rmdir $(DESTDIR)$(DATADIR)/rstwatchd 2>/dev/null || :
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
 	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; \

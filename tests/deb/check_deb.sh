@@ -110,12 +110,13 @@ version=$(dpkg-deb -f "$deb" Version)
 want="./usr/sbin/rstwatchd ./lib/systemd/system/rstwatchd.service
 ./usr/lib/sysusers.d/rstwatchd.conf ./etc/logrotate.d/rstwatchd ./etc/rstwatch.yaml
 ./usr/share/man/man8/rstwatchd.8.gz ./usr/share/man/man5/rstwatch.yaml.5.gz
+./usr/share/man/man5/rstwatchd-json.5.gz ./usr/share/rstwatchd/rstwatchd-json.schema.json
 ./usr/share/doc/rstwatchd/copyright"
 missing=
 for f in $want; do
 	dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -qx "$f" || missing="$missing $f"
 done
-[ -z "$missing" ] && pass "contents: binary, unit, sysusers.d, logrotate, config, manuals" ||
+[ -z "$missing" ] && pass "contents: binary, unit, sysusers.d, logrotate, config, manuals, JSON schema" ||
     fail "contents: missing$missing"
 ctl=$(mktemp -d) || loud "mktemp"
 dpkg-deb -e "$deb" "$ctl/DEBIAN"
