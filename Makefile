@@ -72,7 +72,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # as root), `make deps-fuzz` the last; tests/deps.sh installs only what is
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
-TEST_PKGS := python3 mandoc systemd
+TEST_PKGS := python3 mandoc systemd tshark
 ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
 FUZZ_PKGS := clang libclang-rt-14-dev
 # The Debian package: build it (make deb), and test it in a debootstrap
@@ -233,7 +233,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
 	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatchd-json.5 \
 	    $(DESTDIR)$(DATADIR)/rstwatchd/rstwatchd-json.schema.json \
-	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/rstwatchd
 	@rmdir $(DESTDIR)$(DATADIR)/rstwatchd 2>/dev/null || :
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
 	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \

@@ -334,16 +334,16 @@ sinks_flow(void *ctx, const struct flow_record *rec)
 	struct sinks *s = ctx;
 	char line[LINE_MAX_BYTES];
 
-	if (s->offline) {
-		if (s->stdout_json &&
-		    flow_record_format_json(rec, line, sizeof(line)) >= 0)
-			write_stdio(s, NULL, line);
-		return;
-	}
-	if (!(s->out.on && s->stdout_json) && !s->json.on)
+	if (!(s->offline && s->stdout_json) &&
+	    !(s->out.on && s->stdout_json) && !s->json.on)
 		return;
 	if (!rules_admit_flow(s->conf, rec)) {
 		s->filtered++;
+		return;
+	}
+	if (s->offline) {
+		if (flow_record_format_json(rec, line, sizeof(line)) >= 0)
+			write_stdio(s, NULL, line);
 		return;
 	}
 	if (flow_record_format_json(rec, line, sizeof(line)) < 0)
