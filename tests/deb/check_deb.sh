@@ -202,9 +202,12 @@ if [ -L "$root/etc/systemd/system/multi-user.target.wants/rstwatchd.service" ]; 
 else
 	fail "install: not enabled: no multi-user.target.wants/rstwatchd.service"
 fi
-if in_root sh -c 'pgrep -x rstwatchd' > /dev/null; then
-	fail "install: rstwatchd was started"
-fi
+# Not started: no rstwatchd process whose root is the chroot.
+started=
+for p in $(pgrep -x rstwatchd); do
+	[ "$(readlink "/proc/$p/root")" = "$root" ] && started="$started $p"
+done
+[ -z "$started" ] && pass "install: not started" || fail "install: started:$started"
 if v=$(in_root /usr/sbin/rstwatchd -V 2>&1) && [ "$v" = "rstwatchd $version" ]; then
 	pass "installed: rstwatchd -V: $v"
 else
@@ -230,11 +233,12 @@ fi
 line=$(in_root /usr/sbin/rstwatchd -r /tmp/syn_retransmit.pcap 2> /dev/null | grep 'kind=syn_retransmit ')
 [ -n "$line" ] && pass "installed: rstwatchd -r: ${line:0:60}..." ||
     fail "installed: rstwatchd -r: no kind=syn_retransmit line"
-if in_root man -w rstwatchd > /dev/null 2>&1 || [ -f "$root/usr/share/man/man8/rstwatchd.8.gz" ]; then
-	pass "installed: rstwatchd(8)"
-else
-	fail "installed: no rstwatchd(8)"
-fi
+ok_man=1
+for m in man8/rstwatchd.8 man5/rstwatch.yaml.5 man5/rstwatchd-json.5; do
+	zcat "$root/usr/share/man/$m.gz" 2> /dev/null | grep -q '^\.Dt ' || ok_man=0
+done
+[ "$ok_man" = 1 ] && pass "installed: rstwatchd(8), rstwatch.yaml(5), rstwatchd-json(5)" ||
+    fail "installed: a manual page is missing or empty"
 
 # What systemd would have made when the service ran (LogsDirectory= with
 # DynamicUser=yes: /var/log/private/rstwatchd, /var/log/rstwatchd a link to

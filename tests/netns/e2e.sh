@@ -926,6 +926,14 @@ else
 	fail "-j: standard output ($(wc -l < "$dir/daemon.out") lines, $nj JSON) differs from output.json.path:"
 	diff "$dir/daemon.out" "$dir/events.all" | head -10 | sed 's/^/    /'
 fi
+# The live daemon's lines (iface, listening, capture_drop: keys no pcap
+# case has) follow the documented schema, rstwatchd-json(5).
+if "$PY" "$HERE/../pcap/schema.py" "$dir/daemon.out" > "$dir/schema.txt" 2>&1; then
+	pass "-j: every line valid in the JSON-lines schema"
+else
+	fail "-j: the JSON-lines schema:"
+	grep -v '^schema: ' "$dir/schema.txt" | head -10 | sed 's/^/    /'
+fi
 
 if grep -Eq 'Sanitizer|runtime error|LeakSanitizer' "$dir/daemon.err"; then
 	fail "sanitizer: reports in the daemon's stderr:"
