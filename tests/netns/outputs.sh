@@ -395,14 +395,29 @@ rm -f "$dir/dev/log"
 # ---------------------------------------------------------------------------
 # (b) No /dev/log at all.
 
+# A start that fails (the JSON file's directory does not exist) says why
+# on stderr; an interface not there yet is no failure (the daemon waits
+# for it), and says so on stderr too.
+write_conf "$dir/nojson.yaml" "$dir/nodir/events.jsonl"
 run unshare --mount --propagation private sh -c 'set -e
 	mount --bind /dev/null "$1/dev/null"
 	mount --rbind "$1/dev" /dev
-	exec "$2" -f -c "$3" -i nosuch0' sh "$dir" "$RSTWATCHD" "$conf" \
+	exec "$2" -f -c "$3" -i lo' sh "$dir" "$RSTWATCHD" "$dir/nojson.yaml" \
+    > /dev/null 2> "$dir/nojson.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "$dir/nodir/events.jsonl.*cannot start" "$dir/nojson.err"; then
+	pass "no syslog: a start-up failure is said on stderr: $(grep 'cannot start' "$dir/nojson.err")"
+else
+	fail "no syslog: exit $rc, stderr: $(cat "$dir/nojson.err")"
+fi
+run unshare --mount --propagation private sh -c 'set -e
+	mount --bind /dev/null "$1/dev/null"
+	mount --rbind "$1/dev" /dev
+	exec timeout -s TERM 3 "$2" -f -c "$3" -i nosuch0' sh "$dir" "$RSTWATCHD" "$conf" \
     > /dev/null 2> "$dir/nosuch.err"
 rc=$?
-if [ $rc -eq 2 ] && grep -q 'nosuch0' "$dir/nosuch.err"; then
-	pass "no syslog: a start-up failure is said on stderr: $(grep nosuch0 "$dir/nosuch.err")"
+if grep -q 'waiting for nosuch0' "$dir/nosuch.err"; then
+	pass "no syslog: waiting for a missing interface is said on stderr (exit $rc after SIGTERM)"
 else
 	fail "no syslog: exit $rc, stderr: $(cat "$dir/nosuch.err")"
 fi

@@ -229,10 +229,14 @@ static void	sc_malformed_mix(struct wr *);
 static void	sc_mid_stream(struct wr *);
 static void	sc_loss_reset_by_server(struct wr *);
 static void	sc_capture_gap(struct wr *);
+static void	sc_mid_stream_one_end_rst(struct wr *);
+static void	sc_icmp_quote_zero_length(struct wr *);
 
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
 static void	refused_conn(struct wr *, const struct lnk *, int);
+static void	mid_stream_conn(struct wr *, struct net *, struct conn *,
+		    uint16_t);
 
 /* Fixed identities: every file starts from the same ones. */
 #define ISN_C		2876543210U
@@ -289,6 +293,10 @@ static const struct scenario {
 	{ "loss_reset_by_server", "pcap", LT_EN10MB, 0,
 	    sc_loss_reset_by_server },
 	{ "capture_gap", "pcap", LT_EN10MB, 0, sc_capture_gap },
+	{ "mid_stream_one_end_rst", "pcap", LT_EN10MB, 0,
+	    sc_mid_stream_one_end_rst },
+	{ "icmp_quote_zero_length", "pcap", LT_EN10MB, 0,
+	    sc_icmp_quote_zero_length },
 };
 
 /*
@@ -1637,21 +1645,31 @@ sc_malformed_mix(struct wr *w)
 	tcp_fin_close(&c, C, 10 * MSEC);
 }
 
+/*
+ * A connection from client port cport to the server's 443, its handshake
+ * long gone: 5000 bytes sent and acknowledged one way, 80000 the other.
+ */
+static void
+mid_stream_conn(struct wr *w, struct net *n, struct conn *c, uint16_t cport)
+{
+	net_v4(n);
+	conn_init(c, w, &nolnk, &n->c, cport, 3141592653U, &n->s, 443,
+	    2718281828U);
+	conn_established(c);
+	c->e[C].nxt += 5000;
+	c->e[S].ack = c->e[C].nxt;
+	c->e[S].nxt += 80000;
+	c->e[C].ack = c->e[S].nxt;
+}
+
 static void
 sc_mid_stream(struct wr *w)
 {
 	struct net n;
 	struct conn c;
 
-	net_v4(&n);
-	conn_init(&c, w, &nolnk, &n.c, 51000, 3141592653U, &n.s, 443,
-	    2718281828U);
 	/* The capture starts in the middle: the server is sending. */
-	conn_established(&c);
-	c.e[C].nxt += 5000;
-	c.e[S].ack = c.e[C].nxt;
-	c.e[S].nxt += 80000;
-	c.e[C].ack = c.e[S].nxt;
+	mid_stream_conn(w, &n, &c, 51000);
 	tcp_send(&c, S, TH_ACK, 1448, 0);
 	tcp_send(&c, S, TH_PSH | TH_ACK, 1448, SEG_GAP);
 	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
@@ -1660,6 +1678,40 @@ sc_mid_stream(struct wr *w)
 	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
 	/* All acknowledged both ways; the client application aborts. */
 	tcp_send(&c, C, TH_RST | TH_ACK, 0, 2 * USEC);
+}
+
+/*
+ * Picked up mid-stream with only the client heard: it sends a request
+ * (perhaps a retransmission of one the capture never saw), the server
+ * answers with RST|ACK.  Whether anything was outstanding before the
+ * capture started cannot be known, so the RST is counted, not judged.
+ */
+static void
+sc_mid_stream_one_end_rst(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	mid_stream_conn(w, &n, &c, 51001);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 300, 0);
+	tcp_send(&c, S, TH_RST | TH_ACK, 0, RTT);
+}
+
+/*
+ * A UDP datagram answered by an ICMP port unreachable whose quoted IPv4
+ * header says total length 0: no packet that crossed a wire had that
+ * length, so the error is malformed (a forgery or a broken device) and
+ * raises no alert.
+ */
+static void
+sc_icmp_quote_zero_length(struct wr *w)
+{
+	struct net n;
+
+	net_v4(&n);
+	udp_send(w, &nolnk, &n.c, 53002, &n.s, 9999, 40, 0);
+	put16(w->last + 2, 0);
+	icmp_unreach(w, &nolnk, &n.s, &n.c, 3, 3, 0, RTT);
 }
 
 static void

@@ -1746,12 +1746,97 @@ START_TEST(test_icmp6_quote_cases)
 	f.b[quote + 4] = 0;
 	f.b[quote + 5] = 4;
 	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
-	/* Quoted payload length 0 bounds nothing. */
+	/* Quoted payload length 0: no GSO packet crossed a wire to be quoted. */
 	f.b[quote + 5] = 0;
-	EXPECT_RESULT(&f, &p, DECODE_ok);
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
 	/* Extension header longer than what was quoted. */
 	f.b[quote + 5] = 0xff;
 	f.b[quote + 40 + 1] = 2;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+}
+END_TEST
+
+/*
+ * A quoted IP header gets the checks a packet's own header gets, field by
+ * field (issue 8: a quote with IPv4 total length 0 used to be alerted on),
+ * except that its length is not held to what was quoted.
+ */
+START_TEST(test_icmp_quote_checked_like_packet)
+{
+	struct frame f;
+	struct pkt p;
+	const size_t quote = IP4 + 8, quote6 = IP6 + 8;
+
+	/* IPv4: version, header length, total length. */
+	f_eth_icmp_port_unreach(&f);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	f.b[quote] = 0x05;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote] = 0x44;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote] = 0x45;
+	f.b[quote + 2] = 0;
+	f.b[quote + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
+	f.b[quote + 3] = 19;		/* shorter than its own header */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote + 3] = 20;		/* the header alone: allowed */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	/* Longer than the quote: the quote is cut by design. */
+	f.b[quote + 2] = 0x05;
+	f.b[quote + 3] = 0xdc;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	ck_assert_int_eq(p.quote.dport, 53);
+	/* A real packet with total length 0 is TSO's and is accepted. */
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	/* ... but not a quoted one, whatever the outer length says. */
+	f.b[quote + 2] = 0;
+	f.b[quote + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+
+	/*
+	 * Quoted IHL 15 (60 bytes) where the ICMP message holds 32: the
+	 * message is wrong; with the wire longer than the capture, the
+	 * capture merely cut it.
+	 */
+	f_eth_icmp_port_unreach(&f);
+	f.b[quote] = 0x4f;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 0;		/* outer length: the wire's */
+	f.wirelen = f.len + 100;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+
+	/* IPv6: version, payload length 0, header within the message. */
+	f_eth_icmp6_port_unreach(&f);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[quote6] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote6] = 0x60;
+	f.b[quote6 + 4] = 0;
+	f.b[quote6 + 5] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
+	/* Longer than the quote: allowed. */
+	f.b[quote6 + 4] = 0x05;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	/* A message too short for the quoted fixed header is malformed ... */
+	f_eth_icmp6_port_unreach(&f);
+	f.len = IP6 + 8 + 39;
+	f.b[ETH + 4] = 0;
+	f.b[ETH + 5] = 8 + 39;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	/* ... and cut short when the wire had the rest. */
+	f.b[ETH + 5] = 0x3c;
+	f.wirelen = IP6 + 0x3c;
 	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
 }
 END_TEST
@@ -1986,6 +2071,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_sll_packet_types);
 	tcase_add_test(tc, test_icmp_quote_cases);
 	tcase_add_test(tc, test_icmp6_quote_cases);
+	tcase_add_test(tc, test_icmp_quote_checked_like_packet);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("interface");
