@@ -125,13 +125,23 @@ if [ "$(sort "$ctl/DEBIAN/conffiles" | tr '\n' ' ')" = "/etc/logrotate.d/rstwatc
 else
 	fail "conffiles: $(tr '\n' ' ' < "$ctl/DEBIAN/conffiles")"
 fi
+# (Nothing runs systemd in the chroot: the scripts are read here.)
 if grep -q 'systemd-sysusers' "$ctl/DEBIAN/postinst" &&
     grep -q "deb-systemd-helper enable 'rstwatchd.service'" "$ctl/DEBIAN/postinst" &&
-    ! grep -q 'deb-systemd-invoke.*start' "$ctl/DEBIAN/postinst"; then
+    ! grep -Eq 'deb-systemd-invoke (start|restart)' "$ctl/DEBIAN/postinst"; then
 	pass "postinst: creates the user (systemd-sysusers), enables the service, starts nothing"
 else
 	fail "postinst: wanted systemd-sysusers, enable, no start:"
 	sed 's/^/    /' "$ctl/DEBIAN/postinst"
+fi
+# Upgrade: restarted only if running; remove: stopped.
+if grep -Eq "deb-systemd-invoke try-restart '?rstwatchd.service" "$ctl/DEBIAN/postinst" &&
+    ! grep -q 'deb-systemd-invoke stop' "$ctl/DEBIAN/preinst" 2> /dev/null &&
+    grep -Eq '"\$1" = remove .*' "$ctl/DEBIAN/prerm" 2> /dev/null &&
+    grep -q 'deb-systemd-invoke stop rstwatchd.service' "$ctl/DEBIAN/prerm"; then
+	pass "maintainer scripts: try-restart on upgrade, stop on remove"
+else
+	fail "maintainer scripts: wanted try-restart in postinst, no stop in preinst, stop in prerm"
 fi
 rm -rf "$ctl"
 unit_exec=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./lib/systemd/system/rstwatchd.service |
