@@ -73,7 +73,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
 TEST_PKGS := python3 mandoc systemd tshark
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus curl
 FUZZ_PKGS := clang libclang-rt-14-dev
 # The Debian package: build it (make deb), and test it in a debootstrap
 # chroot (make check-deb, root, part of check-root).
@@ -154,11 +154,13 @@ endif
 
 # The suites that need root: the real daemon and the real kernel in
 # network namespaces.
-check-root: $(RSTWATCHD)
+check-root: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
 	@sh tests/service/cli.sh $(RSTWATCHD)
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 	$(MAKE) check-deb
 
 check-unit: $(UNIT_BIN)
@@ -176,10 +178,12 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/metrics.sh $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)
 
-check-service: $(RSTWATCHD)
-	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 	@sh tests/service/cli.sh $(RSTWATCHD) user
 
 # The Debian package, built from a copy of this tree (dpkg-buildpackage

@@ -56,17 +56,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-HELPER=$HERE/helper.py
-VERBOSE=${VERBOSE:-0}
+SUITE=netns
+NEEDS="nft, unshare and python3"
+. "$(dirname "$0")/lib.sh"
 
 cli=rw-cli-$$
 srv=rw-srv-$$
@@ -78,51 +70,10 @@ ident=rstwatchd facname=daemon fac=3
 dir=
 daemon_pid=
 first_pid=
-pids=()
-passed=0
-failed=0
 notes=()
-
-loud() {
-	failed=$((failed + 1))
-	{
-		echo "##################################################################"
-		echo "# netns: CANNOT RUN: $*"
-		echo "# These end-to-end tests need root, network namespaces, nft, ip,"
-		echo "# unshare and python3.  They are not skipped: fix the machine."
-		echo "##################################################################"
-	} >&2
-	echo "netns: $passed passed, $failed failed"
-	exit 2
-}
-
-# Echo a command (VERBOSE=1) on the original standard error (fd 3, so
-# that redirections of the command do not swallow it), then run it.
-exec 3>&2
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
-	"$@"
-}
-
-# Run a command in the background; its pid is in $!, recorded for cleanup.
-spawn() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
-	"$@" &
-	pids+=($!)
-}
 
 n_cli() { run ip netns exec "$cli" "$@"; }
 n_srv() { run ip netns exec "$srv" "$@"; }
-
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
 
 cleanup() {
 	local p
@@ -148,13 +99,6 @@ cleanup() {
 	fi
 }
 
-# Milliseconds since the epoch, without forking.
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
-
 # Lines in the syslog capture so far: later searches look after a mark.
 mark() {
 	wc -l < "$syslog"
@@ -171,13 +115,6 @@ wait_for() {
 		[ "$(now_ms)" -ge "$end" ] && return 1
 		sleep 0.02
 	done
-}
-
-# running PID: the process exists and is not a zombie.
-running() {
-	local st
-
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
 }
 
 # When an expected line does not come, first see whether the daemon died:
