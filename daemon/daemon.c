@@ -35,6 +35,8 @@
 /* Distinct (kind, service) pairs in cooldown at once. */
 #define COOLDOWN_SLOTS	4096
 #define TICK_US		250000	/* expiry, cooldowns, capture statistics */
+/* How often `systemctl status` gets a new STATUS= line. */
+#define STATUS_US	2000000
 /* At stop, how long each output may take to empty its queue. */
 #define STOP_DRAIN_MS	250
 
@@ -51,6 +53,7 @@ struct daemon {
 	struct event	*signals[4];
 	struct event	*tick;
 	uint64_t	 next_stats_us;
+	uint64_t	 next_status_us;
 	bool		 capture_loss;
 	bool		 conf_defaults;	/* running on the built-in defaults */
 	struct pidfile	 pidfile;	/* fd -1 with -f */
@@ -144,6 +147,28 @@ log_stats(struct daemon *d, const char *when)
 	    (unsigned long long)filtered, losses);
 }
 
+/*
+ * One line for `systemctl status` (sd_notify STATUS=): enough to see at a
+ * glance that packets arrive and whether anything is lost.
+ */
+static void
+notify_status(struct daemon *d)
+{
+	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
+	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
+	uint64_t dropped = 0;
+	char buf[256];
+
+	for (size_t i = 0; i < d->ncaps; i++)
+		dropped += d->caps[i].dropped;
+	snprintf(buf, sizeof(buf), "STATUS=packets=%llu flows=%llu active=%u "
+	    "alerts=%llu dropped=%llu", (unsigned long long)st->packets,
+	    (unsigned long long)fs->created, fs->active,
+	    (unsigned long long)sinks_delivered(&d->sinks),
+	    (unsigned long long)dropped);
+	notify_send(buf);
+}
+
 /* pcap_stats: drops since the last look become a capture_drop alert. */
 static void
 daemon_capture_stats(struct daemon *d, uint64_t now)
@@ -191,6 +216,10 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 		if (d->next_stats_us != 0)
 			log_stats(d, "statistics");
 		d->next_stats_us = now + (uint64_t)d->conf->stats_interval_s * 1000000;
+	}
+	if (now >= d->next_status_us) {
+		notify_status(d);
+		d->next_status_us = now + STATUS_US;
 	}
 }
 

@@ -33,7 +33,8 @@ else
 fi
 
 # The manual pages.
-if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" 2>&1) && [ -z "$out" ]; then
+if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" \
+    "$top/man/rstwatchd-json.5" 2>&1) && [ -z "$out" ]; then
 	ok
 else
 	fail "mandoc -Tlint: $out"
@@ -106,7 +107,8 @@ if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}
 	for f in usr/sbin/rstwatchd usr/share/man/man8/rstwatchd.8 \
 	    usr/share/man/man5/rstwatch.yaml.5 etc/rstwatch.yaml \
 	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf \
-	    etc/logrotate.d/rstwatchd; do
+	    etc/logrotate.d/rstwatchd usr/share/man/man5/rstwatchd-json.5 \
+	    usr/share/rstwatchd/rstwatchd-json.schema.json; do
 		if [ -f "$dest/$f" ]; then ok; else fail "make install: no $f"; fi
 	done
 	if grep -q '^ExecStart=/usr/sbin/rstwatchd -f$' "$dest/lib/systemd/system/rstwatchd.service"; then
