@@ -33,18 +33,10 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-HELPER=$HERE/helper.py
+SUITE=metrics
+NEEDS="curl, python3 and prometheus (promtool)"
+. "$(dirname "$0")/lib.sh"
 MHELPER=$HERE/metrics_helper.py
-VERBOSE=${VERBOSE:-0}
 
 cli=rm-cli-$$
 srv=rm-srv-$$
@@ -58,55 +50,10 @@ nflows=1000000 serve_ms=10
 dir=
 daemon_pid=
 prom_pid=
-pids=()
-passed=0
-failed=0
 notes=()
-
-loud() {
-	failed=$((failed + 1))
-	{
-		echo "##################################################################"
-		echo "# metrics: CANNOT RUN: $*"
-		echo "# These tests need root, network namespaces, ip, unshare, curl,"
-		echo "# tcpreplay, python3 and prometheus (promtool).  They are not"
-		echo "# skipped: fix the machine (make deps, as root)."
-		echo "##################################################################"
-	} >&2
-	echo "metrics: $passed passed, $failed failed"
-	exit 2
-}
-
-exec 3>&2
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
-	"$@"
-}
-
-spawn() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
-	"$@" &
-	pids+=($!)
-}
 
 n_cli() { run ip netns exec "$cli" "$@"; }
 n_srv() { run ip netns exec "$srv" "$@"; }
-
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
-
-running() {
-	local st
-
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
-}
 
 cleanup() {
 	local p
@@ -132,12 +79,6 @@ cleanup() {
 			rm -rf "$dir"
 		fi
 	fi
-}
-
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
 }
 
 mark() {

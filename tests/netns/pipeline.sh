@@ -35,17 +35,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-HELPER=$HERE/helper.py
-VERBOSE=${VERBOSE:-0}
+SUITE=pipeline
+NEEDS="unshare, python3 and rsyslogd"
+. "$(dirname "$0")/lib.sh"
 
 cli=rw-pcli-$$
 srv=rw-psrv-$$
@@ -56,46 +48,7 @@ host=rw-web1
 facname=local4 pri_notice=165 pri_info=166
 dir=
 daemon_pid=
-pids=()
-passed=0
-failed=0
 
-loud() {
-	failed=$((failed + 1))
-	{
-		echo "##################################################################"
-		echo "# pipeline: CANNOT RUN: $*"
-		echo "# This end-to-end test needs root, network namespaces, ip,"
-		echo "# unshare, python3 and rsyslogd (make deps).  It is not skipped."
-		echo "##################################################################"
-	} >&2
-	echo "pipeline: $passed passed, $failed failed"
-	exit 2
-}
-
-exec 3>&2
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
-	"$@"
-}
-spawn() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
-	"$@" &
-	pids+=($!)
-}
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
 # wait_file FILE SECONDS ERE: poll until a line of FILE matches.
 wait_file() {
 	local end=$(($(now_ms) + $2 * 1000))
