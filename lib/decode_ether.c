@@ -17,6 +17,16 @@
 #define ETHER_TYPE_OFF		12
 #define VLAN_TAG_LEN		4
 #define VLAN_VID_MASK		0x0fff
+/* At most this, the field is an 802.3 length and LLC follows (802.3 3.2.6). */
+#define ETHER_MAX_LENGTH_FIELD	1500
+
+/* The tag walk's TPIDs; LLC/SNAP refuses them so a frame is walked once. */
+int
+decode_ethertype_is_vlan(uint16_t type)
+{
+	return type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
+	    type == ETHERTYPE_QINQ_OLD;
+}
 
 enum decode_result
 decode_ether_hdr(struct decode_layer *l, const uint8_t *data, size_t caplen,
@@ -62,6 +72,9 @@ decode_ethertype(struct pkt *p, uint16_t type, const uint8_t *data,
 	if (len < caplen)
 		len = caplen;
 	for (;;) {
+		/* An 802.3 length, not a type, after any header or tag. */
+		if (type <= ETHER_MAX_LENGTH_FIELD)
+			return decode_llc(p, data, caplen, len);
 		switch (type) {
 		case ETHERTYPE_IPV4:
 			return decode_ipv4(p, data, caplen, len);

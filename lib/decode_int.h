@@ -63,6 +63,8 @@ struct decode_layer {
  */
 enum decode_result decode_ethertype(struct pkt *, uint16_t type,
 	    const uint8_t *, size_t caplen, size_t len);
+/* Whether type is an 802.1Q/802.1ad tag protocol identifier. */
+int	decode_ethertype_is_vlan(uint16_t type);
 
 /*
  * The layer decoders of that dispatch.  Each checks its header in the
