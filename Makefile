@@ -121,6 +121,14 @@ $(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
 	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# The live capture's built-in filter, compiled and run over the fixtures.
+CHECK_CAPTURE_OBJ := $(BUILD)/daemon/capture.o $(BUILD)/daemon/log.o \
+	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
+$(BUILD)/tests/check_capture: tests/unit/check_capture.c $(CHECK_CAPTURE_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(CHECK_CAPTURE_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 # So is the listening-socket check (sock_diag); its test opens real sockets.
 CHECK_LOCAL_OBJ := $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o \
 	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
@@ -185,6 +193,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/encap.sh $(RSTWATCHD)
 	@bash tests/netns/metrics.sh $(RSTWATCHD)
 	@bash tests/netns/nflog.sh $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)

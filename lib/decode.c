@@ -108,16 +108,12 @@ decode_linktype_supported(int linktype)
 int
 decode_ethertype_is_tunnel(uint16_t type)
 {
+	/*
+	 * MPLS, PPPoE, 802.1ah, VN-tag, 802.1BR and Ethernet pseudowires
+	 * are decoded (decode_ethertype()); what is left here is not.
+	 */
 	switch (type) {
-	case 0x8847:	/* MPLS unicast (RFC 3032) */
-	case 0x8848:	/* MPLS multicast */
-	case 0x8863:	/* PPPoE discovery (RFC 2516) */
-	case 0x8864:	/* PPPoE session */
-	case 0x88e7:	/* 802.1ah provider backbone bridging, I-tag */
-	case 0x8926:	/* VN-tag (Cisco FEX) */
-	case 0x893f:	/* 802.1BR E-tag */
 	case 0x894f:	/* network service header (RFC 8300) */
-	case 0x6558:	/* transparent Ethernet bridging (Ethernet in GRE) */
 		return 1;
 	default:
 		return 0;

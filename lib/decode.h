@@ -39,10 +39,21 @@
 	X(ok,			"decoded")					\
 	X(linktype_unsupported,	"link type not decoded")		\
 	X(not_ip,		"not IPv4 or IPv6 (ARP, LLDP, ...)")		\
-	X(tunnel,		"tunnel not decoded (MPLS, GRE, IP in IP)") \
+	X(tunnel,		"tunnel not decoded (GRE, IP in IP, NSH)") \
 	X(eth_truncated,	"Ethernet header cut short")		\
 	X(vlan_truncated,	"802.1Q tag cut short")			\
 	X(vlan_too_deep,	"more than 4 stacked 802.1Q tags")	\
+	X(encap_too_deep,	"more than 8 nested link encapsulations") \
+	X(pbb_truncated,	"802.1ah I-tag or customer header cut short") \
+	X(vntag_truncated,	"VN-tag cut short")			\
+	X(etag_truncated,	"802.1BR E-tag cut short")		\
+	X(mpls_truncated,	"MPLS label or control word cut short")	\
+	X(mpls_too_deep,	"more than 16 MPLS labels")		\
+	X(mpls_not_ip,		"MPLS payload neither IP nor Ethernet (OAM)") \
+	X(pppoe_truncated,	"PPPoE or PPP header cut short")	\
+	X(pppoe_bad_header,	"PPPoE version, type or code impossible") \
+	X(pppoe_bad_len,	"PPPoE length impossible")		\
+	X(ppp_not_ip,		"PPP protocol not IP (LCP, IPCP, ...)")	\
 	X(sll_truncated,	"Linux cooked header cut short")	\
 	X(null_truncated,	"BSD loopback header cut short")	\
 	X(null_bad_family,	"BSD loopback family not IP")		\
@@ -120,7 +131,7 @@ const char *decode_result_desc(enum decode_result);
 int	decode_linktype_supported(int linktype);
 /*
  * Whether an EtherType or an IP protocol number carries another layer that
- * we do not decode yet (MPLS, PPPoE, GRE, IP in IP, ...): such frames are
+ * we do not decode yet (NSH, GRE, IP in IP, ...): such frames are
  * counted as "tunnel", not as "not IP" or "other transport", so that an
  * administrator sees that traffic went unwatched and why.
  */

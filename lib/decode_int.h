@@ -16,17 +16,73 @@
 
 /* Stacked tags beyond this are refused rather than walked (IEEE 802.1Q). */
 #define DECODE_MAX_VLAN_TAGS	4
+/*
+ * Link-layer encapsulations (a label stack, a PPPoE header, a pseudowire's
+ * Ethernet header, an I-tag...) nested deeper than this are refused: real
+ * networks stop at three or four, and each level costs a pass round the
+ * dispatch, so the limit bounds the work a hostile frame can ask for.
+ */
+#define DECODE_MAX_ENCAP	8
+/* Segment routing stacks a dozen labels deep exist; 16 leaves room. */
+#define DECODE_MAX_MPLS_LABELS	16
+
+/* EtherTypes the dispatch knows (IEEE registry; RFC 3032, 2516, 1701). */
+#define ETHERTYPE_IPV4		0x0800
+#define ETHERTYPE_IPV6		0x86dd
+#define ETHERTYPE_8021Q		0x8100	/* C-tag */
+#define ETHERTYPE_8021AD	0x88a8	/* S-tag, also 802.1ah's B-tag */
+#define ETHERTYPE_QINQ_OLD	0x9100	/* pre-802.1ad S-tag, still seen */
+#define ETHERTYPE_MPLS		0x8847
+#define ETHERTYPE_MPLS_MCAST	0x8848
+#define ETHERTYPE_PPPOE_DISC	0x8863
+#define ETHERTYPE_PPPOE_SESS	0x8864
+#define ETHERTYPE_PBB		0x88e7	/* 802.1ah I-tag */
+#define ETHERTYPE_VNTAG		0x8926
+#define ETHERTYPE_ETAG		0x893f	/* 802.1BR */
+/* "An Ethernet frame follows": GRE's and our own name for a pseudowire. */
+#define ETHERTYPE_TEB		0x6558
+
+/*
+ * What one encapsulation layer tells the dispatch: how long its own header
+ * was, what follows it (as an EtherType) and how long that is on the wire
+ * (a layer with a length field, PPPoE, may shorten it: the rest is padding).
+ */
+struct decode_layer {
+	size_t		hlen;
+	uint16_t	next;
+	size_t		len;
+};
 /* Extension headers beyond this are refused (RFC 8200 sets no limit). */
 #define DECODE_MAX_IPV6_EXT	8
 
 /*
  * Decode what follows a link header whose last field was the ethertype
- * "type": zero or more 802.1Q/802.1ad tags at data, then IPv4 or IPv6.
+ * "type": zero or more 802.1Q/802.1ad tags and link encapsulations at
+ * data, then IPv4 or IPv6.  This is the one dispatch on "next protocol"
+ * of the link layer: the layer decoders below only say what follows them.
  */
 enum decode_result decode_ethertype(struct pkt *, uint16_t type,
 	    const uint8_t *, size_t caplen, size_t len);
 /* Whether type is an 802.1Q/802.1ad tag protocol identifier. */
 int	decode_ethertype_is_vlan(uint16_t type);
+
+/*
+ * The layer decoders of that dispatch.  Each checks its header in the
+ * caplen captured bytes at data (len on the wire, len >= caplen) and fills
+ * in the layer, or says why it cannot.
+ */
+enum decode_result decode_ether_hdr(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
+enum decode_result decode_pbb(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
+enum decode_result decode_vntag(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
+enum decode_result decode_etag(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
+enum decode_result decode_mpls(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
+enum decode_result decode_pppoe(struct decode_layer *, const uint8_t *,
+	    size_t caplen, size_t len);
 
 /*
  * The checks every IP header gets, a packet's own or the one an ICMP error

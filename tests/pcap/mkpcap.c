@@ -61,6 +61,11 @@
 #define ETH_IP6		0x86dd
 #define ETH_8021Q	0x8100
 #define ETH_8021AD	0x88a8
+#define ETH_MPLS	0x8847
+#define ETH_PPPOE	0x8864
+#define ETH_PBB		0x88e7
+#define ETH_VNTAG	0x8926
+#define ETH_ETAG	0x893f
 
 #define P_ICMP		1
 #define P_TCP		6
@@ -119,14 +124,34 @@ struct net {
 	struct host	 r;
 };
 
+/* Link-layer encapsulations between the VLAN tags and IP. */
+enum encap {
+	ENC_NONE,
+	ENC_MPLS,		/* label stack, then IP */
+	ENC_PW,			/* label stack, customer Ethernet (RFC 4448) */
+	ENC_PW_CW,		/* the same with the control word */
+	ENC_PPPOE,		/* PPPoE session, PPP IPv4 or IPv6 */
+	ENC_PBB,		/* 802.1ah I-tag, customer Ethernet */
+	ENC_VNTAG,
+	ENC_ETAG		/* 802.1BR */
+};
+
 /*
- * VLAN tags (802.1Q / 802.1ad), outermost first; with snap, an 802.3
- * length field and LLC/SNAP (RFC 1042) in place of the EtherType.
+ * VLAN tags (802.1Q / 802.1ad), outermost first, then an encapsulation:
+ * its labels (bottom last), the customer's C-tag inside a pseudowire or
+ * an I-tag (0: none), the PPPoE session or the I-SID; with snap and no
+ * encapsulation, an 802.3 length field and LLC/SNAP (RFC 1042) in place
+ * of the EtherType.
  */
 struct lnk {
 	int		 ntag;
 	uint16_t	 tpid[2];
 	uint16_t	 vid[2];
+	enum encap	 enc;
+	int		 nlabel;
+	uint32_t	 label[2];
+	uint16_t	 cvid;
+	uint32_t	 id;
 	int		 snap;
 };
 
@@ -192,6 +217,8 @@ static void	wr_open(struct wr *, const char *, int, uint32_t, uint32_t);
 static void	wr_close(struct wr *);
 static void	rec_write(struct wr *, const uint8_t *, size_t, uint64_t);
 static uint64_t	until(const struct wr *, uint64_t, uint64_t);
+static size_t	encap_hdr(const struct lnk *, const struct host *,
+		    const struct host *, uint16_t, size_t, uint8_t *);
 static size_t	link_hdr(const struct wr *, const struct lnk *,
 		    const struct host *, const struct host *, uint16_t, int,
 		    size_t, uint8_t *);
@@ -250,6 +277,15 @@ static void	sc_ipv6_refused(struct wr *);
 static void	sc_ipv6_clean(struct wr *);
 static void	sc_vlan_two_flows(struct wr *);
 static void	sc_qinq_refused(struct wr *);
+static void	sc_mpls_refused(struct wr *);
+static void	sc_vlan_mpls_refused(struct wr *);
+static void	sc_mpls_pw_cw_refused(struct wr *);
+static void	sc_mpls_pw_refused(struct wr *);
+static void	sc_pppoe_refused(struct wr *);
+static void	sc_qinq_pppoe_refused(struct wr *);
+static void	sc_pbb_refused(struct wr *);
+static void	sc_vntag_refused(struct wr *);
+static void	sc_etag_refused(struct wr *);
 static void	sc_new_isn_after_reset(struct wr *);
 static void	sc_malformed_mix(struct wr *);
 static void	sc_mid_stream(struct wr *);
@@ -326,6 +362,15 @@ static const struct scenario {
 	    sc_mid_stream_one_end_rst },
 	{ "icmp_quote_zero_length", "pcap", LT_EN10MB, 0,
 	    sc_icmp_quote_zero_length },
+	{ "mpls_refused", "pcap", LT_EN10MB, 0, sc_mpls_refused },
+	{ "vlan_mpls_refused", "pcap", LT_EN10MB, 0, sc_vlan_mpls_refused },
+	{ "mpls_pw_cw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_cw_refused },
+	{ "mpls_pw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_refused },
+	{ "pppoe_refused", "pcap", LT_EN10MB, 0, sc_pppoe_refused },
+	{ "qinq_pppoe_refused", "pcap", LT_EN10MB, 0, sc_qinq_pppoe_refused },
+	{ "pbb_refused", "pcap", LT_EN10MB, 0, sc_pbb_refused },
+	{ "vntag_refused", "pcap", LT_EN10MB, 0, sc_vntag_refused },
+	{ "etag_refused", "pcap", LT_EN10MB, 0, sc_etag_refused },
 	{ "ppp_refused", "pcap", LT_PPP, 0, sc_refused },
 	{ "ppp_hdlc_refused6", "pcap", LT_PPP_HDLC, 0, sc_refused_v6 },
 	{ "nflog_refused", "pcap", LT_NFLOG, 0, sc_refused },
@@ -634,12 +679,91 @@ until(const struct wr *w, uint64_t t0, uint64_t off)
 }
 
 /*
- * The link-layer header for a frame from src to dst.  copy is 1 for the
- * second of two copies (loopback seen on "any": outbound, then inbound).
+ * The encapsulation of lk from its EtherType on, for a payload of type
+ * etype and plen bytes.  The customer frame inside a pseudowire or an
+ * I-tag has addresses 52:54:00:ab:cd:NN (NN the host's last byte): a
+ * pseudowire without control word must not start with nibble 0, 4 or 6,
+ * and Wireshark tells a control word from an address by the vendor
+ * prefixes it knows (52:54:00 yes, 00:ab:cd no).
+ */
+static size_t
+encap_hdr(const struct lnk *lk, const struct host *src,
+    const struct host *dst, uint16_t etype, size_t plen, uint8_t *f)
+{
+	static const uint8_t cmac[5] = { 0x52, 0x54, 0x00, 0xab, 0xcd };
+	size_t n = 0;
+	int i;
+
+	switch (lk->enc) {
+	case ENC_MPLS:
+	case ENC_PW:
+	case ENC_PW_CW:
+		put16(f, ETH_MPLS);
+		n = 2;
+		/* RFC 3032: label, TC 0, bottom of stack on the last, TTL. */
+		for (i = 0; i < lk->nlabel; i++) {
+			put32(f + n, lk->label[i] << 12 |
+			    (i == lk->nlabel - 1 ? 0x100U : 0) | 64);
+			n += 4;
+		}
+		if (lk->enc == ENC_MPLS)
+			return n;
+		if (lk->enc == ENC_PW_CW) {
+			put32(f + n, 0);	/* RFC 4385, no sequencing */
+			n += 4;
+		}
+		break;
+	case ENC_PPPOE:
+		put16(f, ETH_PPPOE);
+		f[2] = 0x11;
+		f[3] = 0;
+		put16(f + 4, lk->id);
+		put16(f + 6, plen + 2);
+		put16(f + 8, etype == ETH_IP6 ? 0x0057 : 0x0021);
+		return 10;
+	case ENC_PBB:
+		put16(f, ETH_PBB);
+		put32(f + 2, lk->id & 0xffffff);
+		n = 6;
+		break;
+	case ENC_VNTAG:
+		put16(f, ETH_VNTAG);
+		put32(f + 2, 0x80050003);	/* to VIF 5, from VIF 3 */
+		put16(f + 6, etype);
+		return 8;
+	case ENC_ETAG:
+		put16(f, ETH_ETAG);
+		put32(f + 2, 0x0000002a);	/* E-CID 42 */
+		put16(f + 6, 0);
+		put16(f + 8, etype);
+		return 10;
+	default:
+		errx(1, "encapsulation %d", lk->enc);
+	}
+	/* A customer's Ethernet frame. */
+	memcpy(f + n, cmac, 5);
+	f[n + 5] = dst->mac[5];
+	memcpy(f + n + 6, cmac, 5);
+	f[n + 11] = src->mac[5];
+	n += 12;
+	if (lk->cvid != 0) {
+		put16(f + n, ETH_8021Q);
+		put16(f + n + 2, lk->cvid);
+		n += 4;
+	}
+	put16(f + n, etype);
+	return n + 2;
+}
+
+/*
+ * The link-layer header for a frame from src to dst, carrying plen bytes
+ * of etype.  copy is 1 for the second of two copies (loopback seen on
+ * "any": outbound, then inbound).
  */
 static size_t
 link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
-    const struct host *dst, uint16_t etype, int copy, size_t plen, uint8_t *f)
+    const struct host *dst, uint16_t etype, int copy, size_t plen,
+    uint8_t *f)
 {
 	static const uint8_t zmac[8];
 	uint16_t pkttype, hatype;
@@ -647,8 +771,13 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 	size_t n;
 	int i;
 
-	if ((lk->ntag > 0 || lk->snap) && w->linktype != LT_EN10MB)
-		errx(1, "%s: VLAN tags and SNAP need Ethernet", w->path);
+	if ((lk->ntag > 0 || lk->enc != ENC_NONE || lk->snap) &&
+	    w->linktype != LT_EN10MB)
+		errx(1, "%s: VLAN tags, encapsulations and SNAP need Ethernet",
+		    w->path);
+	if (lk->enc != ENC_NONE && lk->snap)
+		errx(1, "%s: SNAP is not written inside an encapsulation",
+		    w->path);
 
 	/* Linux packet types: 0 to us, 4 outgoing (if_packet.h). */
 	if (w->loopback)
@@ -668,6 +797,8 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 			put16(f + n + 2, lk->vid[i]);
 			n += 4;
 		}
+		if (lk->enc != ENC_NONE)
+			return n + encap_hdr(lk, src, dst, etype, plen, f + n);
 		if (lk->snap) {
 			/* 802.3 length: LLC/SNAP and the packet. */
 			put16(f + n, (uint16_t)(8 + plen));
@@ -1775,6 +1906,93 @@ sc_qinq_refused(struct wr *w)
 	    { 100, 200 } };
 
 	refused_conn(w, &qq, 0);
+}
+
+/*
+ * The refused connection in each link-layer encapsulation: the alert must
+ * name the inner flow.  Labels are a transport label then a service label
+ * (both directions use the same ones here, which real LSPs need not).
+ */
+static void
+sc_mpls_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_MPLS, 2,
+	    { 16001, 3001 }, 0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_vlan_mpls_refused(struct wr *w)
+{
+	static const struct lnk l = { 1, { ETH_8021Q }, { 100 }, ENC_MPLS, 1,
+	    { 3001 }, 0, 0 };
+
+	refused_conn(w, &l, 1);
+}
+
+static void
+sc_mpls_pw_cw_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW_CW, 2,
+	    { 16001, 800 }, 7, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_mpls_pw_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW, 1, { 800 },
+	    0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_pppoe_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PPPOE, 0, { 0 },
+	    0, 0x1234 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_qinq_pppoe_refused(struct wr *w)
+{
+	static const struct lnk l = { 2, { ETH_8021AD, ETH_8021Q },
+	    { 100, 200 }, ENC_PPPOE, 0, { 0 }, 0, 0x0001 };
+
+	refused_conn(w, &l, 1);
+}
+
+/* B-tag 100, I-SID 0x010001, the customer's C-tag 10. */
+static void
+sc_pbb_refused(struct wr *w)
+{
+	static const struct lnk l = { 1, { ETH_8021AD }, { 100 }, ENC_PBB, 0,
+	    { 0 }, 10, 0x010001 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_vntag_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_VNTAG, 0, { 0 },
+	    0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_etag_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_ETAG, 0, { 0 },
+	    0, 0 };
+
+	refused_conn(w, &l, 1);
 }
 
 static void

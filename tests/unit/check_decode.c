@@ -18,7 +18,7 @@
 #include "pkt.h"
 
 #define FRAME_MAX	256
-#define SEG_MAX		16
+#define SEG_MAX		24
 #define TS_MAGIC	UINT64_C(1700000000123456)
 
 /* A cut here decodes like the whole frame. */
@@ -67,6 +67,7 @@ static enum decode_result decode_copy(struct pkt *, int, const uint8_t *,
 		    size_t, size_t);
 static int	ends_with(const char *, const char *);
 static uint64_t	xorshift64(uint64_t *);
+static void	want_syn20(struct frame *);
 
 /*
  * Parse "45 00 00 3c ..." into bytes; spaces are for the reader.
@@ -857,6 +858,247 @@ f_eth_v6_tcp_gso(struct frame *f)
 }
 
 /*
+ * Link-layer encapsulations.  The first payload byte after a label stack
+ * is its own segment: without it the MPLS decoder cannot tell what
+ * follows, so a cut there is the label stack's.
+ */
+#define V4_SYN40	"00 00 28 1c 46 40 00 40 06 00 00 " V4_A " " V4_B
+#define TCP_SYN20	"d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 00 00 00 00"
+
+static void
+want_syn20(struct frame *f)
+{
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x1c46;
+	f->want.sport = 54321;
+	f->want.dport = 443;
+	f->want.seq = 0x6b8b4567;
+	f->want.win = 64240;
+	f->want.tcp_flags = TH_SYN;
+}
+
+/* Two labels (transport 20, service 1000 at the bottom), IPv4 SYN. */
+static void
+f_eth_mpls_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 01 40 40");
+	hdr(f, DECODE_mpls_truncated, "00 3e 81 3f");
+	hdr(f, DECODE_mpls_truncated, "45");
+	hdr(f, DECODE_ipv4_truncated, V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* MPLS multicast in VLAN 100, IPv6 explicit null label, IPv6 data. */
+static void
+f_eth_vlan_mpls_v6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_vlan_mpls_v6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 64 88 48");
+	hdr(f, DECODE_mpls_truncated, "00 00 21 40");
+	hdr(f, DECODE_mpls_truncated, "60");
+	hdr(f, DECODE_ipv6_truncated,
+	    "00 00 00 00 2a 06 3f " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 10 00 6b 8b 45 68 80 18 01 f5 00 00 00 00");
+	hdr(f, CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40");
+	hdr(f, CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c");
+	f->want.vlan_outer = 100;
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 63;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.seq = 0x1000;
+	f->want.ack = 0x6b8b4568;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.has_timestamp = true;
+	f->want.tsval = 1000001;
+	f->want.tsecr = 1000000;
+	f->want.payload_len = 10;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * An Ethernet pseudowire with the control word (RFC 4448 4.6, sequence
+ * number 5), the customer's frame in its VLAN 7: a DNS query.
+ */
+static void
+f_eth_mpls_pw_cw_v4_udp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_pw_cw_v4_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 0c 81 ff");
+	hdr(f, DECODE_mpls_truncated, "00 00 00 05");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 02 02 00 00 00 00 01 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 07 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 30 00 00 40 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "30 39 00 35 00 1c 00 00");
+	zeros(f, CUT_FULL, 20);
+	f->want.vlan_outer = 7;
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 12345;
+	f->want.dport = 53;
+	f->want.payload_len = 20;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * The same without control word: after the bottom label comes the
+ * customer's destination address, whose first nibble (5) is neither IP
+ * version nor a control word.
+ */
+static void
+f_eth_mpls_pw_nocw_v6_udp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_pw_nocw_v6_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 0d 01 ff");
+	hdr(f, DECODE_mpls_truncated, "52");
+	hdr(f, DECODE_eth_truncated, "54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPPoE session 0x1234, PPP IPv4: the SYN of a DSL subscriber. */
+static void
+f_eth_pppoe_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_pppoe_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 64");
+	hdr(f, DECODE_pppoe_truncated, "11 00 12 34 00 2a");
+	hdr(f, DECODE_pppoe_truncated, "00 21");
+	hdr(f, DECODE_ipv4_truncated, "45 " V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPPoE over QinQ (S-tag 100, C-tag 200), PPP IPv6, syslog over UDP. */
+static void
+f_eth_qinq_pppoe_v6_udp(struct frame *f)
+{
+	frame_init(f, "eth_qinq_pppoe_v6_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(f, DECODE_vlan_truncated, "00 64 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 c8 88 64");
+	hdr(f, DECODE_pppoe_truncated, "11 00 00 01 00 3a");
+	hdr(f, DECODE_pppoe_truncated, "00 57");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.vlan_outer = 100;
+	f->want.vlan_inner = 200;
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * 802.1ah: B-tag 100, I-tag (I-SID 0x010001), the customer's addresses,
+ * its C-tag 10, IPv4 SYN.
+ */
+static void
+f_eth_pbb_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_pbb_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(f, DECODE_vlan_truncated, "00 64 88 e7");
+	hdr(f, DECODE_pbb_truncated,
+	    "00 01 00 01 02 00 00 00 00 02 02 00 00 00 00 01 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 0a 08 00");
+	hdr(f, DECODE_ipv4_truncated, "45 " V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	f->want.vlan_outer = 100;
+	f->want.vlan_inner = 10;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* A VN-tag (destination VIF 5, source VIF 3), IPv4 NTP. */
+static void
+f_eth_vntag_v4_udp(struct frame *f)
+{
+	frame_init(f, "eth_vntag_v4_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 89 26");
+	hdr(f, DECODE_vntag_truncated, "80 05 00 03 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 24 00 00 00 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "00 7b 00 7b 00 10 00 00");
+	zeros(f, CUT_FULL, 8);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 123;
+	f->want.dport = 123;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* An 802.1BR E-tag (E-CID 42) after a Linux cooked header, IPv6 RST. */
+static void
+f_sll_etag_v6_tcp(struct frame *f)
+{
+	frame_init(f, "sll_etag_v6_tcp", LINKTYPE_LINUX_SLL);
+	hdr(f, DECODE_sll_truncated,
+	    "00 00 00 01 00 06 52 54 00 ab cd ef 00 00 89 3f");
+	hdr(f, DECODE_etag_truncated, "00 00 00 2a 00 00 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 40 " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 00 00 6b 8b 45 68 50 14 00 00 00 00 00 00");
+	f->want.direction = PKT_DIR_IN;
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.ack = 0x6b8b4568;
+	f->want.tcp_flags = TH_RST | TH_ACK;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
  * The RST/ACK of f_sll_v4_tcp_rst() after other link layers: PPP with
  * address and control bytes (RFC 1662).
  */
@@ -1117,6 +1359,15 @@ static frame_fn *const frames[] = {
 	f_eth_v4_tcp_snap128,
 	f_eth_v4_tcp_tso,
 	f_eth_v6_tcp_gso,
+	f_eth_mpls_v4_tcp,
+	f_eth_vlan_mpls_v6_tcp,
+	f_eth_mpls_pw_cw_v4_udp,
+	f_eth_mpls_pw_nocw_v6_udp,
+	f_eth_pppoe_v4_tcp,
+	f_eth_qinq_pppoe_v6_udp,
+	f_eth_pbb_v4_tcp,
+	f_eth_vntag_v4_udp,
+	f_sll_etag_v6_tcp,
 	f_ppp_v4_tcp,
 	f_ppp_pfc_v6_udp,
 	f_ppp_hdlc_v4_tcp,
@@ -1448,21 +1699,21 @@ END_TEST
  * Encapsulations we do not decode are counted as "tunnel", at every
  * EtherType that carries one: on Ethernet, behind a VLAN tag and after
  * a Linux cooked header (issue 8: "tunnel not decoded" rather than "not
- * IP").  What is not a tunnel stays "not IP".
+ * IP").  What is not a tunnel stays "not IP", PPPoE discovery included.
+ * MPLS, PPPoE sessions, 802.1ah, VN-tag, E-tag and bridged Ethernet are
+ * decoded (issue 9) and no longer "tunnel".
  */
 START_TEST(test_tunnel_ethertypes)
 {
 	static const uint16_t tunnels[] = {
-		0x8847, 0x8848,		/* MPLS unicast, multicast */
-		0x8863, 0x8864,		/* PPPoE discovery, session */
-		0x88e7,			/* 802.1ah PBB */
-		0x8926,			/* VN-tag */
-		0x893f,			/* 802.1BR E-tag */
 		0x894f,			/* NSH */
-		0x6558,			/* transparent Ethernet bridging */
 	};
 	static const uint16_t others[] = {
-		0x0806, 0x88cc, 0x8035, 0x88e5, 0x88f7, 0x0000, 0xffff
+		0x0806, 0x88cc, 0x8035, 0x88e5, 0x88f7, 0x0000, 0xffff,
+		0x8863,			/* PPPoE discovery */
+	};
+	static const uint16_t decoded[] = {
+		0x8847, 0x8848, 0x8864, 0x88e7, 0x8926, 0x893f, 0x6558
 	};
 	struct frame f;
 	struct pkt p;
@@ -1500,6 +1751,8 @@ START_TEST(test_tunnel_ethertypes)
 		f.b[13] = (uint8_t)others[i];
 		EXPECT_RESULT(&f, &p, DECODE_not_ip);
 	}
+	for (size_t i = 0; i < sizeof(decoded) / sizeof(decoded[0]); i++)
+		ck_assert(!decode_ethertype_is_tunnel(decoded[i]));
 }
 END_TEST
 
@@ -1731,6 +1984,198 @@ START_TEST(test_vlan_depth)
 	f.b[17] = 0x06;
 	EXPECT_RESULT(&f, &p, DECODE_not_ip);
 	ck_assert_int_eq(p.vlan_outer, 100);
+}
+END_TEST
+
+/*
+ * MPLS: 16 labels are walked, a 17th is refused; an associated channel
+ * (first nibble 1) is OAM, not traffic.
+ */
+START_TEST(test_mpls_stack)
+{
+	struct frame f;
+	struct pkt p;
+	int i;
+
+	for (int n = 16; n <= 17; n++) {
+		frame_init(&f, n == 16 ? "mpls_16" : "mpls_17",
+		    LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, "00 01 40 40");
+		hdr(&f, CUT_FULL, "00 3e 81 3f");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n == 16 ? DECODE_ok : DECODE_mpls_too_deep);
+	}
+	ck_assert_int_eq(p.tcp_flags, 0);
+
+	f_eth_mpls_v4_tcp(&f);
+	f.b[22] = 0x10;		/* RFC 5586 G-ACh: 0001 version 0 */
+	EXPECT_RESULT(&f, &p, DECODE_mpls_not_ip);
+
+	/* No bottom of stack before the end of the frame. */
+	f_eth_mpls_v4_tcp(&f);
+	f.b[20] = 0x80;
+	f.len = 22;
+	f.wirelen = 22;
+	EXPECT_RESULT(&f, &p, DECODE_mpls_truncated);
+}
+END_TEST
+
+/*
+ * Nesting: eight link encapsulations are decoded, a ninth is refused,
+ * whether stacked I-tags (Zeek's pbb-recursive-frames) or pseudowires in
+ * pseudowires.
+ */
+START_TEST(test_encap_depth)
+{
+	static const char pbb[] =
+	    "00 00 00 01 02 00 00 00 00 02 02 00 00 00 00 01 88 e7";
+	static const char pw[] = "00 00 01 ff 00 00 00 00 "
+	    "02 00 00 00 00 02 02 00 00 00 00 01 88 47";
+	struct frame f;
+	struct pkt p;
+	int n, i;
+
+	for (n = 7; n <= 9; n++) {
+		frame_init(&f, "pbb_nested", LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 e7");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, pbb);
+		hdr(&f, CUT_FULL,
+		    "00 00 00 01 02 00 00 00 00 02 02 00 00 00 00 01 08 00");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n <= 8 ? DECODE_ok :
+		    DECODE_encap_too_deep);
+	}
+	/* A pseudowire is two levels: its label stack and its Ethernet. */
+	for (n = 4; n <= 5; n++) {
+		frame_init(&f, "pw_nested", LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, pw);
+		hdr(&f, CUT_FULL, "00 00 01 ff 00 00 00 00 "
+		    "02 00 00 00 00 02 02 00 00 00 00 01 08 00");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n == 4 ? DECODE_ok :
+		    DECODE_encap_too_deep);
+	}
+}
+END_TEST
+
+/*
+ * The flow key keeps the first two VLAN IDs of the frame: the backbone's
+ * tag and the customer's inside a pseudowire, not a third.  The tag limit
+ * is per Ethernet header: four outside and four inside are fine.
+ */
+START_TEST(test_vlan_across_encap)
+{
+	struct frame f;
+	struct pkt p;
+	int i;
+
+	frame_init(&f, "vlan_pw_vlan", LINKTYPE_ETHERNET);
+	hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef");
+	for (i = 0; i < 4; i++)
+		hdr(&f, CUT_FULL, i == 3 ? "81 00 00 64 88 47" : "81 00 00 64");
+	hdr(&f, CUT_FULL, "00 00 01 ff 00 00 00 00");
+	hdr(&f, CUT_FULL, "02 00 00 00 00 02 02 00 00 00 00 01");
+	for (i = 0; i < 4; i++)
+		hdr(&f, CUT_FULL, "81 00 00 07");
+	hdr(&f, CUT_FULL, "08 00 45 " V4_SYN40 " " TCP_SYN20);
+	frame_done(&f, 0, DECODE_ok);
+	/* 88 47 went into the fourth tag: fix the first three's types. */
+	f.b[12 + 2] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.vlan_outer, 100);
+	ck_assert_int_eq(p.vlan_inner, 100);
+	ck_assert_int_eq(p.sport, 54321);
+
+	/* One backbone tag: the customer's first tag is the inner one. */
+	f_eth_mpls_pw_cw_v4_udp(&f);
+	memmove(f.b + 16, f.b + 12, f.len - 12);
+	f.b[12] = 0x81;
+	f.b[13] = 0x00;
+	f.b[14] = 0x00;
+	f.b[15] = 0x64;
+	f.len += 4;
+	f.wirelen = f.len;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.vlan_outer, 100);
+	ck_assert_int_eq(p.vlan_inner, 7);
+	ck_assert_int_eq(p.dport, 53);
+}
+END_TEST
+
+/*
+ * PPPoE: version and type 1, code 0 in a session; the length fits the
+ * frame and holds the protocol field; PPP's own protocols are not IP; a
+ * compressed protocol field is one byte; the length, not the frame,
+ * bounds the IP packet.
+ */
+START_TEST(test_pppoe_cases)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[14] = 0x12;
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_header);
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[15] = 0xa7;		/* PADT, a discovery code */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_header);
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[19] = 0x2b;		/* one byte more than the frame */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	f.wirelen = f.len + 1;	/* ... unless the capture cut it */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[19] = 0x01;		/* no room for a two-byte protocol */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	f.b[19] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	/* Shorter than the IP packet (seen in Zeek's pppoe-over-qinq). */
+	f.b[19] = 0x24;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[20] = 0xc0;		/* LCP */
+	EXPECT_RESULT(&f, &p, DECODE_ppp_not_ip);
+	f.b[20] = 0x80;		/* IPCP */
+	EXPECT_RESULT(&f, &p, DECODE_ppp_not_ip);
+
+	/* Protocol field compressed to 0x21 (RFC 1661 6.5). */
+	f_eth_pppoe_v4_tcp(&f);
+	memmove(f.b + 20, f.b + 21, f.len - 21);
+	f.len--;
+	f.wirelen = f.len;
+	f.b[19] = 0x29;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.dport, 443);
+	f.b[19] = 0x28;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+
+	/* Ethernet padding after the PPP frame is not payload. */
+	f_eth_qinq_pppoe_v6_udp(&f);
+	memset(f.b + f.len, 0xee, 12);
+	f.len += 12;
+	f.wirelen = f.len;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 8);
+
+	/* MPLS over PPPoE (PPP protocol 0x0281). */
+	f_eth_pppoe_v4_tcp(&f);
+	memmove(f.b + 26, f.b + 22, f.len - 22);
+	memcpy(f.b + 20, "\x02\x81\x00\x3e\x81\x3f", 6);
+	f.len += 4;
+	f.wirelen = f.len;
+	f.b[19] = 0x2e;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.sport, 54321);
 }
 END_TEST
 
@@ -2414,6 +2859,10 @@ decode_suite(void)
 	tcase_add_test(tc, test_udp_bad_len);
 	tcase_add_test(tc, test_l4_shorter_than_header);
 	tcase_add_test(tc, test_vlan_depth);
+	tcase_add_test(tc, test_mpls_stack);
+	tcase_add_test(tc, test_encap_depth);
+	tcase_add_test(tc, test_vlan_across_encap);
+	tcase_add_test(tc, test_pppoe_cases);
 	tcase_add_test(tc, test_ipv6_bad_len);
 	tcase_add_test(tc, test_ipv6_ext_chain);
 	tcase_add_test(tc, test_null_families);
