@@ -125,6 +125,7 @@ struct flow {
 #define FS_RST_FIRST	0x0400	/* some RST seen (for conn_state) */
 #define FS_NONRST	0x0800	/* a packet other than a RST seen */
 #define FS_RST_END_RESP	0x1000	/* the RST that ended the flow was the responder's */
+#define FS_INJ_RESP	0x2000	/* the RST judged injected claimed the responder */
 
 struct flow_table_stats {
 	uint64_t	created;

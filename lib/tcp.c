@@ -52,6 +52,7 @@ static void	tcp_jump_refuted(struct seg *);
 static bool	tcp_jump(struct seg *);
 static void	tcp_after_rst(struct seg *);
 static void	tcp_rst_late(struct seg *);
+static void	tcp_injected(struct seg *);
 static void	tcp_data(struct seg *);
 static void	tcp_retransmission(struct seg *);
 static void	tcp_rst(struct seg *);
@@ -552,7 +553,9 @@ tcp_rst_late(struct seg *s)
 	v->by = seg_side(s);
 	v->ttl = f->half[s->dir].rst_ttl;
 	v->expected_ttl = s->p->ttl;
-	f->state &= ~(FS_RST_END | FS_RST_END_RESP);
+	f->state &= ~(FS_RST_END | FS_RST_END_RESP | FS_INJ_RESP);
+	if (s->dir == DIR_RESP)
+		f->state |= FS_INJ_RESP;
 	f->close = CLOSE_rst_injected;
 	f->state |= FS_CLOSE_SET;
 }
@@ -724,6 +727,14 @@ tcp_rst(struct seg *s)
 	    ((h->flags & HALF_FIN) && (peer->flags & HALF_FIN)) ||
 	    !(f->state & FS_NONRST))
 		return;
+	/*
+	 * The other side's RST after one judged injected is what a stack
+	 * that believed the forgery sends (to the real SYN-ACK, to the
+	 * real data): counted, the record keeps rst_injected.
+	 */
+	if ((f->state & FS_CLOSE_SET) && f->close == CLOSE_rst_injected &&
+	    !(f->state & FS_INJ_RESP) == (s->dir == DIR_RESP))
+		return;
 
 	/* Injected: the TTL differs from every earlier packet of that side. */
 	if ((h->flags & HALF_TTL) && (p->ttl < h->ttl_min || p->ttl > h->ttl_max)) {
@@ -731,8 +742,7 @@ tcp_rst(struct seg *s)
 		v->by = seg_side(s);
 		v->ttl = p->ttl;
 		v->expected_ttl = p->ttl < h->ttl_min ? h->ttl_min : h->ttl_max;
-		f->close = CLOSE_rst_injected;
-		f->state |= FS_CLOSE_SET;
+		tcp_injected(s);
 		return;
 	}
 	/* ... or its sequence number is outside the receive window (RFC 5961 3.2). */
@@ -749,8 +759,7 @@ tcp_rst(struct seg *s)
 			v->seq = p->seq;
 			v->expected_seq = left;
 			v->window = win;
-			f->close = CLOSE_rst_injected;
-			f->state |= FS_CLOSE_SET;
+			tcp_injected(s);
 			return;
 		}
 	}
@@ -770,8 +779,7 @@ tcp_rst(struct seg *s)
 			v->seq = p->ack;
 			v->expected_seq = want;
 			v->window = 1;
-			f->close = CLOSE_rst_injected;
-			f->state |= FS_CLOSE_SET;
+			tcp_injected(s);
 			return;
 		}
 		verdict(s, EV_syn_refused)->by = seg_side(s);
@@ -799,6 +807,19 @@ tcp_rst(struct seg *s)
 		return;
 	verdict(s, EV_app_reset)->by = seg_side(s);
 	tcp_rst_end(s, CLOSE_app_reset);
+}
+
+/* The RST s is injected: the connection goes on, its record says so. */
+static void
+tcp_injected(struct seg *s)
+{
+	struct flow *f = s->f;
+
+	f->state &= ~FS_INJ_RESP;
+	if (s->dir == DIR_RESP)
+		f->state |= FS_INJ_RESP;
+	f->close = CLOSE_rst_injected;
+	f->state |= FS_CLOSE_SET;
 }
 
 static void
