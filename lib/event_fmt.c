@@ -414,6 +414,14 @@ event_msg(const struct event *ev, char *msg, size_t size)
 			    "the path");
 			break;
 		}
+		if (ev->ttl == ev->expected_ttl) {
+			/* Proved late, by what followed (tcp.c). */
+			tb_puts(&m, "RST followed by packets from ");
+			tb_puts(&m, side_noun(ev->by));
+			tb_puts(&m, " that the RST should have ended: "
+			    "probably injected by a device in the path");
+			break;
+		}
 		hl = addr_is_v4(&ev->src) ? "TTL" : "hop limit";
 		tb_puts(&m, "RST with ");
 		tb_puts(&m, hl);

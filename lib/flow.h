@@ -72,7 +72,7 @@ struct flow_half {
 	uint8_t		dupacks;	/* consecutive duplicate ACKs this side sent */
 	uint8_t		rst;		/* RSTs sent, saturating */
 	uint8_t		flags;		/* HALF_* */
-	uint8_t		pad;
+	uint8_t		rst_ttl;	/* TTL of the RST that ended the flow */
 };
 
 #define HALF_SYN	0x01	/* sent a SYN (isn valid) */
@@ -81,6 +81,7 @@ struct flow_half {
 #define HALF_ACK	0x08	/* ack valid */
 #define HALF_TTL	0x10	/* ttl_min/max valid (a non-RST packet seen) */
 #define HALF_WIN	0x20	/* win valid (a non-SYN segment seen) */
+#define HALF_JUMP	0x40	/* snd_max jumped a window ahead: a gap, unless refuted */
 
 struct flow {
 	struct flow_key	key;
@@ -123,6 +124,8 @@ struct flow {
 #define FS_RST_BY_RESP	0x0200	/* the first RST came from the responder */
 #define FS_RST_FIRST	0x0400	/* some RST seen (for conn_state) */
 #define FS_NONRST	0x0800	/* a packet other than a RST seen */
+#define FS_RST_END_RESP	0x1000	/* the RST that ended the flow was the responder's */
+#define FS_INJ_RESP	0x2000	/* the RST judged injected claimed the responder */
 
 struct flow_table_stats {
 	uint64_t	created;

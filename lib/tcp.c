@@ -22,6 +22,9 @@
 /* When the handshake RTT is unknown, segments this close are reordering. */
 #define REORDER_DEFAULT_US	3000
 
+/* A sequence space that has used less than this has not wrapped. */
+#define SEQ_YOUNG		(1u << 30)
+
 /* A window we never check tighter than: 64 KiB, the unscaled maximum. */
 #define WINDOW_FLOOR		65535u
 
@@ -44,6 +47,12 @@ static void	tcp_synack(struct seg *);
 static void	tcp_other(struct seg *);
 static void	tcp_ack(struct seg *);
 static bool	tcp_seq_impossible(const struct seg *);
+static bool	tcp_judged(const struct seg *);
+static void	tcp_jump_refuted(struct seg *);
+static bool	tcp_jump(struct seg *);
+static void	tcp_after_rst(struct seg *);
+static void	tcp_rst_late(struct seg *);
+static void	tcp_injected(struct seg *);
 static void	tcp_data(struct seg *);
 static void	tcp_retransmission(struct seg *);
 static void	tcp_rst(struct seg *);
@@ -175,6 +184,7 @@ tcp_segment(struct flow *f, int dir, const struct pkt *p,
 	res->cls = (enum flow_class)f->cls;
 
 	if (p->tcp_flags & TH_RST) {
+		tcp_jump_refuted(&s);
 		tcp_rst(&s);
 		return;
 	}
@@ -189,12 +199,16 @@ tcp_segment(struct flow *f, int dir, const struct pkt *p,
 		tcp_synack(&s);
 		break;
 	default:
+		tcp_jump_refuted(&s);
 		/* A segment that cannot be the peer's says nothing of its TTL. */
 		if (tcp_seq_impossible(&s)) {
 			tcp_anomaly(&s);
 			return;
 		}
-		tcp_heard(&s);
+		/* Nor does a jump, until the sender's next segment agrees. */
+		if (!tcp_jump(&s))
+			tcp_heard(&s);
+		tcp_after_rst(&s);
 		tcp_other(&s);
 		break;
 	}
@@ -261,6 +275,9 @@ tcp_syn(struct seg *s)
 
 	if (s->dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn) {
 		f->syn_retransmits += f->syn_retransmits < UINT16_MAX;
+		/* The handshake RTT is timed from the last SYN (as Wireshark
+		 * does): from the first, a lost SYN would make it seconds. */
+		h->last_seg_us = (uint32_t)s->now_us;
 		if (!(f->state & (FS_SYNACK | FS_RST_END)) &&
 		    f->syn_retransmits >= s->par->max_syn_retransmissions) {
 			v = verdict(s, EV_syn_retransmit);
@@ -292,6 +309,12 @@ tcp_synack(struct seg *s)
 	/* One from the originator's side is not this connection's. */
 	if (s->dir != DIR_RESP)
 		return;
+	/* The peer that "refused" answers after all: the RST was not its. */
+	if ((f->state & (FS_RST_END | FS_RST_END_RESP)) ==
+	    (FS_RST_END | FS_RST_END_RESP) && f->close == CLOSE_refused) {
+		tcp_rst_late(s);
+		s->res->cls = FLOW_EMBRYONIC;
+	}
 	if (!(f->state & FS_SYNACK)) {
 		tcp_isn(s);
 		f->state |= FS_SYNACK;
@@ -306,6 +329,15 @@ tcp_synack(struct seg *s)
 			v->count = f->synack_retransmits;
 			v->threshold = s->par->max_synack_retransmissions;
 		}
+	} else if (!(f->state & FS_ESTAB) && (orig->flags & HALF_SYN) &&
+	    p->ack == orig->isn + 1) {
+		/*
+		 * A new ISN for the same SYN before the handshake completed:
+		 * the responder gave up its SYN-ACK retries, dropped the
+		 * request and answers a late SYN retry as a new one (Linux
+		 * does).  Its sequence space starts again.
+		 */
+		tcp_isn(s);
 	} else {
 		tcp_anomaly(s);
 		return;
@@ -369,7 +401,10 @@ tcp_ack(struct seg *s)
 	if (s->dir == DIR_ORIG && (f->state & FS_SYNACK) &&
 	    !(f->state & FS_ESTAB) && SEQ_GT(ack, peer->isn)) {
 		f->state |= FS_ESTAB;
-		if (s->now_us > f->ts_start_us) {
+		if (h->flags & HALF_SYN) {
+			/* From the last SYN: tcp_syn() stamps each retry. */
+			f->irtt_us = (uint32_t)s->now_us - h->last_seg_us;
+		} else if (s->now_us > f->ts_start_us) {
 			uint64_t rtt = s->now_us - f->ts_start_us;
 
 			f->irtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
@@ -379,37 +414,150 @@ tcp_ack(struct seg *s)
 	}
 }
 
+/* Sequence numbers are judged only when both SYNs gave ISNs and scaling. */
+static bool
+tcp_judged(const struct seg *s)
+{
+	const struct flow *f = s->f;
+
+	return (f->state & (FS_SYN | FS_SYNACK)) == (FS_SYN | FS_SYNACK) &&
+	    (f->half[s->dir].flags & HALF_SEQ) &&
+	    (f->half[!s->dir].flags & HALF_SEQ);
+}
+
 /*
- * A segment that cannot belong to the connection: its data lies more than
- * the receiver's largest window beyond what the sender has sent, or wholly
- * a window behind what the receiver already acknowledged, or it
- * acknowledges data more than a window beyond what the peer sent.  Only
- * judged when both SYNs were seen, so that scaling and ISNs are known.
+ * A segment that cannot belong to the connection, whatever the capture
+ * missed: its data lies wholly a window behind what the receiver already
+ * acknowledged, or it acknowledges data before the peer's ISN.  A jump
+ * ahead is not here: a gap in the capture makes those (tcp_jump()).
  */
 static bool
 tcp_seq_impossible(const struct seg *s)
 {
 	const struct flow *f = s->f;
 	const struct pkt *p = s->p;
-	const struct flow_half *h = &f->half[s->dir];
 	const struct flow_half *peer = &f->half[!s->dir];
-	uint32_t rwin, swin;
+	uint32_t rwin;
 
-	if ((f->state & (FS_SYN | FS_SYNACK)) != (FS_SYN | FS_SYNACK) ||
-	    !(h->flags & HALF_SEQ) || !(peer->flags & HALF_SEQ))
+	if (!tcp_judged(s))
 		return false;
 	rwin = window_max(f, peer);
-	swin = window_max(f, h);
 
-	if (SEQ_GT(p->seq, h->snd_max + rwin))
-		return true;
 	if ((peer->flags & HALF_ACK) && SEQ_LT(p->seq + s->len, peer->ack - rwin))
 		return true;
-	if ((p->tcp_flags & TH_ACK) && SEQ_GT(p->ack, peer->snd_max + swin))
-		return true;
-	if ((p->tcp_flags & TH_ACK) && SEQ_LT(p->ack, peer->isn))
+	/*
+	 * Before the ISN means something only while the peer's sequence
+	 * space is young and seen whole: after 2^30 bytes, or once the
+	 * capture has shown gaps (which can hide as many), the comparison
+	 * with the ISN may have wrapped and says nothing.
+	 */
+	if ((p->tcp_flags & TH_ACK) && SEQ_LT(p->ack, peer->isn) &&
+	    peer->snd_max - peer->isn < SEQ_YOUNG && !(f->state & FS_GAP))
 		return true;
 	return false;
+}
+
+/*
+ * A segment more than the receiver's largest window beyond what its
+ * sender had sent, or acknowledging more than a window beyond what the
+ * peer had sent, is what a gap in the capture looks like (a ring that
+ * overflowed, a capture filtered to SYN/FIN/RST): the mark follows it,
+ * marked as a jump.  The sender's next segment decides (tcp_jump_refuted());
+ * until then the jumping segment does not teach its sender's TTL.
+ */
+static bool
+tcp_jump(struct seg *s)
+{
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *peer = &f->half[!s->dir];
+	bool jumped = false;
+
+	if (!tcp_judged(s))
+		return false;
+	if (SEQ_GT(p->seq, h->snd_max + window_max(f, peer))) {
+		h->flags |= HALF_JUMP;
+		jumped = true;
+	}
+	if ((p->tcp_flags & TH_ACK) &&
+	    SEQ_GT(p->ack, peer->snd_max + window_max(f, h))) {
+		peer->flags |= HALF_JUMP;
+		jumped = true;
+	}
+	if (jumped)
+		f->state |= FS_GAP;
+	return jumped;
+}
+
+/*
+ * After a jump, the sender's own next segment decides: near its new mark,
+ * the jump was a gap in the capture; more than a window behind it, back
+ * where it was, the sender never made the jump: the segment (or the
+ * acknowledgement) that made it was not the connection's, a device in the
+ * path made it up (seq_anomaly, reported now).  The mark goes back.
+ */
+static void
+tcp_jump_refuted(struct seg *s)
+{
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *peer = &f->half[!s->dir];
+
+	if (!(h->flags & HALF_JUMP) || !tcp_judged(s))
+		return;
+	h->flags &= ~HALF_JUMP;
+	if (!SEQ_LT(p->seq + s->len, h->snd_max - window_max(f, peer)))
+		return;
+	h->snd_max = p->seq;
+	if ((peer->flags & HALF_ACK) && SEQ_GT(peer->ack, h->snd_max))
+		peer->ack = h->snd_max;
+	tcp_anomaly(s);
+}
+
+/*
+ * A RST ends its sender's connection (RFC 9293 3.10.7): that sender sends
+ * nothing new on it afterwards.  New data or a FIN from it proves the RST
+ * was someone else's, sent in its name (a race of injected RST and real
+ * data): the verdict is corrected.
+ */
+static void
+tcp_after_rst(struct seg *s)
+{
+	struct flow *f = s->f;
+	const struct flow_half *h = &f->half[s->dir];
+
+	if (!(f->state & FS_RST_END) ||
+	    !(f->state & FS_RST_END_RESP) != (s->dir == DIR_ORIG) ||
+	    (f->close != CLOSE_app_reset && f->close != CLOSE_loss_reset) ||
+	    s->len == 0 || !(h->flags & HALF_SEQ) ||
+	    !SEQ_GT(s->p->seq + s->len, h->snd_max))
+		return;
+	tcp_rst_late(s);
+	s->res->cls = FLOW_ESTABLISHED;
+}
+
+/*
+ * The RST that ended the flow is found injected after the fact: the
+ * flow goes on, its record says rst_injected, and the alert compares the
+ * RST's TTL with the one this packet of the same side has.
+ */
+static void
+tcp_rst_late(struct seg *s)
+{
+	struct flow *f = s->f;
+	struct tcp_verdict *v;
+
+	v = verdict(s, EV_rst_injected);
+	v->by = seg_side(s);
+	v->ttl = f->half[s->dir].rst_ttl;
+	v->expected_ttl = s->p->ttl;
+	f->state &= ~(FS_RST_END | FS_RST_END_RESP | FS_INJ_RESP);
+	if (s->dir == DIR_RESP)
+		f->state |= FS_INJ_RESP;
+	f->close = CLOSE_rst_injected;
+	f->state |= FS_CLOSE_SET;
 }
 
 /*
@@ -452,8 +600,18 @@ tcp_data(struct seg *s)
 		f->keepalives += f->keepalives < UINT16_MAX;
 		return;
 	}
-	if (len == 0)
+	if (len == 0) {
+		/*
+		 * A pure ACK sent beyond the mark says its sender had sent
+		 * data the capture missed: a later re-send of it is a
+		 * retransmission, not new data.
+		 */
+		if (SEQ_GT(p->seq, h->snd_max)) {
+			h->snd_max = p->seq;
+			f->state |= FS_GAP;
+		}
 		return;
+	}
 
 	if (SEQ_GT(p->seq + len, h->snd_max)) {
 		h->snd_max = p->seq + len;
@@ -474,10 +632,14 @@ tcp_data(struct seg *s)
 	/*
 	 * Out-of-order: close behind the segment that last raised the mark
 	 * (as Wireshark times it), so that a burst of retransmissions long
-	 * after the original is not mistaken for reordering.
+	 * after the original is not mistaken for reordering.  A segment
+	 * that ends exactly at the mark cannot be a reordered original
+	 * (Wireshark's exception too): the mark was set by it, or by a copy
+	 * of it, so it is a re-send (a repeated FIN, a quick retransmission).
 	 */
 	reorder_us = f->irtt_us ? f->irtt_us : REORDER_DEFAULT_US;
-	if (now32 - h->last_seg_us < reorder_us) {
+	if (now32 - h->last_seg_us < reorder_us &&
+	    p->seq + len != h->snd_max) {
 		f->out_of_order += f->out_of_order < UINT16_MAX;
 		return;
 	}
@@ -497,8 +659,16 @@ tcp_retransmission(struct seg *s)
 	struct tcp_verdict *v;
 
 	h->retransmits++;
-	if (h->rtx_count > 0 && SEQ_LEQ(p->seq, h->rtx_seq) &&
-	    SEQ_GT(p->seq + s->len, h->rtx_seq)) {
+	if (h->rtx_count > 0 && SEQ_GT(p->seq, h->rtx_seq)) {
+		/*
+		 * A later segment re-sent while the tracked one is still
+		 * unacknowledged (senders that re-send a whole flight, one
+		 * segment after the other): the tracker stays on the first,
+		 * which is the one whose loss holds the connection up.
+		 */
+		return;
+	}
+	if (h->rtx_count > 0 && SEQ_GT(p->seq + s->len, h->rtx_seq)) {
 		if (h->rtx_count < UINT8_MAX)
 			h->rtx_count++;
 	} else {
@@ -557,6 +727,14 @@ tcp_rst(struct seg *s)
 	    ((h->flags & HALF_FIN) && (peer->flags & HALF_FIN)) ||
 	    !(f->state & FS_NONRST))
 		return;
+	/*
+	 * The other side's RST after one judged injected is what a stack
+	 * that believed the forgery sends (to the real SYN-ACK, to the
+	 * real data): counted, the record keeps rst_injected.
+	 */
+	if ((f->state & FS_CLOSE_SET) && f->close == CLOSE_rst_injected &&
+	    !(f->state & FS_INJ_RESP) == (s->dir == DIR_RESP))
+		return;
 
 	/* Injected: the TTL differs from every earlier packet of that side. */
 	if ((h->flags & HALF_TTL) && (p->ttl < h->ttl_min || p->ttl > h->ttl_max)) {
@@ -564,8 +742,7 @@ tcp_rst(struct seg *s)
 		v->by = seg_side(s);
 		v->ttl = p->ttl;
 		v->expected_ttl = p->ttl < h->ttl_min ? h->ttl_min : h->ttl_max;
-		f->close = CLOSE_rst_injected;
-		f->state |= FS_CLOSE_SET;
+		tcp_injected(s);
 		return;
 	}
 	/* ... or its sequence number is outside the receive window (RFC 5961 3.2). */
@@ -582,13 +759,29 @@ tcp_rst(struct seg *s)
 			v->seq = p->seq;
 			v->expected_seq = left;
 			v->window = win;
-			f->close = CLOSE_rst_injected;
-			f->state |= FS_CLOSE_SET;
+			tcp_injected(s);
 			return;
 		}
 	}
 
 	if ((f->state & FS_SYN) && !(f->state & FS_SYNACK) && s->dir == DIR_RESP) {
+		uint32_t want = f->half[DIR_ORIG].isn + 1;
+
+		/*
+		 * A refusal acknowledges the SYN exactly; the originator
+		 * drops any other RST (RFC 9293 3.10.7.3), so it is not the
+		 * peer's: a device in the path answered the SYN.
+		 */
+		if (!(p->tcp_flags & TH_ACK) || p->ack != want) {
+			v = verdict(s, EV_rst_injected);
+			v->by = seg_side(s);
+			v->window_evidence = true;
+			v->seq = p->ack;
+			v->expected_seq = want;
+			v->window = 1;
+			tcp_injected(s);
+			return;
+		}
 		verdict(s, EV_syn_refused)->by = seg_side(s);
 		tcp_rst_end(s, CLOSE_refused);
 		return;
@@ -616,9 +809,25 @@ tcp_rst(struct seg *s)
 	tcp_rst_end(s, CLOSE_app_reset);
 }
 
+/* The RST s is injected: the connection goes on, its record says so. */
+static void
+tcp_injected(struct seg *s)
+{
+	struct flow *f = s->f;
+
+	f->state &= ~FS_INJ_RESP;
+	if (s->dir == DIR_RESP)
+		f->state |= FS_INJ_RESP;
+	f->close = CLOSE_rst_injected;
+	f->state |= FS_CLOSE_SET;
+}
+
 static void
 tcp_rst_end(struct seg *s, enum close_reason why)
 {
+	s->f->half[s->dir].rst_ttl = s->p->ttl;
+	if (s->dir == DIR_RESP)
+		s->f->state |= FS_RST_END_RESP;
 	s->f->state |= FS_RST_END;
 	s->f->close = why;
 	s->f->state |= FS_CLOSE_SET;
@@ -632,6 +841,64 @@ tcp_anomaly(struct seg *s)
 
 	f->seq_anomalies += f->seq_anomalies < UINT16_MAX;
 	verdict(s, EV_seq_anomaly)->count = f->seq_anomalies;
+}
+
+/*
+ * Zeek's endpoint states, for a connection whose SYN was not captured:
+ * an endpoint that sent nothing is inactive, one that sent a RST reset, a
+ * FIN closed; a responder seen sending its SYN-ACK is established, and so
+ * is the originator acknowledging it; otherwise partial (data without a
+ * SYN).
+ */
+enum zeek_endp { ZE_INACTIVE, ZE_PARTIAL, ZE_ESTABLISHED, ZE_CLOSED, ZE_RESET };
+
+static enum zeek_endp
+tcp_zeek_endp(const struct flow *f, int dir)
+{
+	const struct flow_half *h = &f->half[dir];
+
+	if (h->rst > 0)
+		return ZE_RESET;
+	if (h->flags & HALF_FIN)
+		return ZE_CLOSED;
+	if (!(h->flags & HALF_TTL))
+		return ZE_INACTIVE;
+	if ((f->state & FS_SYNACK) && (dir == DIR_RESP || (h->flags & HALF_ACK)))
+		return ZE_ESTABLISHED;
+	return ZE_PARTIAL;
+}
+
+/*
+ * Zeek's rules for a connection picked up without its SYN: both sides
+ * closed is SF even so, one side closed is S2/S3 when the other is
+ * established and SH/SHR when it is not, resets are RSTO/RSTR, or
+ * RSTRH/OTH when the other side was never established.
+ */
+static enum conn_state
+tcp_conn_state_nosyn(const struct flow *f)
+{
+	enum zeek_endp os = tcp_zeek_endp(f, DIR_ORIG);
+	enum zeek_endp rs = tcp_zeek_endp(f, DIR_RESP);
+	bool o_inactive = os == ZE_INACTIVE || os == ZE_PARTIAL;
+	bool r_inactive = rs == ZE_INACTIVE || rs == ZE_PARTIAL;
+
+	if (rs == ZE_RESET) {
+		if (os == ZE_RESET && f->half[DIR_ORIG].bytes == 0 &&
+		    f->half[DIR_RESP].bytes == 0)
+			return CS_REJ;
+		return o_inactive ? CS_RSTRH : CS_RSTR;
+	}
+	if (os == ZE_RESET)
+		return r_inactive ? CS_OTH : CS_RSTO;
+	if (os == ZE_CLOSED && rs == ZE_CLOSED)
+		return CS_SF;
+	if (os == ZE_CLOSED)
+		return r_inactive ? CS_SH : CS_S2;
+	if (rs == ZE_CLOSED)
+		return o_inactive ? CS_SHR : CS_S3;
+	if (os == ZE_ESTABLISHED && rs == ZE_ESTABLISHED)
+		return CS_S1;
+	return CS_OTH;
 }
 
 /* Zeek's conn_state, from what was seen of the handshake and the end. */
@@ -650,13 +917,8 @@ tcp_conn_state(const struct flow *f)
 			return rst_r ? CS_REJ : CS_RSTOS0;
 		return fin_o ? CS_SH : CS_S0;
 	}
-	if (!syn && synack) {
-		if (rst && rst_r)
-			return CS_RSTRH;
-		return fin_r ? CS_SHR : CS_OTH;
-	}
-	if (!syn && !synack)
-		return CS_OTH;
+	if (!syn)
+		return tcp_conn_state_nosyn(f);
 	if (rst)
 		return rst_r ? CS_RSTR : CS_RSTO;
 	if (fin_o && fin_r)

@@ -39,12 +39,15 @@ struct tcp_verdict {
 };
 
 /*
- * What one segment did.  A segment gives at most one verdict: a RST is
- * judged once, any other segment is either impossible (seq_anomaly) or
- * counted by exactly one of the SYN, SYN-ACK and data paths.  cls is the
- * timeout class the flow belongs in afterwards.
+ * What one segment did.  A RST is judged once; any other segment is either
+ * impossible (seq_anomaly) or counted by exactly one of the SYN, SYN-ACK
+ * and data paths.  A second verdict is a late one that the segment proves
+ * about earlier ones: the sender's return behind a jump it did not make
+ * (seq_anomaly), or the same peer carrying on after a RST that should have
+ * ended its connection (rst_injected).  cls is the timeout class the flow
+ * belongs in afterwards.
  */
-#define TCP_MAX_VERDICTS	1
+#define TCP_MAX_VERDICTS	2
 struct tcp_result {
 	struct tcp_verdict v[TCP_MAX_VERDICTS];
 	unsigned	nv;

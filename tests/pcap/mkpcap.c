@@ -296,6 +296,18 @@ static void	sc_icmp_quote_zero_length(struct wr *);
 static void	sc_refused_v6(struct wr *);
 static void	sc_llc_snap_refused(struct wr *);
 static void	sc_pcapng_multi(struct wr *);
+static void	sc_resend_at_mark(struct wr *);
+static void	sc_syn_lost_then_loss(struct wr *);
+static void	sc_capture_gap_wide(struct wr *);
+static void	sc_syn_fin_only(struct wr *);
+static void	sc_mid_stream_fin(struct wr *);
+static void	sc_pure_ack_seq(struct wr *);
+static void	sc_alternating_resends(struct wr *);
+static void	sc_synack_new_isn(struct wr *);
+static void	sc_rst_syn_ack_mismatch(struct wr *);
+static void	sc_rst_syn_right_ttl(struct wr *);
+static void	sc_rst_syn_retry(struct wr *);
+static void	sc_rst_data_race(struct wr *);
 
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
@@ -378,6 +390,18 @@ static const struct scenario {
 	{ "llc_snap_refused", "pcap", LT_EN10MB, 0, sc_llc_snap_refused },
 	{ "fddi_refused", "pcap", LT_FDDI, 0, sc_refused },
 	{ "pcapng_multi", "pcapng", LT_EN10MB, 0, sc_pcapng_multi },
+	{ "resend_at_mark", "pcap", LT_EN10MB, 0, sc_resend_at_mark },
+	{ "syn_lost_then_loss", "pcap", LT_EN10MB, 0, sc_syn_lost_then_loss },
+	{ "capture_gap_wide", "pcap", LT_EN10MB, 0, sc_capture_gap_wide },
+	{ "syn_fin_only", "pcap", LT_EN10MB, 0, sc_syn_fin_only },
+	{ "mid_stream_fin", "pcap", LT_EN10MB, 0, sc_mid_stream_fin },
+	{ "pure_ack_seq", "pcap", LT_EN10MB, 0, sc_pure_ack_seq },
+	{ "alternating_resends", "pcap", LT_EN10MB, 0, sc_alternating_resends },
+	{ "synack_new_isn", "pcap", LT_EN10MB, 0, sc_synack_new_isn },
+	{ "rst_syn_ack_mismatch", "pcap", LT_EN10MB, 0, sc_rst_syn_ack_mismatch },
+	{ "rst_syn_right_ttl", "pcap", LT_EN10MB, 0, sc_rst_syn_right_ttl },
+	{ "rst_syn_retry", "pcap", LT_EN10MB, 0, sc_rst_syn_retry },
+	{ "rst_data_race", "pcap", LT_EN10MB, 0, sc_rst_data_race },
 };
 
 /*
@@ -2238,6 +2262,355 @@ sc_capture_gap(struct wr *w)
 	tcp_send(&c, S, TH_PSH | TH_ACK, 500, 2 * MSEC);
 	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
 	tcp_send(&c, C, TH_RST | TH_ACK, 0, 1 * USEC);
+}
+
+/*
+ * Re-sends just after the original (a tail loss probe, a FIN sent twice):
+ * they end at the sender's mark, so they cannot be reordered originals.
+ */
+static void
+sc_resend_at_mark(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint32_t seq;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40033, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	seq = c.e[C].nxt;
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, 500);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 300, 2 * MSEC);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	seq = c.e[C].nxt;
+	tcp_send(&c, C, TH_FIN | TH_ACK, 0, 10 * MSEC);
+	tcp_resend(&c, C, TH_FIN | TH_ACK, seq, 0, 300);
+	tcp_send(&c, S, TH_FIN | TH_ACK, 0, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+}
+
+/*
+ * The first SYN is lost, the retry 1 s later is answered; then the path
+ * loses the request and its retransmissions until the client aborts.
+ * The reordering window is the RTT of the SYN answered, not 1 s.
+ */
+static void
+sc_syn_lost_then_loss(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0;
+	uint32_t seq;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40034, ISN_C, &n.s, 5432, ISN_S);
+	c.e[C].drop = 1;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	c.e[C].drop = 0;
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, 1 * USEC);
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	c.e[C].drop = 1;
+	seq = c.e[C].nxt;
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	t0 = w->now;
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 200 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 600 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
+	    until(w, t0, 1400 * MSEC));
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
+	    until(w, t0, 3000 * MSEC));
+	tcp_send(&c, C, TH_RST | TH_ACK, 0, until(w, t0, 5 * USEC));
+}
+
+/*
+ * The capture (a ring that overflowed) misses 300 kB of an upload, far
+ * more than a window; the transfer goes on and closes with FINs.
+ */
+static void
+sc_capture_gap_wide(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40035, ISN_C, &n.s, 21, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_ACK, 1448, 5 * MSEC);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	/* Sent, delivered and acknowledged while the capture was blind. */
+	c.e[C].nxt += 300000;
+	c.e[S].ack = c.e[C].nxt;
+	w->now += 2 * USEC;
+	tcp_send(&c, C, TH_ACK, 1448, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 1448, SEG_GAP);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * tcpdump 'tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0': the handshake's
+ * SYNs, then the FINs of a connection that moved 5 kB up and 80 kB down.
+ */
+static void
+sc_syn_fin_only(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40036, ISN_C, &n.s, 80, ISN_S);
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	seg_init(&c, &s, C, TH_ACK, 0);
+	s.nocapture = 1;
+	seg_out(&c, &s, ACK_DELAY);
+	c.e[C].nxt += 5000;
+	c.e[S].ack = c.e[C].nxt;
+	c.e[S].nxt += 80000;
+	c.e[C].ack = c.e[S].nxt;
+	w->now += 3 * USEC;
+	tcp_send(&c, S, TH_FIN | TH_ACK, 0, 0);
+	tcp_send(&c, C, TH_FIN | TH_ACK, 0, RTT);
+}
+
+/* Picked up mid-stream (Zeek's missing-syn): data both ways, then FINs. */
+static void
+sc_mid_stream_fin(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	mid_stream_conn(w, &n, &c, 51002);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 98, 0);
+	tcp_send(&c, S, TH_ACK, 1448, RTT);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 1000, SEG_GAP);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * The client sends 200 bytes that the path loses and the capture misses;
+ * its next ACK (of the server's data) carries the sequence number after
+ * them, so the re-send 200 ms later is a retransmission (as tshark says).
+ */
+static void
+sc_pure_ack_seq(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint32_t seq;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40037, ISN_C, &n.s, 8240, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	seq = c.e[C].nxt;
+	seg_init(&c, &s, C, TH_PSH | TH_ACK, 200);
+	s.nocapture = 1;
+	s.lost = 1;
+	seg_out(&c, &s, 50);
+	tcp_send(&c, C, TH_ACK, 0, 50);
+	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 200, 200 * MSEC);
+	tcp_send(&c, S, TH_ACK, 0, RTT);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * The server's two response segments are lost; it re-sends both, one
+ * after the other, at every timeout (as in 206_example_b.pcap), until its
+ * application aborts.  The first one's count must not start again.
+ */
+static void
+sc_alternating_resends(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0, rto;
+	uint32_t seq;
+	int i;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40038, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	c.e[S].drop = 1;
+	seq = c.e[S].nxt;
+	tcp_send(&c, S, TH_ACK, 1448, RTT);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 1448, SEG_GAP);
+	t0 = w->now;
+	rto = 200 * MSEC;
+	for (i = 0; i < 6; i++) {
+		tcp_resend(&c, S, TH_ACK, seq, 1448, until(w, t0, rto));
+		tcp_resend(&c, S, TH_PSH | TH_ACK, seq + 1448, 1448, SEG_GAP);
+		t0 = w->now;
+		rto *= 2;
+	}
+	tcp_send(&c, S, TH_RST | TH_ACK, 0, 5 * USEC);
+}
+
+/*
+ * The server's SYN-ACKs never reach the client; after its retries
+ * (net.ipv4.tcp_synack_retries) Linux drops the request, and answers the
+ * client's next SYN retry as a new one, with a new ISN.
+ */
+static void
+sc_synack_new_isn(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint64_t t0;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40039, ISN_C, &n.s, 443, ISN_S);
+	t0 = w->now;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	c.e[S].drop = 1;
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	tcp_resend(&c, S, TH_SYN | TH_ACK, ISN_S, 0, until(w, t0, 1 * USEC));
+	c.e[S].drop = 0;
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, until(w, t0, 7 * USEC));
+	c.e[S].isn = c.e[S].nxt = ISN_S + 99999999U;
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 300, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * Zeek's rst-inject-rae.pcap, made again: a device answers the SYN with a
+ * RST|ACK (TTL 46, the SYN's own IP ID) whose ack is the SYN's sequence
+ * number, not the next one, so the client drops it (RFC 9293 3.10.7.3);
+ * the real SYN-ACK (TTL 49) comes a second later and data flows.
+ */
+static void
+sc_rst_syn_ack_mismatch(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint16_t ipid;
+
+	net_v4(&n);
+	n.s.ttl = 49;
+	conn_init(&c, w, &nolnk, &n.c, 40040, ISN_C, &n.s, 6649, ISN_S);
+	ipid = n.c.ipid;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	seg_init(&c, &s, S, TH_RST | TH_ACK, 0);
+	s.seq = 0;
+	s.ack = ISN_C;
+	s.win = 0;
+	s.opts = OPT_NONE;
+	s.ttl = 46;
+	s.noadv = 1;
+	s.lost = 1;
+	n.s.ipid = ipid;
+	seg_out(&c, &s, 230 * MSEC);
+	n.s.ipid = IPID_S;
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, 1 * USEC);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 25, 1 * MSEC);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 150, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * A forged refusal with the server's TTL and a right ack (only the SYN's
+ * IP ID gives it away): the client believes it, so when the real SYN-ACK
+ * comes it answers with a RST (RFC 9293 3.10.7.1).
+ */
+static void
+sc_rst_syn_right_ttl(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+	uint16_t ipid;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40041, ISN_C, &n.s, 443, ISN_S);
+	ipid = n.c.ipid;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	n.s.ipid = ipid;
+	tcp_refuse(&c, 300);
+	n.s.ipid = IPID_S;
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	seg_init(&c, &s, C, TH_RST, 0);
+	s.seq = c.e[S].ack;
+	s.opts = OPT_NONE;
+	s.win = 0;
+	s.noadv = 1;
+	seg_out(&c, &s, ACK_DELAY);
+}
+
+/*
+ * The SYN is lost; a device answers it with a refusal the client ignores
+ * (a firewall on the client drops it); the SYN retry gets the server's
+ * SYN-ACK and the connection goes on.
+ */
+static void
+sc_rst_syn_retry(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40042, ISN_C, &n.s, 25, ISN_S);
+	c.e[C].drop = 1;
+	tcp_send(&c, C, TH_SYN, 0, 0);
+	c.e[C].drop = 0;
+	seg_init(&c, &s, S, TH_RST | TH_ACK, 0);
+	s.seq = 0;
+	s.ack = ISN_C + 1;
+	s.win = 0;
+	s.opts = OPT_NONE;
+	s.ttl = 58;
+	s.noadv = 1;
+	s.lost = 1;
+	seg_out(&c, &s, 400);
+	tcp_resend(&c, C, TH_SYN, ISN_C, 0, 1 * USEC);
+	tcp_send(&c, S, TH_SYN | TH_ACK, 0, RTT);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 80, 2 * MSEC);
+	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
+	tcp_fin_close(&c, C, 10 * MSEC);
+}
+
+/*
+ * A device races the server: its RST (the server's TTL, the next sequence
+ * number) reaches the client just before the server's real response.  The
+ * client takes the RST, so it answers the response with a RST of its own.
+ */
+static void
+sc_rst_data_race(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	struct seg s;
+
+	net_v4(&n);
+	conn_init(&c, w, &nolnk, &n.c, 40043, ISN_C, &n.s, 80, ISN_S);
+	tcp_handshake(&c, 0);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 50, 5 * MSEC);
+	seg_init(&c, &s, S, TH_RST | TH_ACK, 0);
+	s.noadv = 1;
+	s.lost = 1;
+	seg_out(&c, &s, 300);
+	tcp_send(&c, S, TH_PSH | TH_ACK, 1448, RTT - 300);
+	seg_init(&c, &s, C, TH_RST, 0);
+	s.seq = c.e[C].nxt;
+	s.opts = OPT_NONE;
+	s.win = 0;
+	s.noadv = 1;
+	seg_out(&c, &s, 20);
 }
 
 int

@@ -496,10 +496,12 @@ START_TEST(seq_anomaly_far_outside_window)
 	next = c->seq[1];
 	tx_full(c, 1, 1000, TH_ACK | TH_PUSH, 100, next + 2000000000u, 64);
 	c->seq[1] = next;
-	ck_assert_uint_eq(only_event(c, EV_seq_anomaly)->count, 1);
-	/* The impossible segment did not move the state: normal data goes on. */
+	/* A jump could be a gap in the capture: the sender's next says. */
+	ck_assert_uint_eq(c->seen.nev, 0);
 	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	/* Back where it was: the jump was not the server's. */
 	tx(c, 1, 1000, TH_ACK | TH_PUSH, 100);
+	ck_assert_uint_eq(only_event(c, EV_seq_anomaly)->count, 1);
 	tx_full(c, 0, 1000, TH_ACK | TH_PUSH, 10, c->seq[0] - 2000000000u, 64);
 	tx(c, 0, 1000, TH_ACK | TH_FIN, 0);
 	tx(c, 1, 1000, TH_ACK | TH_FIN, 0);

@@ -316,6 +316,10 @@ ref_msg(const struct event *ev, char *msg, size_t size)
 			snprintf(msg, size, "RST with a sequence number outside "
 			    "the receive window: probably injected by a device "
 			    "in the path");
+		else if (ev->ttl == ev->expected_ttl)
+			snprintf(msg, size, "RST followed by packets from %s "
+			    "that the RST should have ended: probably injected "
+			    "by a device in the path", ref_noun(ev->by));
 		else
 			snprintf(msg, size, "RST with %s %u where %s's packets "
 			    "had %s %u: probably injected by a device in the "

@@ -271,6 +271,24 @@ START_TEST(test_rst_injected_ttl)
 }
 END_TEST
 
+/* Proved by what followed (tcp.c), not by the TTL: said so. */
+START_TEST(test_rst_injected_late_same_ttl)
+{
+	struct event ev = flow_event(EV_rst_injected, "10.0.0.1", 40000,
+	    "93.184.216.34", 80);
+
+	ev.by = SIDE_DST;
+	ev.ttl = 64;
+	ev.expected_ttl = 64;
+	check_text(&ev, "kind=rst_injected severity=warning proto=tcp "
+	    "src=10.0.0.1 sport=40000 dst=93.184.216.34 dport=80 by=dst "
+	    "ttl=64 expected_ttl=64 iface=eth0 "
+	    "community_id=\"1:knHg8rotno0xvF8isXGPECK1OS8=\" "
+	    "msg=\"RST followed by packets from the responder that the RST "
+	    "should have ended: probably injected by a device in the path\"");
+}
+END_TEST
+
 START_TEST(test_rst_injected_hop_limit)
 {
 	struct event ev = flow_event(EV_rst_injected, "2001:db8::10", 40000,
@@ -746,6 +764,7 @@ event_fmt_suite(void)
 	tcase_add_test(tc, test_syn_retransmit_spec_example);
 	tcase_add_test(tc, test_syn_retransmit_listening);
 	tcase_add_test(tc, test_synack_retransmit);
+	tcase_add_test(tc, test_rst_injected_late_same_ttl);
 	tcase_add_test(tc, test_syn_refused);
 	tcase_add_test(tc, test_data_retransmit);
 	tcase_add_test(tc, test_loss_reset);
