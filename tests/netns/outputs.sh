@@ -468,11 +468,12 @@ if start_daemon pipe - --stdout "$dir/pipe" -j -c "$conf" -i veth1; then
 	run kill -STOP "$reader"
 	t0=$(now_ms)
 	refused pipe 36000 $burst
-	if wait_count "$dir/syslog.txt" 10 ']: kind=syn_refused' $burst; then
-		pass "stopped -j reader: all $burst alerts in syslog ($(($(now_ms) - t0)) ms): capture went on"
-	else
-		fail "stopped -j reader: $(count "$dir/syslog.txt" ']: kind=syn_refused') of $burst alerts in syslog"
-	fi
+	# Every alert reaches syslog, or is counted as lost there when the
+	# syslog reader itself falls behind (a loaded or sanitized run):
+	# judged with the statistics at stop, below.
+	wait_count "$dir/syslog.txt" 10 ']: kind=syn_refused' $burst
+	insyslog=$(count "$dir/syslog.txt" ']: kind=syn_refused')
+	t1=$(now_ms)
 	if wait_file "$dir/syslog.txt" 2 ']: standard output: the reader does not keep up'; then
 		pass "stopped -j reader: said in syslog"
 	else
@@ -494,6 +495,14 @@ if start_daemon pipe - --stdout "$dir/pipe" -j -c "$conf" -i veth1; then
 		pass "stopped -j reader: dropped=0 stdout_lost=$l"
 	else
 		fail "stopped -j reader: dropped=${d:-?} stdout_lost=${l:-?}"
+	fi
+	sl=$(stat_of "$dir/syslog.txt" syslog_lost)
+	if [ "$insyslog" -eq "$burst" ]; then
+		pass "stopped -j reader: all $burst alerts in syslog ($((t1 - t0)) ms): capture went on"
+	elif [ -n "$sl" ] && [ $((insyslog + sl)) -ge "$burst" ]; then
+		pass "stopped -j reader: $insyslog of $burst alerts in syslog, the rest counted (syslog_lost=$sl): capture went on"
+	else
+		fail "stopped -j reader: $insyslog of $burst alerts in syslog, syslog_lost=${sl:-?}"
 	fi
 	if out=$("$PY" "$HELPER" jsoncheck "$dir/pipe.out" 2>&1); then
 		pass "stopped -j reader: what the reader got is whole JSON lines ($out)"
