@@ -73,7 +73,7 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
 TEST_PKGS := python3 mandoc systemd tshark
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus curl tcpreplay
+ROOT_TEST_PKGS := iproute2 nftables util-linux tcpdump rsyslog logrotate prometheus curl tcpreplay
 FUZZ_PKGS := clang libclang-rt-14-dev
 # The Debian package: build it (make deb), and test it in a debootstrap
 # chroot (make check-deb, root, part of check-root).
