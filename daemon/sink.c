@@ -317,6 +317,8 @@ sinks_event(void *ctx, const struct event *orig)
 	if (s->cooldown != NULL && !cooldown_admit(s->cooldown, &ev,
 	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us))
 		return;
+	if (s->evidence != NULL)
+		s->evidence(s->evidence_ctx, &ev);
 	sinks_write_event(s, &ev);
 }
 

@@ -21,6 +21,8 @@ struct analyzer {
 	const char	*iface;		/* of the packet being analysed */
 	uint32_t	ifindex;
 	bool		capture_loss;
+	struct evidence	*evidence;	/* NULL: off */
+	struct flow	*emit_flow;	/* the flow of the event being reported */
 };
 
 /* Report kind once per flow; fills the flow's endpoints and the time. */

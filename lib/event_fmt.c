@@ -560,6 +560,8 @@ event_format_fields(const struct event *ev,
 		}
 		if (ev->capture_loss)
 			fn(arg, "capture_loss", "yes", 0);
+		if (ev->evidence != NULL)
+			fn(arg, "evidence", ev->evidence, 0);
 	}
 
 	if (ev->iface != NULL)
