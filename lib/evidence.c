@@ -1,11 +1,14 @@
 /*
  * The evidence store: two byte rings carved out of one allocation, a side
- * table of chain heads and tails by flow slot, and a small FIFO of open
- * requests.  A packet is a record (header, then its bytes) appended at a
- * ring's head; room is made by dropping records at its tail.  Records go
- * to a ring and to their flow's chain in the same order, so the record at
- * a ring's tail is always the first of its flow's chain in that ring:
- * dropping it is O(1).
+ * table of chain ends by flow slot, and a small FIFO of open requests.  A
+ * packet is a record (header, then its bytes) appended at a ring's head;
+ * room is made by dropping records at its tail.  A flow's chain runs
+ * backwards, each record naming the one before it and that one's arrival
+ * number: a ring drops records in arrival order, so a record is still
+ * there exactly when its number is not older than the ring's oldest.
+ * Holding a packet thus touches the ring's head and the flow's side entry
+ * only, and dropping one touches the ring's tail only: no chain is ever
+ * unlinked, and a flow that ends is forgotten by clearing its entry.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +24,11 @@
 
 struct rec {
 	uint64_t	ts_us;
-	uint32_t	flow;		/* NONE once its flow is released */
-	uint32_t	next;		/* the flow's next record in this ring */
+	uint32_t	prev;		/* the flow's record before, or NONE */
+	uint32_t	prev_order;	/* its arrival number */
 	uint32_t	caplen;		/* bytes that follow the header */
 	uint32_t	wirelen;
-	uint32_t	order;		/* arrival number, for the merge */
+	uint32_t	order;		/* arrival number */
 	uint16_t	linktype;
 	uint16_t	pad;
 };
@@ -40,12 +43,13 @@ struct ring {
 	uint32_t	 tail;		/* the oldest record */
 	uint32_t	 end;		/* when wrapped: where the old part ends */
 	uint32_t	 count;
+	uint32_t	 oldest;	/* arrival number of the record at tail */
 	bool		 wrapped;	/* records in [tail, end) and [0, head) */
 };
 
 struct ev_flow {
-	uint32_t	first[NRINGS];
-	uint32_t	last[NRINGS];
+	uint32_t	last[NRINGS];	/* the newest record, or NONE */
+	uint32_t	last_order[NRINGS];
 	uint32_t	req;		/* open request, or NONE */
 };
 
@@ -69,6 +73,7 @@ struct evidence {
 	uint32_t	 req_count;
 	evidence_done_fn *done;
 	void		*ctx;
+	uint32_t	*walk[NRINGS];	/* EVIDENCE_WALK_MAX offsets each */
 	struct evidence_stats stats;
 };
 
@@ -118,8 +123,10 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 		return NULL;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	if ((e->mem = malloc(memory)) == NULL) {
-		free(e);
+	if ((e->mem = malloc(memory)) == NULL ||
+	    (e->walk[0] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL ||
+	    (e->walk[1] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL) {
+		evidence_free(e);
 		return NULL;
 	}
 	p = e->mem;
@@ -132,7 +139,6 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	e->flows = (struct ev_flow *)(void *)(p + rings +
 	    EVIDENCE_REQUESTS * sizeof(struct ev_req));
 	for (uint32_t i = 0; i < flows; i++) {
-		e->flows[i].first[0] = e->flows[i].first[1] = NONE;
 		e->flows[i].last[0] = e->flows[i].last[1] = NONE;
 		e->flows[i].req = NONE;
 	}
@@ -149,6 +155,8 @@ evidence_free(struct evidence *e)
 {
 	if (e == NULL)
 		return;
+	free(e->walk[0]);
+	free(e->walk[1]);
 	free(e->mem);
 	free(e);
 }
@@ -165,32 +173,36 @@ evidence_stats(const struct evidence *e)
 	return &e->stats;
 }
 
-/* Drops the ring's oldest record, unlinking it from its flow's chain. */
+/* Drops the ring's oldest record; its flow's chain now ends before it. */
 static void
 ring_drop(struct evidence *e, int which)
 {
 	struct ring *r = &e->ring[which];
 	struct rec *rec = rec_at(r, r->tail);
-	struct ev_flow *f;
 
-	if (rec->flow != NONE) {
-		f = &e->flows[rec->flow];
-		f->first[which] = rec->next;
-		if (rec->next == NONE)
-			f->last[which] = NONE;
-		e->stats.evicted++;
-		e->stats.packets--;
-	}
+	e->stats.evicted++;
+	e->stats.packets--;
 	e->stats.bytes -= REC_SIZE(rec->caplen);
 	r->tail += REC_SIZE(rec->caplen);
 	r->count--;
 	if (r->count == 0) {
 		r->head = r->tail = 0;
 		r->wrapped = false;
-	} else if (r->wrapped && r->tail == r->end) {
+		return;
+	}
+	if (r->wrapped && r->tail == r->end) {
 		r->tail = 0;
 		r->wrapped = false;
 	}
+	r->oldest = rec_at(r, r->tail)->order;
+}
+
+/* Whether the record at off, numbered order, is still in the ring. */
+static inline bool
+ring_has(const struct ring *r, uint32_t off, uint32_t order)
+{
+	return off != NONE && r->count > 0 &&
+	    (int32_t)(order - r->oldest) >= 0 && rec_at(r, off)->order == order;
 }
 
 /* Room for size bytes at the ring's head; returns their offset. */
@@ -241,9 +253,10 @@ evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 		caplen = e->snaplen;
 	off = ring_alloc(e, which, REC_SIZE(caplen));
 	rec = rec_at(r, off);
+	f = &e->flows[flow];
 	rec->ts_us = ts_us;
-	rec->flow = flow;
-	rec->next = NONE;
+	rec->prev = f->last[which];
+	rec->prev_order = f->last_order[which];
 	rec->caplen = caplen;
 	rec->wirelen = wirelen < caplen ? caplen : wirelen;
 	rec->order = e->order++;
@@ -251,13 +264,10 @@ evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 	rec->pad = 0;
 	if (caplen > 0)
 		memcpy(rec + 1, data, caplen);
-
-	f = &e->flows[flow];
-	if (f->last[which] == NONE)
-		f->first[which] = off;
-	else
-		rec_at(r, f->last[which])->next = off;
+	if (r->count == 1)
+		r->oldest = rec->order;
 	f->last[which] = off;
+	f->last_order[which] = rec->order;
 	e->stats.held++;
 	e->stats.packets++;
 
@@ -346,24 +356,38 @@ void
 evidence_release(struct evidence *e, uint32_t flow)
 {
 	struct ev_flow *f;
-	struct rec *rec;
-	uint32_t off;
 
 	if (flow >= e->nflows)
 		return;
 	f = &e->flows[flow];
 	if (f->req != NONE)
 		req_complete(e, f->req);
-	/* The records stay where they are until their ring comes round. */
-	for (int w = 0; w < NRINGS; w++) {
-		for (off = f->first[w]; off != NONE; off = rec->next) {
-			rec = rec_at(&e->ring[w], off);
-			rec->flow = NONE;
-			e->stats.released++;
-			e->stats.packets--;
-		}
-		f->first[w] = f->last[w] = NONE;
+	/* Its records stay where they are until their ring comes round. */
+	if (f->last[RING_EDGE] != NONE || f->last[RING_BULK] != NONE)
+		e->stats.released++;
+	f->last[RING_EDGE] = f->last[RING_BULK] = NONE;
+}
+
+/*
+ * The flow's records still in one ring, oldest first, into e->walk[w]:
+ * the newest EVIDENCE_WALK_MAX of them.  Returns how many.
+ */
+static size_t
+chain_collect(const struct evidence *e, const struct ev_flow *f, int w)
+{
+	const struct ring *r = &e->ring[w];
+	const struct rec *rec;
+	uint32_t off = f->last[w], order = f->last_order[w];
+	size_t n = 0;
+
+	while (n < EVIDENCE_WALK_MAX && ring_has(r, off, order)) {
+		rec = rec_at(r, off);
+		e->walk[w][EVIDENCE_WALK_MAX - 1 - n] = off;
+		n++;
+		off = rec->prev;
+		order = rec->prev_order;
 	}
+	return n;
 }
 
 size_t
@@ -372,31 +396,32 @@ evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
 {
 	const struct ev_flow *f;
 	const struct rec *a, *b, *r;
-	uint32_t oa, ob;
-	size_t n = 0;
+	const uint32_t *wa, *wb;
+	size_t na, nb, ia = 0, ib = 0;
 
 	if (flow >= e->nflows)
 		return 0;
 	f = &e->flows[flow];
-	oa = f->first[RING_EDGE];
-	ob = f->first[RING_BULK];
-	/* Both chains are in arrival order: merge them. */
-	while (oa != NONE || ob != NONE) {
-		a = oa != NONE ? rec_at(&e->ring[RING_EDGE], oa) : NULL;
-		b = ob != NONE ? rec_at(&e->ring[RING_BULK], ob) : NULL;
+	na = chain_collect(e, f, RING_EDGE);
+	nb = chain_collect(e, f, RING_BULK);
+	wa = e->walk[RING_EDGE] + EVIDENCE_WALK_MAX - na;
+	wb = e->walk[RING_BULK] + EVIDENCE_WALK_MAX - nb;
+	/* Both are in arrival order: merge them. */
+	while (ia < na || ib < nb) {
+		a = ia < na ? rec_at(&e->ring[RING_EDGE], wa[ia]) : NULL;
+		b = ib < nb ? rec_at(&e->ring[RING_BULK], wb[ib]) : NULL;
 		if (b == NULL || (a != NULL &&
 		    (int32_t)(a->order - b->order) < 0)) {
 			r = a;
-			oa = a->next;
+			ia++;
 		} else {
 			r = b;
-			ob = b->next;
+			ib++;
 		}
 		fn(ctx, r->linktype, r->ts_us, (const uint8_t *)(r + 1),
 		    r->caplen, r->wirelen);
-		n++;
 	}
-	return n;
+	return na + nb;
 }
 
 bool

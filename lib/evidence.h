@@ -34,17 +34,19 @@
 /* The edge ring's share of the budget, in quarters. */
 #define EVIDENCE_EDGE_QUARTERS	1
 #define EVIDENCE_MIN_MEMORY	(64 * 1024)
+/* A file takes at most the newest this many packets of each ring. */
+#define EVIDENCE_WALK_MAX	65536
 
 struct evidence;
 
 struct evidence_stats {
 	uint64_t	held;		/* packets taken */
-	uint64_t	evicted;	/* pushed out by the budget, flow alive */
-	uint64_t	released;	/* dropped with their flow */
+	uint64_t	evicted;	/* pushed out of memory by the budget */
+	uint64_t	released;	/* flows that ended with packets held */
 	uint64_t	requests;
 	uint64_t	completed;
 	uint64_t	early;		/* completed early: no room for requests */
-	uint32_t	packets;	/* held now */
+	uint32_t	packets;	/* in memory now, their flows' or not */
 	size_t		bytes;		/* ring bytes in use now */
 };
 

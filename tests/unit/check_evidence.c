@@ -75,6 +75,40 @@ hold(struct evidence *e, uint32_t flow, bool edge, uint32_t id, uint32_t len)
 	    len + 1000);
 }
 
+/* The ids in order: the first is 0 (the edge packet), then 101 on. */
+static void
+count_only(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	uint32_t *next = ctx, id;
+
+	(void)linktype;
+	(void)ts_us;
+	(void)caplen;
+	(void)wirelen;
+	memcpy(&id, data, sizeof(id));
+	if (*next == UINT32_MAX) {
+		ck_assert_uint_eq(id, 0);
+		*next = 101;
+	} else {
+		ck_assert_uint_eq(id, *next);
+		(*next)++;
+	}
+}
+
+static void
+last_id(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	uint32_t *last = ctx;
+
+	(void)linktype;
+	(void)ts_us;
+	(void)caplen;
+	(void)wirelen;
+	memcpy(last, data, sizeof(*last));
+}
+
 static size_t
 walk(const struct evidence *e, uint32_t flow, struct seen *s)
 {
@@ -203,22 +237,33 @@ START_TEST(a_released_flow_lets_go_of_its_packets)
 	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
 	const struct evidence_stats *st = evidence_stats(e);
 	struct seen s;
+	uint32_t id;
 
-	for (uint32_t id = 0; id < 30; id++)
+	for (id = 0; id < 30; id++)
 		hold(e, 4 + id % 2, id % 3 == 0, id, 64);
 	ck_assert_uint_eq(st->packets, 30);
 	evidence_release(e, 4);
-	ck_assert_uint_eq(st->packets, 15);
-	ck_assert_uint_eq(st->released, 15);
+	ck_assert_uint_eq(st->released, 1);
 	ck_assert_uint_eq(walk(e, 4, &s), 0);
 	ck_assert_uint_eq(walk(e, 5, &s), 15);
 	/* The slot's next flow starts empty, and the ring wraps over the dead. */
 	hold(e, 4, false, 1000, 64);
 	ck_assert_uint_eq(walk(e, 4, &s), 1);
 	ck_assert_uint_eq(s.ids[0], 1000);
-	for (uint32_t id = 2000; id < 40000; id++)
+	for (id = 2000; id < 40000; id++)
 		hold(e, 6, false, id, 128);
-	ck_assert_uint_eq(st->held - st->evicted - st->released, st->packets);
+	ck_assert_uint_gt(st->evicted, 0);
+	ck_assert_uint_eq(st->held - st->evicted, st->packets);
+	/*
+	 * Flow 5's bulk packets went with the ring, its edge packets (ids
+	 * 3, 9, 15, 21, 27) stay; flow 6 keeps its newest.
+	 */
+	ck_assert_uint_eq(walk(e, 5, &s), 5);
+	for (size_t i = 0; i < s.n; i++)
+		ck_assert_uint_eq(s.ids[i], 3 + 6 * i);
+	id = 0;
+	ck_assert_uint_gt(evidence_walk(e, 6, last_id, &id), 0);
+	ck_assert_uint_eq(id, 39999);
 	evidence_free(e);
 }
 END_TEST
@@ -305,6 +350,28 @@ START_TEST(too_many_requests_complete_the_oldest_early)
 }
 END_TEST
 
+/*
+ * A flow with more packets than a file takes: the newest
+ * EVIDENCE_WALK_MAX of its bulk ring, and every edge packet.
+ */
+START_TEST(a_walk_takes_the_newest_when_a_flow_has_too_many)
+{
+	struct evidence *e = evidence_new(64 << 20, FLOWS, 68, NULL, NULL);
+	size_t n;
+	uint32_t id;
+
+	hold(e, 1, true, 0, 60);
+	for (id = 1; id <= EVIDENCE_WALK_MAX + 100; id++)
+		hold(e, 1, false, id, 60);
+	ck_assert_uint_eq(evidence_stats(e)->evicted, 0);
+	id = UINT32_MAX;
+	n = evidence_walk(e, 1, count_only, &id);
+	ck_assert_uint_eq(n, EVIDENCE_WALK_MAX + 1);
+	ck_assert_uint_eq(id, EVIDENCE_WALK_MAX + 101);
+	evidence_free(e);
+}
+END_TEST
+
 START_TEST(file_names_say_time_kind_and_flow_safely)
 {
 	struct event ev;
@@ -352,6 +419,7 @@ evidence_suite(void)
 	tcase_add_test(tc, a_request_completes_after_the_packets_that_follow);
 	tcase_add_test(tc, a_request_completes_on_time_release_and_a_second_alert);
 	tcase_add_test(tc, too_many_requests_complete_the_oldest_early);
+	tcase_add_test(tc, a_walk_takes_the_newest_when_a_flow_has_too_many);
 	tcase_add_test(tc, file_names_say_time_kind_and_flow_safely);
 	suite_add_tcase(s, tc);
 	return s;
