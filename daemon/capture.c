@@ -84,22 +84,70 @@ clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/*
+ * On an NFLOG group ("nflog" or "nflog:N") libpcap's snapshot length is
+ * also the size of its receive buffer (plus 128 bytes), and the kernel
+ * sends the log messages in batches of up to 4 KiB: with a headers-only
+ * snapshot length the batches are cut and most packets lost.  NFLOG
+ * carries only what the firewall rules chose to log, so whole packets.
+ */
+#define NFLOG_SNAPLEN	65535
+
+static int
+capture_snaplen(const char *name, unsigned snaplen)
+{
+	if (strncmp(name, "nflog", 5) == 0 && (name[5] == '\0' ||
+	    name[5] == ':') && snaplen < NFLOG_SNAPLEN)
+		return NFLOG_SNAPLEN;
+	return (int)snaplen;
+}
+
+/*
+ * libpcap cannot filter NFLOG or PPP with a direction byte at all ("link-
+ * layer type filtering not implemented"): such a capture has no built-in
+ * filter.  An NFLOG group carries only what the nftables or iptables
+ * rules chose to log, so that is where packets are selected; a
+ * capture.filter there fails to compile, with libpcap's reason.
+ */
 void
 capture_filter(char *buf, size_t len, const char *user, int linktype)
 {
 	const char *builtin = linktype == DLT_EN10MB ? BUILTIN_FILTER_VLAN :
 	    BUILTIN_FILTER;
 
+	if (linktype == DLT_NFLOG || linktype == DLT_PPP_WITH_DIR) {
+		snprintf(buf, len, "%s", user != NULL ? user : "");
+		return;
+	}
 	if (user == NULL || user[0] == '\0')
 		snprintf(buf, len, "%s", builtin);
 	else
 		snprintf(buf, len, "(%s) and (%s)", builtin, user);
 }
 
-/* The rules of the kernel's dev_valid_name(). */
+/*
+ * libpcap's own devices that are no network interface: "any", and a
+ * Linux NFLOG group ("nflog", "nflog:N").  Never waited for.
+ */
+bool
+capture_is_pseudo(const char *name)
+{
+	if (strcmp(name, "any") == 0 || strcmp(name, "nflog") == 0)
+		return true;
+	if (strncmp(name, "nflog:", 6) != 0 || name[6] == '\0')
+		return false;
+	for (const char *p = name + 6; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return strlen(name) < IFNAMSIZ;
+}
+
+/* The rules of the kernel's dev_valid_name(), or one of libpcap's own. */
 bool
 capture_name_valid(const char *name)
 {
+	if (capture_is_pseudo(name))
+		return true;
 	if (name[0] == '\0' || strlen(name) >= IFNAMSIZ ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
@@ -203,7 +251,7 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 	socklen_t sl = sizeof(sll);
 	int rc, raised, ifindex = 0;
 
-	if (strcmp(c->name, "any") != 0) {
+	if (!capture_is_pseudo(c->name)) {
 		switch (iface_state(c->name, &ifindex)) {
 		case IFACE_ABSENT:
 			snprintf(err, errlen, "waiting for %s to appear", c->name);
@@ -219,7 +267,7 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 		snprintf(err, errlen, "%s: %s", c->name, errbuf);
 		return -1;
 	}
-	pcap_set_snaplen(c->pcap, (int)conf->snaplen);
+	pcap_set_snaplen(c->pcap, capture_snaplen(c->name, conf->snaplen));
 	pcap_set_promisc(c->pcap, conf->promiscuous);
 	pcap_set_buffer_size(c->pcap, (int)conf->buffer_size);
 	/*

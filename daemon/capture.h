@@ -75,6 +75,8 @@ struct capture {
 
 /* Whether the kernel could ever accept name as an interface name. */
 bool	capture_name_valid(const char *name);
+/* "any" or an NFLOG group: libpcap devices that no interface stands for. */
+bool	capture_is_pseudo(const char *name);
 /*
  * Open and activate a capture on name with the configuration's snaplen,
  * buffer, promiscuous mode and filter.  Returns 0 when capturing, 1 when

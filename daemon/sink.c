@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "sink.h"
 #include "syslog_sock.h"
+#include "tally.h"
 
 /* Long enough for any event: the longest message is well under 300 bytes. */
 #define LINE_MAX_BYTES	2048
@@ -315,10 +316,15 @@ sinks_event(void *ctx, const struct event *orig)
 		return;
 	}
 	if (s->cooldown != NULL && !cooldown_admit(s->cooldown, &ev,
-	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us))
+	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us)) {
+		if (s->tally != NULL)
+			tally_event(s->tally, &ev, false);
 		return;
+	}
 	if (s->evidence != NULL)
 		s->evidence(s->evidence_ctx, &ev);
+	if (s->tally != NULL)
+		tally_event(s->tally, &ev, true);
 	sinks_write_event(s, &ev);
 }
 

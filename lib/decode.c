@@ -62,6 +62,18 @@ decode_packet(struct pkt *p, int linktype, const uint8_t *data,
 		return decode_ipv4(p, data, caplen, wirelen);
 	case LINKTYPE_IPV6:
 		return decode_ipv6(p, data, caplen, wirelen);
+	case LINKTYPE_PPP:
+		return decode_ppp(p, data, caplen, wirelen);
+	case LINKTYPE_PPP_HDLC:
+		return decode_ppp_hdlc(p, data, caplen, wirelen);
+	case LINKTYPE_PPP_WITH_DIR:
+		return decode_ppp_dir(p, data, caplen, wirelen);
+	case LINKTYPE_C_HDLC:
+		return decode_chdlc(p, data, caplen, wirelen);
+	case LINKTYPE_NFLOG:
+		return decode_nflog(p, data, caplen, wirelen);
+	case LINKTYPE_FDDI:
+		return decode_fddi(p, data, caplen, wirelen);
 	default:
 		return DECODE_linktype_unsupported;
 	}
@@ -81,6 +93,12 @@ decode_linktype_supported(int linktype)
 	case LINKTYPE_RAW_PCAP:
 	case LINKTYPE_IPV4:
 	case LINKTYPE_IPV6:
+	case LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
+	case LINKTYPE_PPP_WITH_DIR:
+	case LINKTYPE_C_HDLC:
+	case LINKTYPE_NFLOG:
+	case LINKTYPE_FDDI:
 		return 1;
 	default:
 		return 0;

@@ -20,6 +20,8 @@
 #define ETHERTYPE_8021Q		0x8100	/* C-tag */
 #define ETHERTYPE_8021AD	0x88a8	/* S-tag */
 #define ETHERTYPE_QINQ_OLD	0x9100	/* pre-802.1ad S-tag, still seen */
+/* At most this, the field is an 802.3 length and LLC follows (802.3 3.2.6). */
+#define ETHER_MAX_LENGTH_FIELD	1500
 
 static int	is_vlan_tpid(uint16_t);
 
@@ -28,6 +30,12 @@ is_vlan_tpid(uint16_t type)
 {
 	return type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
 	    type == ETHERTYPE_QINQ_OLD;
+}
+
+int
+decode_ethertype_is_vlan(uint16_t type)
+{
+	return is_vlan_tpid(type);
 }
 
 enum decode_result
@@ -69,6 +77,8 @@ decode_ethertype(struct pkt *p, uint16_t type, const uint8_t *data,
 		ntags++;
 	}
 
+	if (type <= ETHER_MAX_LENGTH_FIELD)
+		return decode_llc(p, data, caplen, len);
 	switch (type) {
 	case ETHERTYPE_IPV4:
 		return decode_ipv4(p, data, caplen, len);

@@ -469,9 +469,9 @@ event_msg(const struct event *ev, char *msg, size_t size)
 
 /*
  * The keys of SPEC section 5 in their order: kind severity, the flow,
- * the kind's own keys, capture_loss, iface, community_id, msg.  The
- * Community ID is worked out here, when a line is written, and not per
- * packet: only events that go out pay for the SHA-1.  Events about a
+ * the kind's own keys, capture_loss, evidence, iface, community_id, msg.
+ * The Community ID is worked out here, when a line is written, and not
+ * per packet: only events that go out pay for the SHA-1.  Events about a
  * service (rst_rate, cooldown summaries) or about no flow have none.
  */
 void
