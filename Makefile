@@ -186,6 +186,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
 	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
 	@python3 tests/pcap/schema.py
+	@sh tests/pcap/evidence.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.
@@ -197,6 +198,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/metrics.sh $(RSTWATCHD)
 	@bash tests/netns/nflog.sh $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)
+	@bash tests/netns/evidence.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \

@@ -524,8 +524,12 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 	}
 	c->packets++;
 	/* The slot keeps nothing of the frame: the ring may reuse it. */
-	analyzer_stage(c->analyzer, &c->batch[c->nbatch++], c->linktype, data,
+	analyzer_stage(c->analyzer, &c->batch[c->nbatch], c->linktype, data,
 	    h->caplen, h->len > h->caplen ? h->len : h->caplen, ts_us, c->name);
+	if (c->keep != NULL && c->keep_snaplen != 0)
+		analyzer_keep_frame(c->analyzer, &c->batch[c->nbatch],
+		    c->keep + c->nbatch * c->keep_snaplen, data, h->caplen);
+	c->nbatch++;
 	if (c->nbatch == CAPTURE_BUDGET)
 		capture_flush(c);
 }
@@ -609,6 +613,13 @@ capture_start(struct capture *c, struct event_base *base, struct analyzer *a)
 {
 	c->base = base;
 	c->analyzer = a;
+	/* Evidence keeps each frame's first bytes until its slot's commit. */
+	if ((c->keep_snaplen = analyzer_evidence_snaplen(a)) != 0 &&
+	    c->keep == NULL && (c->keep = malloc((size_t)CAPTURE_BUDGET *
+	    c->keep_snaplen)) == NULL) {
+		log_warnx("%s: no memory for evidence", c->name);
+		return -1;
+	}
 	if (c->pcap == NULL)
 		return 0;
 	if (capture_watch(c) == -1)
@@ -817,5 +828,6 @@ capture_close(struct capture *c)
 		pcap_close(c->pcap);
 	free(c->userland.bf_insns);
 	free(c->batch);
+	free(c->keep);
 	memset(c, 0, sizeof(*c));
 }

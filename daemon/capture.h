@@ -45,6 +45,8 @@ struct capture {
 	 */
 	struct analyzer_slot *batch;	/* CAPTURE_BUDGET slots */
 	size_t		 nbatch;
+	uint8_t		*keep;		/* evidence: frames' first bytes, per slot */
+	uint32_t	 keep_snaplen;
 	char		 filter[CAPTURE_FILTER_MAX];
 	/*
 	 * A filter the kernel cannot run (link-layer header fields of a

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "cooldown.h"
 #include "daemon.h"
+#include "evidence_out.h"
 #include "local.h"
 #include "log.h"
 #include "metrics.h"
@@ -47,6 +48,7 @@ struct daemon {
 	unsigned	 syn_retries;	/* for thresholds ... : auto */
 	struct analyzer	*analyzer;
 	struct sinks	 sinks;
+	struct evidence_out evidence;	/* store NULL: evidence off */
 	struct cooldown	*cooldown;
 	struct capture	 caps[CONF_MAX_INTERFACES];
 	size_t		 ncaps;
@@ -116,7 +118,7 @@ log_stats(struct daemon *d, const char *when)
 	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
 	uint64_t received = 0, dropped = 0, malformed = 0, reopened = 0;
 	uint64_t filtered = 0, blind = 0, now = now_us();
-	char losses[160];
+	char losses[160], evidence[160];
 
 	for (size_t i = 0; i < d->ncaps; i++) {
 		const struct capture *c = &d->caps[i];
@@ -134,9 +136,10 @@ log_stats(struct daemon *d, const char *when)
 	for (int r = 1; r < DECODE_NRESULTS; r++)
 		malformed += st->decode[r];
 	sinks_losses(&d->sinks, losses, sizeof(losses));
+	evidence_out_losses(&d->evidence, evidence, sizeof(evidence));
 	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
 	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
-	    "suppressed=%llu reopened=%llu blind=%.1fs filtered=%llu%s", when,
+	    "suppressed=%llu reopened=%llu blind=%.1fs filtered=%llu%s%s", when,
 	    (unsigned long long)st->packets, (unsigned long long)received,
 	    (unsigned long long)dropped, (unsigned long long)malformed,
 	    (unsigned long long)fs->created, fs->active,
@@ -144,7 +147,7 @@ log_stats(struct daemon *d, const char *when)
 	    (unsigned long long)sinks_delivered(&d->sinks),
 	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed,
 	    (unsigned long long)reopened, (double)blind / 1e6,
-	    (unsigned long long)filtered, losses);
+	    (unsigned long long)filtered, losses, evidence);
 }
 
 /*
@@ -274,7 +277,13 @@ restart_settings_differ(const struct conf *a, const struct conf *b)
 	if (a->ninterfaces != b->ninterfaces || a->snaplen != b->snaplen ||
 	    a->buffer_size != b->buffer_size || a->promiscuous != b->promiscuous ||
 	    a->max_flows != b->max_flows || strcmp(a->user, b->user) != 0 ||
-	    strcmp(a->pidfile, b->pidfile) != 0)
+	    strcmp(a->pidfile, b->pidfile) != 0 ||
+	    a->evidence_enabled != b->evidence_enabled ||
+	    strcmp(a->evidence_dir, b->evidence_dir) != 0 ||
+	    a->evidence_memory != b->evidence_memory ||
+	    a->evidence_max_files != b->evidence_max_files ||
+	    a->evidence_max_bytes != b->evidence_max_bytes ||
+	    a->evidence_snaplen != b->evidence_snaplen)
 		return true;
 	for (size_t i = 0; i < a->ninterfaces; i++)
 		if (strcmp(a->interfaces[i], b->interfaces[i]) != 0)
@@ -387,8 +396,8 @@ daemon_reload(struct daemon *d)
 	}
 	if (restart_settings_differ(old, c)) {
 		log_warnx("capture.interfaces, snaplen, buffer_size, promiscuous, "
-		    "flows.max_flows, daemon.user and daemon.pidfile take effect "
-		    "at the next restart");
+		    "flows.max_flows, evidence, daemon.user and daemon.pidfile "
+		    "take effect at the next restart");
 		/* The running values stay what runs, until then. */
 		memcpy(c->interfaces, old->interfaces, sizeof(c->interfaces));
 		c->ninterfaces = old->ninterfaces;
@@ -398,6 +407,13 @@ daemon_reload(struct daemon *d)
 		c->max_flows = old->max_flows;
 		memcpy(c->user, old->user, sizeof(c->user));
 		memcpy(c->pidfile, old->pidfile, sizeof(c->pidfile));
+		c->evidence_enabled = old->evidence_enabled;
+		memcpy(c->evidence_dir, old->evidence_dir,
+		    sizeof(c->evidence_dir));
+		c->evidence_memory = old->evidence_memory;
+		c->evidence_max_files = old->evidence_max_files;
+		c->evidence_max_bytes = old->evidence_max_bytes;
+		c->evidence_snaplen = old->evidence_snaplen;
 	}
 	/* The ident is copied: c may be freed by the next reload. */
 	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
@@ -558,6 +574,22 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	/* As the user that will have to reopen it after logrotate. */
 	if (sinks_open_files(&d.sinks) == -1)
 		goto out;
+	/*
+	 * Evidence is an aid: a directory that cannot be used is said, and
+	 * the daemon runs without it rather than not at all.
+	 */
+	if (conf->evidence_enabled) {
+		if (evidence_out_open(&d.evidence, conf, d.analyzer, d.base,
+		    conf->evidence_dir) == 0) {
+			d.sinks.evidence = evidence_out_event;
+			d.sinks.evidence_ctx = &d.evidence;
+			log_info("evidence: in %s, %u KiB for packets in flight",
+			    d.evidence.dir, conf->evidence_memory / 1024);
+		} else {
+			log_warnx("evidence: not written");
+			memset(&d.evidence, 0, sizeof(d.evidence));
+		}
+	}
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		d.signals[i] = evsignal_new(d.base, sigs[i], daemon_signal, &d);
@@ -609,6 +641,8 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		capture_drain(&d.caps[i], drain_until);
 	/* Every flow still open is concluded: its record goes out. */
 	analyzer_finish(d.analyzer);
+	/* The files of the flows just concluded. */
+	evidence_out_close(&d.evidence);
 	cooldown_flush(d.cooldown, now_us(), sinks_summary, &d.sinks);
 	daemon_capture_stats(&d, now_us());
 	sinks_finish(&d.sinks, STOP_DRAIN_MS);
@@ -623,6 +657,8 @@ out:
 	for (size_t i = 0; i < d.ncaps; i++)
 		capture_close(&d.caps[i]);
 	metrics_close(d.metrics);
+	d.sinks.evidence = NULL;
+	evidence_out_close(&d.evidence);
 	analyzer_free(d.analyzer);
 	sinks_close(&d.sinks);
 	cooldown_free(d.cooldown);

@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "config.h"
 #include "daemon.h"
+#include "evidence_out.h"
 #include "log.h"
 #include "offline.h"
 #include "preflight.h"
@@ -38,6 +39,7 @@ struct options {
 	bool		 config_given;
 	char		*files[MAX_FILES];
 	int		 nfiles;
+	const char	*evidence_dir;	/* -w */
 	const char	*ifaces[MAX_IFACES];
 	int		 nifaces;
 	char		 expr[CONF_FILTER_MAX];	/* trailing BPF expression */
@@ -87,7 +89,7 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: rstwatchd [-fhjKtVv] [-c config] [-i interface]... "
-	    "[-r file]... [expression]\n");
+	    "[-r file]... [-w dir] [expression]\n");
 	if (status != 0) {
 		fprintf(fp, "Try 'rstwatchd --help' for more.\n");
 		exit(status);
@@ -108,6 +110,8 @@ usage(int status)
 	    "                (repeatable, read in order; - for standard "
 	    "input)\n"
 	    "  -t            check the configuration and exit\n"
+	    "  -w dir        with -r: write each alert's evidence pcap into "
+	    "dir\n"
 	    "  -V, --version print the version\n"
 	    "  -v            more logging (repeatable); with -r, a summary "
 	    "at the end\n"
@@ -166,7 +170,7 @@ parse_options(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->config_path = CONFIG_DEFAULT_PATH;
-	while ((ch = getopt_long(argc, argv, "c:fhi:jKr:tVv", long_options,
+	while ((ch = getopt_long(argc, argv, "c:fhi:jKr:tVvw:", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -206,6 +210,9 @@ parse_options(struct options *o, int argc, char **argv)
 		case 'v':
 			o->verbose++;
 			break;
+		case 'w':
+			o->evidence_dir = optarg;
+			break;
 		default:
 			/* getopt has said what was wrong. */
 			usage(EX_USAGE);
@@ -214,6 +221,9 @@ parse_options(struct options *o, int argc, char **argv)
 	if (o->nifaces > 0 && o->nfiles > 0)
 		usage_error("-i and -r cannot be used together: -r reads "
 		    "files, -i captures");
+	if (o->evidence_dir != NULL && o->nfiles == 0)
+		usage_error("-w goes with -r: live, evidence.directory says "
+		    "where evidence goes");
 	join_expression(o, argc, argv);
 }
 
@@ -326,6 +336,28 @@ print_stats(const struct analyzer *a, const struct sinks *s)
 			    decode_result_desc((enum decode_result)r));
 }
 
+/* -w: what was written; what was not is always said. */
+static void
+evidence_summary(const struct evidence_out *eo, bool verbose)
+{
+	const struct evidence_out_stats *st = &eo->stats;
+
+	if (verbose)
+		log_info("evidence: %llu files, %llu bytes in %s",
+		    (unsigned long long)st->written,
+		    (unsigned long long)st->bytes, eo->dir);
+	if (st->skipped > 0)
+		log_warnx("evidence: %llu files not written: beyond "
+		    "evidence.max_files or evidence.max_bytes",
+		    (unsigned long long)st->skipped);
+	if (st->failed > 0)
+		log_warnx("evidence: %llu files could not be written",
+		    (unsigned long long)st->failed);
+	if (st->other_link > 0)
+		log_warnx("evidence: %llu packets left out: another link type "
+		    "than their file's", (unsigned long long)st->other_link);
+}
+
 static int
 run_files(const struct options *o, const struct conf *c)
 {
@@ -333,6 +365,7 @@ run_files(const struct options *o, const struct conf *c)
 	struct analyzer_sink sink;
 	struct run_counts counts;
 	struct sinks sinks;
+	struct evidence_out eo;
 	struct analyzer *a;
 	unsigned syn_retries = 0;
 	int rc;
@@ -356,7 +389,20 @@ run_files(const struct options *o, const struct conf *c)
 		sinks_close(&sinks);
 		return EXIT_RUNTIME;
 	}
+	memset(&eo, 0, sizeof(eo));
+	if (o->evidence_dir != NULL) {
+		if (evidence_out_open(&eo, c, a, NULL, o->evidence_dir) == -1) {
+			analyzer_free(a);
+			sinks_close(&sinks);
+			return EXIT_RUNTIME;
+		}
+		sinks.evidence = evidence_out_event;
+		sinks.evidence_ctx = &eo;
+	}
 	rc = offline_run(a, o->files, o->nfiles, c->filter);
+	evidence_out_close(&eo);
+	if (o->evidence_dir != NULL)
+		evidence_summary(&eo, o->verbose > 0);
 	if (o->verbose > 0)
 		print_stats(a, &sinks);
 	sinks_close(&sinks);

@@ -49,14 +49,24 @@
 #define PREFAULT_MAX	65536
 #define PREFAULT_STEP	4096
 
+/*
+ * Evidence (-w) needs each frame's first bytes until its commit: a buffer
+ * per batch, with fewer slots per batch when the evidence snap length is
+ * large.
+ */
+#define KEEP_BYTES	(256 * 1024)
+
 struct batch {
 	size_t		n;
 	struct analyzer_slot slot[BATCH_SLOTS];
+	uint8_t		*keep;		/* KEEP_BYTES, with evidence */
 };
 
 struct feed {
 	const struct analyzer *a;
 	struct capfile	*file;
+	uint32_t	 keep_snaplen;	/* evidence: bytes kept per frame, or 0 */
+	size_t		 batch_max;	/* slots per batch */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 room;		/* the reader may go on */
 	pthread_cond_t	 data;		/* the analysis may go on */
@@ -112,6 +122,10 @@ stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
 
 	analyzer_stage(f->a, &f->staging->slot[i], pkt->linktype, pkt->data,
 	    pkt->caplen, pkt->wirelen, pkt->ts_us, NULL);
+	if (f->keep_snaplen != 0)
+		analyzer_keep_frame(f->a, &f->staging->slot[i],
+		    f->staging->keep + i * f->keep_snaplen, pkt->data,
+		    pkt->caplen);
 }
 
 /* Fills b from the file; capfile_next()'s last return code. */
@@ -121,7 +135,7 @@ fill_batch(struct feed *f, struct batch *b)
 	int rc;
 
 	f->staging = b;
-	b->n = capfile_read(f->file, BATCH_SLOTS, stage_one, f, &rc);
+	b->n = capfile_read(f->file, f->batch_max, stage_one, f, &rc);
 	return rc;
 }
 
@@ -258,6 +272,14 @@ feed_inline(struct analyzer *a, struct feed *f)
 	return rc;
 }
 
+static void
+ring_free(struct batch *ring)
+{
+	for (int i = 0; i < RING_BATCHES; i++)
+		free(ring[i].keep);
+	free(ring);
+}
+
 /*
  * Packets of a link type we do not decode are counted (decode result
  * linktype_unsupported); say which, without -v, since the traffic they
@@ -301,6 +323,18 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 		return 2;
 	}
 	f.a = a;
+	f.batch_max = BATCH_SLOTS;
+	if ((f.keep_snaplen = analyzer_evidence_snaplen(a)) != 0) {
+		if (KEEP_BYTES / f.keep_snaplen < BATCH_SLOTS)
+			f.batch_max = KEEP_BYTES / f.keep_snaplen;
+		for (int i = 0; i < RING_BATCHES; i++)
+			if ((f.ring[i].keep = malloc(KEEP_BYTES)) == NULL) {
+				log_errx("%s: out of memory", path);
+				ring_free(f.ring);
+				capfile_close(f.file);
+				return 2;
+			}
+	}
 	if (capfile_linktype(f.file) == -1)
 		log_debug("%s: linktype=per-interface reader=%s", path,
 		    capfile_reader(f.file));
@@ -333,7 +367,7 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 		    capfile_error(f.file));
 	warn_linktypes(path, f.file);
 	capfile_close(f.file);
-	free(f.ring);
+	ring_free(f.ring);
 	return rc == -1 ? 1 : 0;
 }
 

@@ -29,6 +29,8 @@ static void	problem(int *, const char *, const char *, ...)
 static int	access_as(const struct passwd *, const char *, int);
 static void	check_user(const struct conf *, const char *, int *,
 		    struct passwd *, bool *);
+static void	check_evidence(const struct conf *, const char *, int *,
+		    const struct passwd *);
 static void	check_json(const struct conf *, const char *, int *,
 		    const struct passwd *);
 static void	check_ifaces(const struct conf *, const char *);
@@ -180,6 +182,48 @@ check_json(const struct conf *c, const char *path, int *n,
 }
 
 /*
+ * evidence.directory, when evidence is on: the daemon's user must be able
+ * to create files in it, or to create it (one level) in its parent.  A
+ * directory whose parent is missing too is left to the service manager
+ * (the unit's StateDirectory= makes it); the daemon says at start if it
+ * still cannot write there, and runs without evidence.
+ */
+static void
+check_evidence(const struct conf *c, const char *path, int *n,
+    const struct passwd *pw)
+{
+	const char *who = pw != NULL ? pw->pw_name : "the daemon";
+	char dir[CONF_PATH_MAX];
+	struct stat st;
+	char *slash;
+	int err;
+
+	if (!c->evidence_enabled)
+		return;
+	snprintf(dir, sizeof(dir), "%s", c->evidence_dir);
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT) {
+			problem(n, path, "evidence.directory: %s: %s", dir,
+			    strerror(errno));
+			return;
+		}
+		if ((slash = strrchr(dir, '/')) == dir)
+			slash[1] = '\0';
+		else if (slash != NULL)
+			*slash = '\0';
+		if (stat(dir, &st) == -1)
+			return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		problem(n, path, "evidence.directory: %s is not a directory", dir);
+		return;
+	}
+	if ((err = access_as(pw, dir, W_OK | X_OK)) != 0)
+		problem(n, path, "evidence.directory: %s cannot create files in "
+		    "%s: %s", who, dir, strerror(err));
+}
+
+/*
  * A valid name not present now is no error: the daemon waits for the
  * interface to appear.  Invalid names never reach here (the loader).
  */
@@ -218,6 +262,7 @@ preflight(const struct conf *conf, const char *path, const char *expr)
 		problem(&n, path, "%s", err);
 	check_user(c, path, &n, &pw, &found);
 	check_json(c, path, &n, found ? &pw : NULL);
+	check_evidence(c, path, &n, found ? &pw : NULL);
 	check_ifaces(c, path);
 	free(c);
 	return n;

@@ -321,6 +321,8 @@ sinks_event(void *ctx, const struct event *orig)
 			tally_event(s->tally, &ev, false);
 		return;
 	}
+	if (s->evidence != NULL)
+		s->evidence(s->evidence_ctx, &ev);
 	if (s->tally != NULL)
 		tally_event(s->tally, &ev, true);
 	sinks_write_event(s, &ev);

@@ -48,6 +48,12 @@ struct sinks {
 	uint64_t	alerts;		/* -r: alerts written */
 	uint64_t	filtered;	/* withheld by the rules: disabled kinds, ignores */
 	uint64_t	write_errors;	/* -r: on standard output */
+	/*
+	 * Evidence: called for each alert that goes out (after the rules
+	 * and the cooldown), may set its evidence path.  NULL: none.
+	 */
+	void		(*evidence)(void *ctx, struct event *);
+	void		*evidence_ctx;
 };
 
 /*

@@ -36,6 +36,8 @@ struct analyzer {
 	const char	*iface;		/* of the packet being analysed */
 	uint32_t	ifindex;
 	bool		capture_loss;
+	struct evidence	*evidence;	/* NULL: off */
+	struct flow	*emit_flow;	/* the flow of the event being reported */
 };
 
 static void	analyzer_emit(struct analyzer *, struct flow *, struct event *);
@@ -45,8 +47,10 @@ static void	analyzer_verdicts(struct analyzer *, struct flow *,
 		    const struct tcp_result *) __attribute__((noinline, cold));
 static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
 static void	analyzer_transport(struct analyzer *, const struct analyzer_slot *);
-static void	analyzer_icmp(struct analyzer *, const struct pkt *);
+static void	analyzer_icmp(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_expire(struct analyzer *);
+static void	analyzer_hold(struct analyzer *, const struct analyzer_slot *,
+		    const struct flow *, int, bool);
 static void	analyzer_rst_rate(struct analyzer *, const struct flow *);
 
 struct analyzer *
@@ -89,6 +93,61 @@ analyzer_set_params(struct analyzer *a, const struct analyzer_params *params)
 	for (int c = 0; c < FLOW_NCLASSES; c++)
 		if (params->timeout_us[c] > a->max_timeout_us)
 			a->max_timeout_us = params->timeout_us[c];
+}
+
+void
+analyzer_set_evidence(struct analyzer *a, struct evidence *e)
+{
+	a->evidence = e;
+}
+
+uint32_t
+analyzer_evidence_snaplen(const struct analyzer *a)
+{
+	return a->evidence != NULL ? evidence_snaplen(a->evidence) : 0;
+}
+
+void
+analyzer_keep_frame(const struct analyzer *a, struct analyzer_slot *s,
+    uint8_t *buf, const uint8_t *data, uint32_t caplen)
+{
+	uint32_t n = analyzer_evidence_snaplen(a);
+
+	if (n == 0)
+		return;
+	if (caplen < n)
+		n = caplen;
+	memcpy(buf, data, n);
+	s->frame = buf;
+	s->frame_len = n;
+}
+
+bool
+analyzer_evidence_request(struct analyzer *a, const char *name)
+{
+	if (a->evidence == NULL || a->emit_flow == NULL)
+		return false;
+	return evidence_request(a->evidence,
+	    flow_slot(a->flows, a->emit_flow), a->clock_us, name);
+}
+
+/*
+ * The edges of a connection's story: SYNs, FINs, RSTs and each side's
+ * first packets go to the store's edge ring, where bulk data cannot push
+ * them out.
+ */
+static void
+analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
+    const struct flow *f, int dir, bool edge)
+{
+	const struct pkt *p = &s->p;
+
+	if (s->frame == NULL)
+		return;
+	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
+	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
+	evidence_hold(a->evidence, flow_slot(a->flows, f), edge, s->linktype,
+	    p->ts_us, s->frame, s->frame_len, p->wirelen);
 }
 
 void
@@ -156,6 +215,9 @@ analyzer_stage(const struct analyzer *a, struct analyzer_slot *s, int linktype,
 	s->result = decode_packet(p, linktype, data, caplen, wirelen);
 	p->ts_us = ts_us;
 	s->iface = iface;
+	s->linktype = linktype;
+	s->frame = NULL;
+	s->frame_len = 0;
 	s->hash = 0;
 	if ((s->result == DECODE_ok || s->result == DECODE_tcp_bad_option) &&
 	    (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP)) {
@@ -219,7 +281,7 @@ analyzer_commit(struct analyzer *a, struct analyzer_slot *s)
 	case PKT_PROTO_ICMP:
 	case PKT_PROTO_ICMPV6:
 		if (p->icmp_error)
-			analyzer_icmp(a, p);
+			analyzer_icmp(a, s);
 		break;
 	default:
 		break;
@@ -233,6 +295,11 @@ analyzer_packet(struct analyzer *a, int linktype, const uint8_t *data,
 	struct analyzer_slot s;
 
 	analyzer_stage(a, &s, linktype, data, caplen, wirelen, ts_us, iface);
+	if (a->evidence != NULL) {
+		/* Committed at once: the frame itself is still there. */
+		s.frame = data;
+		s.frame_len = caplen;
+	}
 	analyzer_commit(a, &s);
 }
 
@@ -248,6 +315,8 @@ void
 analyzer_finish(struct analyzer *a)
 {
 	flow_end_all(a->flows, FLOW_END_FINISH);
+	if (a->evidence != NULL)
+		evidence_flush(a->evidence);
 }
 
 /*
@@ -263,6 +332,8 @@ analyzer_expire(struct analyzer *a)
 
 	a->next_expire_us = n == EXPIRE_BUDGET ? a->clock_us :
 	    a->clock_us + EXPIRE_INTERVAL_US;
+	if (a->evidence != NULL)
+		evidence_expire(a->evidence, a->clock_us);
 }
 
 static void
@@ -307,8 +378,10 @@ analyzer_emit(struct analyzer *a, struct flow *f, struct event *ev)
 	ev->iface = a->iface;
 	ev->ifindex = a->ifindex;
 	a->stats.events++;
+	a->emit_flow = f;
 	if (a->sink.event != NULL)
 		a->sink.event(a->sink.ctx, ev);
+	a->emit_flow = NULL;
 }
 
 /* Count a RST against the flow's service (its responder's address and port). */
@@ -411,6 +484,9 @@ analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 		dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
 	}
 
+	if (a->evidence != NULL)
+		analyzer_hold(a, s, f, dir, false);
+
 	sig = packet_signature(p, dir);
 	prev_ts = f->ts_last_us;
 	if (sig == f->last_sig && p->ts_us >= prev_ts &&
@@ -476,8 +552,9 @@ analyzer_verdicts(struct analyzer *a, struct flow *f,
  * packet too big, parameter problem) do not end connections either.
  */
 static void
-analyzer_icmp(struct analyzer *a, const struct pkt *p)
+analyzer_icmp(struct analyzer *a, const struct analyzer_slot *s)
 {
+	const struct pkt *p = &s->p;
 	const struct pkt_quote *q = &p->quote;
 	bool v4 = p->proto == PKT_PROTO_ICMP;
 	bool hard;
@@ -505,6 +582,8 @@ analyzer_icmp(struct analyzer *a, const struct pkt *p)
 			flow_set_class(a->flows, f, FLOW_UDP);
 	}
 	flow_touch(a->flows, f, p->ts_us);
+	if (a->evidence != NULL)
+		analyzer_hold(a, s, f, DIR_RESP, true);
 	if (f->icmp_unreachables < UINT8_MAX)
 		f->icmp_unreachables++;
 
@@ -579,4 +658,7 @@ analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
 	a->stats.flow_records++;
 	if (a->sink.flow != NULL)
 		a->sink.flow(a->sink.ctx, &rec);
+	/* Its open request completes first: the file ends with the flow. */
+	if (a->evidence != NULL)
+		evidence_release(a->evidence, flow_slot(a->flows, f));
 }

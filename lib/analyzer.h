@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "decode.h"
 #include "event.h"
+#include "evidence.h"
 #include "flow.h"
 #include "pkt.h"
 
@@ -70,6 +71,10 @@ struct analyzer_slot {
 	int		sender_is_b;
 	enum decode_result result;
 	const char	*iface;
+	int		linktype;
+	/* Evidence: the frame's first bytes, valid until commit, or NULL. */
+	const uint8_t	*frame;
+	uint32_t	frame_len;
 };
 void	analyzer_stage(const struct analyzer *, struct analyzer_slot *,
 	    int linktype, const uint8_t *, uint32_t caplen, uint32_t wirelen,
@@ -79,6 +84,22 @@ void	analyzer_prefetch_bucket(const struct analyzer *,
 void	analyzer_prefetch_flow(const struct analyzer *,
 	    const struct analyzer_slot *);
 void	analyzer_commit(struct analyzer *, struct analyzer_slot *);
+/*
+ * Evidence (evidence.h): the analyser holds each packet of a flow in the
+ * store and releases a flow's packets when the flow ends; it does not own
+ * the store.  NULL turns evidence off.  A caller that stages packets ahead
+ * keeps each frame's first evidence_snaplen bytes with keep_frame (buf
+ * must have room for them) for as long as the slot waits for its commit.
+ */
+void	analyzer_set_evidence(struct analyzer *, struct evidence *);
+uint32_t analyzer_evidence_snaplen(const struct analyzer *);
+void	analyzer_keep_frame(const struct analyzer *, struct analyzer_slot *,
+	    uint8_t *buf, const uint8_t *data, uint32_t caplen);
+/*
+ * From within the event callback only: the flow of the event being
+ * reported gets an evidence request under name (evidence_request()).
+ */
+bool	analyzer_evidence_request(struct analyzer *, const char *name);
 /* Expire idle flows as of now_us (live mode calls this on a timer). */
 void	analyzer_tick(struct analyzer *, uint64_t now_us);
 /* End every flow (end of input or shutdown): flow records come out. */

@@ -122,6 +122,19 @@ conf_defaults(struct conf *c)
 	set_string(c->syslog_ident, sizeof(c->syslog_ident), "rstwatchd");
 	c->json_path[0] = '\0';
 
+	/*
+	 * Off unless asked (the shipped file and the service ask): files of
+	 * packets on disk are a choice for the administrator.  Headers only,
+	 * as the capture.
+	 */
+	c->evidence_enabled = false;
+	set_string(c->evidence_dir, sizeof(c->evidence_dir),
+	    "/var/lib/rstwatchd/evidence");
+	c->evidence_memory = 64u * 1024 * 1024;
+	c->evidence_max_files = 1000;
+	c->evidence_max_bytes = 1024u * 1024 * 1024;
+	c->evidence_snaplen = 128;
+
 	set_string(c->user, sizeof(c->user), "rstwatch");
 	/* A directory of its own, where the unprivileged daemon may remove it. */
 	set_string(c->pidfile, sizeof(c->pidfile), "/run/rstwatchd/rstwatchd.pid");

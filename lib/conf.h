@@ -98,6 +98,14 @@ struct conf {
 	char		syslog_ident[CONF_IDENT_MAX];
 	char		json_path[CONF_PATH_MAX];	/* "" = none */
 
+	/* evidence: the packets behind each alert, as pcap files */
+	bool		evidence_enabled;
+	char		evidence_dir[CONF_PATH_MAX];
+	uint32_t	evidence_memory;		/* bytes */
+	uint32_t	evidence_max_files;
+	uint32_t	evidence_max_bytes;
+	uint32_t	evidence_snaplen;
+
 	/* daemon */
 	char		user[CONF_USER_MAX];
 	char		pidfile[CONF_PATH_MAX];

@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "conf.h"
+#include "evidence.h"
 
 /* Deeper than any real configuration (the schema needs 5). */
 #define MAX_DEPTH	16
@@ -179,6 +180,18 @@ static const struct key output_keys[] = {
 	K_END
 };
 
+static const struct key evidence_keys[] = {
+	K_BOOL("enabled", struct conf, evidence_enabled),
+	K_STR("directory", evidence_dir, S_PATH),
+	{ "memory", V_SIZE, offsetof(struct conf, evidence_memory), 0,
+	    1024u * 1024, 1024u * 1024 * 1024, S_ANY, NULL },
+	K_UINT("max_files", struct conf, evidence_max_files, 1, 1000000),
+	{ "max_bytes", V_SIZE, offsetof(struct conf, evidence_max_bytes), 0,
+	    1024u * 1024, 4095u * 1024 * 1024, S_ANY, NULL },
+	K_UINT("snaplen", struct conf, evidence_snaplen, 68, 65535),
+	K_END
+};
+
 static const struct key daemon_keys[] = {
 	K_STR("user", user, S_USER),
 	K_STR("pidfile", pidfile, S_PATH),
@@ -201,6 +214,7 @@ static const struct key top_keys[] = {
 	K_SECT("ignore", ignore_keys),
 	K_SECT("flows", flow_keys),
 	K_SECT("output", output_keys),
+	K_SECT("evidence", evidence_keys),
 	K_SECT("daemon", daemon_keys),
 	K_SECT("metrics", metrics_keys),
 	K_END
@@ -220,6 +234,7 @@ struct loader {
 	struct conf_errors *errs;
 	char		 path[PATH_LEN];	/* key path of the value */
 	yaml_mark_t	 snaplen_mark;	/* for the check against the kinds */
+	yaml_mark_t	 evidence_mark;	/* evidence.memory, against max_flows */
 };
 
 /* The closest candidate seen so far for a misspelt name. */
@@ -302,6 +317,13 @@ conf_parse_yaml(struct conf *out, const char *text, size_t len,
 
 		if (conf_check_snaplen(&c, msg, sizeof(msg)) != NULL)
 			lerr(&ld, ld.snaplen_mark, "capture.snaplen: %s", msg);
+		if (c.evidence_enabled && c.evidence_memory <
+		    evidence_min_memory(c.max_flows, c.evidence_snaplen))
+			lerr(&ld, ld.evidence_mark, "evidence.memory: %u bytes "
+			    "cannot hold the chains of flows.max_flows %u "
+			    "flows: set at least %zu", c.evidence_memory,
+			    c.max_flows, evidence_min_memory(c.max_flows,
+			    c.evidence_snaplen));
 	}
 
 	if (ld.have_ev)
@@ -896,11 +918,13 @@ load_value(struct loader *ld, const struct key *k, char *base)
 	switch (k->type) {
 	case V_UINT:
 	case V_SYNRETRIES:
-		if (strcmp(k->name, "snaplen") == 0)
+		if (k->off == offsetof(struct conf, snaplen))
 			ld->snaplen_mark = ld->ev.start_mark;
 		load_uint(ld, k, base);
 		break;
 	case V_SIZE:
+		if (k->off == offsetof(struct conf, evidence_memory))
+			ld->evidence_mark = ld->ev.start_mark;
 		load_size(ld, k, base);
 		break;
 	case V_BOOL:
@@ -957,11 +981,14 @@ load_uint(struct loader *ld, const struct key *k, char *base)
 static void
 load_size(struct loader *ld, const struct key *k, char *base)
 {
-	static const char what[] =
-	    "a size from 1M to 1G (bytes, or a number with K, M or G)";
+	char what[80];
 	uint64_t v;
 	uint32_t u;
 
+	snprintf(what, sizeof(what), "a size from %uM to %u%s (bytes, or a "
+	    "number with K, M or G)", k->min >> 20, k->max >= 1u << 30 &&
+	    k->max % (1u << 30) == 0 ? k->max >> 30 : k->max >> 20,
+	    k->max >= 1u << 30 && k->max % (1u << 30) == 0 ? "G" : "M");
 	if (ld->ev.type != YAML_SCALAR_EVENT ||
 	    !parse_size((const char *)ld->ev.data.scalar.value,
 	    ld->ev.data.scalar.length, &v) || v < k->min || v > k->max) {

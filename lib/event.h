@@ -78,6 +78,7 @@ struct event {
 	uint32_t	window_s;	/* rst_rate */
 	uint64_t	suppressed;	/* cooldown summary; 0 = none */
 	bool		capture_loss;
+	const char	*evidence;	/* the evidence pcap's path, or NULL */
 
 	const char	*iface;		/* NULL when unknown (-r) */
 	uint32_t	ifindex;	/* from the link layer (SLL2), 0 unknown */

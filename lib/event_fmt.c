@@ -477,9 +477,9 @@ event_msg(const struct event *ev, char *msg, size_t size)
 
 /*
  * The keys of SPEC section 5 in their order: kind severity, the flow,
- * the kind's own keys, capture_loss, iface, community_id, msg.  The
- * Community ID is worked out here, when a line is written, and not per
- * packet: only events that go out pay for the SHA-1.  Events about a
+ * the kind's own keys, capture_loss, evidence, iface, community_id, msg.
+ * The Community ID is worked out here, when a line is written, and not
+ * per packet: only events that go out pay for the SHA-1.  Events about a
  * service (rst_rate, cooldown summaries) or about no flow have none.
  */
 void
@@ -568,6 +568,8 @@ event_format_fields(const struct event *ev,
 		}
 		if (ev->capture_loss)
 			fn(arg, "capture_loss", "yes", 0);
+		if (ev->evidence != NULL)
+			fn(arg, "evidence", ev->evidence, 0);
 	}
 
 	if (ev->iface != NULL)

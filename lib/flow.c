@@ -326,6 +326,12 @@ flow_reuse(struct flow_table *t, struct flow *f, uint64_t now_us)
  * 2^20 us (about a second).  The lists stay in order to within a tick,
  * which is all expiry and eviction need: each is at most a tick late.
  */
+uint32_t
+flow_slot(const struct flow_table *t, const struct flow *f)
+{
+	return (uint32_t)(f - t->flows);
+}
+
 void
 flow_touch(struct flow_table *t, struct flow *f, uint64_t now_us)
 {

@@ -169,6 +169,8 @@ struct flow *flow_insert(struct flow_table *, const struct flow_key *,
 void	flow_prefetch_bucket(const struct flow_table *, uint32_t hash);
 void	flow_prefetch_flow(const struct flow_table *, uint32_t hash);
 /* Record activity: moves the flow to the young end of its class list. */
+/* The flow's slot in the table, 0 .. max_flows - 1: for side tables. */
+uint32_t flow_slot(const struct flow_table *, const struct flow *);
 void	flow_touch(struct flow_table *, struct flow *, uint64_t now_us);
 void	flow_set_class(struct flow_table *, struct flow *, enum flow_class);
 /*

@@ -22,6 +22,11 @@
  * statistics must add up.  A failed check aborts, which libFuzzer reports
  * like a crash.  Each input is analysed twice, with two hash seeds: the
  * flow table's hashing must not change what comes out.
+ *
+ * The evidence store rides along, with a budget so small that its rings
+ * go round within a few frames: every alert let out asks for its file
+ * (as daemon/evidence_out.c does), and each file's packets are walked and
+ * checked (bytes within snaplen and wire length, names safe).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +40,7 @@
 #include "cooldown.h"
 #include "decode.h"
 #include "event.h"
+#include "evidence.h"
 #include "flow.h"
 #include "rules.h"
 
@@ -43,6 +49,9 @@
 /* Few enough services that the cooldown table fills up too. */
 #define FUZZ_COOLDOWN_SLOTS	4
 #define FUZZ_MAX_FRAMES		2048
+/* Evidence: bytes kept per packet, and room for a few dozen of them. */
+#define FUZZ_EVIDENCE_SNAPLEN	96
+#define FUZZ_EVIDENCE_ROOM	4096
 /* The daemon's line buffer (daemon/sink.c). */
 #define LINE_MAX_BYTES		2048
 
@@ -87,6 +96,9 @@ static const char *const ifnames[2][2] = {
 
 struct fuzz_ctx {
 	struct conf	 conf;
+	struct analyzer	*a;
+	struct evidence	*evidence;
+	uint64_t	 evidence_files;
 	struct cooldown	*cooldown;
 	uint64_t	 now_us;
 	uint64_t	 events;
@@ -106,6 +118,10 @@ static void	capture_drop(struct fuzz_ctx *, const char *, uint32_t,
 		    uint64_t);
 static void	fuzz_summary(void *, const struct event *);
 static void	fuzz_flow(void *, const struct flow_record *);
+static void	evidence_done(void *, const struct evidence *, uint32_t,
+		    const char *);
+static void	evidence_pkt(void *, int, uint64_t, const uint8_t *, uint32_t,
+		    uint32_t);
 static void	check_event_line(struct fuzz_ctx *, const struct event *,
 		    int (*)(const struct event *, char *, size_t), bool);
 static void	check_record_line(struct fuzz_ctx *, const struct flow_record *);
@@ -173,6 +189,13 @@ analyse(const uint8_t *data, size_t size, uint64_t seed, bool quiet)
 		cooldown_free(ctx.cooldown);
 		return 0;
 	}
+	ctx.a = a;
+	ctx.evidence = evidence_new(evidence_min_memory(FUZZ_MAX_FLOWS,
+	    FUZZ_EVIDENCE_SNAPLEN) + FUZZ_EVIDENCE_ROOM, FUZZ_MAX_FLOWS,
+	    FUZZ_EVIDENCE_SNAPLEN, evidence_done, &ctx);
+	if (ctx.evidence == NULL)
+		check_fail("evidence", "the store cannot be had");
+	analyzer_set_evidence(a, ctx.evidence);
 
 	off = 1;
 	while (size - off >= FRAME_HDR_LEN && frames < FUZZ_MAX_FRAMES) {
@@ -269,6 +292,7 @@ analyse(const uint8_t *data, size_t size, uint64_t seed, bool quiet)
 		check_fail("stats", "more flows active than the table holds");
 
 	analyzer_free(a);
+	evidence_free(ctx.evidence);
 	cooldown_free(ctx.cooldown);
 	return ctx.digest + ctx.events * 3 + ctx.records * 5 + ctx.summaries * 7;
 }
@@ -371,7 +395,53 @@ sink_event(struct fuzz_ctx *ctx, const struct event *ev)
 	    (uint64_t)ctx->conf.kinds[copy.kind].cooldown_s * 1000000,
 	    ctx->now_us))
 		return;
+	/* As daemon/evidence_out.c: a file for an alert about one flow. */
+	if (evidence_kind(copy.kind) && copy.has_flow && copy.has_sport) {
+		char name[EVIDENCE_NAME_MAX];
+		int len;
+
+		if ((len = evidence_name(&copy, name, sizeof(name))) < 0)
+			check_fail("evidence_name", "a name does not fit");
+		if ((size_t)len != strlen(name) ||
+		    strspn(name, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != (size_t)len)
+			check_fail("evidence_name", "an unsafe file name");
+		if (!analyzer_evidence_request(ctx->a, name))
+			check_fail("evidence", "a request refused");
+		copy.evidence = name;
+		check_event_line(ctx, &copy, event_format_text, false);
+		return;
+	}
 	check_event_line(ctx, &copy, event_format_text, false);
+}
+
+static void
+evidence_done(void *arg, const struct evidence *e, uint32_t flow,
+    const char *name)
+{
+	struct fuzz_ctx *ctx = arg;
+
+	if (strlen(name) == 0 || flow >= FUZZ_MAX_FLOWS)
+		check_fail("evidence", "a request without name or flow");
+	ctx->evidence_files++;
+	(void)evidence_walk(e, flow, evidence_pkt, ctx);
+}
+
+static void
+evidence_pkt(void *arg, int linktype, uint64_t ts_us, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	volatile uint8_t sum = 0;
+
+	(void)arg;
+	(void)linktype;
+	(void)ts_us;
+	if (caplen > FUZZ_EVIDENCE_SNAPLEN || wirelen < caplen)
+		check_fail("evidence", "a packet longer than snaplen or the wire");
+	/* Every byte read, so that AddressSanitizer checks the record. */
+	for (uint32_t i = 0; i < caplen; i++)
+		sum += data[i];
+	(void)sum;
 }
 
 static void

@@ -138,9 +138,14 @@ START_TEST(test_defaults_match_file)
 	    "%s has errors:%s", DEFAULT_FILE, dump(&e));
 	ck_assert_uint_eq(e.n, 0);
 	/*
-	 * The one deliberate difference: the endpoint is off unless a file
-	 * asks for it, and the shipped file asks for it on loopback.
+	 * The deliberate differences: the shipped file (and so the service)
+	 * writes evidence, a daemon without a file does not; the metrics
+	 * endpoint is off unless a file asks for it, and the shipped file
+	 * asks for it on loopback.
 	 */
+	ck_assert(!def.evidence_enabled);
+	ck_assert(fromfile.evidence_enabled);
+	def.evidence_enabled = true;
 	ck_assert_str_eq(fromfile.metrics_listen, "127.0.0.1:10089");
 	memcpy(fromfile.metrics_listen, def.metrics_listen,
 	    sizeof(def.metrics_listen));
@@ -316,6 +321,49 @@ START_TEST(test_all_keys)
 	ck_assert_str_ne(c.metrics_listen, def.metrics_listen);
 	ck_assert_uint_ne(c.metrics_top_services, def.metrics_top_services);
 	ck_assert_str_ne(c.filter, def.filter);
+	ck_assert(c.evidence_enabled);
+	ck_assert_str_eq(c.evidence_dir, "/srv/rstwatch/evidence");
+	ck_assert_uint_eq(c.evidence_memory, 8u << 20);
+	ck_assert_uint_eq(c.evidence_max_files, 1000000);
+	ck_assert_uint_eq(c.evidence_max_bytes, 4095u << 20);
+	ck_assert_uint_eq(c.evidence_snaplen, 65535);
+}
+END_TEST
+
+/* evidence.*: ranges, and a budget too small for the flow table. */
+START_TEST(test_evidence_keys)
+{
+	struct conf c, def;
+	struct conf_errors e;
+
+	conf_defaults(&def);
+	ck_assert(!def.evidence_enabled);
+	ck_assert_uint_eq(def.evidence_memory, 64u << 20);
+	ck_assert_uint_eq(def.evidence_snaplen, 128);
+	ck_assert_int_eq(parse("evidence:\n  memory: 5G\n  snaplen: 20\n"
+	    "  max_bytes: 4096M\n  max_files: 0\n  directory: rel\n", &c, &e),
+	    -1);
+	ck_assert_msg(e.n == 5 &&
+	    has_error(&e, 2, 11, "evidence.memory: expected a size from 1M "
+	    "to 1G") &&
+	    has_error(&e, 3, 12, "evidence.snaplen: expected an integer from "
+	    "68 to 65535") &&
+	    has_error(&e, 4, 14, "a size from 1M to 4095M") &&
+	    has_error(&e, 5, 14, "evidence.max_files") &&
+	    has_error(&e, 6, 14, "must be absolute"), "%s", dump(&e));
+	/* 1M holds the chains of 1024 flows, not of a million. */
+	ck_assert_int_eq(parse("evidence:\n  enabled: true\n  memory: 1M\n"
+	    "flows:\n  max_flows: 1024\n", &c, &e), 0);
+	ck_assert_int_eq(parse("evidence:\n  enabled: true\n  memory: 1M\n"
+	    "flows:\n  max_flows: 1000000\n", &c, &e), -1);
+	ck_assert_msg(e.n == 1 && has_error(&e, 3, 11, "evidence.memory: "
+	    "1048576 bytes cannot hold the chains of flows.max_flows 1000000"),
+	    "%s", dump(&e));
+	/* Off, the budget is not checked: nothing is allocated. */
+	ck_assert_int_eq(parse("evidence:\n  memory: 1M\n"
+	    "flows:\n  max_flows: 1000000\n", &c, &e), 0);
+	/* The capture's snaplen check is not the evidence one's. */
+	ck_assert_int_eq(parse("evidence:\n  snaplen: 68\n", &c, &e), 0);
 }
 END_TEST
 
@@ -1350,6 +1398,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_snaplen_kinds);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_test(tc, test_evidence_keys);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

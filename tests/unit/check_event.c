@@ -672,6 +672,7 @@ START_TEST(test_largest_numbers)
 		ev.listening = TRI_NO;
 		ev.capture_loss = true;
 		ev.suppressed = 0;
+		ev.evidence = NULL;
 		ev.iface = "eth0";
 		check_event(&ev, 1);
 		ev.suppressed = UINT64_MAX;

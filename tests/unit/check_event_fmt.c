@@ -226,6 +226,17 @@ START_TEST(test_loss_reset)
 	    "msg=\"the responder reset the "
 	    "connection while data was being retransmitted: it gave up "
 	    "because of packet loss\"");
+
+	/* evidence comes after capture_loss, before iface (SPEC 5). */
+	ev.evidence = "/var/lib/rstwatchd/evidence/a b.pcap";
+	check_text(&ev, "kind=loss_reset severity=err proto=tcp src=10.0.0.1 "
+	    "sport=40000 dst=10.0.0.2 dport=80 by=dst retransmits=7 "
+	    "capture_loss=yes "
+	    "evidence=\"/var/lib/rstwatchd/evidence/a b.pcap\" iface=eth0 "
+	    "community_id=\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\" "
+	    "msg=\"the responder reset the "
+	    "connection while data was being retransmitted: it gave up "
+	    "because of packet loss\"");
 }
 END_TEST
 

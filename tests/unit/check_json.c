@@ -159,6 +159,17 @@ START_TEST(test_syn_retransmit)
 	    "\"community_id\":\"1:5zketkZrwT+9pa1HJzvBrAVumzY=\",\"msg\":\"SYN "
 	    "retransmitted 3 times without a SYN-ACK: nothing listens on the "
 	    "port and no RST was sent, so a local firewall drops it\"}");
+
+	ev.evidence = "/tmp/e.pcap";
+	check_json(&ev, "{\"ts\":1700000000.000001,\"kind\":\"syn_retransmit\","
+	    "\"severity\":\"warning\",\"proto\":\"tcp\",\"src\":\"10.10.10.1\","
+	    "\"sport\":56348,\"dst\":\"10.10.10.2\",\"dport\":445,"
+	    "\"syn_retransmits\":3,\"threshold\":3,\"listening\":\"no\","
+	    "\"capture_loss\":\"yes\",\"evidence\":\"/tmp/e.pcap\","
+	    "\"iface\":\"eth0\","
+	    "\"community_id\":\"1:5zketkZrwT+9pa1HJzvBrAVumzY=\",\"msg\":\"SYN "
+	    "retransmitted 3 times without a SYN-ACK: nothing listens on the "
+	    "port and no RST was sent, so a local firewall drops it\"}");
 }
 END_TEST
 

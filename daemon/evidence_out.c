@@ -1,0 +1,417 @@
+/*
+ * Evidence files in the classic pcap format (the one every tool reads):
+ * a 24-byte file header, then per packet a 16-byte record header and the
+ * bytes kept, in host byte order with the usual magic, microsecond
+ * timestamps.  A file is built whole in memory when its request completes
+ * (one allocation per alert, none per packet), then written in one go.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "evidence_out.h"
+#include "log.h"
+
+#define PCAP_MAGIC_US		0xa1b2c3d4u
+#define PCAP_FILE_HDR		24
+#define PCAP_REC_HDR		16
+/* Live: files waiting for the loop, at most. */
+#define QUEUE_MAX_FILES		256
+#define QUEUE_MAX_BYTES		(32u * 1024 * 1024)
+
+struct evidence_file {
+	char		name[EVIDENCE_NAME_MAX];
+	uint64_t	size;
+};
+
+struct evidence_job {
+	struct evidence_job *next;
+	char		name[EVIDENCE_NAME_MAX];
+	size_t		len;
+	uint8_t		data[];
+};
+
+/* Two passes over a flow's packets: measure, then copy. */
+struct image {
+	uint8_t		*buf;		/* NULL while measuring */
+	size_t		 len;
+	int		 linktype;	/* the first packet's; -1 none yet */
+	uint32_t	 snaplen;
+	uint64_t	 other_link;
+};
+
+static void	evidence_out_done(void *, const struct evidence *, uint32_t,
+		    const char *);
+static void	evidence_out_flush(evutil_socket_t, short, void *);
+static int	write_file(struct evidence_out *, const char *, const uint8_t *,
+		    size_t);
+static void	enforce_limits(struct evidence_out *, uint64_t);
+static void	scan_dir(struct evidence_out *);
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void
+image_pkt(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct image *im = ctx;
+	uint8_t *p;
+
+	/* One link type per classic pcap file: the first packet's. */
+	if (im->linktype == -1)
+		im->linktype = linktype;
+	else if (linktype != im->linktype) {
+		im->other_link++;
+		return;
+	}
+	if (im->buf != NULL) {
+		p = im->buf + im->len;
+		put32(p, (uint32_t)(ts_us / 1000000));
+		put32(p + 4, (uint32_t)(ts_us % 1000000));
+		put32(p + 8, caplen);
+		put32(p + 12, wirelen);
+		memcpy(p + PCAP_REC_HDR, data, caplen);
+	}
+	im->len += PCAP_REC_HDR + caplen;
+}
+
+static void
+image_header(struct image *im)
+{
+	uint8_t *p = im->buf;
+
+	put32(p, PCAP_MAGIC_US);
+	put16(p + 4, 2);
+	put16(p + 6, 4);
+	put32(p + 8, 0);		/* thiszone */
+	put32(p + 12, 0);		/* sigfigs */
+	put32(p + 16, im->snaplen);
+	put32(p + 20, (uint32_t)im->linktype);
+}
+
+int
+evidence_out_open(struct evidence_out *o, const struct conf *c,
+    struct analyzer *a, struct event_base *base, const char *dir)
+{
+	size_t n;
+
+	memset(o, 0, sizeof(o[0]));
+	o->a = a;
+	o->base = base;
+	o->snaplen = c->evidence_snaplen;
+	o->max_files = c->evidence_max_files;
+	o->max_bytes = c->evidence_max_bytes;
+	o->jobs_tail = &o->jobs;
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n >= sizeof(o->dir)) {
+		log_warnx("evidence: %s: the path is too long", dir);
+		return -1;
+	}
+	memcpy(o->dir, dir, n);
+	o->dir[n] = '\0';
+	/* Made if missing (one level: a typo should not grow a tree). */
+	if (mkdir(o->dir, 0750) == -1 && errno != EEXIST) {
+		log_warn("evidence: cannot create %s", o->dir);
+		return -1;
+	}
+	if (access(o->dir, W_OK | X_OK) == -1) {
+		log_warn("evidence: cannot write in %s", o->dir);
+		return -1;
+	}
+	if (base != NULL) {
+		if ((o->files = calloc(o->max_files, sizeof(*o->files))) == NULL ||
+		    (o->write_ev = event_new(base, -1, 0, evidence_out_flush,
+		    o)) == NULL) {
+			log_warnx("evidence: out of memory");
+			evidence_out_close(o);
+			return -1;
+		}
+		scan_dir(o);
+	}
+	o->store = evidence_new(c->evidence_memory, c->max_flows, o->snaplen,
+	    evidence_out_done, o);
+	if (o->store == NULL) {
+		log_warnx("evidence: cannot have %u bytes for %u flows",
+		    c->evidence_memory, c->max_flows);
+		evidence_out_close(o);
+		return -1;
+	}
+	analyzer_set_evidence(a, o->store);
+	return 0;
+}
+
+void
+evidence_out_event(void *ctx, struct event *ev)
+{
+	struct evidence_out *o = ctx;
+	char name[EVIDENCE_NAME_MAX];
+
+	if (o->store == NULL || !evidence_kind(ev->kind) || !ev->has_flow ||
+	    !ev->has_sport)
+		return;
+	/* -r never deletes: past the limits, files are not written. */
+	if (o->base == NULL && o->requested >= o->max_files) {
+		o->stats.skipped++;
+		return;
+	}
+	if (evidence_name(ev, name, sizeof(name)) < 0 ||
+	    !analyzer_evidence_request(o->a, name))
+		return;
+	o->requested++;
+	snprintf(o->path, sizeof(o->path), "%s/%s", o->dir, name);
+	ev->evidence = o->path;
+}
+
+/* The store's request is complete: the file's bytes, now or queued. */
+static void
+evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
+    const char *name)
+{
+	struct evidence_out *o = ctx;
+	struct evidence_job *job;
+	struct image im;
+	size_t n;
+
+	memset(&im, 0, sizeof(im));
+	im.linktype = -1;
+	im.snaplen = o->snaplen;
+	im.len = PCAP_FILE_HDR;
+	evidence_walk(e, flow, image_pkt, &im);
+	if (im.linktype == -1)
+		return;		/* nothing held: every packet evicted */
+	n = im.len;
+	if (o->base != NULL && (o->queued >= QUEUE_MAX_FILES ||
+	    o->queued_bytes + n > QUEUE_MAX_BYTES)) {
+		o->stats.queue_full++;
+		return;
+	}
+	if ((job = malloc(sizeof(*job) + n)) == NULL) {
+		o->stats.failed++;
+		return;
+	}
+	job->next = NULL;
+	snprintf(job->name, sizeof(job->name), "%s", name);
+	job->len = n;
+	im.buf = job->data;
+	im.len = PCAP_FILE_HDR;
+	im.linktype = -1;
+	im.other_link = 0;
+	evidence_walk(e, flow, image_pkt, &im);
+	image_header(&im);
+	o->stats.other_link += im.other_link;
+
+	if (o->base == NULL) {
+		if (o->stats.bytes + n > o->max_bytes)
+			o->stats.skipped++;
+		else
+			write_file(o, job->name, job->data, job->len);
+		free(job);
+		return;
+	}
+	*o->jobs_tail = job;
+	o->jobs_tail = &job->next;
+	o->queued++;
+	o->queued_bytes += n;
+	event_active(o->write_ev, EV_TIMEOUT, 0);
+}
+
+/* From the event loop: what the packet path queued. */
+static void
+evidence_out_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct evidence_out *o = arg;
+	struct evidence_job *job;
+
+	(void)fd;
+	(void)what;
+	while ((job = o->jobs) != NULL) {
+		o->jobs = job->next;
+		o->queued--;
+		o->queued_bytes -= job->len;
+		enforce_limits(o, job->len);
+		if (write_file(o, job->name, job->data, job->len) == 0) {
+			struct evidence_file *f = &o->files[(o->first +
+			    o->nfiles) % o->max_files];
+
+			snprintf(f->name, sizeof(f->name), "%s", job->name);
+			f->size = job->len;
+			o->nfiles++;
+			o->disk_bytes += job->len;
+		}
+		free(job);
+	}
+	o->jobs_tail = &o->jobs;
+}
+
+static int
+write_file(struct evidence_out *o, const char *name, const uint8_t *data,
+    size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	size_t off = 0;
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "%s/%s", o->dir, name);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0640)) == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1)
+		goto fail;
+	o->stats.written++;
+	o->stats.bytes += len;
+	return 0;
+fail:
+	/* The first failure is said; the statistics count them all. */
+	if (o->stats.failed++ == 0)
+		log_warn("evidence: %s", path);
+	(void)unlink(path);
+	return -1;
+}
+
+/* Room for one more file of len bytes: the oldest go. */
+static void
+enforce_limits(struct evidence_out *o, uint64_t len)
+{
+	char path[PATH_MAX];
+	struct evidence_file *f;
+
+	while (o->nfiles > 0 && (o->nfiles >= o->max_files ||
+	    o->disk_bytes + len > o->max_bytes)) {
+		f = &o->files[o->first];
+		snprintf(path, sizeof(path), "%s/%s", o->dir, f->name);
+		if (unlink(path) == 0 || errno == ENOENT)
+			o->stats.deleted++;
+		o->disk_bytes -= f->size < o->disk_bytes ? f->size :
+		    o->disk_bytes;
+		o->first = (o->first + 1) % o->max_files;
+		o->nfiles--;
+	}
+}
+
+/* Ours: a name as evidence_name() makes them (it starts with the time). */
+static int
+is_ours(const struct dirent *d)
+{
+	const char *s = d->d_name;
+	size_t n = strlen(s);
+
+	if (n < 16 || n >= EVIDENCE_NAME_MAX || s[8] != 'T' ||
+	    strcmp(s + n - 5, ".pcap") != 0)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Files of earlier runs count against the limits, oldest (by name) first. */
+static void
+scan_dir(struct evidence_out *o)
+{
+	struct dirent **list;
+	struct evidence_file *f;
+	char path[EVIDENCE_DIR_MAX + 1 + sizeof(((struct dirent *)0)->d_name)];
+	struct stat st;
+	int n;
+
+	if ((n = scandir(o->dir, &list, is_ours, alphasort)) == -1) {
+		log_warn("evidence: %s", o->dir);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", o->dir, list[i]->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			enforce_limits(o, (uint64_t)st.st_size);
+			f = &o->files[(o->first + o->nfiles) % o->max_files];
+
+			/* is_ours() checked that it fits. */
+			memcpy(f->name, list[i]->d_name,
+			    strlen(list[i]->d_name) + 1);
+			f->size = (uint64_t)st.st_size;
+			o->nfiles++;
+			o->disk_bytes += f->size;
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
+void
+evidence_out_close(struct evidence_out *o)
+{
+	struct evidence_job *job;
+
+	if (o->base != NULL && o->write_ev != NULL)
+		evidence_out_flush(-1, 0, o);
+	while ((job = o->jobs) != NULL) {
+		o->jobs = job->next;
+		free(job);
+	}
+	o->jobs_tail = &o->jobs;
+	if (o->write_ev != NULL)
+		event_free(o->write_ev);
+	o->write_ev = NULL;
+	if (o->a != NULL && o->store != NULL) {
+		analyzer_set_evidence(o->a, NULL);
+		o->stats.evicted = evidence_stats(o->store)->evicted;
+	}
+	evidence_free(o->store);
+	o->store = NULL;
+	free(o->files);
+	o->files = NULL;
+}
+
+void
+evidence_out_losses(const struct evidence_out *o, char *buf, size_t size)
+{
+	uint64_t evicted = o->store != NULL ?
+	    evidence_stats(o->store)->evicted : o->stats.evicted;
+
+	/* Nothing when evidence is off (never opened). */
+	if (o->dir[0] == '\0') {
+		if (size > 0)
+			buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, size, " evidence_files=%llu evidence_failed=%llu "
+	    "evidence_skipped=%llu evidence_deleted=%llu "
+	    "evidence_evicted=%llu",
+	    (unsigned long long)o->stats.written,
+	    (unsigned long long)(o->stats.failed + o->stats.queue_full),
+	    (unsigned long long)o->stats.skipped,
+	    (unsigned long long)o->stats.deleted,
+	    (unsigned long long)evicted);
+}

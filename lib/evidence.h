@@ -1,0 +1,106 @@
+/*
+ * Evidence: the packets behind an alert.  A fixed budget of memory,
+ * allocated once, holds the first bytes of recent packets in two rings:
+ * one for the packets that tell a connection's story at its edges (SYNs,
+ * FINs, RSTs, ICMP errors, the first packets of each direction), one for
+ * the rest.  Each ring drops its oldest packet first when it needs room,
+ * so that a bulk transfer can push out other flows' data segments but not
+ * their handshakes.  Each flow (by its slot in the flow table) chains its
+ * packets in both rings, oldest first.
+ *
+ * An alert asks for its flow's packets with evidence_request(): the
+ * request stays open for a few more packets of the flow (or a little
+ * time, or until the flow ends), then the done function receives the
+ * flow and walks its packets, in time order, with evidence_walk().
+ * Nothing here allocates after evidence_new(), does I/O or keeps global
+ * state.
+ */
+#ifndef RSTWATCH_EVIDENCE_H
+#define RSTWATCH_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* Packets of the flow kept after the alert, and for at most how long. */
+#define EVIDENCE_AFTER_PACKETS	64
+#define EVIDENCE_AFTER_US	(10 * 1000000ULL)
+/* Requests open at once; the oldest is completed early to make room. */
+#define EVIDENCE_REQUESTS	256
+/* A file name (not a path): time, kind, two IPv6 endpoints. */
+#define EVIDENCE_NAME_MAX	160
+/* The edge ring's share of the budget, in quarters. */
+#define EVIDENCE_EDGE_QUARTERS	1
+#define EVIDENCE_MIN_MEMORY	(64 * 1024)
+/* A file takes at most the newest this many packets of each ring. */
+#define EVIDENCE_WALK_MAX	65536
+
+struct evidence;
+
+struct evidence_stats {
+	uint64_t	held;		/* packets taken */
+	uint64_t	evicted;	/* pushed out of memory by the budget */
+	uint64_t	released;	/* flows that ended with packets held */
+	uint64_t	requests;
+	uint64_t	completed;
+	uint64_t	early;		/* completed early: no room for requests */
+	uint32_t	packets;	/* in memory now, their flows' or not */
+	size_t		bytes;		/* ring bytes in use now */
+};
+
+/*
+ * done gets the flow and the request's name; it may walk the flow's
+ * packets (evidence_walk) but must not change the store.
+ */
+typedef void	evidence_done_fn(void *ctx, const struct evidence *,
+		    uint32_t flow, const char *name);
+typedef void	evidence_pkt_fn(void *ctx, int linktype, uint64_t ts_us,
+		    const uint8_t *, uint32_t caplen, uint32_t wirelen);
+
+/*
+ * memory: the whole budget, side table included; flows: the flow table's
+ * slots; snaplen: bytes kept of each packet.  NULL when the budget cannot
+ * hold the side table and a few packets, or memory cannot be had.
+ */
+struct evidence *evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
+	    evidence_done_fn *, void *ctx);
+void	evidence_free(struct evidence *);
+/* The least memory evidence_new() accepts for these flows and snaplen. */
+size_t	evidence_min_memory(uint32_t flows, uint32_t snaplen);
+uint32_t evidence_snaplen(const struct evidence *);
+/*
+ * Keeps the first snaplen bytes of a packet of flow; edge packets go to
+ * the edge ring.  Counts the packet against the flow's open request.
+ */
+void	evidence_hold(struct evidence *, uint32_t flow, bool edge, int linktype,
+	    uint64_t ts_us, const uint8_t *, uint32_t caplen, uint32_t wirelen);
+/*
+ * Opens a request for flow (completing its open one first).  False when
+ * the name does not fit.
+ */
+bool	evidence_request(struct evidence *, uint32_t flow, uint64_t now_us,
+	    const char *name);
+/* Completes the requests whose time is up. */
+void	evidence_expire(struct evidence *, uint64_t now_us);
+/* The flow ends: its open request completes, its packets are dropped. */
+void	evidence_release(struct evidence *, uint32_t flow);
+/* Completes every open request (end of input, shutdown). */
+void	evidence_flush(struct evidence *);
+/* The flow's packets, oldest first; returns how many. */
+size_t	evidence_walk(const struct evidence *, uint32_t flow,
+	    evidence_pkt_fn *, void *ctx);
+const struct evidence_stats *evidence_stats(const struct evidence *);
+
+/*
+ * The file name for an event's evidence: time, kind and flow, in
+ * characters safe in any file system and shell:
+ * 20231114T221320.123456Z-syn_refused-10.0.0.1.40003-10.0.0.2.81.pcap
+ * (IPv6 colons become '_').  Its length, or -1 if it did not fit.
+ */
+int	evidence_name(const struct event *, char *, size_t);
+/* Whether an event concerns one flow, and so has evidence. */
+bool	evidence_kind(enum event_kind);
+
+#endif
