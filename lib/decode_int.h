@@ -27,6 +27,34 @@ enum decode_result decode_ethertype(struct pkt *, uint16_t type,
 	    const uint8_t *, size_t caplen, size_t len);
 
 /*
+ * From a UDP tunnel decoder: the payload is not that tunnel's after all
+ * (wrong flags or version, a length that cannot be), and the packet is
+ * left untouched; it is then an ordinary UDP datagram.  Never leaves
+ * decode_packet().
+ */
+#define DECODE_NOT_TUNNEL	((enum decode_result)DECODE_NRESULTS)
+
+/* lib/decode_next.c: the one dispatch on "next protocol". */
+/* After an IP header: the transport or tunnelled protocol p->proto. */
+enum decode_result decode_ipproto(struct pkt *, bool v6, const uint8_t *,
+	    size_t caplen, size_t len);
+/* After a UDP header (ports in p): a tunnel by port, or nothing. */
+enum decode_result decode_udp_payload(struct pkt *, const uint8_t *,
+	    size_t caplen, size_t len);
+/* Inside a tunnel: an EtherType (0x6558 is a whole Ethernet frame). */
+enum decode_result decode_next_ethertype(struct pkt *, uint16_t type,
+	    const uint8_t *, size_t caplen, size_t len);
+/* Inside a tunnel: IP, of the version proto says (4, 41), or 0 by nibble. */
+enum decode_result decode_next_ip(struct pkt *, uint8_t proto,
+	    const uint8_t *, size_t caplen, size_t len);
+/*
+ * Record one layer of encapsulation, its outer addresses being p's
+ * addresses at the time; DECODE_tunnel_too_deep past PKT_MAX_TUNNELS.
+ */
+enum decode_result decode_tunnel_push(struct pkt *, enum pkt_tunnel_type,
+	    bool has_id, uint32_t id);
+
+/*
  * Where an IPv6 extension header chain ends.  "off" is the offset of the
  * upper-layer header from the end of the fixed 40-byte header.
  */

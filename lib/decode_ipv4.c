@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "extract.h"
 
 #define IPV4_MIN_HDR_LEN	20
@@ -76,15 +77,5 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	data += hlen;
 	caplen -= hlen;
 	iplen -= hlen;
-	switch (p->proto) {
-	case PKT_PROTO_TCP:
-		return decode_tcp(p, data, caplen, iplen);
-	case PKT_PROTO_UDP:
-		return decode_udp(p, data, caplen, iplen);
-	case PKT_PROTO_ICMP:
-		return decode_icmp(p, data, caplen, iplen);
-	default:
-		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
-		    DECODE_ip_other_proto;
-	}
+	return decode_ipproto(p, false, data, caplen, iplen);
 }

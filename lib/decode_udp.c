@@ -1,11 +1,13 @@
 /*
  * UDP (RFC 768).  Only the ports and the length matter here: the flows
- * that end in an ICMP port unreachable are UDP ones.
+ * that end in an ICMP port unreachable are UDP ones.  A tunnel's port
+ * sends the payload on through the next-protocol dispatch.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "extract.h"
 
 #define UDP_HDR_LEN	8
@@ -30,5 +32,9 @@ decode_udp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	if (ulen < UDP_HDR_LEN || ulen > len)
 		return DECODE_udp_bad_len;
 	p->payload_len = (uint32_t)ulen - UDP_HDR_LEN;
-	return DECODE_ok;
+	/* The UDP length, not the IP length, ends the datagram. */
+	if (caplen > ulen)
+		caplen = ulen;
+	return decode_udp_payload(p, data + UDP_HDR_LEN, caplen - UDP_HDR_LEN,
+	    (size_t)ulen - UDP_HDR_LEN);
 }
