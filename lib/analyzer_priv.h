@@ -8,10 +8,12 @@
 #include "analyzer.h"
 #include "pkt.h"
 #include "rst_rate.h"
+#include "tunnel.h"
 
 struct analyzer {
 	struct flow_table *flows;
 	struct rst_rate	*rst_rate;
+	struct tunnel_table *tunnels;	/* flows' tunnel stacks, interned */
 	struct analyzer_params params;
 	struct analyzer_sink sink;
 	struct analyzer_stats stats;

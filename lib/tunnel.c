@@ -1,0 +1,231 @@
+/*
+ * Interned tunnel contexts (see tunnel.h).  Open hashing with chains of
+ * indexes; entries no flow refers to sit on an idle list, oldest first,
+ * and are taken from its head when the table has no unused slot left.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunnel.h"
+
+#define TUN_NONE_IDX	0
+
+struct tunnel_entry {
+	struct tunnel_ctx ctx;
+	uint32_t	refs;
+	uint32_t	hash;
+	uint32_t	chain;		/* next in the bucket, 0 ends */
+	uint32_t	idle_prev;	/* idle list, 0 ends */
+	uint32_t	idle_next;
+	bool		hashed;
+	bool		idle;
+};
+
+struct tunnel_table {
+	struct tunnel_entry *e;		/* [0] unused: index 0 is "none" */
+	uint32_t	*buckets;
+	uint32_t	mask;
+	uint32_t	cap;
+	uint32_t	used;		/* slots ever taken, 1..used */
+	uint32_t	idle_head;
+	uint32_t	idle_tail;
+	uint64_t	seed;
+	struct tunnel_table_stats stats;
+};
+
+static void	ctx_make(struct tunnel_ctx *, const struct pkt *, bool);
+static uint32_t	ctx_hash(const struct tunnel_table *, const struct tunnel_ctx *);
+static void	idle_unlink(struct tunnel_table *, uint32_t);
+static void	idle_append(struct tunnel_table *, uint32_t);
+static void	unhash(struct tunnel_table *, uint32_t);
+
+struct tunnel_table *
+tunnel_table_new(uint32_t entries, uint64_t seed)
+{
+	struct tunnel_table *t;
+	uint32_t nb = 1;
+
+	if (entries == 0 || entries > TUNNEL_MAX_ENTRIES)
+		entries = TUNNEL_MAX_ENTRIES;
+	while (nb < entries)
+		nb <<= 1;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->e = calloc((size_t)entries + 1, sizeof(*t->e));
+	t->buckets = calloc(nb, sizeof(*t->buckets));
+	if (t->e == NULL || t->buckets == NULL) {
+		tunnel_table_free(t);
+		return NULL;
+	}
+	t->mask = nb - 1;
+	t->cap = entries;
+	t->seed = seed;
+	return t;
+}
+
+void
+tunnel_table_free(struct tunnel_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->e);
+	free(t->buckets);
+	free(t);
+}
+
+/* Zeroed first, so that contexts compare with memcmp. */
+static void
+ctx_make(struct tunnel_ctx *c, const struct pkt *p, bool reverse)
+{
+	memset(c, 0, sizeof(*c));
+	c->n = p->ntunnels > PKT_MAX_TUNNELS ? PKT_MAX_TUNNELS : p->ntunnels;
+	memcpy(c->layer, p->tunnels, c->n * sizeof(c->layer[0]));
+	for (unsigned i = 0; reverse && i < c->n; i++) {
+		struct addr x = c->layer[i].src;
+
+		c->layer[i].src = c->layer[i].dst;
+		c->layer[i].dst = x;
+	}
+	c->vlan_outer = p->vlan_outer;
+	c->vlan_inner = p->vlan_inner;
+}
+
+/* FNV-1a over the context, seeded: tunnels are few and off the hot path. */
+static uint32_t
+ctx_hash(const struct tunnel_table *t, const struct tunnel_ctx *c)
+{
+	const uint8_t *b = (const uint8_t *)c;
+	uint64_t h = 0xcbf29ce484222325ULL ^ t->seed;
+
+	for (size_t i = 0; i < sizeof(*c); i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ h >> 32);
+}
+
+static void
+idle_unlink(struct tunnel_table *t, uint32_t i)
+{
+	struct tunnel_entry *e = &t->e[i];
+
+	if (!e->idle)
+		return;
+	if (e->idle_prev != 0)
+		t->e[e->idle_prev].idle_next = e->idle_next;
+	else
+		t->idle_head = e->idle_next;
+	if (e->idle_next != 0)
+		t->e[e->idle_next].idle_prev = e->idle_prev;
+	else
+		t->idle_tail = e->idle_prev;
+	e->idle_prev = e->idle_next = 0;
+	e->idle = false;
+}
+
+static void
+idle_append(struct tunnel_table *t, uint32_t i)
+{
+	struct tunnel_entry *e = &t->e[i];
+
+	e->idle = true;
+	e->idle_next = 0;
+	e->idle_prev = t->idle_tail;
+	if (t->idle_tail != 0)
+		t->e[t->idle_tail].idle_next = i;
+	else
+		t->idle_head = i;
+	t->idle_tail = i;
+}
+
+static void
+unhash(struct tunnel_table *t, uint32_t i)
+{
+	uint32_t *pp = &t->buckets[t->e[i].hash & t->mask];
+
+	while (*pp != 0 && *pp != i)
+		pp = &t->e[*pp].chain;
+	if (*pp == i)
+		*pp = t->e[i].chain;
+	t->e[i].chain = 0;
+	t->e[i].hashed = false;
+}
+
+uint32_t
+tunnel_intern(struct tunnel_table *t, const struct pkt *p, bool reverse)
+{
+	struct tunnel_ctx c;
+	uint32_t h, i;
+
+	if (p->ntunnels == 0)
+		return TUN_NONE_IDX;
+	ctx_make(&c, p, reverse);
+	h = ctx_hash(t, &c);
+	for (i = t->buckets[h & t->mask]; i != 0; i = t->e[i].chain)
+		if (t->e[i].hash == h &&
+		    memcmp(&t->e[i].ctx, &c, sizeof(c)) == 0)
+			return i;
+
+	if (t->used < t->cap)
+		i = ++t->used;
+	else if (t->idle_head != 0) {
+		i = t->idle_head;
+		idle_unlink(t, i);
+		unhash(t, i);
+	} else {
+		t->stats.full++;
+		return TUN_NONE_IDX;
+	}
+	memcpy(&t->e[i].ctx, &c, sizeof(c));
+	t->e[i].hash = h;
+	t->e[i].refs = 0;
+	t->e[i].chain = t->buckets[h & t->mask];
+	t->buckets[h & t->mask] = i;
+	t->e[i].hashed = true;
+	/* Unused until a flow takes it: reusable at once. */
+	idle_append(t, i);
+	t->stats.interned++;
+	return i;
+}
+
+void
+tunnel_ref(struct tunnel_table *t, uint32_t i)
+{
+	if (i == 0 || i > t->used)
+		return;
+	if (t->e[i].refs++ == 0) {
+		idle_unlink(t, i);
+		t->stats.in_use++;
+	}
+}
+
+void
+tunnel_unref(struct tunnel_table *t, uint32_t i)
+{
+	if (i == 0 || i > t->used || t->e[i].refs == 0)
+		return;
+	if (--t->e[i].refs == 0) {
+		idle_append(t, i);
+		t->stats.in_use--;
+	}
+}
+
+const struct tunnel_ctx *
+tunnel_get(const struct tunnel_table *t, uint32_t i)
+{
+	if (i == 0 || i > t->used || !t->e[i].hashed)
+		return NULL;
+	return &t->e[i].ctx;
+}
+
+const struct tunnel_table_stats *
+tunnel_table_stats(const struct tunnel_table *t)
+{
+	return &t->stats;
+}
+
+size_t
+tunnel_table_memory(const struct tunnel_table *t)
+{
+	return sizeof(*t) + ((size_t)t->cap + 1) * sizeof(*t->e) +
+	    ((size_t)t->mask + 1) * sizeof(*t->buckets);
+}
