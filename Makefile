@@ -170,6 +170,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/tunnels.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD)
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)

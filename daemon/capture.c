@@ -31,13 +31,19 @@
 #include "log.h"
 
 /*
- * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, on
- * Ethernet also inside 802.1Q tags ("vlan" shifts the offsets that follow
- * it, so the untagged test comes first; cooked captures have no tags).
+ * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, and the
+ * IP tunnels it decodes (IP in IP, IPv6 in IP, GRE: protocols 4, 41, 47;
+ * the UDP tunnels pass as UDP), on Ethernet also inside 802.1Q tags
+ * ("vlan" shifts the offsets that follow it, so the untagged test comes
+ * first; cooked captures have no tags).  The tunnel terms come after the
+ * others: plain TCP and UDP take the same few instructions as before
+ * (tcpdump -d: 16 to 19 instructions, 29 to 32 with the tags).
  */
-#define BUILTIN_FILTER	"tcp or udp or icmp or icmp6"
+#define BUILTIN_PROTOS	"tcp or udp or icmp or icmp6 or proto 4 or proto 41 " \
+	"or proto 47"
+#define BUILTIN_FILTER	BUILTIN_PROTOS
 #define BUILTIN_FILTER_VLAN \
-	"(tcp or udp or icmp or icmp6) or (vlan and (tcp or udp or icmp or icmp6))"
+	"(" BUILTIN_PROTOS ") or (vlan and (" BUILTIN_PROTOS "))"
 
 /*
  * How many packets ahead of its analysis a packet's hash bucket, then its
