@@ -12,7 +12,8 @@
 #define TUN_NONE_IDX	0
 
 struct tunnel_entry {
-	struct tunnel_ctx ctx;
+	struct tunnel_ctx ctx;		/* what is compared: canonical */
+	struct tunnel_ctx shown;	/* what alerts say: as first seen */
 	uint32_t	refs;
 	uint32_t	hash;
 	uint32_t	chain;		/* next in the bucket, 0 ends */
@@ -35,6 +36,7 @@ struct tunnel_table {
 };
 
 static void	ctx_make(struct tunnel_ctx *, const struct pkt *, bool);
+static void	ctx_canon(struct tunnel_ctx *);
 static uint32_t	ctx_hash(const struct tunnel_table *, const struct tunnel_ctx *);
 static void	idle_unlink(struct tunnel_table *, uint32_t);
 static void	idle_append(struct tunnel_table *, uint32_t);
@@ -89,6 +91,33 @@ ctx_make(struct tunnel_ctx *c, const struct pkt *p, bool reverse)
 	}
 	c->vlan_outer = p->vlan_outer;
 	c->vlan_inner = p->vlan_inner;
+}
+
+/*
+ * What makes two packets' tunnels the same tunnel, whichever way each went:
+ * per layer the two endpoints in address order (mirroring sessions, such
+ * as cloud traffic mirroring over VXLAN, send both directions of a flow
+ * from the same source to the same collector), and the identifier, except
+ * GTP-U's: each end chooses the TEID it receives on (3GPP TS 29.281), so
+ * the two directions of one connection carry different TEIDs.
+ */
+static void
+ctx_canon(struct tunnel_ctx *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		struct pkt_tunnel *l = &c->layer[i];
+
+		if (addr_cmp(&l->src, &l->dst) > 0) {
+			struct addr x = l->src;
+
+			l->src = l->dst;
+			l->dst = x;
+		}
+		if (l->type == TUN_GTPU) {
+			l->id = 0;
+			l->has_id = 0;
+		}
+	}
 }
 
 /* FNV-1a over the context, seeded: tunnels are few and off the hot path. */
@@ -153,12 +182,14 @@ unhash(struct tunnel_table *t, uint32_t i)
 uint32_t
 tunnel_intern(struct tunnel_table *t, const struct pkt *p, bool reverse)
 {
-	struct tunnel_ctx c;
+	struct tunnel_ctx c, shown;
 	uint32_t h, i;
 
 	if (p->ntunnels == 0)
 		return TUN_NONE_IDX;
-	ctx_make(&c, p, reverse);
+	ctx_make(&shown, p, reverse);
+	c = shown;
+	ctx_canon(&c);
 	h = ctx_hash(t, &c);
 	for (i = t->buckets[h & t->mask]; i != 0; i = t->e[i].chain)
 		if (t->e[i].hash == h &&
@@ -176,6 +207,7 @@ tunnel_intern(struct tunnel_table *t, const struct pkt *p, bool reverse)
 		return TUN_NONE_IDX;
 	}
 	memcpy(&t->e[i].ctx, &c, sizeof(c));
+	t->e[i].shown = shown;
 	t->e[i].hash = h;
 	t->e[i].refs = 0;
 	t->e[i].chain = t->buckets[h & t->mask];
@@ -214,7 +246,7 @@ tunnel_get(const struct tunnel_table *t, uint32_t i)
 {
 	if (i == 0 || i > t->used || !t->e[i].hashed)
 		return NULL;
-	return &t->e[i].ctx;
+	return &t->e[i].shown;
 }
 
 const struct tunnel_table_stats *

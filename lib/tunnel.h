@@ -25,7 +25,7 @@
 #define TUNNEL_MAX_ENTRIES	4095
 #define TUNNEL_KEY_VID		0xfff
 
-/* What a flow's tunnel context is: the stack and the outermost VLANs. */
+/* What a flow's tunnel context is: the stack and the VLAN IDs. */
 struct tunnel_ctx {
 	struct pkt_tunnel layer[PKT_MAX_TUNNELS];
 	uint16_t	vlan_outer;
@@ -47,16 +47,18 @@ void	tunnel_table_free(struct tunnel_table *);
 /*
  * The index of p's tunnel stack (with its VLAN IDs), 1 to entries; made
  * if new.  0 when p has no tunnel or the table is full of used entries.
- * Both directions of a flow must find one entry, so the stack is stored
- * as the flow key's "a to b" direction sees it: reverse says that p went
- * from b to a, and the outer endpoints of every layer are swapped.
+ * Both directions of a flow find one entry: entries are compared with each
+ * layer's endpoints in address order, and without GTP-U's TEID (one per
+ * direction).  What tunnel_get() shows is the stack of the packet that
+ * made the entry, as the flow key's "a to b" direction sees it: reverse
+ * says that p went from b to a (its outer endpoints are swapped for that).
  */
 uint32_t tunnel_intern(struct tunnel_table *, const struct pkt *,
 	    bool reverse);
 /* A flow starts or stops using index i (0 is ignored). */
 void	tunnel_ref(struct tunnel_table *, uint32_t);
 void	tunnel_unref(struct tunnel_table *, uint32_t);
-/* The context of index i, or NULL for 0 and indexes out of range. */
+/* The context of index i as first seen, NULL for 0 and out of range. */
 const struct tunnel_ctx *tunnel_get(const struct tunnel_table *, uint32_t);
 const struct tunnel_table_stats *tunnel_table_stats(const struct tunnel_table *);
 size_t	tunnel_table_memory(const struct tunnel_table *);

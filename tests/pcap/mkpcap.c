@@ -118,6 +118,8 @@ struct lnk {
 	enum tun	 tun;
 	uint32_t	 tun_id;	/* VNI, GRE key, TEID */
 	uint8_t		 vtep[2];
+	uint32_t	 tun_id_back;	/* nonzero: the server side's own TEID */
+	int		 mirror;	/* both directions vtep[0] to vtep[1] */
 };
 
 /* One end of a TCP connection. */
@@ -250,6 +252,8 @@ static void	sc_6in4_refused(struct wr *);
 static void	sc_geneve_refused(struct wr *);
 static void	sc_gtpu_refused(struct wr *);
 static void	sc_teredo_refused(struct wr *);
+static void	sc_vxlan_mirror(struct wr *);
+static void	sc_gtpu_two_teids(struct wr *);
 
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
@@ -317,6 +321,8 @@ static const struct scenario {
 	{ "geneve_refused", "pcap", LT_EN10MB, 0, sc_geneve_refused },
 	{ "gtpu_refused", "pcap", LT_EN10MB, 0, sc_gtpu_refused },
 	{ "teredo_refused", "pcap", LT_EN10MB, 0, sc_teredo_refused },
+	{ "vxlan_mirror", "pcap", LT_EN10MB, 0, sc_vxlan_mirror },
+	{ "gtpu_two_teids", "pcap", LT_EN10MB, 0, sc_gtpu_two_teids },
 };
 
 /*
@@ -582,7 +588,8 @@ tun_wrap(const struct lnk *lk, const struct host *src,
 	static const struct ipx ox;
 	size_t n = 0, un;
 	uint8_t proto = P_UDP;
-	int fwd = (src->v6 ? src->addr[15] : src->addr[3]) == 1;
+	int fwd = lk->mirror || (src->v6 ? src->addr[15] : src->addr[3]) == 1;
+	uint32_t id = lk->tun_id;
 
 	host_v4(osrc, lk->vtep[fwd ? 0 : 1], 0, 0);
 	host_v4(odst, lk->vtep[fwd ? 1 : 0], 0, 0);
@@ -599,7 +606,7 @@ tun_wrap(const struct lnk *lk, const struct host *src,
 			put16(b, 0);
 			put16(b + 2, 0x6558);
 		}
-		put32(b + 4, lk->tun_id << 8);
+		put32(b + 4, id << 8);
 		memcpy(b + 8, dst->mac, 6);
 		memcpy(b + 14, src->mac, 6);
 		put16(b + 20, etype);
@@ -608,7 +615,7 @@ tun_wrap(const struct lnk *lk, const struct host *src,
 	case TUN_GRE:			/* RFC 2890: key present */
 		put16(b, 0x2000);
 		put16(b + 2, etype);
-		put32(b + 4, lk->tun_id);
+		put32(b + 4, id);
 		n = 8;
 		proto = 47;
 		break;
@@ -616,9 +623,13 @@ tun_wrap(const struct lnk *lk, const struct host *src,
 		proto = etype == ETH_IP6 ? 41 : 4;
 		break;
 	case TUN_GTPU:			/* TS 29.281: G-PDU, no options */
+		/* Each end receives on the TEID it chose. */
+		if ((src->v6 ? src->addr[15] : src->addr[3]) != 1 &&
+		    lk->tun_id_back != 0)
+			id = lk->tun_id_back;
 		put16(b, 0x30ff);
 		put16(b + 2, (uint16_t)len);
-		put32(b + 4, lk->tun_id);
+		put32(b + 4, id);
 		n = 8;
 		break;
 	case TUN_TEREDO:		/* RFC 4380: bare IPv6 */
@@ -1691,6 +1702,33 @@ sc_teredo_refused(struct wr *w)
 	    { 5, 6 } };
 
 	refused_conn(w, &l, 1);
+}
+
+/*
+ * Traffic mirroring (as cloud providers do it over VXLAN): both directions
+ * of a connection travel from the mirror source 172.16.0.5 to the
+ * collector 172.16.0.6.  One flow, not two half flows.
+ */
+static void
+sc_vxlan_mirror(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_VXLAN, 1, { 5, 6 },
+	    0, 1 };
+
+	refused_conn(w, &l, 0);
+}
+
+/*
+ * GTP-U: each end receives on a TEID of its own choosing, so the two
+ * directions of one connection carry different TEIDs.  One flow.
+ */
+static void
+sc_gtpu_two_teids(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_GTPU, 0x1001,
+	    { 5, 6 }, 0x2002, 0 };
+
+	refused_conn(w, &l, 0);
 }
 
 static void

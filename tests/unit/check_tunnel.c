@@ -64,6 +64,35 @@ START_TEST(both_directions_one_entry)
 END_TEST
 
 /*
+ * A mirroring session sends both directions from one place to another:
+ * still one tunnel.  GTP-U's two directions have a TEID each: one tunnel,
+ * shown with the TEID of the packet that made the entry.
+ */
+START_TEST(mirrored_and_gtp)
+{
+	struct tunnel_table *t = tunnel_table_new(16, 7);
+	struct pkt p, q;
+	uint32_t i;
+
+	vxlan_pkt(&p, 42, 0);
+	i = tunnel_intern(t, &p, false);
+	ck_assert_uint_eq(tunnel_intern(t, &p, true), i);
+
+	vxlan_pkt(&p, 0, 0);
+	p.tunnels[0].type = TUN_GTPU;
+	p.tunnels[0].id = 1000;
+	vxlan_pkt(&q, 0, 1);
+	q.tunnels[0].type = TUN_GTPU;
+	q.tunnels[0].id = 2000;
+	i = tunnel_intern(t, &p, false);
+	ck_assert_uint_eq(tunnel_intern(t, &q, true), i);
+	ck_assert_uint_eq(tunnel_get(t, i)->layer[0].id, 1000);
+	ck_assert(addr_cmp(&tunnel_get(t, i)->layer[0].src, &p.tunnels[0].src) == 0);
+	tunnel_table_free(t);
+}
+END_TEST
+
+/*
  * Entries in use are never reused; unused ones are, oldest first; when
  * every entry is in use, a new tunnel gets 0 and is counted.
  */
@@ -133,6 +162,7 @@ main(void)
 	int failed;
 
 	tcase_add_test(t, both_directions_one_entry);
+	tcase_add_test(t, mirrored_and_gtp);
 	tcase_add_test(t, bounded_and_reused);
 	tcase_add_test(t, text_form);
 	suite_add_tcase(s, t);
