@@ -19,6 +19,7 @@
 #define IPV4_SRC_OFF		12
 #define IPV4_DST_OFF		16
 #define IPV4_OFFMASK		0x1fff
+#define IPV4_MF			0x2000
 
 enum decode_result
 decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
@@ -72,6 +73,12 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		p->fragment = true;
 		return DECODE_ip_fragment;
 	}
+	/*
+	 * A first fragment's transport header may announce more than the
+	 * fragment holds (a UDP length, a tunnelled packet's own length):
+	 * the rest is in later fragments, not missing.
+	 */
+	p->frag_first = (get_u16(data + IPV4_FRAG_OFF) & IPV4_MF) != 0;
 
 	/* Options are of no use here; the header length skips them. */
 	data += hlen;

@@ -136,6 +136,8 @@ decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		p->fragment = true;
 	if (r != DECODE_ok)
 		return r;
+	/* Offset 0 (or we would not be here): a first fragment. */
+	p->frag_first = c.fragment;
 
 	data += c.off;
 	caplen -= c.off;

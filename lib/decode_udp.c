@@ -29,6 +29,13 @@ decode_udp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	p->dport = get_u16(data + 2);
 	ulen = get_u16(data + UDP_LEN_OFF);
 	p->l4_checksum = get_u16(data + 6);
+	/*
+	 * In a first fragment the datagram goes on in the next ones: what
+	 * is beyond the fragment counts as not captured, so that a tunnel
+	 * inside (GTP-U is often fragmented) still yields its inner headers.
+	 */
+	if (p->frag_first && ulen > len)
+		len = ulen;
 	if (ulen < UDP_HDR_LEN || ulen > len)
 		return DECODE_udp_bad_len;
 	p->payload_len = (uint32_t)ulen - UDP_HDR_LEN;

@@ -95,6 +95,7 @@ struct pkt {
 	uint8_t		ttl;		/* TTL or hop limit */
 	uint16_t	ip_id;		/* IPv4 identification, 0 for IPv6 */
 	bool		fragment;	/* a non-first fragment: no L4 header */
+	bool		frag_first;	/* a first fragment: lengths beyond it */
 
 	/* Transport layer. */
 	uint16_t	sport;

@@ -1740,6 +1740,29 @@ START_TEST(test_tunnel_malformed)
 END_TEST
 
 /*
+ * GTP-U is often fragmented: the first fragment holds the tunnel and the
+ * inner headers, and the UDP and GTP lengths announce more than it has.
+ * That is not malformed; the rest is in the next fragments.
+ */
+START_TEST(test_tunnel_first_fragment)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD - 3] += 100;		/* UDP length */
+	f.b[UDP_PAYLOAD + 3] += 100;		/* GTP length */
+	f.b[UDP_PAYLOAD + 16 + 3] += 100;	/* inner IPv4 total length */
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+	f.b[ETH + 6] |= 0x20;			/* more fragments */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.ntunnels, 1);
+	ck_assert_int_eq(p.sport, 54321);
+	ck_assert_int_eq(p.payload_len, 100);
+}
+END_TEST
+
+/*
  * IPv4 in IPv4 nested n times around a SYN: PKT_MAX_TUNNELS layers are
  * followed, one more is refused, so a crafted packet cannot make the
  * decoders recurse without end.
@@ -2711,6 +2734,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_tunnel_port_not_tunnel);
 	tcase_add_test(tc, test_tunnel_malformed);
 	tcase_add_test(tc, test_tunnel_too_deep);
+	tcase_add_test(tc, test_tunnel_first_fragment);
 	tcase_add_test(tc, test_tunnel_names);
 	tcase_add_test(tc, test_tcp_bad_offset);
 	tcase_add_test(tc, test_tcp_bad_options);
