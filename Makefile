@@ -163,6 +163,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
+	@sh tests/pcap/zeek.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.
