@@ -3,7 +3,8 @@
  * protocol number), a UDP header (a tunnel's well-known port) or a tunnel
  * header (an EtherType, or IP by version).  Decoders reach each other only
  * through here, so that a new encapsulation is one file and one case.
- * Each layer of encapsulation taken off is recorded in the packet's tunnel
+ * (What follows an IP header is decode_ipproto() in decode_int.h, inline:
+ * every packet takes that branch.)  Each layer of encapsulation taken off is recorded in the packet's tunnel
  * stack, whose depth bounds the recursion: a packet cannot make the
  * decoders nest deeper than PKT_MAX_TUNNELS.
  */
@@ -16,7 +17,6 @@
 
 #define IPPROTO_IPIP		4	/* RFC 2003 */
 #define IPPROTO_IPV6_IN		41	/* RFC 4213, RFC 2473 */
-#define IPPROTO_GRE		47	/* RFC 2784 */
 
 #define ETHERTYPE_IPV4		0x0800
 #define ETHERTYPE_IPV6		0x86dd
@@ -61,43 +61,6 @@ decode_tunnel_push(struct pkt *p, enum pkt_tunnel_type type, bool has_id,
 	t->id = has_id ? id : 0;
 	t->pad = 0;
 	return DECODE_ok;
-}
-
-enum decode_result
-decode_ipproto(struct pkt *p, bool v6, const uint8_t *data, size_t caplen,
-    size_t len)
-{
-	enum decode_result r;
-
-	switch (p->proto) {
-	case PKT_PROTO_TCP:
-		return decode_tcp(p, data, caplen, len);
-	case PKT_PROTO_UDP:
-		return decode_udp(p, data, caplen, len);
-	case PKT_PROTO_ICMP:
-		if (v6)
-			return DECODE_ip_other_proto;
-		return decode_icmp(p, data, caplen, len);
-	case PKT_PROTO_ICMPV6:
-		if (!v6)
-			return DECODE_ip_other_proto;
-		return decode_icmp6(p, data, caplen, len);
-	case IPPROTO_IPIP:
-		r = decode_tunnel_push(p, v6 ? TUN_4IN6 : TUN_IPIP, false, 0);
-		if (r != DECODE_ok)
-			return r;
-		return decode_ipv4(p, data, caplen, len);
-	case IPPROTO_IPV6_IN:
-		r = decode_tunnel_push(p, v6 ? TUN_6IN6 : TUN_6IN4, false, 0);
-		if (r != DECODE_ok)
-			return r;
-		return decode_ipv6(p, data, caplen, len);
-	case IPPROTO_GRE:
-		return decode_gre(p, data, caplen, len);
-	default:
-		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
-		    DECODE_ip_other_proto;
-	}
 }
 
 /*
