@@ -120,16 +120,23 @@ ctx_canon(struct tunnel_ctx *c)
 	}
 }
 
-/* FNV-1a over the context, seeded: tunnels are few and off the hot path. */
+/*
+ * A keyed multiply-xorshift over the context's 64-bit words (as the flow
+ * table's hash): every tunnelled packet pays for it.
+ */
 static uint32_t
 ctx_hash(const struct tunnel_table *t, const struct tunnel_ctx *c)
 {
-	const uint8_t *b = (const uint8_t *)c;
-	uint64_t h = 0xcbf29ce484222325ULL ^ t->seed;
+	uint64_t w[sizeof(*c) / 8], h = t->seed;
 
-	for (size_t i = 0; i < sizeof(*c); i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ h >> 32);
+	_Static_assert(sizeof(*c) % 8 == 0, "tunnel context is whole words");
+	memcpy(w, c, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL + (h >> 29);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static void
