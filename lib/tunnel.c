@@ -32,6 +32,14 @@ struct tunnel_table {
 	uint32_t	idle_head;
 	uint32_t	idle_tail;
 	uint64_t	seed;
+	/*
+	 * The last stack looked up, as the packet had it, and its index:
+	 * packets of one tunnel come in runs, both directions alike once
+	 * turned to the key's direction.  An index changes meaning only
+	 * when an entry is made, which also replaces this.
+	 */
+	struct tunnel_ctx last;
+	uint32_t	last_idx;
 	struct tunnel_table_stats stats;
 };
 
@@ -195,13 +203,18 @@ tunnel_intern(struct tunnel_table *t, const struct pkt *p, bool reverse)
 	if (p->ntunnels == 0)
 		return TUN_NONE_IDX;
 	ctx_make(&shown, p, reverse);
-	c = shown;
+	if (t->last_idx != 0 && memcmp(&shown, &t->last, sizeof(shown)) == 0)
+		return t->last_idx;
+	memcpy(&c, &shown, sizeof(c));	/* padding too: compared whole */
 	ctx_canon(&c);
 	h = ctx_hash(t, &c);
 	for (i = t->buckets[h & t->mask]; i != 0; i = t->e[i].chain)
 		if (t->e[i].hash == h &&
-		    memcmp(&t->e[i].ctx, &c, sizeof(c)) == 0)
+		    memcmp(&t->e[i].ctx, &c, sizeof(c)) == 0) {
+			memcpy(&t->last, &shown, sizeof(shown));
+			t->last_idx = i;
 			return i;
+		}
 
 	if (t->used < t->cap)
 		i = ++t->used;
@@ -223,6 +236,8 @@ tunnel_intern(struct tunnel_table *t, const struct pkt *p, bool reverse)
 	/* Unused until a flow takes it: reusable at once. */
 	idle_append(t, i);
 	t->stats.interned++;
+	memcpy(&t->last, &shown, sizeof(shown));
+	t->last_idx = i;
 	return i;
 }
 
