@@ -5,6 +5,7 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 UNITDIR	?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
@@ -71,13 +72,16 @@ MKPCAP	:= $(BUILD)/tests/mkpcap
 # as root), `make deps-fuzz` the last; tests/deps.sh installs only what is
 # missing, and as a normal user names it instead of installing.
 BUILD_PKGS := build-essential pkg-config libpcap-dev libevent-dev libyaml-dev check
-TEST_PKGS := python3 mandoc systemd
-ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate
+TEST_PKGS := python3 mandoc systemd tshark
+ROOT_TEST_PKGS := iproute2 nftables util-linux socat tcpdump rsyslog logrotate prometheus curl tcpreplay
 FUZZ_PKGS := clang libclang-rt-14-dev
+# The Debian package: build it (make deb), and test it in a debootstrap
+# chroot (make check-deb, root, part of check-root).
+DEB_PKGS := dpkg-dev debhelper fakeroot lintian debootstrap
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
 .PHONY: all deps deps-fuzz check check-root check-unit check-pcap check-service \
-	check-netns clean install uninstall fixtures sizes
+	check-netns clean install uninstall fixtures sizes deb check-deb
 
 all: $(RSTWATCHD)
 
@@ -117,6 +121,14 @@ $(BUILD)/tests/check_syslog_sock: tests/unit/check_syslog_sock.c \
 	    $(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o $(LIB) \
 	    $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 
+# The live capture's built-in filter, compiled and run over the fixtures.
+CHECK_CAPTURE_OBJ := $(BUILD)/daemon/capture.o $(BUILD)/daemon/log.o \
+	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
+$(BUILD)/tests/check_capture: tests/unit/check_capture.c $(CHECK_CAPTURE_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(CHECK_CAPTURE_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+
 # So is the listening-socket check (sock_diag); its test opens real sockets.
 CHECK_LOCAL_OBJ := $(BUILD)/daemon/local.o $(BUILD)/daemon/log.o \
 	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
@@ -124,6 +136,12 @@ $(BUILD)/tests/check_local: tests/unit/check_local.c $(CHECK_LOCAL_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(CHECK_LOCAL_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+# What the -r reader hands on, packet by packet (tests/pcap/pcapng.sh).
+CAPDUMP	:= $(BUILD)/tests/capdump
+$(CAPDUMP): tests/pcap/capdump.c $(BUILD)/daemon/capfile.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Idaemon -o $@ $< $(BUILD)/daemon/capfile.o \
+	    $(LIB) $(LDFLAGS) $(DAEMON_LIBS)
 
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
@@ -150,19 +168,24 @@ endif
 
 # The suites that need root: the real daemon and the real kernel in
 # network namespaces.
-check-root: $(RSTWATCHD)
+check-root: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@if [ "$$(id -u)" != 0 ]; then echo "check-root: needs root (sudo make check-root)" >&2; exit 2; fi
 	@sh tests/deps.sh root-tests $(ROOT_TEST_PKGS)
 	$(MAKE) check-netns
 	@sh tests/service/cli.sh $(RSTWATCHD)
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
+	$(MAKE) check-deb
 
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
 
-check-pcap: $(RSTWATCHD) $(MKPCAP)
+check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
+	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
+	@python3 tests/pcap/schema.py tests/pcap/zeek/expected/*.jsonl
 	@sh tests/pcap/zeek.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
@@ -171,11 +194,34 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/e2e.sh $(RSTWATCHD)
 	@bash tests/netns/outputs.sh $(RSTWATCHD)
 	@bash tests/netns/capture.sh $(RSTWATCHD)
+	@bash tests/netns/encap.sh $(RSTWATCHD)
+	@bash tests/netns/metrics.sh $(RSTWATCHD)
+	@bash tests/netns/nflog.sh $(RSTWATCHD)
+	@bash tests/netns/pipeline.sh $(RSTWATCHD)
 	@bash tests/netns/tunnels.sh $(RSTWATCHD)
 
-check-service: $(RSTWATCHD)
-	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD)
+check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
+	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
+	    $(BUILD)/tests/check_metrics
 	@sh tests/service/cli.sh $(RSTWATCHD) user
+
+# The Debian package, built from a copy of this tree (dpkg-buildpackage
+# writes beside the source): $(BUILD)/deb/rstwatchd_*.deb.
+deb:
+	@sh tests/deps.sh deb $(DEB_PKGS)
+	@sh tests/deb/build.sh $(BUILD)/deb
+
+# Build, lintian, install into a fresh debootstrap chroot (cached in
+# $(BUILD)/deb), use, purge.  The package is built with Debian's flags
+# whatever SANITIZE says, so the sanitizer pass does not repeat it.
+check-deb:
+ifeq ($(SANITIZE),1)
+	@echo "check-deb: not repeated with SANITIZE=1 (the package is built with Debian's flags, not the sanitizers'); run: sudo make check-deb"
+else
+	@if [ "$$(id -u)" != 0 ]; then echo "check-deb: needs root (sudo make check-deb)" >&2; exit 2; fi
+	@sh tests/deps.sh deb $(DEB_PKGS)
+	@bash tests/deb/check_deb.sh $(BUILD)/deb
+endif
 
 # Regenerate the committed fixtures from the writer (then review the diff).
 fixtures: $(MKPCAP)
@@ -190,6 +236,9 @@ install: $(RSTWATCHD)
 	install -m 755 $(RSTWATCHD) $(DESTDIR)$(SBINDIR)/rstwatchd
 	install -m 644 man/rstwatchd.8 $(DESTDIR)$(MANDIR)/man8/rstwatchd.8
 	install -m 644 man/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5
+	install -m 644 man/rstwatchd-json.5 $(DESTDIR)$(MANDIR)/man5/rstwatchd-json.5
+	install -D -m 644 man/rstwatchd-json.schema.json \
+	    $(DESTDIR)$(DATADIR)/rstwatchd/rstwatchd-json.schema.json
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/rstwatchd.service > $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/rstwatchd.service
 	install -m 644 systemd/rstwatchd.sysusers $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
@@ -206,8 +255,11 @@ install: $(RSTWATCHD)
 # leave theirs.  Then: systemctl daemon-reload.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rstwatchd $(DESTDIR)$(MANDIR)/man8/rstwatchd.8 \
-	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 \
-	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf
+	    $(DESTDIR)$(MANDIR)/man5/rstwatch.yaml.5 $(DESTDIR)$(MANDIR)/man5/rstwatchd-json.5 \
+	    $(DESTDIR)$(DATADIR)/rstwatchd/rstwatchd-json.schema.json \
+	    $(DESTDIR)$(UNITDIR)/rstwatchd.service $(DESTDIR)$(SYSUSERSDIR)/rstwatchd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/rstwatchd
+	@rmdir $(DESTDIR)$(DATADIR)/rstwatchd 2>/dev/null || :
 	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml ]; then :; \
 	elif cmp -s conf/rstwatch.yaml $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; then \
 	    rm -f $(DESTDIR)$(SYSCONFDIR)/rstwatch.yaml; \

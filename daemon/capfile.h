@@ -1,10 +1,13 @@
 /*
- * Capture files for -r.  libpcap opens every file and validates its
- * header; classic pcap files on disk are then mapped a window at a time
- * and parsed by our own record reader, the rest (pcapng, standard input)
- * read through pcap_next_ex().  libpcap's reader copies each record twice
- * through stdio, which cost more than the analysis of a header-only
- * packet.
+ * Capture files for -r.  libpcap opens classic pcap files and validates
+ * their header; those on disk are then mapped a window at a time and
+ * parsed by our own record reader, the rest (standard input, pipes, other
+ * variants) read through pcap_next_ex().  libpcap's reader copies each
+ * record twice through stdio, which cost more than the analysis of a
+ * header-only packet.  pcapng files, from disk or a pipe, are read by our
+ * own block reader (lib/pcapng.c parses the blocks): each interface has
+ * its own link type, snapshot length and time stamp unit, which libpcap
+ * 1.10 refuses as soon as they differ from the first interface's.
  */
 #ifndef RSTWATCHD_CAPFILE_H
 #define RSTWATCHD_CAPFILE_H
@@ -19,6 +22,15 @@ struct capfile_pkt {
 	uint32_t	 caplen;
 	uint32_t	 wirelen;	/* at least caplen */
 	uint64_t	 ts_us;
+	int		 linktype;	/* of the interface it came from */
+};
+
+/* Link types one file may mix; a file with more ends with an error. */
+#define CAPFILE_MAX_LINKTYPES	16
+
+struct capfile_linktype {
+	int		 linktype;
+	uint64_t	 packets;	/* handed on, after the filter */
 };
 
 /*
@@ -27,7 +39,11 @@ struct capfile_pkt {
  */
 struct capfile *capfile_open(const char *path, const char *filter,
 	    char *err, size_t errlen);
+/* The file's link type; -1 for pcapng, where each packet has its own. */
 int	capfile_linktype(const struct capfile *);
+/* The i-th link type packets came with so far; 0 past the last. */
+int	capfile_linktypes(const struct capfile *, int i,
+	    struct capfile_linktype *);
 /* 1: a packet that passes the filter; 0: end of file; -1: see error. */
 int	capfile_next(struct capfile *, struct capfile_pkt *);
 /*
@@ -42,7 +58,9 @@ size_t	capfile_read(struct capfile *, size_t max,
 	    void *ctx, int *rc);
 /* Why capfile_next() returned -1. */
 const char *capfile_error(const struct capfile *);
-/* Whether our reader, not libpcap's, reads the records (for -vv). */
+/* Which reader reads the records (for -vv): block, pcapng or libpcap. */
+const char *capfile_reader(const struct capfile *);
+/* Whether our classic pcap reader, not libpcap's, reads the records. */
 int	capfile_is_fast(const struct capfile *);
 void	capfile_close(struct capfile *);
 

@@ -31,19 +31,35 @@
 #include "log.h"
 
 /*
- * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, and the
- * IP tunnels it decodes (IP in IP, IPv6 in IP, GRE: protocols 4, 41, 47;
- * the UDP tunnels pass as UDP), on Ethernet also inside 802.1Q tags
- * ("vlan" shifts the offsets that follow it, so the untagged test comes
- * first; cooked captures have no tags).  The tunnel terms come after the
- * others: plain TCP and UDP take the same few instructions as before
- * (tcpdump -d: 16 to 19 instructions, 29 to 32 with the tags).
+ * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, the IP
+ * tunnels it decodes (IP in IP, IPv6 in IP, GRE: protocols 4, 41 and 47;
+ * the UDP tunnels pass as UDP), and the link-layer encapsulations it
+ * decodes (MPLS, PPPoE sessions, 802.1ah, VN-tag, E-tag) whole, by
+ * EtherType: what they carry is for the decoder to judge, and "mpls" or
+ * "pppoes" would shift every offset after them.  On Ethernet the same
+ * again behind an 802.1Q/802.1ad tag, and a second tag passes whole.
+ * "vlan" shifts the offsets of everything after it (at run time for the
+ * first one only, which may be in the packet or in the kernel's auxiliary
+ * data), so the untagged tests come first and there is one "vlan" only: a
+ * second would shift the configured filter that is and-ed after this one,
+ * and nothing untagged would match it.  Cooked captures have no tags.
+ * Plain TCP and UDP take the same path as before the encapsulations.
  */
-#define BUILTIN_PROTOS	"tcp or udp or icmp or icmp6 or proto 4 or proto 41 " \
+#define BUILTIN_L4	"tcp or udp or icmp or icmp6 or proto 4 or proto 41 " \
 	"or proto 47"
-#define BUILTIN_FILTER	BUILTIN_PROTOS
-#define BUILTIN_FILTER_VLAN \
-	"(" BUILTIN_PROTOS ") or (vlan and (" BUILTIN_PROTOS "))"
+#define BUILTIN_ENCAP	"ether proto 0x8847 or ether proto 0x8848 or " \
+	"ether proto 0x8864 or ether proto 0x88e7 or ether proto 0x8926 or " \
+	"ether proto 0x893f"
+#define BUILTIN_TPID	"ether proto 0x8100 or ether proto 0x88a8 or " \
+	"ether proto 0x9100"
+#define BUILTIN_FILTER	BUILTIN_L4 " or " BUILTIN_ENCAP
+#define BUILTIN_FILTER_VLAN						\
+	"(" BUILTIN_L4 ") or " BUILTIN_ENCAP " or (vlan and ("		\
+	BUILTIN_L4 " or " BUILTIN_ENCAP " or " BUILTIN_TPID "))"
+
+/* The built-in filter, "() and ()" and the configured one always fit. */
+_Static_assert(sizeof(BUILTIN_FILTER_VLAN) + sizeof("() and ()") <=
+    CAPTURE_FILTER_MAX - CONF_FILTER_MAX, "built-in filter too long");
 
 /*
  * How many packets ahead of its analysis a packet's hash bucket, then its
@@ -90,22 +106,70 @@ clock_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/*
+ * On an NFLOG group ("nflog" or "nflog:N") libpcap's snapshot length is
+ * also the size of its receive buffer (plus 128 bytes), and the kernel
+ * sends the log messages in batches of up to 4 KiB: with a headers-only
+ * snapshot length the batches are cut and most packets lost.  NFLOG
+ * carries only what the firewall rules chose to log, so whole packets.
+ */
+#define NFLOG_SNAPLEN	65535
+
+static int
+capture_snaplen(const char *name, unsigned snaplen)
+{
+	if (strncmp(name, "nflog", 5) == 0 && (name[5] == '\0' ||
+	    name[5] == ':') && snaplen < NFLOG_SNAPLEN)
+		return NFLOG_SNAPLEN;
+	return (int)snaplen;
+}
+
+/*
+ * libpcap cannot filter NFLOG or PPP with a direction byte at all ("link-
+ * layer type filtering not implemented"): such a capture has no built-in
+ * filter.  An NFLOG group carries only what the nftables or iptables
+ * rules chose to log, so that is where packets are selected; a
+ * capture.filter there fails to compile, with libpcap's reason.
+ */
 void
 capture_filter(char *buf, size_t len, const char *user, int linktype)
 {
 	const char *builtin = linktype == DLT_EN10MB ? BUILTIN_FILTER_VLAN :
 	    BUILTIN_FILTER;
 
+	if (linktype == DLT_NFLOG || linktype == DLT_PPP_WITH_DIR) {
+		snprintf(buf, len, "%s", user != NULL ? user : "");
+		return;
+	}
 	if (user == NULL || user[0] == '\0')
 		snprintf(buf, len, "%s", builtin);
 	else
 		snprintf(buf, len, "(%s) and (%s)", builtin, user);
 }
 
-/* The rules of the kernel's dev_valid_name(). */
+/*
+ * libpcap's own devices that are no network interface: "any", and a
+ * Linux NFLOG group ("nflog", "nflog:N").  Never waited for.
+ */
+bool
+capture_is_pseudo(const char *name)
+{
+	if (strcmp(name, "any") == 0 || strcmp(name, "nflog") == 0)
+		return true;
+	if (strncmp(name, "nflog:", 6) != 0 || name[6] == '\0')
+		return false;
+	for (const char *p = name + 6; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return strlen(name) < IFNAMSIZ;
+}
+
+/* The rules of the kernel's dev_valid_name(), or one of libpcap's own. */
 bool
 capture_name_valid(const char *name)
 {
+	if (capture_is_pseudo(name))
+		return true;
 	if (name[0] == '\0' || strlen(name) >= IFNAMSIZ ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return false;
@@ -209,7 +273,7 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 	socklen_t sl = sizeof(sll);
 	int rc, raised, ifindex = 0;
 
-	if (strcmp(c->name, "any") != 0) {
+	if (!capture_is_pseudo(c->name)) {
 		switch (iface_state(c->name, &ifindex)) {
 		case IFACE_ABSENT:
 			snprintf(err, errlen, "waiting for %s to appear", c->name);
@@ -225,7 +289,7 @@ capture_try(struct capture *c, const struct conf *conf, char *err,
 		snprintf(err, errlen, "%s: %s", c->name, errbuf);
 		return -1;
 	}
-	pcap_set_snaplen(c->pcap, (int)conf->snaplen);
+	pcap_set_snaplen(c->pcap, capture_snaplen(c->name, conf->snaplen));
 	pcap_set_promisc(c->pcap, conf->promiscuous);
 	pcap_set_buffer_size(c->pcap, (int)conf->buffer_size);
 	/*
@@ -711,7 +775,7 @@ static int
 capture_check_filter_on(const struct conf *conf, int linktype, char *err,
     size_t errlen)
 {
-	char filter[CONF_FILTER_MAX + 128];
+	char filter[CAPTURE_FILTER_MAX];
 	struct bpf_program prog;
 	pcap_t *p;
 	int rc = 0;

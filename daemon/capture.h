@@ -17,6 +17,8 @@
 
 /* Packets read per callback, so one busy interface cannot starve the rest. */
 #define CAPTURE_BUDGET	512
+/* A capture's whole filter: the built-in part, then the configured one. */
+#define CAPTURE_FILTER_MAX	(CONF_FILTER_MAX + 1024)
 /*
  * How long the kernel may hold packets before waking us (TPACKET_V3 block
  * timeout): wakeups come per block of packets instead of per packet, and
@@ -43,7 +45,7 @@ struct capture {
 	 */
 	struct analyzer_slot *batch;	/* CAPTURE_BUDGET slots */
 	size_t		 nbatch;
-	char		 filter[CONF_FILTER_MAX + 128];
+	char		 filter[CAPTURE_FILTER_MAX];
 	/*
 	 * A filter the kernel cannot run (link-layer header fields of a
 	 * cooked capture) is run here instead, on every packet.
@@ -73,6 +75,8 @@ struct capture {
 
 /* Whether the kernel could ever accept name as an interface name. */
 bool	capture_name_valid(const char *name);
+/* "any" or an NFLOG group: libpcap devices that no interface stands for. */
+bool	capture_is_pseudo(const char *name);
 /*
  * Open and activate a capture on name with the configuration's snaplen,
  * buffer, promiscuous mode and filter.  Returns 0 when capturing, 1 when

@@ -23,15 +23,20 @@
 #include "daemon.h"
 #include "local.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "pidfile.h"
 #include "preflight.h"
 #include "privdrop.h"
 #include "sink.h"
+#include "syslog_sock.h"
+#include "tally.h"
 
 /* Distinct (kind, service) pairs in cooldown at once. */
 #define COOLDOWN_SLOTS	4096
 #define TICK_US		250000	/* expiry, cooldowns, capture statistics */
+/* How often `systemctl status` gets a new STATUS= line. */
+#define STATUS_US	2000000
 /* At stop, how long each output may take to empty its queue. */
 #define STOP_DRAIN_MS	250
 
@@ -48,9 +53,13 @@ struct daemon {
 	struct event	*signals[4];
 	struct event	*tick;
 	uint64_t	 next_stats_us;
+	uint64_t	 next_status_us;
 	bool		 capture_loss;
 	bool		 conf_defaults;	/* running on the built-in defaults */
 	struct pidfile	 pidfile;	/* fd -1 with -f */
+	struct tally	 tally;		/* for metrics.listen */
+	struct metrics_server *metrics;	/* NULL: metrics.listen is off */
+	uint64_t	 start_us;
 };
 
 static uint64_t
@@ -138,6 +147,28 @@ log_stats(struct daemon *d, const char *when)
 	    (unsigned long long)filtered, losses);
 }
 
+/*
+ * One line for `systemctl status` (sd_notify STATUS=): enough to see at a
+ * glance that packets arrive and whether anything is lost.
+ */
+static void
+notify_status(struct daemon *d)
+{
+	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
+	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
+	uint64_t dropped = 0;
+	char buf[256];
+
+	for (size_t i = 0; i < d->ncaps; i++)
+		dropped += d->caps[i].dropped;
+	snprintf(buf, sizeof(buf), "STATUS=packets=%llu flows=%llu active=%u "
+	    "alerts=%llu dropped=%llu", (unsigned long long)st->packets,
+	    (unsigned long long)fs->created, fs->active,
+	    (unsigned long long)sinks_delivered(&d->sinks),
+	    (unsigned long long)dropped);
+	notify_send(buf);
+}
+
 /* pcap_stats: drops since the last look become a capture_drop alert. */
 static void
 daemon_capture_stats(struct daemon *d, uint64_t now)
@@ -186,6 +217,54 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 			log_stats(d, "statistics");
 		d->next_stats_us = now + (uint64_t)d->conf->stats_interval_s * 1000000;
 	}
+	if (now >= d->next_status_us) {
+		notify_status(d);
+		d->next_status_us = now + STATUS_US;
+	}
+}
+
+/* The /metrics text: what the modules count, read at request time. */
+static int
+daemon_metrics(void *arg, const struct metrics_http *http, char *buf,
+    size_t size)
+{
+	struct daemon *d = arg;
+	struct metrics_iface ifs[CONF_MAX_INTERFACES];
+	struct metrics_output outs[3];
+	struct metrics_view v;
+	size_t n = 0;
+
+	memset(&v, 0, sizeof(v));
+	v.version = RSTWATCH_VERSION;
+	v.start_us = d->start_us;
+	v.m = &d->tally;
+	for (int k = 0; k < EV_NKINDS; k++)
+		v.severity[k] = d->conf->kinds[k].severity;
+	v.filtered = d->sinks.filtered;
+	v.an = analyzer_stats(d->analyzer);
+	v.flows = analyzer_flow_stats(d->analyzer);
+	v.max_flows = d->conf->max_flows;
+	for (size_t i = 0; i < d->ncaps; i++) {
+		ifs[i].name = d->caps[i].name;
+		ifs[i].up = d->caps[i].pcap != NULL;
+		ifs[i].received = d->caps[i].received;
+		ifs[i].dropped = d->caps[i].dropped;
+	}
+	v.ifaces = ifs;
+	v.nifaces = d->ncaps;
+	if (d->sinks.syslog != NULL && d->conf->syslog_enabled)
+		outs[n++] = (struct metrics_output){ "syslog",
+		    d->sinks.syslog->q.lost.alerts };
+	if (d->sinks.json.on)
+		outs[n++] = (struct metrics_output){ "json",
+		    d->sinks.json.q.lost.alerts };
+	if (d->sinks.out.on)
+		outs[n++] = (struct metrics_output){ "stdout",
+		    d->sinks.out.q.lost.alerts };
+	v.outputs = outs;
+	v.noutputs = n;
+	v.http = *http;
+	return metrics_format(&v, buf, size);
 }
 
 /* What only a restart changes: the captures, the table, the identity. */
@@ -207,7 +286,7 @@ restart_settings_differ(const struct conf *a, const struct conf *b)
  * Build every piece of the new configuration first (filters compiled,
  * files opened); only when all of it worked is anything switched over.
  */
-static void
+static int
 daemon_reload(struct daemon *d)
 {
 	struct analyzer_params params;
@@ -216,13 +295,14 @@ daemon_reload(struct daemon *d)
 	char err[PCAP_ERRBUF_SIZE + CONF_FILTER_MAX + 64];
 	uint64_t t0 = now_us();
 	struct conf *c, *old = d->conf;
+	struct metrics_server *metrics = d->metrics;
 	size_t compiled = 0;
 	bool defaults;
 
 	if ((c = malloc(sizeof(*c))) == NULL) {
 		log_errx("reload failed: out of memory; keeping the running "
 		    "configuration");
-		return;
+		return -1;
 	}
 	/*
 	 * Without -c the defaults stand in for a file only if there was
@@ -234,14 +314,14 @@ daemon_reload(struct daemon *d)
 		log_errx("reload of %s failed; keeping the running configuration",
 		    d->opt->config_path);
 		free(c);
-		return;
+		return -1;
 	}
 	if (preflight_filter_alone(c->filter, err, sizeof(err)) == -1 ||
 	    config_add_expression(c, d->opt->expr, err, sizeof(err)) == -1) {
 		log_errx("%s: capture.filter: %s; keeping the running "
 		    "configuration", d->opt->config_path, err);
 		free(c);
-		return;
+		return -1;
 	}
 	/* What -i said still holds: it is not in the file. */
 	if (d->opt->nifaces > 0) {
@@ -277,9 +357,22 @@ daemon_reload(struct daemon *d)
 		if (p != cap->pcap)
 			pcap_close(p);
 	}
+	/* A new metrics.listen is bound before anything switches. */
+	if (strcmp(old->metrics_listen, c->metrics_listen) != 0) {
+		metrics = NULL;
+		if (c->metrics_listen[0] != '\0' && (metrics = metrics_open(d->base,
+		    c->metrics_listen, daemon_metrics, d)) == NULL) {
+			log_errx("%s: metrics.listen: cannot listen on %s; keeping "
+			    "the running configuration", d->opt->config_path,
+			    c->metrics_listen);
+			goto fail;
+		}
+	}
 	if (sinks_reconfigure(&d->sinks, c) == -1) {
 		log_errx("%s: output.json.path: cannot open %s; keeping the "
 		    "running configuration", d->opt->config_path, c->json_path);
+		if (metrics != d->metrics)
+			metrics_close(metrics);
 		goto fail;
 	}
 
@@ -314,6 +407,11 @@ daemon_reload(struct daemon *d)
 	d->syn_retries = 0;
 	daemon_params(d, c, &params);
 	analyzer_set_params(d->analyzer, &params);
+	if (metrics != d->metrics) {
+		metrics_close(d->metrics);
+		d->metrics = metrics;
+	}
+	tally_set_top(&d->tally, c->metrics_top_services);
 	d->conf = c;
 	d->conf_defaults = defaults;
 	free(old);
@@ -324,11 +422,12 @@ daemon_reload(struct daemon *d)
 	else
 		log_info("configuration reloaded from %s (%.1f ms)",
 		    d->opt->config_path, (double)(now_us() - t0) / 1000.0);
-	return;
+	return 0;
 fail:
 	for (size_t i = 0; i < compiled; i++)
 		pcap_freecode(&progs[i]);
 	free(c);
+	return -1;
 }
 
 static void
@@ -340,7 +439,7 @@ daemon_signal(evutil_socket_t sig, short what, void *arg)
 	switch (sig) {
 	case SIGHUP:
 		notify_send("RELOADING=1");
-		daemon_reload(d);
+		tally_reload(&d->tally, daemon_reload(d) == 0, now_us());
 		notify_send("READY=1");
 		break;
 	case SIGUSR1:
@@ -446,6 +545,13 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 		log_errx("cannot allocate %u flows", conf->max_flows);
 		goto out;
 	}
+	/* Bound before the privileges go: a port that cannot be is a failed start. */
+	d.start_us = now_us();
+	tally_init(&d.tally, conf->metrics_top_services, d.start_us);
+	d.sinks.tally = &d.tally;
+	if (conf->metrics_listen[0] != '\0' && (d.metrics = metrics_open(d.base,
+	    conf->metrics_listen, daemon_metrics, &d)) == NULL)
+		goto out;
 	/* CAP_NET_RAW stays permitted (not effective): to reopen captures. */
 	if (privdrop(conf->user, true) == -1)
 		goto out;
@@ -516,6 +622,7 @@ out:
 			event_free(d.signals[i]);
 	for (size_t i = 0; i < d.ncaps; i++)
 		capture_close(&d.caps[i]);
+	metrics_close(d.metrics);
 	analyzer_free(d.analyzer);
 	sinks_close(&d.sinks);
 	cooldown_free(d.cooldown);

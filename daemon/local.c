@@ -15,13 +15,89 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "local.h"
 #include "log.h"
 
-int
-local_address(const struct addr *a)
+/*
+ * The host's addresses, read at most once per LOCAL_CACHE_S: every
+ * syn_retransmit alert asks, and getifaddrs() is a netlink dump (a flood
+ * of unanswered SYNs once made it a fifth of the daemon's CPU).  An
+ * address added or removed is seen within that time.
+ */
+#define LOCAL_CACHE_MAX	256
+#define LOCAL_CACHE_S	1
+
+static struct {
+	struct addr	addr[LOCAL_CACHE_MAX];
+	size_t		n;
+	bool		complete;	/* all of them fitted */
+	bool		valid;
+	struct timespec	read_at;
+} local_cache;
+
+static bool
+cache_fresh(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return local_cache.valid &&
+	    now.tv_sec - local_cache.read_at.tv_sec < LOCAL_CACHE_S;
+}
+
+static bool
+ifaddr_get(const struct ifaddrs *i, struct addr *x)
+{
+	if (i->ifa_addr == NULL)
+		return false;
+	if (i->ifa_addr->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)i->ifa_addr;
+
+		addr_from_v4(x, (const uint8_t *)&s4->sin_addr);
+		return true;
+	}
+	if (i->ifa_addr->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)i->ifa_addr;
+
+		addr_from_v6(x, s6->sin6_addr.s6_addr);
+		return true;
+	}
+	return false;
+}
+
+/* Reads the addresses into the cache; -1 when getifaddrs fails. */
+static int
+cache_fill(void)
+{
+	struct ifaddrs *ifa, *i;
+	struct addr x;
+
+	local_cache.valid = false;
+	if (getifaddrs(&ifa) == -1)
+		return -1;
+	local_cache.n = 0;
+	local_cache.complete = true;
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (!ifaddr_get(i, &x))
+			continue;
+		if (local_cache.n == LOCAL_CACHE_MAX) {
+			local_cache.complete = false;
+			break;
+		}
+		local_cache.addr[local_cache.n++] = x;
+	}
+	freeifaddrs(ifa);
+	clock_gettime(CLOCK_MONOTONIC, &local_cache.read_at);
+	local_cache.valid = true;
+	return 0;
+}
+
+/* A host with more addresses than the cache holds is asked each time. */
+static int
+local_address_scan(const struct addr *a)
 {
 	struct ifaddrs *ifa, *i;
 	struct addr x;
@@ -29,23 +105,21 @@ local_address(const struct addr *a)
 
 	if (getifaddrs(&ifa) == -1)
 		return 0;
-	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
-		if (i->ifa_addr == NULL)
-			continue;
-		if (i->ifa_addr->sa_family == AF_INET) {
-			const struct sockaddr_in *s4 = (const void *)i->ifa_addr;
-
-			addr_from_v4(&x, (const uint8_t *)&s4->sin_addr);
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			const struct sockaddr_in6 *s6 = (const void *)i->ifa_addr;
-
-			addr_from_v6(&x, s6->sin6_addr.s6_addr);
-		} else
-			continue;
-		found = addr_cmp(&x, a) == 0;
-	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next)
+		found = ifaddr_get(i, &x) && addr_cmp(&x, a) == 0;
 	freeifaddrs(ifa);
 	return found;
+}
+
+int
+local_address(const struct addr *a)
+{
+	if (!cache_fresh() && cache_fill() == -1)
+		return 0;
+	for (size_t k = 0; k < local_cache.n; k++)
+		if (addr_cmp(&local_cache.addr[k], a) == 0)
+			return 1;
+	return local_cache.complete ? 0 : local_address_scan(a);
 }
 
 /*

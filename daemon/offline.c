@@ -57,7 +57,6 @@ struct batch {
 struct feed {
 	const struct analyzer *a;
 	struct capfile	*file;
-	int		 linktype;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 room;		/* the reader may go on */
 	pthread_cond_t	 data;		/* the analysis may go on */
@@ -111,7 +110,7 @@ stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
 {
 	struct feed *f = arg;
 
-	analyzer_stage(f->a, &f->staging->slot[i], f->linktype, pkt->data,
+	analyzer_stage(f->a, &f->staging->slot[i], pkt->linktype, pkt->data,
 	    pkt->caplen, pkt->wirelen, pkt->ts_us, NULL);
 }
 
@@ -259,13 +258,35 @@ feed_inline(struct analyzer *a, struct feed *f)
 	return rc;
 }
 
+/*
+ * Packets of a link type we do not decode are counted (decode result
+ * linktype_unsupported); say which, without -v, since the traffic they
+ * carried went unwatched.  A pcapng file names its link types interface
+ * by interface, so this is said once the file is read.
+ */
+static void
+warn_linktypes(const char *path, const struct capfile *file)
+{
+	struct capfile_linktype lt;
+	const char *name;
+
+	for (int i = 0; capfile_linktypes(file, i, &lt); i++) {
+		if (decode_linktype_supported(lt.linktype))
+			continue;
+		name = pcap_datalink_val_to_name(lt.linktype);
+		log_warnx("%s: link type %s (%d) is not decoded; its %llu "
+		    "packets were counted and skipped", path,
+		    name ? name : "unknown", lt.linktype,
+		    (unsigned long long)lt.packets);
+	}
+}
+
 static int
 offline_file(struct analyzer *a, const char *path, const char *filter)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
 	struct feed f;
 	pthread_t reader;
-	const char *name;
 	double cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	int rc;
 
@@ -280,15 +301,12 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 		return 2;
 	}
 	f.a = a;
-	f.linktype = capfile_linktype(f.file);
-	if (!decode_linktype_supported(f.linktype)) {
-		name = pcap_datalink_val_to_name(f.linktype);
-		log_warnx("%s: link type %s (%d) is not decoded; its packets "
-		    "are counted and skipped", path, name ? name : "unknown",
-		    f.linktype);
-	}
-	log_debug("%s: linktype=%d reader=%s", path, f.linktype,
-	    capfile_is_fast(f.file) ? "block" : "libpcap");
+	if (capfile_linktype(f.file) == -1)
+		log_debug("%s: linktype=per-interface reader=%s", path,
+		    capfile_reader(f.file));
+	else
+		log_debug("%s: linktype=%d reader=%s", path,
+		    capfile_linktype(f.file), capfile_reader(f.file));
 
 	pthread_mutex_init(&f.lock, NULL);
 	pthread_cond_init(&f.room, NULL);
@@ -313,6 +331,7 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	if (rc == -1)
 		log_warnx("%s: %s; stopped reading this file there", path,
 		    capfile_error(f.file));
+	warn_linktypes(path, f.file);
 	capfile_close(f.file);
 	free(f.ring);
 	return rc == -1 ? 1 : 0;

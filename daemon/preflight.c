@@ -187,7 +187,7 @@ static void
 check_ifaces(const struct conf *c, const char *path)
 {
 	for (size_t i = 0; i < c->ninterfaces; i++) {
-		if (strcmp(c->interfaces[i], "any") == 0 ||
+		if (capture_is_pseudo(c->interfaces[i]) ||
 		    if_nametoindex(c->interfaces[i]) != 0)
 			continue;
 		fprintf(stderr, "%s: note: interface %s does not exist now; "

@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "sink.h"
 #include "syslog_sock.h"
+#include "tally.h"
 
 /* Long enough for any event: the longest message is well under 300 bytes. */
 #define LINE_MAX_BYTES	2048
@@ -315,8 +316,13 @@ sinks_event(void *ctx, const struct event *orig)
 		return;
 	}
 	if (s->cooldown != NULL && !cooldown_admit(s->cooldown, &ev,
-	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us))
+	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us)) {
+		if (s->tally != NULL)
+			tally_event(s->tally, &ev, false);
 		return;
+	}
+	if (s->tally != NULL)
+		tally_event(s->tally, &ev, true);
 	sinks_write_event(s, &ev);
 }
 
@@ -334,16 +340,16 @@ sinks_flow(void *ctx, const struct flow_record *rec)
 	struct sinks *s = ctx;
 	char line[LINE_MAX_BYTES];
 
-	if (s->offline) {
-		if (s->stdout_json &&
-		    flow_record_format_json(rec, line, sizeof(line)) >= 0)
-			write_stdio(s, NULL, line);
-		return;
-	}
-	if (!(s->out.on && s->stdout_json) && !s->json.on)
+	if (!(s->offline && s->stdout_json) &&
+	    !(s->out.on && s->stdout_json) && !s->json.on)
 		return;
 	if (!rules_admit_flow(s->conf, rec)) {
 		s->filtered++;
+		return;
+	}
+	if (s->offline) {
+		if (flow_record_format_json(rec, line, sizeof(line)) >= 0)
+			write_stdio(s, NULL, line);
 		return;
 	}
 	if (flow_record_format_json(rec, line, sizeof(line)) < 0)

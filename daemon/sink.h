@@ -22,6 +22,7 @@
 
 struct event_base;
 struct syslog_sock;
+struct tally;
 
 /* One stream output: the JSON file, or standard output with -j. */
 struct sink_out {
@@ -37,6 +38,7 @@ struct sinks {
 	bool		stdout_json;	/* -j: JSON objects only on stdout */
 	bool		time_prefix;	/* -r text: RFC 3339 packet time first */
 	struct cooldown	*cooldown;	/* live mode only; -r shows every incident */
+	struct tally	*tally;		/* live: events for the metrics, or NULL */
 	struct syslog_sock *syslog;	/* log.c's client; NULL with -r */
 	struct event_base *base;
 	struct sink_out	json;		/* output.json.path */

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer_priv.h"
+#include "analyzer.h"
+#include "rst_rate.h"
+#include "tcp.h"
+#include "tunnel.h"
 
 /*
  * Copies of one packet seen twice (`-i any` on loopback sees it leave and
@@ -21,6 +24,27 @@
 /* Services tracked for rst_rate at once. */
 #define RST_RATE_SERVICES	4096
 
+struct analyzer {
+	struct flow_table *flows;
+	struct rst_rate	*rst_rate;
+	struct tunnel_table *tunnels;	/* flows' tunnel stacks, interned */
+	struct analyzer_params params;
+	struct tcp_params tcp;		/* params' thresholds, for tcp.c */
+	struct analyzer_sink sink;
+	struct analyzer_stats stats;
+	uint64_t	clock_us;	/* newest packet time seen */
+	uint64_t	next_expire_us;
+	uint64_t	max_timeout_us;	/* the longest flow timeout */
+	const char	*iface;		/* of the packet being analysed */
+	uint32_t	ifindex;
+	bool		capture_loss;
+};
+
+static void	analyzer_emit(struct analyzer *, struct flow *, struct event *);
+static void	analyzer_tcp(struct analyzer *, struct flow *, int,
+		    const struct pkt *);
+static void	analyzer_verdicts(struct analyzer *, struct flow *,
+		    const struct tcp_result *) __attribute__((noinline, cold));
 static void	analyzer_flow_end(void *, struct flow *, enum flow_end);
 static void	analyzer_transport(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_icmp(struct analyzer *, const struct pkt *);
@@ -68,6 +92,9 @@ void
 analyzer_set_params(struct analyzer *a, const struct analyzer_params *params)
 {
 	a->params = *params;
+	a->tcp.max_syn_retransmissions = params->max_syn_retransmissions;
+	a->tcp.max_synack_retransmissions = params->max_synack_retransmissions;
+	a->tcp.max_data_retransmissions = params->max_data_retransmissions;
 	a->max_timeout_us = 0;
 	for (int c = 0; c < FLOW_NCLASSES; c++)
 		if (params->timeout_us[c] > a->max_timeout_us)
@@ -123,6 +150,7 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 	p->max_data_retransmissions = c->max_data_retransmissions;
 	p->timeout_us[FLOW_EMBRYONIC] = (uint64_t)c->timeout_embryonic_s * 1000000;
 	p->timeout_us[FLOW_ESTABLISHED] = (uint64_t)c->timeout_established_s * 1000000;
+	p->timeout_us[FLOW_PICKUP] = p->timeout_us[FLOW_ESTABLISHED];
 	p->timeout_us[FLOW_CLOSED] = (uint64_t)c->timeout_closed_s * 1000000;
 	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
 	p->rst_rate_threshold = c->rst_rate_threshold;
@@ -257,12 +285,6 @@ analyzer_expire(struct analyzer *a)
 	    a->clock_us + EXPIRE_INTERVAL_US;
 }
 
-bool
-analyzer_fired(const struct flow *f, enum event_kind kind)
-{
-	return f->fired & (1u << kind);
-}
-
 static void
 flow_endpoints(const struct flow *f, struct addr *src, uint16_t *sport,
     struct addr *dst, uint16_t *dport)
@@ -338,12 +360,13 @@ flow_proto(const struct flow *f)
 	return (uint8_t)(f->key.vlan_proto & 0xff);
 }
 
-void
+/* Report kind once per flow; fills the flow's endpoints and the time. */
+static void
 analyzer_emit(struct analyzer *a, struct flow *f, struct event *ev)
 {
 	_Static_assert(EV_NKINDS <= 16, "flow.fired has a bit per kind");
 
-	if (analyzer_fired(f, ev->kind))
+	if (f->fired & (1u << ev->kind))
 		return;
 	f->fired |= (uint16_t)(1u << ev->kind);
 	ev->severity = event_kind_default_severity(ev->kind);
@@ -424,7 +447,7 @@ analyzer_tcp_begin(struct analyzer *a, struct flow *f, const struct pkt *p,
 	tcp_start(f, p);
 	/* Picked up mid-stream: established as far as timeouts go. */
 	if (f->state & FS_MIDSTREAM)
-		flow_set_class(a->flows, f, FLOW_ESTABLISHED);
+		flow_set_class(a->flows, f, FLOW_PICKUP);
 }
 
 static void
@@ -476,10 +499,47 @@ analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 	f->half[dir].pkts++;
 	f->half[dir].bytes += p->payload_len;
 
-	if (p->proto == PKT_PROTO_TCP) {
-		tcp_segment(a, f, dir, p);
-		if (p->tcp_flags & TH_RST)
-			analyzer_rst_rate(a, f);
+	if (p->proto == PKT_PROTO_TCP)
+		analyzer_tcp(a, f, dir, p);
+}
+
+/* A segment to tcp.c; what it found to the sink, the flow to its class. */
+static void
+analyzer_tcp(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_result res;
+
+	tcp_segment(f, dir, p, &a->tcp, a->clock_us, &res);
+	if (res.nv > 0)
+		analyzer_verdicts(a, f, &res);
+	if (res.cls != f->cls)
+		flow_set_class(a->flows, f, res.cls);
+	if (p->tcp_flags & TH_RST)
+		analyzer_rst_rate(a, f);
+}
+
+/* Rare next to the segments that say nothing: kept off their path. */
+static void
+analyzer_verdicts(struct analyzer *a, struct flow *f,
+    const struct tcp_result *res)
+{
+	struct event ev;
+
+	for (unsigned i = 0; i < res->nv; i++) {
+		const struct tcp_verdict *v = &res->v[i];
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = v->kind;
+		ev.by = v->by;
+		ev.count = v->count;
+		ev.threshold = v->threshold;
+		ev.seq = v->seq;
+		ev.expected_seq = v->expected_seq;
+		ev.window = v->window;
+		ev.ttl = v->ttl;
+		ev.expected_ttl = v->expected_ttl;
+		ev.window_evidence = v->window_evidence;
+		analyzer_emit(a, f, &ev);
 	}
 }
 

@@ -4,6 +4,7 @@
  * conf_yaml.c fills a struct conf through these rules.  What the ignore
  * lists match is decided in rules.c, the one place that applies them.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,10 @@ conf_defaults(struct conf *c)
 	/* A directory of its own, where the unprivileged daemon may remove it. */
 	set_string(c->pidfile, sizeof(c->pidfile), "/run/rstwatchd/rstwatchd.pid");
 	c->stats_interval_s = 300;
+
+	/* Off unless configured: an open port is the admin's decision. */
+	c->metrics_listen[0] = '\0';
+	c->metrics_top_services = 0;
 }
 
 int
@@ -333,5 +338,68 @@ conf_check_path(const char *path)
 	for (const char *s = path; *s != '\0'; s++)
 		if ((unsigned char)*s < ' ' || *s == 0x7f)
 			return "the path must not contain control characters";
+	return NULL;
+}
+
+/*
+ * Numeric addresses only: a name would make the start depend on the
+ * resolver, and an endpoint bound to whatever a name resolves to today is
+ * not what an admin reads in the file.
+ */
+const char *
+conf_check_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	char addr[CONF_LISTEN_MAX];
+	unsigned char bin[16];
+	const char *colon, *p;
+	unsigned long n = 0;
+	size_t alen;
+	int af = AF_INET;
+
+	if (*s == '\0') {
+		if (host != NULL && hostlen > 0)
+			host[0] = '\0';
+		if (port != NULL)
+			*port = 0;
+		return NULL;
+	}
+	if (strlen(s) >= CONF_LISTEN_MAX)
+		return "must have at most 63 characters";
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL || end[1] != ':')
+			return "must be \"[IPV6-ADDRESS]:PORT\"";
+		alen = (size_t)(end - s - 1);
+		memcpy(addr, s + 1, alen);
+		colon = end + 1;
+		af = AF_INET6;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return "must be \"ADDRESS:PORT\" (an IPv6 address in brackets)";
+		alen = (size_t)(colon - s);
+		memcpy(addr, s, alen);
+	}
+	addr[alen] = '\0';
+	if (alen == 0 || inet_pton(af, addr, bin) != 1)
+		return af == AF_INET ? "the address must be a numeric IPv4 "
+		    "address, or an IPv6 address in brackets" :
+		    "the address must be a numeric IPv6 address";
+	p = colon + 1;
+	if (*p == '\0')
+		return "the port is missing";
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return "the port must be a number";
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > 65535)
+			return "the port must be between 1 and 65535";
+	}
+	if (n == 0)
+		return "the port must be between 1 and 65535";
+	if (host != NULL)
+		snprintf(host, hostlen, "%s", addr);
+	if (port != NULL)
+		*port = (uint16_t)n;
 	return NULL;
 }

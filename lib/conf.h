@@ -22,6 +22,8 @@
 #define CONF_MAX_IGNORE		64
 #define CONF_MAX_IGNORE_RULES	16
 #define CONF_MAX_RULE_ITEMS	16	/* addresses or ports of one rule */
+#define CONF_LISTEN_MAX		64	/* "[v6 address]:port" */
+#define CONF_TOP_SERVICES_MAX	100	/* metrics.top_services */
 
 /* thresholds.max_syn_retransmissions: auto */
 #define CONF_SYN_RETRIES_AUTO	0
@@ -100,6 +102,10 @@ struct conf {
 	char		user[CONF_USER_MAX];
 	char		pidfile[CONF_PATH_MAX];
 	uint32_t	stats_interval_s;
+
+	/* metrics: the Prometheus endpoint */
+	char		metrics_listen[CONF_LISTEN_MAX];	/* "" = off */
+	uint32_t	metrics_top_services;	/* 0 = no per-service series */
 };
 
 /* One error: "file:line:col: message", kept in order of discovery. */
@@ -138,6 +144,12 @@ const char *conf_check_path(const char *);
  * buf.
  */
 const char *conf_check_snaplen(const struct conf *, char *buf, size_t);
+/*
+ * metrics.listen: "ADDRESS:PORT", "[IPV6]:PORT" or "" (off).  With host
+ * non-NULL, the address (brackets removed) and the port are stored.
+ */
+const char *conf_check_listen(const char *, char *host, size_t hostlen,
+	    uint16_t *port);
 
 /*
  * Parse YAML text into *out.  On success returns 0 and *out is a complete

@@ -55,7 +55,8 @@ enum scheck {
 	S_IDENT,
 	S_USER,
 	S_PATH,
-	S_PATH_OR_EMPTY
+	S_PATH_OR_EMPTY,
+	S_LISTEN
 };
 
 /*
@@ -185,6 +186,13 @@ static const struct key daemon_keys[] = {
 	K_END
 };
 
+static const struct key metrics_keys[] = {
+	K_STR("listen", metrics_listen, S_LISTEN),
+	K_UINT("top_services", struct conf, metrics_top_services, 0,
+	    CONF_TOP_SERVICES_MAX),
+	K_END
+};
+
 static const struct key top_keys[] = {
 	K_SECT("capture", capture_keys),
 	K_SECT("thresholds", threshold_keys),
@@ -194,6 +202,7 @@ static const struct key top_keys[] = {
 	K_SECT("flows", flow_keys),
 	K_SECT("output", output_keys),
 	K_SECT("daemon", daemon_keys),
+	K_SECT("metrics", metrics_keys),
 	K_END
 };
 
@@ -1009,6 +1018,9 @@ load_string(struct loader *ld, const struct key *k, char *base)
 			break;
 		case S_PATH_OR_EMPTY:
 			why = len > 0 ? conf_check_path(v) : NULL;
+			break;
+		case S_LISTEN:
+			why = conf_check_listen(v, NULL, 0, NULL);
 			break;
 		case S_ANY:
 			break;

@@ -68,6 +68,18 @@ decode_packet(struct pkt *p, int linktype, const uint8_t *data,
 		return decode_ipv4(p, data, caplen, wirelen);
 	case LINKTYPE_IPV6:
 		return decode_ipv6(p, data, caplen, wirelen);
+	case LINKTYPE_PPP:
+		return decode_ppp(p, data, caplen, wirelen);
+	case LINKTYPE_PPP_HDLC:
+		return decode_ppp_hdlc(p, data, caplen, wirelen);
+	case LINKTYPE_PPP_WITH_DIR:
+		return decode_ppp_dir(p, data, caplen, wirelen);
+	case LINKTYPE_C_HDLC:
+		return decode_chdlc(p, data, caplen, wirelen);
+	case LINKTYPE_NFLOG:
+		return decode_nflog(p, data, caplen, wirelen);
+	case LINKTYPE_FDDI:
+		return decode_fddi(p, data, caplen, wirelen);
 	default:
 		return DECODE_linktype_unsupported;
 	}
@@ -87,6 +99,12 @@ decode_linktype_supported(int linktype)
 	case LINKTYPE_RAW_PCAP:
 	case LINKTYPE_IPV4:
 	case LINKTYPE_IPV6:
+	case LINKTYPE_PPP:
+	case LINKTYPE_PPP_HDLC:
+	case LINKTYPE_PPP_WITH_DIR:
+	case LINKTYPE_C_HDLC:
+	case LINKTYPE_NFLOG:
+	case LINKTYPE_FDDI:
 		return 1;
 	default:
 		return 0;
@@ -96,16 +114,12 @@ decode_linktype_supported(int linktype)
 int
 decode_ethertype_is_tunnel(uint16_t type)
 {
+	/*
+	 * MPLS, PPPoE, 802.1ah, VN-tag, 802.1BR and Ethernet pseudowires
+	 * are decoded (decode_ethertype()); what is left here is not.
+	 */
 	switch (type) {
-	case 0x8847:	/* MPLS unicast (RFC 3032) */
-	case 0x8848:	/* MPLS multicast */
-	case 0x8863:	/* PPPoE discovery (RFC 2516) */
-	case 0x8864:	/* PPPoE session */
-	case 0x88e7:	/* 802.1ah provider backbone bridging, I-tag */
-	case 0x8926:	/* VN-tag (Cisco FEX) */
-	case 0x893f:	/* 802.1BR E-tag */
 	case 0x894f:	/* network service header (RFC 8300) */
-	case 0x6558:	/* transparent Ethernet bridging (Ethernet in GRE) */
 		return 1;
 	default:
 		return 0;

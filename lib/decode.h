@@ -16,13 +16,19 @@
 /* Data link types we decode (the values of pcap's DLT_* for Linux). */
 #define LINKTYPE_NULL		0
 #define LINKTYPE_ETHERNET	1
+#define LINKTYPE_FDDI		10
+#define LINKTYPE_PPP		9
 #define LINKTYPE_RAW		12	/* DLT_RAW on Linux */
 #define LINKTYPE_RAW_ALT	14	/* DLT_RAW on OpenBSD */
+#define LINKTYPE_PPP_HDLC	50	/* DLT_PPP_SERIAL */
 #define LINKTYPE_RAW_PCAP	101	/* LINKTYPE_RAW in files */
+#define LINKTYPE_C_HDLC		104
 #define LINKTYPE_LOOP		108
 #define LINKTYPE_LINUX_SLL	113
 #define LINKTYPE_IPV4		228
+#define LINKTYPE_PPP_WITH_DIR	204
 #define LINKTYPE_IPV6		229
+#define LINKTYPE_NFLOG		239
 #define LINKTYPE_LINUX_SLL2	276
 
 /*
@@ -53,10 +59,21 @@
 	X(ok,			"decoded")					\
 	X(linktype_unsupported,	"link type not decoded")		\
 	X(not_ip,		"not IPv4 or IPv6 (ARP, LLDP, ...)")		\
-	X(tunnel,		"tunnel not decoded (MPLS, EtherIP, L2TPv3)") \
+	X(tunnel,		"tunnel not decoded (NSH, EtherIP, L2TPv3)") \
 	X(eth_truncated,	"Ethernet header cut short")		\
 	X(vlan_truncated,	"802.1Q tag cut short")			\
 	X(vlan_too_deep,	"more than 4 stacked 802.1Q tags")	\
+	X(encap_too_deep,	"more than 8 nested link encapsulations") \
+	X(pbb_truncated,	"802.1ah I-tag or customer header cut short") \
+	X(vntag_truncated,	"VN-tag cut short")			\
+	X(etag_truncated,	"802.1BR E-tag cut short")		\
+	X(mpls_truncated,	"MPLS label or control word cut short")	\
+	X(mpls_too_deep,	"more than 16 MPLS labels")		\
+	X(mpls_not_ip,		"MPLS payload neither IP nor Ethernet (OAM)") \
+	X(pppoe_truncated,	"PPPoE or PPP header cut short")	\
+	X(pppoe_bad_header,	"PPPoE version, type or code impossible") \
+	X(pppoe_bad_len,	"PPPoE length impossible")		\
+	X(ppp_not_ip,		"PPP protocol not IP (LCP, IPCP, ...)")	\
 	X(sll_truncated,	"Linux cooked header cut short")	\
 	X(null_truncated,	"BSD loopback header cut short")	\
 	X(null_bad_family,	"BSD loopback family not IP")		\
@@ -79,7 +96,12 @@
 	X(icmp_truncated,	"ICMP header cut short")		\
 	X(icmp_not_error,	"ICMP message that is not an error")	\
 	X(icmp_quote_truncated,	"ICMP error quoting too little")	\
-	X(icmp_quote_malformed,	"ICMP error quoting an impossible packet")
+	X(icmp_quote_malformed,	"ICMP error quoting an impossible packet") \
+	X(llc_truncated,	"802.2 LLC/SNAP header cut short")	\
+	X(ppp_truncated,	"PPP or Cisco HDLC header cut short")	\
+	X(nflog_truncated,	"NFLOG header or attribute cut short")	\
+	X(nflog_malformed,	"NFLOG attribute length impossible")	\
+	X(fddi_truncated,	"FDDI header cut short")
 
 #define DECODE_ENUM(name, desc)	DECODE_##name,
 enum decode_result {
@@ -104,6 +126,16 @@ enum decode_result decode_sll(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_sll2(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_null(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_loop(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_ppp(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_ppp_hdlc(struct pkt *, const uint8_t *, size_t,
+	    size_t);
+enum decode_result decode_ppp_dir(struct pkt *, const uint8_t *, size_t,
+	    size_t);
+enum decode_result decode_chdlc(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_nflog(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_fddi(struct pkt *, const uint8_t *, size_t, size_t);
+/* 802.2 LLC after an 802.3 length field; IP only behind SNAP. */
+enum decode_result decode_llc(struct pkt *, const uint8_t *, size_t, size_t);
 /* Starts at an IP header of either version. */
 enum decode_result decode_ip(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_ipv4(struct pkt *, const uint8_t *, size_t, size_t);
@@ -131,7 +163,7 @@ const char *decode_result_desc(enum decode_result);
 int	decode_linktype_supported(int linktype);
 /*
  * Whether an EtherType or an IP protocol number carries another layer that
- * we do not decode yet (MPLS, PPPoE, EtherIP, L2TPv3, ...): such frames are
+ * we do not decode yet (NSH, EtherIP, L2TPv3, ...): such frames are
  * counted as "tunnel", not as "not IP" or "other transport", so that an
  * administrator sees that traffic went unwatched and why.
  */

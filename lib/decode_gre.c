@@ -24,7 +24,6 @@
 
 #define ETHERTYPE_ERSPAN_II	0x88be	/* also type I, without sequence */
 #define ETHERTYPE_ERSPAN_III	0x22eb
-#define ETHERTYPE_TEB		0x6558
 
 #define ERSPAN_II_HDR_LEN	8
 #define ERSPAN_III_HDR_LEN	12

@@ -27,7 +27,6 @@
 #define ICMP6_TIME_EXCEEDED	3
 #define ICMP6_PARAM_PROB	4
 
-#define IPV4_MIN_HDR_LEN	20
 #define IPV4_FRAG_OFF		6
 #define IPV4_PROTO_OFF		9
 #define IPV4_SRC_OFF		12
@@ -35,7 +34,6 @@
 #define IPV4_OFFMASK		0x1fff
 
 #define IPV6_HDR_LEN		40
-#define IPV6_PLEN_OFF		4
 #define IPV6_NXT_OFF		6
 #define IPV6_SRC_OFF		8
 #define IPV6_DST_OFF		24
@@ -43,10 +41,11 @@
 static int	icmp_is_error(uint8_t);
 static enum decode_result quote_l4(struct pkt_quote *, const uint8_t *,
 		    size_t);
+static enum decode_result quote_result(enum decode_result);
 static enum decode_result quote_ipv4(struct pkt_quote *, const uint8_t *,
-		    size_t);
+		    size_t, size_t);
 static enum decode_result quote_ipv6(struct pkt_quote *, const uint8_t *,
-		    size_t);
+		    size_t, size_t);
 static enum decode_result icmp_common(struct pkt *, const uint8_t *, size_t,
 		    size_t, int);
 
@@ -80,25 +79,35 @@ quote_l4(struct pkt_quote *q, const uint8_t *data, size_t caplen)
 	return DECODE_ok;
 }
 
+/* What a check of the quoted IP header says, as the quote's outcome. */
+static enum decode_result
+quote_result(enum decode_result r)
+{
+	switch (r) {
+	case DECODE_ok:
+		return DECODE_ok;
+	case DECODE_ipv4_truncated:
+	case DECODE_ipv6_truncated:
+		return DECODE_icmp_quote_truncated;
+	default:
+		return DECODE_icmp_quote_malformed;
+	}
+}
+
 /*
- * The quoted IPv4 header's lengths are not checked against anything: the
- * quote is cut short by design, and routers have been known to rewrite
- * the total length in what they quote.
+ * The quoted IPv4 header gets the checks a packet's own does
+ * (decode_ipv4_check), but for its total length, which is not held to
+ * what was quoted: the quote is cut short by design.
  */
 static enum decode_result
-quote_ipv4(struct pkt_quote *q, const uint8_t *data, size_t caplen)
+quote_ipv4(struct pkt_quote *q, const uint8_t *data, size_t caplen, size_t len)
 {
-	size_t hlen;
+	enum decode_result r;
+	size_t hlen, iplen;
 
-	if (caplen < 1)
-		return DECODE_icmp_quote_truncated;
-	if (data[0] >> 4 != 4)
-		return DECODE_icmp_quote_malformed;
-	hlen = (size_t)(data[0] & 0x0f) * 4;
-	if (hlen < IPV4_MIN_HDR_LEN)
-		return DECODE_icmp_quote_malformed;
-	if (caplen < hlen)
-		return DECODE_icmp_quote_truncated;
+	r = decode_ipv4_check(data, caplen, len, true, &hlen, &iplen);
+	if (r != DECODE_ok)
+		return quote_result(r);
 	addr_from_v4(&q->src, data + IPV4_SRC_OFF);
 	addr_from_v4(&q->dst, data + IPV4_DST_OFF);
 	q->proto = data[IPV4_PROTO_OFF];
@@ -109,25 +118,18 @@ quote_ipv4(struct pkt_quote *q, const uint8_t *data, size_t caplen)
 }
 
 static enum decode_result
-quote_ipv6(struct pkt_quote *q, const uint8_t *data, size_t caplen)
+quote_ipv6(struct pkt_quote *q, const uint8_t *data, size_t caplen, size_t len)
 {
 	struct ipv6_chain c;
 	enum decode_result r;
 	size_t plen;
 
-	if (caplen < 1)
-		return DECODE_icmp_quote_truncated;
-	if (data[0] >> 4 != 6)
-		return DECODE_icmp_quote_malformed;
-	if (caplen < IPV6_HDR_LEN)
-		return DECODE_icmp_quote_truncated;
+	r = decode_ipv6_check(data, caplen, len, true, &plen);
+	if (r != DECODE_ok)
+		return quote_result(r);
 	addr_from_v6(&q->src, data + IPV6_SRC_OFF);
 	addr_from_v6(&q->dst, data + IPV6_DST_OFF);
 
-	/* Zero (GSO or jumbogram) gives no bound but the quote itself. */
-	plen = get_u16(data + IPV6_PLEN_OFF);
-	if (plen == 0)
-		plen = SIZE_MAX;
 	r = decode_ipv6_chain(&c, data[IPV6_NXT_OFF], data + IPV6_HDR_LEN,
 	    caplen - IPV6_HDR_LEN, plen);
 	q->proto = c.nxt;
@@ -165,12 +167,12 @@ icmp_common(struct pkt *p, const uint8_t *data, size_t caplen, size_t len,
 		    p->icmp_type > ICMP6_PARAM_PROB)
 			return DECODE_icmp_not_error;
 		r = quote_ipv6(&p->quote, data + ICMP_HDR_LEN,
-		    caplen - ICMP_HDR_LEN);
+		    caplen - ICMP_HDR_LEN, len - ICMP_HDR_LEN);
 	} else {
 		if (!icmp_is_error(p->icmp_type))
 			return DECODE_icmp_not_error;
 		r = quote_ipv4(&p->quote, data + ICMP_HDR_LEN,
-		    caplen - ICMP_HDR_LEN);
+		    caplen - ICMP_HDR_LEN, len - ICMP_HDR_LEN);
 	}
 	/* The quote is only worth anything when it names a whole flow. */
 	if (r == DECODE_ok)

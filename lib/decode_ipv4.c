@@ -22,13 +22,12 @@
 #define IPV4_MF			0x2000
 
 enum decode_result
-decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+decode_ipv4_check(const uint8_t *data, size_t caplen, size_t len, bool quoted,
+    size_t *hlenp, size_t *iplenp)
 {
 	size_t hlen, iplen;
 	uint16_t totlen;
 
-	if (len < caplen)
-		len = caplen;
 	if (caplen < 1)
 		return DECODE_ipv4_truncated;
 	if (data[0] >> 4 != 4)
@@ -43,19 +42,36 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		return DECODE_ipv4_truncated;
 
 	totlen = get_u16(data + IPV4_TOTLEN_OFF);
-	if (totlen == 0) {
+	if (totlen == 0 && !quoted) {
 		/*
 		 * With TCP segmentation offload the capturing host sees its
 		 * own super-segments before the NIC cuts them, and Linux
 		 * leaves a length that does not fit in 16 bits as zero: the
-		 * wire length is the only length there is.
+		 * wire length is the only length there is.  A router quotes
+		 * what crossed a wire, which always had a length.
 		 */
 		iplen = len;
 	} else {
 		iplen = totlen;
-		if (iplen < hlen || iplen > len)
+		if (iplen < hlen || (!quoted && iplen > len))
 			return DECODE_ipv4_bad_len;
 	}
+	*hlenp = hlen;
+	*iplenp = iplen;
+	return DECODE_ok;
+}
+
+enum decode_result
+decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+{
+	enum decode_result r;
+	size_t hlen, iplen;
+
+	if (len < caplen)
+		len = caplen;
+	r = decode_ipv4_check(data, caplen, len, false, &hlen, &iplen);
+	if (r != DECODE_ok)
+		return r;
 	if (caplen > iplen)
 		caplen = iplen;
 

@@ -91,15 +91,11 @@ decode_ipv6_chain(struct ipv6_chain *c, uint8_t nxt, const uint8_t *data,
 }
 
 enum decode_result
-decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+decode_ipv6_check(const uint8_t *data, size_t caplen, size_t len, bool quoted,
+    size_t *plenp)
 {
-	struct ipv6_chain c;
-	enum decode_result r;
 	size_t plen;
-	uint8_t nxt;
 
-	if (len < caplen)
-		len = caplen;
 	if (caplen < 1)
 		return DECODE_ipv6_truncated;
 	if (data[0] >> 4 != 6)
@@ -114,11 +110,33 @@ decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		/*
 		 * Zero is a jumbogram (RFC 2675) or, far more often, a GSO
 		 * super-packet seen on the host that sent it: the wire length
-		 * is the only length there is.
+		 * is the only length there is.  In a quote it is taken as
+		 * malformed: a GSO packet never crossed a wire to be quoted,
+		 * and jumbograms (links with an MTU beyond 65,575 bytes) are
+		 * too rare to let a zero length through unchecked.
 		 */
+		if (quoted)
+			return DECODE_ipv6_bad_len;
 		plen = len - IPV6_HDR_LEN;
-	} else if (plen > len - IPV6_HDR_LEN)
+	} else if (!quoted && plen > len - IPV6_HDR_LEN)
 		return DECODE_ipv6_bad_len;
+	*plenp = plen;
+	return DECODE_ok;
+}
+
+enum decode_result
+decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+{
+	struct ipv6_chain c;
+	enum decode_result r;
+	size_t plen;
+	uint8_t nxt;
+
+	if (len < caplen)
+		len = caplen;
+	r = decode_ipv6_check(data, caplen, len, false, &plen);
+	if (r != DECODE_ok)
+		return r;
 	if (caplen > IPV6_HDR_LEN + plen)
 		caplen = IPV6_HDR_LEN + plen;
 

@@ -4,9 +4,10 @@
  * header (an EtherType, or IP by version).  Decoders reach each other only
  * through here, so that a new encapsulation is one file and one case.
  * (What follows an IP header is decode_ipproto() in decode_int.h, inline:
- * every packet takes that branch.)  Each layer of encapsulation taken off is recorded in the packet's tunnel
- * stack, whose depth bounds the recursion: a packet cannot make the
- * decoders nest deeper than PKT_MAX_TUNNELS.
+ * every packet takes that branch; what follows an EtherType is the link
+ * layer's decode_ethertype().)  Each layer of encapsulation taken off is
+ * recorded in the packet's tunnel stack, whose depth bounds the recursion:
+ * a packet cannot make the decoders nest deeper than PKT_MAX_TUNNELS.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,10 +18,6 @@
 
 #define IPPROTO_IPIP		4	/* RFC 2003 */
 #define IPPROTO_IPV6_IN		41	/* RFC 4213, RFC 2473 */
-
-#define ETHERTYPE_IPV4		0x0800
-#define ETHERTYPE_IPV6		0x86dd
-#define ETHERTYPE_TEB		0x6558	/* transparent Ethernet bridging */
 
 /* Well-known ports of the UDP tunnels (IANA service names registry). */
 #define PORT_VXLAN		4789	/* RFC 7348 */
@@ -93,13 +90,14 @@ decode_udp_payload(struct pkt *p, const uint8_t *data, size_t caplen,
 	return r == DECODE_NOT_TUNNEL ? DECODE_ok : r;
 }
 
+/*
+ * Tags, IP, a whole Ethernet frame (0x6558) and the link-layer
+ * encapsulations all go through the link layer's own EtherType dispatch.
+ */
 enum decode_result
 decode_next_ethertype(struct pkt *p, uint16_t type, const uint8_t *data,
     size_t caplen, size_t len)
 {
-	if (type == ETHERTYPE_TEB)
-		return decode_ether(p, data, caplen, len);
-	/* Tags, IP and whatever else an EtherType may name. */
 	return decode_ethertype(p, type, data, caplen, len);
 }
 

@@ -26,12 +26,22 @@
 #define SLL2_IFINDEX_OFF	4
 #define SLL2_PKTTYPE_OFF	10
 
+/*
+ * Below 0x0600 the protocol field is not an EtherType but one of Linux's
+ * own ETH_P_* values (<linux/if_ether.h>); of those only ETH_P_802_2
+ * frames (LLC, maybe SNAP) can carry IP.
+ */
+#define ETHERTYPE_MIN		0x0600
+#define LINUX_ETH_P_802_2	0x0004
+
 /* Packet types of <linux/if_packet.h>. */
 #define LINUX_PACKET_HOST	0
 #define LINUX_PACKET_OTHERHOST	3
 #define LINUX_PACKET_OUTGOING	4
 
 static uint8_t	sll_direction(unsigned);
+static enum decode_result sll_proto(struct pkt *, uint16_t, const uint8_t *,
+		    size_t, size_t);
 
 /*
  * Host, broadcast, multicast and other-host frames all arrived from the
@@ -47,6 +57,15 @@ sll_direction(unsigned pkttype)
 	return PKT_DIR_UNKNOWN;
 }
 
+static enum decode_result
+sll_proto(struct pkt *p, uint16_t proto, const uint8_t *data, size_t caplen,
+    size_t len)
+{
+	if (proto < ETHERTYPE_MIN && proto != LINUX_ETH_P_802_2)
+		return DECODE_not_ip;
+	return decode_ethertype(p, proto, data, caplen, len);
+}
+
 enum decode_result
 decode_sll(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
@@ -55,7 +74,7 @@ decode_sll(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	if (caplen < SLL_HDR_LEN)
 		return DECODE_sll_truncated;
 	p->direction = sll_direction(get_u16(data + SLL_PKTTYPE_OFF));
-	return decode_ethertype(p, get_u16(data + SLL_PROTO_OFF),
+	return sll_proto(p, get_u16(data + SLL_PROTO_OFF),
 	    data + SLL_HDR_LEN, caplen - SLL_HDR_LEN, len - SLL_HDR_LEN);
 }
 
@@ -68,6 +87,6 @@ decode_sll2(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		return DECODE_sll_truncated;
 	p->direction = sll_direction(data[SLL2_PKTTYPE_OFF]);
 	p->ifindex = get_u32(data + SLL2_IFINDEX_OFF);
-	return decode_ethertype(p, get_u16(data + SLL2_PROTO_OFF),
+	return sll_proto(p, get_u16(data + SLL2_PROTO_OFF),
 	    data + SLL2_HDR_LEN, caplen - SLL2_HDR_LEN, len - SLL2_HDR_LEN);
 }

@@ -13,7 +13,6 @@
 #define VXLAN_HDR_LEN		8
 #define VXLAN_F_VNI		0x08	/* I: the VNI is valid */
 #define VXLAN_VNI_OFF		4
-#define ETHERTYPE_TEB		0x6558
 
 enum decode_result
 decode_vxlan(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)

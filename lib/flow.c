@@ -235,6 +235,34 @@ flow_oldest(struct flow_table *t)
 	return best;
 }
 
+/*
+ * The flow to give up for a new one when the table is full: the one with
+ * the oldest activity among those with least to lose (handshakes not
+ * completed, which under a SYN flood are the flood itself; connections
+ * already closed or reset, whose story is told; UDP flows; connections
+ * picked up mid-stream with one side heard, which under a flood of other
+ * segments are the flood), and an established connection only when there
+ * is no other.  An established
+ * connection evicted loses its history, and what it does next (a RST
+ * after retransmissions) could no longer be judged.
+ */
+static struct flow *
+flow_victim(struct flow_table *t)
+{
+	struct flow *best = NULL;
+	uint32_t i;
+
+	for (int c = 0; c < FLOW_NCLASSES; c++) {
+		if (c == FLOW_ESTABLISHED || (i = t->lists[c].head) == FLOW_NONE)
+			continue;
+		if (best == NULL || t->flows[i].ts_last_us < best->ts_last_us)
+			best = &t->flows[i];
+	}
+	if (best == NULL && (i = t->lists[FLOW_ESTABLISHED].head) != FLOW_NONE)
+		best = &t->flows[i];
+	return best;
+}
+
 struct flow *
 flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t hash,
     uint64_t now_us)
@@ -247,11 +275,13 @@ flow_insert(struct flow_table *t, const struct flow_key *k, uint32_t hash,
 		f = &t->flows[i];
 	} else {
 		if (t->free_head == FLOW_NONE) {
-			struct flow *victim = flow_oldest(t);
+			struct flow *victim = flow_victim(t);
 
 			if (victim == NULL)
 				return NULL;
 			t->stats.evicted++;
+			if (victim->cls == FLOW_ESTABLISHED)
+				t->stats.evicted_established++;
 			flow_release(t, victim, FLOW_END_EVICTED);
 		}
 		i = t->free_head;

@@ -2,7 +2,7 @@
  * The flow table: one entry per connection for both directions, in a
  * fixed array allocated once (flows.max_flows), found through a seeded hash.
  * Flows sit on one of a few lists by timeout class, oldest activity first,
- * so that expiry and eviction take the oldest flow in O(1).  Time is the
+ * so that expiry and eviction take the oldest flow of a class in O(1).  Time is the
  * packets' time, which makes replays of a capture deterministic.
  */
 #ifndef RSTWATCH_FLOW_H
@@ -34,6 +34,11 @@ enum flow_class {
 	FLOW_ESTABLISHED,
 	FLOW_CLOSED,		/* FINs both ways, or a RST */
 	FLOW_UDP,
+	/*
+	 * TCP picked up mid-stream with one side heard so far: established
+	 * as far as timeouts go, but with nothing to lose when evicted.
+	 */
+	FLOW_PICKUP,
 	FLOW_NCLASSES
 };
 
@@ -98,7 +103,7 @@ struct flow {
 	uint16_t	state;		/* FLOW_* below */
 	uint8_t		icmp_unreachables;	/* saturating */
 	/* Packed: the entry must stay within 192 bytes (SPEC section 9). */
-	uint8_t		cls:2;		/* enum flow_class */
+	uint8_t		cls:3;		/* enum flow_class */
 	uint8_t		orig_is_b:1;	/* the originator is key.b */
 	uint8_t		close:4;	/* enum close_reason once decided */
 };
@@ -123,6 +128,7 @@ struct flow_table_stats {
 	uint64_t	created;
 	uint64_t	expired;
 	uint64_t	evicted;
+	uint64_t	evicted_established;	/* of evicted: none other left */
 	uint32_t	active;
 	uint32_t	max_active;
 };
@@ -144,9 +150,11 @@ uint32_t flow_hash(const struct flow_table *, const struct flow_key *);
 struct flow *flow_lookup(struct flow_table *, const struct flow_key *,
 	    uint32_t hash);
 /*
- * Adds a flow (zeroed but for key, times and class), evicting the flow
- * with the oldest activity when the table is full; the end function sees
- * the evicted flow before its slot is reused.
+ * Adds a flow (zeroed but for key, times and class), evicting one when
+ * the table is full: the oldest of the flows not established (handshakes
+ * not completed, closed connections, UDP, mid-stream pickups with one side
+ * heard), an established one only when there is no other.  The end function sees the evicted flow before its
+ * slot is reused.
  */
 struct flow *flow_insert(struct flow_table *, const struct flow_key *,
 	    uint32_t hash, uint64_t now_us);

@@ -1,7 +1,14 @@
 /*
  * TCP analysis: retransmissions, SYN retries and resets, and how each
- * connection ended (SPEC section 4).  One call per segment, with the
- * segment's sender as dir; the flow holds all the state.
+ * connection ended (rstwatchd(8), EVENTS and DEFINITIONS).  One call per
+ * segment, with the segment's sender as dir; the flow holds all the state,
+ * the caller reports what the call returns.
+ *
+ * As in Suricata's stream engine, one dispatch hands each segment to the
+ * handler for what it is (RST, SYN, SYN-ACK, anything else); the
+ * handlers read the connection's state bits rather than a single state
+ * number, because a passive observer sees both ends and must cope with
+ * either end's packets missing from the capture.
  *
  * The definitions follow the ones careful analysers use (Wireshark's TCP
  * analysis is the reference users compare with); where they differ on
@@ -9,8 +16,8 @@
  */
 #include <string.h>
 
-#include "analyzer_priv.h"
 #include "seq.h"
+#include "tcp.h"
 
 /* When the handshake RTT is unknown, segments this close are reordering. */
 #define REORDER_DEFAULT_US	3000
@@ -18,18 +25,31 @@
 /* A window we never check tighter than: 64 KiB, the unscaled maximum. */
 #define WINDOW_FLOOR		65535u
 
-static void	tcp_syn(struct analyzer *, struct flow *, int, const struct pkt *);
-static void	tcp_ack(struct analyzer *, struct flow *, int, const struct pkt *);
-static bool	tcp_seq_impossible(const struct flow *, int, const struct pkt *,
-		    uint32_t);
-static void	tcp_data(struct analyzer *, struct flow *, int,
-		    const struct pkt *, uint32_t);
-static void	tcp_retransmission(struct analyzer *, struct flow *, int,
-		    const struct pkt *, uint32_t);
-static void	tcp_rst(struct analyzer *, struct flow *, int, const struct pkt *);
-static void	tcp_fin(struct analyzer *, struct flow *, int);
-static void	tcp_anomaly(struct analyzer *, struct flow *);
-static void	tcp_end(struct analyzer *, struct flow *, enum close_reason);
+/* One segment being analysed: what every handler needs. */
+struct seg {
+	struct flow		*f;
+	const struct pkt	*p;
+	const struct tcp_params	*par;
+	struct tcp_result	*res;
+	uint64_t		 now_us;
+	uint32_t		 len;	/* sequence space: data, SYN, FIN */
+	int			 dir;
+};
+
+static struct tcp_verdict *verdict(struct seg *, enum event_kind);
+static inline void tcp_heard(struct seg *);
+static inline void tcp_isn(struct seg *);
+static void	tcp_syn(struct seg *);
+static void	tcp_synack(struct seg *);
+static void	tcp_other(struct seg *);
+static void	tcp_ack(struct seg *);
+static bool	tcp_seq_impossible(const struct seg *);
+static void	tcp_data(struct seg *);
+static void	tcp_retransmission(struct seg *);
+static void	tcp_rst(struct seg *);
+static void	tcp_fin(struct seg *);
+static void	tcp_anomaly(struct seg *);
+static void	tcp_rst_end(struct seg *, enum close_reason);
 
 static inline uint32_t
 seg_len(const struct pkt *p)
@@ -54,6 +74,31 @@ window_max(const struct flow *f, const struct flow_half *h)
 	uint32_t w = (h->flags & HALF_WIN) ? window_bytes(f, h, h->max_win) : 0;
 
 	return w > WINDOW_FLOOR ? w : WINDOW_FLOOR;
+}
+
+static inline enum event_side
+seg_side(const struct seg *s)
+{
+	return s->dir == DIR_ORIG ? SIDE_SRC : SIDE_DST;
+}
+
+/*
+ * A new verdict for the caller, zeroed but for its kind.  The handlers
+ * give at most TCP_MAX_VERDICTS per segment; were one to ask for more,
+ * the last would be overwritten rather than memory beyond the result.
+ */
+static struct tcp_verdict *
+verdict(struct seg *s, enum event_kind kind)
+{
+	struct tcp_result *res = s->res;
+	struct tcp_verdict *v;
+
+	if (res->nv < TCP_MAX_VERDICTS)
+		res->nv++;
+	v = &res->v[res->nv - 1];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	return v;
 }
 
 /*
@@ -83,46 +128,76 @@ tcp_start(struct flow *f, const struct pkt *p)
 		f->state |= FS_MIDSTREAM | FS_ESTAB;
 }
 
-void
-tcp_segment(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+/*
+ * A packet other than a RST from a side: the range of TTLs that side's
+ * packets arrive with.  The first one also makes a mid-stream pickup with
+ * both sides now heard an established connection, with something to lose.
+ */
+static inline void
+tcp_heard(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	uint32_t len = seg_len(p);
+	struct flow_half *h = &s->f->half[s->dir];
+	uint8_t ttl = s->p->ttl;
+
+	if (h->flags & HALF_TTL) {
+		if (ttl < h->ttl_min)
+			h->ttl_min = ttl;
+		if (ttl > h->ttl_max)
+			h->ttl_max = ttl;
+		return;
+	}
+	h->ttl_min = h->ttl_max = ttl;
+	h->flags |= HALF_TTL;
+	if (s->res->cls == FLOW_PICKUP &&
+	    (s->f->half[!s->dir].flags & HALF_TTL))
+		s->res->cls = FLOW_ESTABLISHED;
+}
+
+/*
+ * The one dispatch: a RST, a SYN, a SYN-ACK or any other segment, each to
+ * its handler.  What is not a RST first says its sender is alive, unless
+ * it cannot be that sender's (seq_anomaly).
+ */
+void
+tcp_segment(struct flow *f, int dir, const struct pkt *p,
+    const struct tcp_params *par, uint64_t now_us, struct tcp_result *res)
+{
+	struct seg s;
+
+	s.f = f;
+	s.p = p;
+	s.par = par;
+	s.res = res;
+	s.now_us = now_us;
+	s.len = seg_len(p);
+	s.dir = dir;
+	res->nv = 0;
+	res->cls = (enum flow_class)f->cls;
 
 	if (p->tcp_flags & TH_RST) {
-		tcp_rst(a, f, dir, p);
+		tcp_rst(&s);
 		return;
 	}
-
 	f->state |= FS_NONRST;
-	/* A segment that cannot be the peer's says nothing of its TTL. */
-	if (!(p->tcp_flags & TH_SYN) && tcp_seq_impossible(f, dir, p, len)) {
-		tcp_anomaly(a, f);
-		return;
+	switch (p->tcp_flags & (TH_SYN | TH_ACK)) {
+	case TH_SYN:
+		tcp_heard(&s);
+		tcp_syn(&s);
+		break;
+	case TH_SYN | TH_ACK:
+		tcp_heard(&s);
+		tcp_synack(&s);
+		break;
+	default:
+		/* A segment that cannot be the peer's says nothing of its TTL. */
+		if (tcp_seq_impossible(&s)) {
+			tcp_anomaly(&s);
+			return;
+		}
+		tcp_heard(&s);
+		tcp_other(&s);
+		break;
 	}
-	if (h->flags & HALF_TTL) {
-		if (p->ttl < h->ttl_min)
-			h->ttl_min = p->ttl;
-		if (p->ttl > h->ttl_max)
-			h->ttl_max = p->ttl;
-	} else {
-		h->ttl_min = h->ttl_max = p->ttl;
-		h->flags |= HALF_TTL;
-	}
-	if (p->tcp_flags & TH_SYN) {
-		tcp_syn(a, f, dir, p);
-		return;
-	}
-	if (p->tcp_flags & TH_ACK)
-		tcp_ack(a, f, dir, p);
-	h->win = p->win;
-	if (!(h->flags & HALF_WIN) || p->win > h->max_win)
-		h->max_win = p->win;
-	h->flags |= HALF_WIN;
-
-	tcp_data(a, f, dir, p, len);
-	if (p->tcp_flags & TH_FIN)
-		tcp_fin(a, f, dir);
 }
 
 bool
@@ -162,51 +237,63 @@ tcp_starts_new_connection(const struct flow *f, int dir, const struct pkt *p)
 	return over || !(f->state & FS_SYNACK) || (f->state & FS_MIDSTREAM);
 }
 
-/* SYN and SYN-ACK: the ISNs, window scaling, and SYN retries. */
-static void
-tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+/* A side's first SYN or SYN-ACK: where its sequence space starts. */
+static inline void
+tcp_isn(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	struct flow_half *orig = &f->half[DIR_ORIG];
-	struct event ev;
+	struct flow_half *h = &s->f->half[s->dir];
 
-	if (!(p->tcp_flags & TH_ACK)) {
-		if (dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn) {
-			f->syn_retransmits += f->syn_retransmits < UINT16_MAX;
-			if (!(f->state & (FS_SYNACK | FS_RST_END)) &&
-			    f->syn_retransmits >= a->params.max_syn_retransmissions) {
-				memset(&ev, 0, sizeof(ev));
-				ev.kind = EV_syn_retransmit;
-				ev.count = f->syn_retransmits;
-				ev.threshold = a->params.max_syn_retransmissions;
-				analyzer_emit(a, f, &ev);
-			}
-			return;
+	h->isn = s->p->seq;
+	h->snd_max = s->p->seq + 1;
+	h->wscale = s->p->wscale;
+	h->last_seg_us = (uint32_t)s->now_us;
+	h->flags |= HALF_SYN | HALF_SEQ;
+}
+
+/* The originator's SYN: its ISN and window scale, or a retry of it. */
+static void
+tcp_syn(struct seg *s)
+{
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct tcp_verdict *v;
+
+	if (s->dir == DIR_ORIG && (h->flags & HALF_SYN) && p->seq == h->isn) {
+		f->syn_retransmits += f->syn_retransmits < UINT16_MAX;
+		if (!(f->state & (FS_SYNACK | FS_RST_END)) &&
+		    f->syn_retransmits >= s->par->max_syn_retransmissions) {
+			v = verdict(s, EV_syn_retransmit);
+			v->count = f->syn_retransmits;
+			v->threshold = s->par->max_syn_retransmissions;
 		}
-		if (dir != DIR_ORIG || (h->flags & HALF_SYN)) {
-			/* A new ISN in a live connection, or a SYN from its
-			 * other side: not this connection's. */
-			tcp_anomaly(a, f);
-			return;
-		}
-		h->isn = p->seq;
-		h->snd_max = p->seq + 1;
-		h->wscale = p->wscale;
-		h->last_seg_us = (uint32_t)a->clock_us;
-		h->flags |= HALF_SYN | HALF_SEQ;
-		f->state |= FS_SYN;
 		return;
 	}
+	if (s->dir != DIR_ORIG || (h->flags & HALF_SYN)) {
+		/* A new ISN in a live connection, or a SYN from its other
+		 * side: not this connection's. */
+		tcp_anomaly(s);
+		return;
+	}
+	tcp_isn(s);
+	f->state |= FS_SYN;
+}
 
-	/* SYN-ACK; one from the originator's side is not this connection's. */
-	if (dir != DIR_RESP)
+/* The responder's SYN-ACK: its ISN, window scaling agreed, or a retry. */
+static void
+tcp_synack(struct seg *s)
+{
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *orig = &f->half[DIR_ORIG];
+	struct tcp_verdict *v;
+
+	/* One from the originator's side is not this connection's. */
+	if (s->dir != DIR_RESP)
 		return;
 	if (!(f->state & FS_SYNACK)) {
-		h->isn = p->seq;
-		h->snd_max = p->seq + 1;
-		h->wscale = p->wscale;
-		h->last_seg_us = (uint32_t)a->clock_us;
-		h->flags |= HALF_SYN | HALF_SEQ;
+		tcp_isn(s);
 		f->state |= FS_SYNACK;
 		if ((orig->flags & HALF_SYN) && orig->wscale != TCP_NO_WSCALE &&
 		    p->wscale != TCP_NO_WSCALE)
@@ -214,18 +301,35 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 	} else if (p->seq == h->isn) {
 		f->synack_retransmits += f->synack_retransmits < UINT16_MAX;
 		if (!(f->state & FS_ESTAB) && f->synack_retransmits >=
-		    a->params.max_synack_retransmissions) {
-			memset(&ev, 0, sizeof(ev));
-			ev.kind = EV_synack_retransmit;
-			ev.count = f->synack_retransmits;
-			ev.threshold = a->params.max_synack_retransmissions;
-			analyzer_emit(a, f, &ev);
+		    s->par->max_synack_retransmissions) {
+			v = verdict(s, EV_synack_retransmit);
+			v->count = f->synack_retransmits;
+			v->threshold = s->par->max_synack_retransmissions;
 		}
 	} else {
-		tcp_anomaly(a, f);
+		tcp_anomaly(s);
 		return;
 	}
-	tcp_ack(a, f, dir, p);
+	tcp_ack(s);
+}
+
+/* Any other segment: acknowledgement, window, data, FIN. */
+static void
+tcp_other(struct seg *s)
+{
+	struct flow_half *h = &s->f->half[s->dir];
+	const struct pkt *p = s->p;
+
+	if (p->tcp_flags & TH_ACK)
+		tcp_ack(s);
+	h->win = p->win;
+	if (!(h->flags & HALF_WIN) || p->win > h->max_win)
+		h->max_win = p->win;
+	h->flags |= HALF_WIN;
+
+	tcp_data(s);
+	if (p->tcp_flags & TH_FIN)
+		tcp_fin(s);
 }
 
 /*
@@ -235,10 +339,12 @@ tcp_syn(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
  * for what they are: a gap in the capture, not loss in the network.
  */
 static void
-tcp_ack(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+tcp_ack(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	struct flow_half *peer = &f->half[!dir];
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *peer = &f->half[!s->dir];
 	uint32_t ack = p->ack;
 
 	if ((peer->flags & HALF_SEQ) && SEQ_GT(ack, peer->snd_max)) {
@@ -260,16 +366,16 @@ tcp_ack(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 	if (peer->rtx_count > 0 && SEQ_GT(ack, peer->rtx_seq))
 		peer->rtx_count = 0;
 
-	if (dir == DIR_ORIG && (f->state & FS_SYNACK) &&
+	if (s->dir == DIR_ORIG && (f->state & FS_SYNACK) &&
 	    !(f->state & FS_ESTAB) && SEQ_GT(ack, peer->isn)) {
 		f->state |= FS_ESTAB;
-		if (a->clock_us > f->ts_start_us) {
-			uint64_t rtt = a->clock_us - f->ts_start_us;
+		if (s->now_us > f->ts_start_us) {
+			uint64_t rtt = s->now_us - f->ts_start_us;
 
 			f->irtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
 		}
-		if (f->cls == FLOW_EMBRYONIC)
-			flow_set_class(a->flows, f, FLOW_ESTABLISHED);
+		if (s->res->cls == FLOW_EMBRYONIC)
+			s->res->cls = FLOW_ESTABLISHED;
 	}
 }
 
@@ -281,11 +387,12 @@ tcp_ack(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
  * judged when both SYNs were seen, so that scaling and ISNs are known.
  */
 static bool
-tcp_seq_impossible(const struct flow *f, int dir, const struct pkt *p,
-    uint32_t len)
+tcp_seq_impossible(const struct seg *s)
 {
-	const struct flow_half *h = &f->half[dir];
-	const struct flow_half *peer = &f->half[!dir];
+	const struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	const struct flow_half *h = &f->half[s->dir];
+	const struct flow_half *peer = &f->half[!s->dir];
 	uint32_t rwin, swin;
 
 	if ((f->state & (FS_SYN | FS_SYNACK)) != (FS_SYN | FS_SYNACK) ||
@@ -296,7 +403,7 @@ tcp_seq_impossible(const struct flow *f, int dir, const struct pkt *p,
 
 	if (SEQ_GT(p->seq, h->snd_max + rwin))
 		return true;
-	if ((peer->flags & HALF_ACK) && SEQ_LT(p->seq + len, peer->ack - rwin))
+	if ((peer->flags & HALF_ACK) && SEQ_LT(p->seq + s->len, peer->ack - rwin))
 		return true;
 	if ((p->tcp_flags & TH_ACK) && SEQ_GT(p->ack, peer->snd_max + swin))
 		return true;
@@ -311,16 +418,17 @@ tcp_seq_impossible(const struct flow *f, int dir, const struct pkt *p,
  * then what does not advance the mark: spurious, fast, out-of-order or a
  * plain retransmission.  A segment that overlaps old data but also carries
  * new data advances the mark and is not a retransmission; Wireshark calls
- * it one, we follow SPEC's "does not advance the high-water mark".
+ * it one, we follow the definition "does not advance the high-water mark".
  */
 static void
-tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
-    uint32_t len)
+tcp_data(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	struct flow_half *peer = &f->half[!dir];
-	uint32_t now32 = (uint32_t)a->clock_us;
-	uint32_t reorder_us;
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *peer = &f->half[!s->dir];
+	uint32_t now32 = (uint32_t)s->now_us;
+	uint32_t len = s->len, reorder_us;
 
 	if (!(h->flags & HALF_SEQ)) {
 		h->snd_max = p->seq + len;
@@ -360,7 +468,7 @@ tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
 		return;
 	}
 	if (peer->dupacks >= 2 && p->seq == peer->ack) {
-		tcp_retransmission(a, f, dir, p, len);
+		tcp_retransmission(s);
 		return;
 	}
 	/*
@@ -373,7 +481,7 @@ tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
 		f->out_of_order += f->out_of_order < UINT16_MAX;
 		return;
 	}
-	tcp_retransmission(a, f, dir, p, len);
+	tcp_retransmission(s);
 }
 
 /*
@@ -382,64 +490,67 @@ tcp_data(struct analyzer *a, struct flow *f, int dir, const struct pkt *p,
  * segment being tracked is that segment again, however it is cut (TSO).
  */
 static void
-tcp_retransmission(struct analyzer *a, struct flow *f, int dir,
-    const struct pkt *p, uint32_t len)
+tcp_retransmission(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	struct event ev;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &s->f->half[s->dir];
+	struct tcp_verdict *v;
 
 	h->retransmits++;
 	if (h->rtx_count > 0 && SEQ_LEQ(p->seq, h->rtx_seq) &&
-	    SEQ_GT(p->seq + len, h->rtx_seq)) {
+	    SEQ_GT(p->seq + s->len, h->rtx_seq)) {
 		if (h->rtx_count < UINT8_MAX)
 			h->rtx_count++;
 	} else {
 		h->rtx_seq = p->seq;
 		h->rtx_count = 1;
 	}
-	if (h->rtx_count >= a->params.max_data_retransmissions) {
-		memset(&ev, 0, sizeof(ev));
-		ev.kind = EV_data_retransmit;
-		ev.count = h->rtx_count;
-		ev.threshold = a->params.max_data_retransmissions;
-		ev.seq = h->rtx_seq;
-		ev.by = dir == DIR_ORIG ? SIDE_SRC : SIDE_DST;
-		analyzer_emit(a, f, &ev);
+	if (h->rtx_count >= s->par->max_data_retransmissions) {
+		v = verdict(s, EV_data_retransmit);
+		v->count = h->rtx_count;
+		v->threshold = s->par->max_data_retransmissions;
+		v->seq = h->rtx_seq;
+		v->by = seg_side(s);
 	}
 }
 
 static void
-tcp_fin(struct analyzer *a, struct flow *f, int dir)
+tcp_fin(struct seg *s)
 {
-	f->half[dir].flags |= HALF_FIN;
-	if (!(f->half[!dir].flags & HALF_FIN) || (f->state & FS_RST_END))
+	struct flow *f = s->f;
+
+	f->half[s->dir].flags |= HALF_FIN;
+	if (!(f->half[!s->dir].flags & HALF_FIN) || (f->state & FS_RST_END))
 		return;
 	/* Both sides closed: graceful, even after an injected RST. */
 	f->close = CLOSE_graceful;
 	f->state |= FS_CLOSE_SET;
-	flow_set_class(a->flows, f, FLOW_CLOSED);
+	s->res->cls = FLOW_CLOSED;
 }
 
 /*
  * A RST is exactly one of: rst_injected (not from the peer it claims),
  * syn_refused (answers a SYN), loss_reset (data outstanding and being
  * retransmitted), app_reset (otherwise).  Only the first real RST of a
- * connection is judged; the rest are counted.
+ * connection is judged; the rest are counted, as is a RST that answers
+ * nothing (the first packet of a flow, or a mid-stream pickup's with one
+ * end heard).
  */
 static void
-tcp_rst(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
+tcp_rst(struct seg *s)
 {
-	struct flow_half *h = &f->half[dir];
-	struct flow_half *peer = &f->half[!dir];
-	enum event_side by = dir == DIR_ORIG ? SIDE_SRC : SIDE_DST;
-	struct event ev;
+	struct flow *f = s->f;
+	const struct pkt *p = s->p;
+	struct flow_half *h = &f->half[s->dir];
+	struct flow_half *peer = &f->half[!s->dir];
+	struct tcp_verdict *v;
 	int lossy;
 
 	if (h->rst < UINT8_MAX)
 		h->rst++;
 	if (!(f->state & FS_RST_FIRST)) {
 		f->state |= FS_RST_FIRST;
-		if (dir == DIR_RESP)
+		if (s->dir == DIR_RESP)
 			f->state |= FS_RST_BY_RESP;
 	}
 	if ((f->state & FS_RST_END) ||
@@ -447,17 +558,14 @@ tcp_rst(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 	    !(f->state & FS_NONRST))
 		return;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.by = by;
-
 	/* Injected: the TTL differs from every earlier packet of that side. */
 	if ((h->flags & HALF_TTL) && (p->ttl < h->ttl_min || p->ttl > h->ttl_max)) {
-		ev.kind = EV_rst_injected;
-		ev.ttl = p->ttl;
-		ev.expected_ttl = p->ttl < h->ttl_min ? h->ttl_min : h->ttl_max;
+		v = verdict(s, EV_rst_injected);
+		v->by = seg_side(s);
+		v->ttl = p->ttl;
+		v->expected_ttl = p->ttl < h->ttl_min ? h->ttl_min : h->ttl_max;
 		f->close = CLOSE_rst_injected;
 		f->state |= FS_CLOSE_SET;
-		analyzer_emit(a, f, &ev);
 		return;
 	}
 	/* ... or its sequence number is outside the receive window (RFC 5961 3.2). */
@@ -468,57 +576,62 @@ tcp_rst(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 		uint32_t win = window_bytes(f, peer, peer->win);
 
 		if (SEQ_LT(p->seq, left) || SEQ_GEQ(p->seq, left + (win ? win : 1))) {
-			ev.kind = EV_rst_injected;
-			ev.window_evidence = true;
-			ev.seq = p->seq;
-			ev.expected_seq = left;
-			ev.window = win;
+			v = verdict(s, EV_rst_injected);
+			v->by = seg_side(s);
+			v->window_evidence = true;
+			v->seq = p->seq;
+			v->expected_seq = left;
+			v->window = win;
 			f->close = CLOSE_rst_injected;
 			f->state |= FS_CLOSE_SET;
-			analyzer_emit(a, f, &ev);
 			return;
 		}
 	}
 
-	f->state |= FS_RST_END;
-	if ((f->state & FS_SYN) && !(f->state & FS_SYNACK) && dir == DIR_RESP) {
-		ev.kind = EV_syn_refused;
-		analyzer_emit(a, f, &ev);
-		tcp_end(a, f, CLOSE_refused);
+	if ((f->state & FS_SYN) && !(f->state & FS_SYNACK) && s->dir == DIR_RESP) {
+		verdict(s, EV_syn_refused)->by = seg_side(s);
+		tcp_rst_end(s, CLOSE_refused);
 		return;
 	}
 	lossy = f->half[DIR_ORIG].rtx_count > f->half[DIR_RESP].rtx_count ?
 	    DIR_ORIG : DIR_RESP;
 	if (f->half[lossy].rtx_count > 0) {
-		ev.kind = EV_loss_reset;
-		ev.count = f->half[lossy].rtx_count;
-		analyzer_emit(a, f, &ev);
-		tcp_end(a, f, CLOSE_loss_reset);
+		v = verdict(s, EV_loss_reset);
+		v->by = seg_side(s);
+		v->count = f->half[lossy].rtx_count;
+		tcp_rst_end(s, CLOSE_loss_reset);
 		return;
 	}
-	ev.kind = EV_app_reset;
-	analyzer_emit(a, f, &ev);
-	tcp_end(a, f, CLOSE_app_reset);
+	/*
+	 * "Nothing outstanding" is only known of a connection seen from
+	 * both ends.  Picked up mid-stream (at the start of a capture, or
+	 * again after the flow table had to evict it) with one end heard so
+	 * far, it may have been retransmitting for a while before: the RST
+	 * is counted, not classified.
+	 */
+	if ((f->state & FS_MIDSTREAM) &&
+	    !((h->flags & HALF_TTL) && (peer->flags & HALF_TTL)))
+		return;
+	verdict(s, EV_app_reset)->by = seg_side(s);
+	tcp_rst_end(s, CLOSE_app_reset);
 }
 
 static void
-tcp_end(struct analyzer *a, struct flow *f, enum close_reason why)
+tcp_rst_end(struct seg *s, enum close_reason why)
 {
-	f->close = why;
-	f->state |= FS_CLOSE_SET;
-	flow_set_class(a->flows, f, FLOW_CLOSED);
+	s->f->state |= FS_RST_END;
+	s->f->close = why;
+	s->f->state |= FS_CLOSE_SET;
+	s->res->cls = FLOW_CLOSED;
 }
 
 static void
-tcp_anomaly(struct analyzer *a, struct flow *f)
+tcp_anomaly(struct seg *s)
 {
-	struct event ev;
+	struct flow *f = s->f;
 
 	f->seq_anomalies += f->seq_anomalies < UINT16_MAX;
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_seq_anomaly;
-	ev.count = f->seq_anomalies;
-	analyzer_emit(a, f, &ev);
+	verdict(s, EV_seq_anomaly)->count = f->seq_anomalies;
 }
 
 /* Zeek's conn_state, from what was seen of the handshake and the end. */

@@ -59,5 +59,6 @@ BENCH_LIVE_TRACE ?= $(BENCH_DIR)/trace-n2000000-c200000-s1-cut128.pcap
 
 .PHONY: bench-live
 bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
+	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
 	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE)

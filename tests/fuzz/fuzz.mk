@@ -114,10 +114,14 @@ fuzz-seeds: $(PCAP2SEED) fuzz-seeds-capfile
 # trailing byte after a few fixtures, which makes the length odd and so
 # turns the filter on; and, written by tests/pcap/pcapvariant.py when it
 # is there, the other byte order, nanoseconds, both, a snapshot length of
-# 64 and extreme time stamps.
+# 64 and extreme time stamps; and pcapng (tests/pcap/ngvariant.py): five
+# interfaces in two sections (var_ng_multi), the same cut inside a packet
+# block (var_ng_cut) and with a trailing byte (var_odd_ng_multi: filter
+# on, a block header cut short), Simple Packet Blocks (var_ng_spb).
 FUZZ_VAR_BASE	:= tests/pcap/input/app_reset.pcap
 FUZZ_VAR_ODD	:= clean_close ipv6_clean udp_port_unreachable sll_refused
 PCAPVARIANT	:= tests/pcap/pcapvariant.py
+NGVARIANT	:= tests/pcap/ngvariant.py
 
 fuzz-seeds-capfile:
 	@mkdir -p tests/fuzz/corpus/capfile
@@ -139,7 +143,12 @@ fuzz-seeds-capfile:
 	    python3 $(PCAPVARIANT) swap $$d/var_nsec.pcap \
 		$$d/var_swapped_nsec.pcap && \
 	    python3 $(PCAPVARIANT) snaplen $$b $$d/var_snaplen64.pcap 64 0 && \
-	    python3 $(PCAPVARIANT) times $$b $$d/var_times.pcap || exit 1; \
+	    python3 $(PCAPVARIANT) times $$b $$d/var_times.pcap && \
+	    python3 $(NGVARIANT) multi $$b $$d/var_ng_multi.pcapng >/dev/null && \
+	    head -c 700 $$d/var_ng_multi.pcapng >$$d/var_ng_cut.pcapng && \
+	    { cat $$d/var_ng_multi.pcapng; printf '\000'; } \
+		>$$d/var_odd_ng_multi.pcapng && \
+	    python3 $(NGVARIANT) spb $$b $$d/var_ng_spb.pcapng 60 || exit 1; \
 	else \
 	    echo "fuzz-seeds: no $(PCAPVARIANT): var_swapped*, var_nsec," \
 		"var_snaplen64, var_times left as they are"; \

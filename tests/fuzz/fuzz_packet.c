@@ -65,14 +65,15 @@
 #define FRAME_HDR_LEN	5
 
 /*
- * Every link type decode_packet() knows, the common ones twice, and two
- * it does not: 147 (LINKTYPE_USER0) and 105 (802.11).
+ * Every link type decode_packet() knows but Cisco HDLC alone (reached
+ * through PPP_HDLC), and two it does not: 147 (LINKTYPE_USER0) and 105
+ * (802.11).
  */
 static const int linktypes[16] = {
 	LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2,
 	LINKTYPE_NULL, LINKTYPE_LOOP, LINKTYPE_RAW, LINKTYPE_RAW_ALT,
-	LINKTYPE_RAW_PCAP, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_ETHERNET,
-	LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_RAW_PCAP, 147, 105
+	LINKTYPE_RAW_PCAP, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_PPP,
+	LINKTYPE_PPP_HDLC, LINKTYPE_NFLOG, LINKTYPE_PPP_WITH_DIR, 147, 105
 };
 
 /*

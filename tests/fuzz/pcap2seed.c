@@ -95,6 +95,14 @@ selector(uint32_t linktype)
 		return 8;
 	case LINKTYPE_IPV6:
 		return 9;
+	case LINKTYPE_PPP:
+		return 10;
+	case LINKTYPE_PPP_HDLC:
+		return 11;
+	case LINKTYPE_NFLOG:
+		return 12;
+	case LINKTYPE_PPP_WITH_DIR:
+		return 13;
 	default:
 		return 14;	/* one the decoders refuse */
 	}

@@ -48,69 +48,17 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-HELPER=$HERE/helper.py
-VERBOSE=${VERBOSE:-0}
+SUITE=capture
+NEEDS="nft, unshare and python3"
+. "$(dirname "$0")/lib.sh"
 
 cli=rw-ccli-$$
 srv=rw-csrv-$$
 dir=
 daemon_pid=
-pids=()
-passed=0
-failed=0
-
-loud() {
-	failed=$((failed + 1))
-	{
-		echo "##################################################################"
-		echo "# capture: CANNOT RUN: $*"
-		echo "# These end-to-end tests need root, network namespaces, nft, ip,"
-		echo "# unshare and python3.  They are not skipped: fix the machine."
-		echo "##################################################################"
-	} >&2
-	echo "capture: $passed passed, $failed failed"
-	exit 2
-}
-
-exec 3>&2
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
-	"$@"
-}
-
-spawn() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
-	"$@" &
-	pids+=($!)
-}
 
 n_cli() { run ip netns exec "$cli" "$@"; }
 n_srv() { run ip netns exec "$srv" "$@"; }
-
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
-
-running() {
-	local st
-
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
-}
 
 cleanup() {
 	local p
@@ -133,12 +81,6 @@ cleanup() {
 			rm -rf "$dir"
 		fi
 	fi
-}
-
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
 }
 
 mark() {

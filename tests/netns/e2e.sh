@@ -45,7 +45,8 @@
 # port, TCP administratively prohibited); a reload, during a connection
 # that is losing data, that lowers both thresholds and changes the syslog
 # ident and facility; a reload of a broken file (rejected, old settings
-# still in force); SIGTERM (exit 0, final statistics); then the whole run:
+# still in force); STATUS= lines every few seconds, counters growing;
+# SIGTERM (exit 0, final statistics); then the whole run:
 # one story per flow, the clean flows' records, facilities, packet-to-syslog
 # latency of every alert (JSON "ts" against the datagram's arrival), -j
 # output, sanitizer reports.
@@ -55,17 +56,9 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-HELPER=$HERE/helper.py
-VERBOSE=${VERBOSE:-0}
+SUITE=netns
+NEEDS="nft, unshare and python3"
+. "$(dirname "$0")/lib.sh"
 
 cli=rw-cli-$$
 srv=rw-srv-$$
@@ -77,51 +70,10 @@ ident=rstwatchd facname=daemon fac=3
 dir=
 daemon_pid=
 first_pid=
-pids=()
-passed=0
-failed=0
 notes=()
-
-loud() {
-	failed=$((failed + 1))
-	{
-		echo "##################################################################"
-		echo "# netns: CANNOT RUN: $*"
-		echo "# These end-to-end tests need root, network namespaces, nft, ip,"
-		echo "# unshare and python3.  They are not skipped: fix the machine."
-		echo "##################################################################"
-	} >&2
-	echo "netns: $passed passed, $failed failed"
-	exit 2
-}
-
-# Echo a command (VERBOSE=1) on the original standard error (fd 3, so
-# that redirections of the command do not swallow it), then run it.
-exec 3>&2
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
-	"$@"
-}
-
-# Run a command in the background; its pid is in $!, recorded for cleanup.
-spawn() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
-	"$@" &
-	pids+=($!)
-}
 
 n_cli() { run ip netns exec "$cli" "$@"; }
 n_srv() { run ip netns exec "$srv" "$@"; }
-
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
 
 cleanup() {
 	local p
@@ -147,13 +99,6 @@ cleanup() {
 	fi
 }
 
-# Milliseconds since the epoch, without forking.
-now_ms() {
-	local t=${EPOCHREALTIME/./}
-
-	echo $((t / 1000))
-}
-
 # Lines in the syslog capture so far: later searches look after a mark.
 mark() {
 	wc -l < "$syslog"
@@ -170,13 +115,6 @@ wait_for() {
 		[ "$(now_ms)" -ge "$end" ] && return 1
 		sleep 0.02
 	done
-}
-
-# running PID: the process exists and is not a zombie.
-running() {
-	local st
-
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
 }
 
 # When an expected line does not come, first see whether the daemon died:
@@ -638,6 +576,7 @@ if ! wait_file "$dir/loss87.out" 5 '^retransmits [0-9.]* 1$'; then
 fi
 ident=rstwatchd-e2e facname=local3 fac=19
 write_conf "$conf" 1 2
+cat "$notify" >> "$dir/notify.before-reload"
 : > "$notify"
 run kill -HUP "$daemon_pid"
 if line=$(wait_for "$m" 3 "]: configuration reloaded from $conf ("); then
@@ -647,10 +586,12 @@ else
 	fail "reload: no \"configuration reloaded from $conf\" line"
 fi
 t_reload=$(recv_time "$line")
-if [ "$(awk '{ print $2 }' "$notify" | tr '\n' ' ')" = "RELOADING=1 READY=1 " ]; then
+# (STATUS= lines come every few seconds, whatever happens: not counted.)
+states=$(awk '$2 !~ /^STATUS=/ { print $2 }' "$notify" | tr '\n' ' ')
+if [ "$states" = "RELOADING=1 READY=1 " ]; then
 	pass "reload: RELOADING=1 then READY=1 on \$NOTIFY_SOCKET"
 else
-	fail "reload: \$NOTIFY_SOCKET got: $(awk '{ print $2 }' "$notify" | tr '\n' ' ')"
+	fail "reload: \$NOTIFY_SOCKET got: $states"
 fi
 client_bg syn81b syn "$srv4" 81 41011 8
 pid_syn81=$!
@@ -780,6 +721,15 @@ fi
 
 # ---------------------------------------------------------------------------
 # SIGTERM: exit 0 within a few seconds, final statistics.
+
+# systemctl status: from the start, STATUS= lines every few seconds, with
+# packet and flow counts that grew in between.
+cat "$dir/notify.before-reload" "$notify" > "$dir/notify.all"
+if msg=$(sh "$HERE/notify_status.sh" "$dir/notify.all"); then
+	pass "status: $msg"
+else
+	fail "status: $msg"
+fi
 
 m=$(mark)
 : > "$notify"
@@ -912,6 +862,14 @@ if [ "$nj" -gt 0 ] && [ "$nj" -eq "$(wc -l < "$dir/daemon.out")" ] &&
 else
 	fail "-j: standard output ($(wc -l < "$dir/daemon.out") lines, $nj JSON) differs from output.json.path:"
 	diff "$dir/daemon.out" "$dir/events.all" | head -10 | sed 's/^/    /'
+fi
+# The live daemon's lines (iface, listening, capture_drop: keys no pcap
+# case has) follow the documented schema, rstwatchd-json(5).
+if "$PY" "$HERE/../pcap/schema.py" "$dir/daemon.out" > "$dir/schema.txt" 2>&1; then
+	pass "-j: every line valid in the JSON-lines schema"
+else
+	fail "-j: the JSON-lines schema:"
+	grep -v '^schema: ' "$dir/schema.txt" | head -10 | sed 's/^/    /'
 fi
 
 if grep -Eq 'Sanitizer|runtime error|LeakSanitizer' "$dir/daemon.err"; then

@@ -109,5 +109,6 @@ for k in tcp/4 tcp/6 udp/4 udp/6; do
 	fi
 done
 
-echo "community_id: $matched matched, $mismatched mismatched, $unseen not seen by tshark"
+echo "community_id: $unseen of our flows not seen by tshark"
+echo "community_id: $matched passed, $mismatched failed"
 [ "$mismatched" -eq 0 ]

@@ -45,15 +45,27 @@
 
 #define LT_NULL		0
 #define LT_EN10MB	1
+#define LT_PPP		9
+#define LT_FDDI		10
+#define LT_PPP_HDLC	50
 #define LT_RAW		101
 #define LT_SLL		113
+#define LT_NFLOG	239
 #define LT_SLL2		276
+
+/* pcapng interfaces a file may describe in one section. */
+#define NG_IFACES	4
 
 #define ETH_IP		0x0800
 #define ETH_ARP		0x0806
 #define ETH_IP6		0x86dd
 #define ETH_8021Q	0x8100
 #define ETH_8021AD	0x88a8
+#define ETH_MPLS	0x8847
+#define ETH_PPPOE	0x8864
+#define ETH_PBB		0x88e7
+#define ETH_VNTAG	0x8926
+#define ETH_ETAG	0x893f
 
 #define P_ICMP		1
 #define P_TCP		6
@@ -81,6 +93,16 @@ struct wr {
 	int		 loopback;	/* SLL on lo: the copy is the inbound one */
 	size_t		 lastlen;	/* the last IP packet sent, for ICMP quotes */
 	uint8_t		 last[1500];
+	/* pcapng: the section's byte order and interfaces, the one in use. */
+	int		 ng_be;
+	int		 nif;
+	uint32_t	 ifid;
+	struct ngif {
+		uint32_t linktype;
+		uint64_t units;		/* time stamp units per second */
+		int64_t	 tsoffset;	/* seconds */
+		int	 pb;		/* obsolete Packet Blocks */
+	}		 ifs[NG_IFACES];
 };
 
 /* A machine: what it puts in the IP header and the link header. */
@@ -106,15 +128,37 @@ struct net {
 enum tun { TUN_NO = 0, TUN_VXLAN, TUN_GENEVE, TUN_GRE, TUN_IPIP, TUN_GTPU,
 	TUN_TEREDO };
 
+/* Link-layer encapsulations between the VLAN tags and IP. */
+enum encap {
+	ENC_NONE,
+	ENC_MPLS,		/* label stack, then IP */
+	ENC_PW,			/* label stack, customer Ethernet (RFC 4448) */
+	ENC_PW_CW,		/* the same with the control word */
+	ENC_PPPOE,		/* PPPoE session, PPP IPv4 or IPv6 */
+	ENC_PBB,		/* 802.1ah I-tag, customer Ethernet */
+	ENC_VNTAG,
+	ENC_ETAG		/* 802.1BR */
+};
+
 /*
- * VLAN tags (802.1Q / 802.1ad), outermost first; and optionally a tunnel
- * between 172.16.0.<vtep[0]> (the client's side: packets from a host whose
+ * VLAN tags (802.1Q / 802.1ad), outermost first, then an encapsulation:
+ * its labels (bottom last), the customer's C-tag inside a pseudowire or
+ * an I-tag (0: none), the PPPoE session or the I-SID; with snap and no
+ * encapsulation, an 802.3 length field and LLC/SNAP (RFC 1042) in place
+ * of the EtherType.  Optionally, around all of that, a tunnel between
+ * 172.16.0.<vtep[0]> (the client's side: packets from a host whose
  * address ends in 1) and 172.16.0.<vtep[1]>.
  */
 struct lnk {
 	int		 ntag;
 	uint16_t	 tpid[2];
 	uint16_t	 vid[2];
+	enum encap	 enc;
+	int		 nlabel;
+	uint32_t	 label[2];
+	uint16_t	 cvid;
+	uint32_t	 id;
+	int		 snap;
 	enum tun	 tun;
 	uint32_t	 tun_id;	/* VNI, GRE key, TEID */
 	uint8_t		 vtep[2];
@@ -184,9 +228,16 @@ static void	wr_open(struct wr *, const char *, int, uint32_t, uint32_t);
 static void	wr_close(struct wr *);
 static void	rec_write(struct wr *, const uint8_t *, size_t, uint64_t);
 static uint64_t	until(const struct wr *, uint64_t, uint64_t);
+static size_t	encap_hdr(const struct lnk *, const struct host *,
+		    const struct host *, uint16_t, size_t, uint8_t *);
 static size_t	link_hdr(const struct wr *, const struct lnk *,
 		    const struct host *, const struct host *, uint16_t, int,
-		    uint8_t *);
+		    size_t, uint8_t *);
+static void	wv16(const struct wr *, uint8_t *, uint16_t);
+static void	wv32(const struct wr *, uint8_t *, uint32_t);
+static void	ng_section(struct wr *, int);
+static void	ng_iface(struct wr *, uint32_t, uint8_t, int64_t, int);
+static void	ng_use(struct wr *, uint32_t);
 static void	emit(struct wr *, const struct lnk *, const struct host *,
 		    const struct host *, uint16_t, const uint8_t *, size_t);
 static size_t	ip_build(uint8_t *, struct host *, const struct host *,
@@ -240,11 +291,25 @@ static void	sc_ipv6_refused(struct wr *);
 static void	sc_ipv6_clean(struct wr *);
 static void	sc_vlan_two_flows(struct wr *);
 static void	sc_qinq_refused(struct wr *);
+static void	sc_mpls_refused(struct wr *);
+static void	sc_vlan_mpls_refused(struct wr *);
+static void	sc_mpls_pw_cw_refused(struct wr *);
+static void	sc_mpls_pw_refused(struct wr *);
+static void	sc_pppoe_refused(struct wr *);
+static void	sc_qinq_pppoe_refused(struct wr *);
+static void	sc_pbb_refused(struct wr *);
+static void	sc_vntag_refused(struct wr *);
+static void	sc_etag_refused(struct wr *);
 static void	sc_new_isn_after_reset(struct wr *);
 static void	sc_malformed_mix(struct wr *);
 static void	sc_mid_stream(struct wr *);
 static void	sc_loss_reset_by_server(struct wr *);
 static void	sc_capture_gap(struct wr *);
+static void	sc_mid_stream_one_end_rst(struct wr *);
+static void	sc_icmp_quote_zero_length(struct wr *);
+static void	sc_refused_v6(struct wr *);
+static void	sc_llc_snap_refused(struct wr *);
+static void	sc_pcapng_multi(struct wr *);
 static void	sc_vxlan_two_vnis(struct wr *);
 static void	sc_gre_refused(struct wr *);
 static void	sc_ipip_refused(struct wr *);
@@ -258,6 +323,8 @@ static void	sc_gtpu_two_teids(struct wr *);
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
 static void	refused_conn(struct wr *, const struct lnk *, int);
+static void	mid_stream_conn(struct wr *, struct net *, struct conn *,
+		    uint16_t);
 
 /* Fixed identities: every file starts from the same ones. */
 #define ISN_C		2876543210U
@@ -314,6 +381,26 @@ static const struct scenario {
 	{ "loss_reset_by_server", "pcap", LT_EN10MB, 0,
 	    sc_loss_reset_by_server },
 	{ "capture_gap", "pcap", LT_EN10MB, 0, sc_capture_gap },
+	{ "mid_stream_one_end_rst", "pcap", LT_EN10MB, 0,
+	    sc_mid_stream_one_end_rst },
+	{ "icmp_quote_zero_length", "pcap", LT_EN10MB, 0,
+	    sc_icmp_quote_zero_length },
+	{ "mpls_refused", "pcap", LT_EN10MB, 0, sc_mpls_refused },
+	{ "vlan_mpls_refused", "pcap", LT_EN10MB, 0, sc_vlan_mpls_refused },
+	{ "mpls_pw_cw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_cw_refused },
+	{ "mpls_pw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_refused },
+	{ "pppoe_refused", "pcap", LT_EN10MB, 0, sc_pppoe_refused },
+	{ "qinq_pppoe_refused", "pcap", LT_EN10MB, 0, sc_qinq_pppoe_refused },
+	{ "pbb_refused", "pcap", LT_EN10MB, 0, sc_pbb_refused },
+	{ "vntag_refused", "pcap", LT_EN10MB, 0, sc_vntag_refused },
+	{ "etag_refused", "pcap", LT_EN10MB, 0, sc_etag_refused },
+	{ "ppp_refused", "pcap", LT_PPP, 0, sc_refused },
+	{ "ppp_hdlc_refused6", "pcap", LT_PPP_HDLC, 0, sc_refused_v6 },
+	{ "nflog_refused", "pcap", LT_NFLOG, 0, sc_refused },
+	{ "nflog_refused6", "pcap", LT_NFLOG, 0, sc_refused_v6 },
+	{ "llc_snap_refused", "pcap", LT_EN10MB, 0, sc_llc_snap_refused },
+	{ "fddi_refused", "pcap", LT_FDDI, 0, sc_refused },
+	{ "pcapng_multi", "pcapng", LT_EN10MB, 0, sc_pcapng_multi },
 	{ "vxlan_two_vnis", "pcap", LT_EN10MB, 0, sc_vxlan_two_vnis },
 	{ "gre_refused", "pcap", LT_EN10MB, 0, sc_gre_refused },
 	{ "ipip_refused", "pcap", LT_EN10MB, 0, sc_ipip_refused },
@@ -447,6 +534,107 @@ wr_open(struct wr *w, const char *path, int ng, uint32_t linktype,
 	le16(h + 26, 0);
 	le32(h + 28, 32);
 	out(w, h, 32);
+	w->nif = 1;
+	w->ifs[0].linktype = linktype;
+	w->ifs[0].units = USEC;
+}
+
+/* pcapng fields in the section's byte order. */
+static void
+wv16(const struct wr *w, uint8_t *p, uint16_t v)
+{
+	if (w->ng_be)
+		put16(p, v);
+	else
+		le16(p, v);
+}
+
+static void
+wv32(const struct wr *w, uint8_t *p, uint32_t v)
+{
+	if (w->ng_be)
+		put32(p, v);
+	else
+		le32(p, v);
+}
+
+/* A new section, big-endian if be: its interfaces are described afresh. */
+static void
+ng_section(struct wr *w, int be)
+{
+	uint8_t h[28];
+
+	w->ng_be = be;
+	w->nif = 0;
+	memset(h, 0, sizeof(h));
+	wv32(w, h, 0x0a0d0d0a);
+	wv32(w, h + 4, 28);
+	wv32(w, h + 8, 0x1a2b3c4d);
+	wv16(w, h + 12, 1);
+	wv16(w, h + 14, 0);
+	memset(h + 16, 0xff, 8);	/* section length unknown */
+	wv32(w, h + 24, 28);
+	out(w, h, 28);
+}
+
+/*
+ * An interface of the current section: its link type, if_tsresol (the
+ * option's byte: 10^-n, or 2^-n with the high bit; 6 is left out, the
+ * default), if_tsoffset in seconds (0: left out), and whether its packets
+ * go in obsolete Packet Blocks.
+ */
+static void
+ng_iface(struct wr *w, uint32_t linktype, uint8_t tsresol, int64_t tsoffset,
+    int pb)
+{
+	struct ngif *ifc;
+	uint8_t h[64];
+	uint64_t off;
+	size_t n = 16;
+	unsigned e;
+
+	if (w->nif == NG_IFACES)
+		errx(1, "%s: too many interfaces", w->path);
+	ifc = &w->ifs[w->nif++];
+	ifc->linktype = linktype;
+	ifc->tsoffset = tsoffset;
+	ifc->pb = pb;
+	ifc->units = 1;
+	for (e = tsresol & 0x7f; e > 0; e--)
+		ifc->units *= tsresol & 0x80 ? 2 : 10;
+	memset(h, 0, sizeof(h));
+	wv32(w, h, 1);
+	wv16(w, h + 8, (uint16_t)linktype);
+	wv32(w, h + 12, w->snaplen);
+	if (tsresol != 6) {
+		wv16(w, h + n, 9);
+		wv16(w, h + n + 2, 1);
+		h[n + 4] = tsresol;
+		n += 8;
+	}
+	if (tsoffset != 0) {
+		wv16(w, h + n, 14);
+		wv16(w, h + n + 2, 8);
+		off = (uint64_t)tsoffset;
+		if (w->ng_be)
+			off = __builtin_bswap64(off);
+		memcpy(h + n + 4, &off, 8);
+		n += 12;
+	}
+	n += 4;				/* opt_endofopt */
+	wv32(w, h + 4, (uint32_t)n + 4);
+	wv32(w, h + n, (uint32_t)n + 4);
+	out(w, h, n + 4);
+}
+
+/* Packets from now on are captured on interface i of the section. */
+static void
+ng_use(struct wr *w, uint32_t i)
+{
+	if (i >= (uint32_t)w->nif)
+		errx(1, "%s: no interface %u", w->path, i);
+	w->ifid = i;
+	w->linktype = w->ifs[i].linktype;
 }
 
 static void
@@ -461,8 +649,11 @@ static void
 rec_write(struct wr *w, const uint8_t *f, size_t len, uint64_t ts)
 {
 	static const uint8_t zero[4];
+	const struct ngif *ifc;
+	unsigned __int128 rel;
 	uint8_t h[28];
 	size_t cap, pad;
+	uint64_t t;
 
 	if (ts < w->lastts)
 		errx(1, "%s: a record goes back in time", w->path);
@@ -479,19 +670,34 @@ rec_write(struct wr *w, const uint8_t *f, size_t len, uint64_t ts)
 		return;
 	}
 
-	/* Enhanced Packet Block; data padded to 32 bits. */
+	/*
+	 * Enhanced (or obsolete) Packet Block; data padded to 32 bits.  The
+	 * time in the interface's units, rounded up: reading rounds down,
+	 * so the microsecond comes back whole; a unit coarser than that
+	 * must fall on the time exactly.
+	 */
+	ifc = &w->ifs[w->ifid];
+	rel = (unsigned __int128)(ts - (uint64_t)ifc->tsoffset * USEC);
+	t = (uint64_t)((rel * ifc->units + USEC - 1) / USEC);
+	if (ifc->units < USEC && (unsigned __int128)t * USEC / ifc->units != rel)
+		errx(1, "%s: time %llu not in the interface's units", w->path,
+		    (unsigned long long)ts);
 	pad = (4 - cap % 4) % 4;
-	le32(h, 6);
-	le32(h + 4, 32 + cap + pad);
-	le32(h + 8, 0);
-	le32(h + 12, ts >> 32);
-	le32(h + 16, ts & 0xffffffff);
-	le32(h + 20, cap);
-	le32(h + 24, len);
+	wv32(w, h, ifc->pb ? 2 : 6);
+	wv32(w, h + 4, 32 + cap + pad);
+	if (ifc->pb) {
+		wv16(w, h + 8, (uint16_t)w->ifid);
+		wv16(w, h + 10, 0);	/* drops */
+	} else
+		wv32(w, h + 8, w->ifid);
+	wv32(w, h + 12, t >> 32);
+	wv32(w, h + 16, t & 0xffffffff);
+	wv32(w, h + 20, cap);
+	wv32(w, h + 24, len);
 	out(w, h, 28);
 	out(w, f, cap);
 	out(w, zero, pad);
-	le32(h, 32 + cap + pad);
+	wv32(w, h, 32 + cap + pad);
 	out(w, h, 4);
 }
 
@@ -505,12 +711,91 @@ until(const struct wr *w, uint64_t t0, uint64_t off)
 }
 
 /*
- * The link-layer header for a frame from src to dst.  copy is 1 for the
- * second of two copies (loopback seen on "any": outbound, then inbound).
+ * The encapsulation of lk from its EtherType on, for a payload of type
+ * etype and plen bytes.  The customer frame inside a pseudowire or an
+ * I-tag has addresses 52:54:00:ab:cd:NN (NN the host's last byte): a
+ * pseudowire without control word must not start with nibble 0, 4 or 6,
+ * and Wireshark tells a control word from an address by the vendor
+ * prefixes it knows (52:54:00 yes, 00:ab:cd no).
+ */
+static size_t
+encap_hdr(const struct lnk *lk, const struct host *src,
+    const struct host *dst, uint16_t etype, size_t plen, uint8_t *f)
+{
+	static const uint8_t cmac[5] = { 0x52, 0x54, 0x00, 0xab, 0xcd };
+	size_t n = 0;
+	int i;
+
+	switch (lk->enc) {
+	case ENC_MPLS:
+	case ENC_PW:
+	case ENC_PW_CW:
+		put16(f, ETH_MPLS);
+		n = 2;
+		/* RFC 3032: label, TC 0, bottom of stack on the last, TTL. */
+		for (i = 0; i < lk->nlabel; i++) {
+			put32(f + n, lk->label[i] << 12 |
+			    (i == lk->nlabel - 1 ? 0x100U : 0) | 64);
+			n += 4;
+		}
+		if (lk->enc == ENC_MPLS)
+			return n;
+		if (lk->enc == ENC_PW_CW) {
+			put32(f + n, 0);	/* RFC 4385, no sequencing */
+			n += 4;
+		}
+		break;
+	case ENC_PPPOE:
+		put16(f, ETH_PPPOE);
+		f[2] = 0x11;
+		f[3] = 0;
+		put16(f + 4, lk->id);
+		put16(f + 6, plen + 2);
+		put16(f + 8, etype == ETH_IP6 ? 0x0057 : 0x0021);
+		return 10;
+	case ENC_PBB:
+		put16(f, ETH_PBB);
+		put32(f + 2, lk->id & 0xffffff);
+		n = 6;
+		break;
+	case ENC_VNTAG:
+		put16(f, ETH_VNTAG);
+		put32(f + 2, 0x80050003);	/* to VIF 5, from VIF 3 */
+		put16(f + 6, etype);
+		return 8;
+	case ENC_ETAG:
+		put16(f, ETH_ETAG);
+		put32(f + 2, 0x0000002a);	/* E-CID 42 */
+		put16(f + 6, 0);
+		put16(f + 8, etype);
+		return 10;
+	default:
+		errx(1, "encapsulation %d", lk->enc);
+	}
+	/* A customer's Ethernet frame. */
+	memcpy(f + n, cmac, 5);
+	f[n + 5] = dst->mac[5];
+	memcpy(f + n + 6, cmac, 5);
+	f[n + 11] = src->mac[5];
+	n += 12;
+	if (lk->cvid != 0) {
+		put16(f + n, ETH_8021Q);
+		put16(f + n + 2, lk->cvid);
+		n += 4;
+	}
+	put16(f + n, etype);
+	return n + 2;
+}
+
+/*
+ * The link-layer header for a frame from src to dst, carrying plen bytes
+ * of etype.  copy is 1 for the second of two copies (loopback seen on
+ * "any": outbound, then inbound).
  */
 static size_t
 link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
-    const struct host *dst, uint16_t etype, int copy, uint8_t *f)
+    const struct host *dst, uint16_t etype, int copy, size_t plen,
+    uint8_t *f)
 {
 	static const uint8_t zmac[8];
 	uint16_t pkttype, hatype;
@@ -518,8 +803,13 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 	size_t n;
 	int i;
 
-	if (lk->ntag > 0 && w->linktype != LT_EN10MB)
-		errx(1, "%s: VLAN tags need Ethernet", w->path);
+	if ((lk->ntag > 0 || lk->enc != ENC_NONE || lk->snap) &&
+	    w->linktype != LT_EN10MB)
+		errx(1, "%s: VLAN tags, encapsulations and SNAP need Ethernet",
+		    w->path);
+	if (lk->enc != ENC_NONE && lk->snap)
+		errx(1, "%s: SNAP is not written inside an encapsulation",
+		    w->path);
 
 	/* Linux packet types: 0 to us, 4 outgoing (if_packet.h). */
 	if (w->loopback)
@@ -539,8 +829,57 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 			put16(f + n + 2, lk->vid[i]);
 			n += 4;
 		}
+		if (lk->enc != ENC_NONE)
+			return n + encap_hdr(lk, src, dst, etype, plen, f + n);
+		if (lk->snap) {
+			/* 802.3 length: LLC/SNAP and the packet. */
+			put16(f + n, (uint16_t)(8 + plen));
+			memcpy(f + n + 2, "\xaa\xaa\x03\x00\x00\x00", 6);
+			put16(f + n + 8, etype);
+			return n + 10;
+		}
 		put16(f + n, etype);
 		return n + 2;
+	case LT_FDDI:
+		/* Asynchronous LLC frame, the addresses, LLC/SNAP (RFC 1042). */
+		f[0] = 0x50;
+		memcpy(f + 1, dst->mac, 6);
+		memcpy(f + 7, src->mac, 6);
+		memcpy(f + 13, "\xaa\xaa\x03\x00\x00\x00", 6);
+		put16(f + 19, etype);
+		return 21;
+	case LT_PPP:
+	case LT_PPP_HDLC:
+		/* Address ff, control 03 (RFC 1662), then the protocol. */
+		if (etype != ETH_IP && etype != ETH_IP6)
+			errx(1, "%s: PPP here carries IP only", w->path);
+		f[0] = 0xff;
+		f[1] = 0x03;
+		put16(f + 2, etype == ETH_IP ? 0x0021 : 0x0057);
+		return 4;
+	case LT_NFLOG:
+		/*
+		 * Family, version 0, group 5; NFULA_PACKET_HDR (hardware
+		 * protocol, hook 1 = input), NFULA_PREFIX "rstwatch" with
+		 * its NUL (9 bytes, padded to 12), NFULA_PAYLOAD.  Lengths
+		 * and types little-endian, as an x86 host writes them.
+		 */
+		if (etype != ETH_IP && etype != ETH_IP6)
+			errx(1, "%s: NFLOG carries IP only", w->path);
+		f[0] = etype == ETH_IP ? 2 : 10;
+		f[1] = 0;
+		put16(f + 2, 5);
+		le16(f + 4, 8);
+		le16(f + 6, 1);
+		put16(f + 8, etype);
+		f[10] = 1;
+		f[11] = 0;
+		le16(f + 12, 13);
+		le16(f + 14, 10);
+		memcpy(f + 16, "rstwatch\0\0\0\0", 12);
+		le16(f + 28, (uint16_t)(4 + plen));
+		le16(f + 30, 9);
+		return 32;
 	case LT_SLL:
 		put16(f, pkttype);
 		put16(f + 2, hatype);
@@ -673,7 +1012,7 @@ emit(struct wr *w, const struct lnk *lk, const struct host *src,
 	}
 
 	for (copy = 0; copy < (w->dup_us ? 2 : 1); copy++) {
-		hl = link_hdr(w, lk, src, dst, etype, copy, f);
+		hl = link_hdr(w, lk, src, dst, etype, copy, len, f);
 		if (hl + len > sizeof(f))
 			errx(1, "%s: frame too large", w->path);
 		memcpy(f + hl, pl, len);
@@ -1174,6 +1513,65 @@ sc_refused(struct wr *w)
 }
 
 static void
+sc_refused_v6(struct wr *w)
+{
+	refused_conn(w, &nolnk, 1);
+}
+
+static void
+sc_llc_snap_refused(struct wr *w)
+{
+	static const struct lnk snap = { .snap = 1 };
+
+	refused_conn(w, &snap, 0);
+}
+
+/*
+ * One pcapng file, two sections, six interfaces: what a capture on
+ * several interfaces at once writes (dumpcap -i eth0 -i ppp0 ...).
+ * Section 1, little-endian: Ethernet (microseconds), raw IP (10^-9 s),
+ * Linux cooked (2^-20 s, offset 1699999000 s).  Section 2, big-endian:
+ * SLL2 in obsolete Packet Blocks (10^-3 s), PPP (10^-7 s), NFLOG.  A
+ * refused connection on each, from its own client port; one more whose
+ * SYN is seen on the Ethernet interface and its refusal on the raw one.
+ */
+static void
+sc_pcapng_multi(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+	uint32_t i;
+
+	ng_iface(w, LT_RAW, 9, 0, 0);
+	ng_iface(w, LT_SLL, 0x94, 1699999000, 0);
+	net_v4(&n);
+	for (i = 0; i < 3; i++) {
+		ng_use(w, i);
+		conn_init(&c, w, &nolnk, &n.c, (uint16_t)(40010 + i), ISN_C,
+		    &n.s, 81, ISN_S);
+		tcp_send(&c, C, TH_SYN, 0, 10 * MSEC);
+		tcp_refuse(&c, RTT);
+	}
+	ng_use(w, 0);
+	conn_init(&c, w, &nolnk, &n.c, 40013, ISN_C, &n.s, 81, ISN_S);
+	tcp_send(&c, C, TH_SYN, 0, 10 * MSEC);
+	ng_use(w, 1);
+	tcp_refuse(&c, RTT);
+
+	ng_section(w, 1);
+	ng_iface(w, LT_SLL2, 3, 0, 1);
+	ng_iface(w, LT_PPP, 7, 0, 0);
+	ng_iface(w, LT_NFLOG, 6, 0, 0);
+	for (i = 0; i < 3; i++) {
+		ng_use(w, i);
+		conn_init(&c, w, &nolnk, &n.c, (uint16_t)(40020 + i), ISN_C,
+		    &n.s, 81, ISN_S);
+		tcp_send(&c, C, TH_SYN, 0, 10 * MSEC);
+		tcp_refuse(&c, RTT);
+	}
+}
+
+static void
 sc_data_loss_reset(struct wr *w)
 {
 	struct net n;
@@ -1630,10 +2028,10 @@ sc_vlan_two_flows(struct wr *w)
 static void
 sc_vxlan_two_vnis(struct wr *w)
 {
-	static const struct lnk v42 = { 0, { 0 }, { 0 }, TUN_VXLAN, 42,
-	    { 5, 6 } };
-	static const struct lnk v43 = { 0, { 0 }, { 0 }, TUN_VXLAN, 43,
-	    { 5, 6 } };
+	static const struct lnk v42 = {
+	    .tun = TUN_VXLAN, .tun_id = 42, .vtep = { 5, 6 } };
+	static const struct lnk v43 = {
+	    .tun = TUN_VXLAN, .tun_id = 43, .vtep = { 5, 6 } };
 	struct net n42, n43;
 	struct conn a, b;
 
@@ -1656,7 +2054,8 @@ sc_vxlan_two_vnis(struct wr *w)
 static void
 sc_gre_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_GRE, 7, { 5, 6 } };
+	static const struct lnk l = {
+	    .tun = TUN_GRE, .tun_id = 7, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 0);
 }
@@ -1664,7 +2063,7 @@ sc_gre_refused(struct wr *w)
 static void
 sc_ipip_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_IPIP, 0, { 5, 6 } };
+	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 0);
 }
@@ -1672,7 +2071,7 @@ sc_ipip_refused(struct wr *w)
 static void
 sc_6in4_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_IPIP, 0, { 5, 6 } };
+	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 1);
 }
@@ -1680,8 +2079,8 @@ sc_6in4_refused(struct wr *w)
 static void
 sc_geneve_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_GENEVE, 0x123456,
-	    { 5, 6 } };
+	static const struct lnk l = {
+	    .tun = TUN_GENEVE, .tun_id = 0x123456, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 0);
 }
@@ -1689,8 +2088,8 @@ sc_geneve_refused(struct wr *w)
 static void
 sc_gtpu_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_GTPU, 0xdeadbeef,
-	    { 5, 6 } };
+	static const struct lnk l = {
+	    .tun = TUN_GTPU, .tun_id = 0xdeadbeef, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 0);
 }
@@ -1698,8 +2097,7 @@ sc_gtpu_refused(struct wr *w)
 static void
 sc_teredo_refused(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_TEREDO, 0,
-	    { 5, 6 } };
+	static const struct lnk l = { .tun = TUN_TEREDO, .vtep = { 5, 6 } };
 
 	refused_conn(w, &l, 1);
 }
@@ -1712,8 +2110,8 @@ sc_teredo_refused(struct wr *w)
 static void
 sc_vxlan_mirror(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_VXLAN, 1, { 5, 6 },
-	    0, 1 };
+	static const struct lnk l = {
+	    .tun = TUN_VXLAN, .tun_id = 1, .vtep = { 5, 6 }, .mirror = 1 };
 
 	refused_conn(w, &l, 0);
 }
@@ -1725,8 +2123,9 @@ sc_vxlan_mirror(struct wr *w)
 static void
 sc_gtpu_two_teids(struct wr *w)
 {
-	static const struct lnk l = { 0, { 0 }, { 0 }, TUN_GTPU, 0x1001,
-	    { 5, 6 }, 0x2002, 0 };
+	static const struct lnk l = {
+	    .tun = TUN_GTPU, .tun_id = 0x1001, .vtep = { 5, 6 },
+	    .tun_id_back = 0x2002 };
 
 	refused_conn(w, &l, 0);
 }
@@ -1738,6 +2137,93 @@ sc_qinq_refused(struct wr *w)
 	    { 100, 200 } };
 
 	refused_conn(w, &qq, 0);
+}
+
+/*
+ * The refused connection in each link-layer encapsulation: the alert must
+ * name the inner flow.  Labels are a transport label then a service label
+ * (both directions use the same ones here, which real LSPs need not).
+ */
+static void
+sc_mpls_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_MPLS, 2,
+	    { 16001, 3001 }, 0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_vlan_mpls_refused(struct wr *w)
+{
+	static const struct lnk l = { 1, { ETH_8021Q }, { 100 }, ENC_MPLS, 1,
+	    { 3001 }, 0, 0 };
+
+	refused_conn(w, &l, 1);
+}
+
+static void
+sc_mpls_pw_cw_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW_CW, 2,
+	    { 16001, 800 }, 7, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_mpls_pw_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW, 1, { 800 },
+	    0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_pppoe_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PPPOE, 0, { 0 },
+	    0, 0x1234 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_qinq_pppoe_refused(struct wr *w)
+{
+	static const struct lnk l = { 2, { ETH_8021AD, ETH_8021Q },
+	    { 100, 200 }, ENC_PPPOE, 0, { 0 }, 0, 0x0001 };
+
+	refused_conn(w, &l, 1);
+}
+
+/* B-tag 100, I-SID 0x010001, the customer's C-tag 10. */
+static void
+sc_pbb_refused(struct wr *w)
+{
+	static const struct lnk l = { 1, { ETH_8021AD }, { 100 }, ENC_PBB, 0,
+	    { 0 }, 10, 0x010001 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_vntag_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_VNTAG, 0, { 0 },
+	    0, 0 };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_etag_refused(struct wr *w)
+{
+	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_ETAG, 0, { 0 },
+	    0, 0 };
+
+	refused_conn(w, &l, 1);
 }
 
 static void
@@ -1869,21 +2355,31 @@ sc_malformed_mix(struct wr *w)
 	tcp_fin_close(&c, C, 10 * MSEC);
 }
 
+/*
+ * A connection from client port cport to the server's 443, its handshake
+ * long gone: 5000 bytes sent and acknowledged one way, 80000 the other.
+ */
+static void
+mid_stream_conn(struct wr *w, struct net *n, struct conn *c, uint16_t cport)
+{
+	net_v4(n);
+	conn_init(c, w, &nolnk, &n->c, cport, 3141592653U, &n->s, 443,
+	    2718281828U);
+	conn_established(c);
+	c->e[C].nxt += 5000;
+	c->e[S].ack = c->e[C].nxt;
+	c->e[S].nxt += 80000;
+	c->e[C].ack = c->e[S].nxt;
+}
+
 static void
 sc_mid_stream(struct wr *w)
 {
 	struct net n;
 	struct conn c;
 
-	net_v4(&n);
-	conn_init(&c, w, &nolnk, &n.c, 51000, 3141592653U, &n.s, 443,
-	    2718281828U);
 	/* The capture starts in the middle: the server is sending. */
-	conn_established(&c);
-	c.e[C].nxt += 5000;
-	c.e[S].ack = c.e[C].nxt;
-	c.e[S].nxt += 80000;
-	c.e[C].ack = c.e[S].nxt;
+	mid_stream_conn(w, &n, &c, 51000);
 	tcp_send(&c, S, TH_ACK, 1448, 0);
 	tcp_send(&c, S, TH_PSH | TH_ACK, 1448, SEG_GAP);
 	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
@@ -1892,6 +2388,40 @@ sc_mid_stream(struct wr *w)
 	tcp_send(&c, C, TH_ACK, 0, ACK_DELAY);
 	/* All acknowledged both ways; the client application aborts. */
 	tcp_send(&c, C, TH_RST | TH_ACK, 0, 2 * USEC);
+}
+
+/*
+ * Picked up mid-stream with only the client heard: it sends a request
+ * (perhaps a retransmission of one the capture never saw), the server
+ * answers with RST|ACK.  Whether anything was outstanding before the
+ * capture started cannot be known, so the RST is counted, not judged.
+ */
+static void
+sc_mid_stream_one_end_rst(struct wr *w)
+{
+	struct net n;
+	struct conn c;
+
+	mid_stream_conn(w, &n, &c, 51001);
+	tcp_send(&c, C, TH_PSH | TH_ACK, 300, 0);
+	tcp_send(&c, S, TH_RST | TH_ACK, 0, RTT);
+}
+
+/*
+ * A UDP datagram answered by an ICMP port unreachable whose quoted IPv4
+ * header says total length 0: no packet that crossed a wire had that
+ * length, so the error is malformed (a forgery or a broken device) and
+ * raises no alert.
+ */
+static void
+sc_icmp_quote_zero_length(struct wr *w)
+{
+	struct net n;
+
+	net_v4(&n);
+	udp_send(w, &nolnk, &n.c, 53002, &n.s, 9999, 40, 0);
+	put16(w->last + 2, 0);
+	icmp_unreach(w, &nolnk, &n.s, &n.c, 3, 3, 0, RTT);
 }
 
 static void

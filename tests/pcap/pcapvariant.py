@@ -16,6 +16,8 @@ nanoseconds).  Every command writes OUT whole; none changes IN.  The
 packet bytes are copied untouched unless the command says otherwise.
 
     swap              every header field written in the other byte order
+                      (and NFLOG's attribute headers, which are in the
+                      writer's order)
     nsec ADD          nanosecond magic, fraction * 1000 + ADD (0..999)
     kuznetzov         the patched format (magic a1b2cd34, records with an
                       interface index, protocol and packet type)
@@ -60,6 +62,7 @@ MAGIC_KUZNETZOV = 0xA1B2CD34
 FILE_HDR = 24
 REC_HDR = 16
 MAX_CAPLEN = 262144
+LINKTYPE_NFLOG = 239
 
 
 class Capture:
@@ -128,6 +131,22 @@ class Capture:
             out.append(data)
         with open(path, "wb") as f:
             f.write(b"".join(out))
+
+
+def nflog_swapped(data, endian):
+    """An NFLOG frame as a host of that byte order writes it: the
+    attributes' lengths and types are in the capturing host's order
+    (libpcap turns them into its reader's)."""
+    old = "<" if endian == ">" else ">"
+    out = bytearray(data)
+    off = 4
+    while off + 4 <= len(out):
+        tlen, ttype = struct.unpack_from(old + "HH", out, off)
+        struct.pack_into(endian + "HH", out, off, tlen, ttype)
+        if tlen < 4:
+            break
+        off += (tlen + 3) & ~3
+    return bytes(out)
 
 
 def padded(rec, size):
@@ -202,6 +221,9 @@ def run(argv):
     recs = cap.records
     if cmd == "swap":
         cap.endian = ">" if cap.endian == "<" else "<"
+        if cap.linktype == LINKTYPE_NFLOG:
+            for rec in recs:
+                rec[4] = nflog_swapped(rec[4], cap.endian)
     elif cmd == "nsec":
         if cap.nsec:
             sys.exit("%s: nanoseconds already" % src)

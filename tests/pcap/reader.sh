@@ -4,9 +4,10 @@
 #	sh tests/pcap/reader.sh RSTWATCHD
 #
 # "-r FILE" reads a classic pcap file on disk with rstwatchd's own block
-# reader (daemon/capfile.c); "-r -" always goes through libpcap.  Both must
-# give the analysis exactly the same packets, and stop at the same packet
-# in a damaged file.  For every input below both
+# reader (daemon/capfile.c); "-r -" goes through libpcap (pcapng files
+# excepted: both read them with our pcapng reader, which tests/pcap/
+# pcapng.sh holds against tshark).  Both must give the analysis exactly
+# the same packets, and stop at the same packet in a damaged file.  For every input below both
 #	RSTWATCHD -vv -r FILE -j -c tests/pcap/test.yaml </dev/null
 #	RSTWATCHD -vv -r - -j -c tests/pcap/test.yaml <FILE
 # run and are compared: exit status, standard output byte for byte, and
@@ -126,7 +127,8 @@ norm() {
 # exit status 2),
 # noopen (not opened: exit status 2).  READER is the reader -r FILE must
 # use: block, libpcap for what the block reader leaves to it, or any where
-# handing the file to libpcap would be as good.
+# handing the file to libpcap would be as good; pcapng for pcapng files,
+# which both -r FILE and -r - read with our pcapng reader.
 pair() {
 	tag=$1
 	file=$2
@@ -202,11 +204,13 @@ pair() {
 	esac
 
 	if [ "$expect" != noopen ] && [ "$reader" != any ]; then
+		preader=libpcap
+		[ "$reader" = pcapng ] && preader=pcapng
 		if grep -q " reader=$reader\$" "$tmp/f.raw" &&
-		    grep -q " reader=libpcap\$" "$tmp/p.raw"; then
+		    grep -q " reader=$preader\$" "$tmp/p.raw"; then
 			pass
 		else
-			fail "$tag: -r FILE must use the $reader reader, -r - libpcap; got:"
+			fail "$tag: -r FILE must use the $reader reader, -r - $preader; got:"
 			grep -h ' reader=' "$tmp/f.raw" "$tmp/p.raw" |
 			    sed 's/^/    /'
 		fi
@@ -305,10 +309,11 @@ else
 	done
 fi
 
-# pcapng is libpcap's alone, whichever way it comes.
+# pcapng is our pcapng reader's, whichever way it comes (tests/pcap/
+# pcapng.sh holds it against tshark).
 for f in "$dir"/input/*.pcapng; do
 	[ -f "$f" ] || continue
-	pair "${f##*/}" "$f" clean libpcap
+	pair "${f##*/}" "$f" clean pcapng
 done
 
 # --- 3: truncations ---------------------------------------------------------

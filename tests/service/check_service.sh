@@ -2,9 +2,10 @@
 # The service and documentation checks: the unit verifies and scores better
 # than systemd-networkd's 2.8, the man pages lint clean, and the default
 # configuration, the manual and the code agree on every key and kind.
-# usage: check_service.sh RSTWATCHD
+# usage: check_service.sh RSTWATCHD CHECK_METRICS
 set -u
 bin=$1
+metrics=${2:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -32,7 +33,8 @@ else
 fi
 
 # The manual pages.
-if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" 2>&1) && [ -z "$out" ]; then
+if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" \
+    "$top/man/rstwatchd-json.5" 2>&1) && [ -z "$out" ]; then
 	ok
 else
 	fail "mandoc -Tlint: $out"
@@ -72,6 +74,32 @@ for f in c f h i j K r t V v; do
 	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then ok; else fail "flag -$f not in rstwatchd.8"; fi
 done
 
+# The unit keeps the metrics endpoint to localhost unless widened, and
+# the score stays at most 2.0 with it.
+if grep -q '^IPAddressAllow=localhost$' "$top/systemd/rstwatchd.service"; then ok; else fail "no IPAddressAllow=localhost in the unit"; fi
+if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+	ok
+else
+	fail "exposure score ${score:-unknown} is above 2.0"
+fi
+
+# The metrics text passes promtool's lint; the example alerting rules load
+# and pass their tests.
+# promtool comes with the prometheus package, a root-test dependency (it
+# would start a Prometheus server on a developer's machine): without it, a
+# normal user is told, loudly, and root fails.
+if ! command -v promtool > /dev/null && [ "$(id -u)" != 0 ]; then
+	echo "service: NOT CHECKED: promtool is not installed; the metrics text and rules are checked by: sudo make check-root" >&2
+elif ! command -v promtool > /dev/null; then
+	fail "promtool not found: apt-get install prometheus (make deps, as root)"
+elif [ -z "$metrics" ] || [ ! -x "$metrics" ]; then
+	fail "usage: check_service.sh RSTWATCHD CHECK_METRICS"
+else
+	if out=$("$metrics" --print | promtool check metrics 2>&1) && [ -z "$out" ]; then ok; else fail "promtool check metrics: $out"; fi
+	if out=$(promtool check rules "$top/conf/rstwatchd.rules.yml" 2>&1); then ok; else fail "promtool check rules: $out"; fi
+	if out=$(promtool test rules "$top/tests/service/rules_test.yml" 2>&1); then ok; else fail "promtool test rules: $out"; fi
+fi
+
 # make install honours DESTDIR and PREFIX and never overwrites the
 # configuration an administrator already has.
 dest=$tmp/root
@@ -79,7 +107,8 @@ if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}
 	for f in usr/sbin/rstwatchd usr/share/man/man8/rstwatchd.8 \
 	    usr/share/man/man5/rstwatch.yaml.5 etc/rstwatch.yaml \
 	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf \
-	    etc/logrotate.d/rstwatchd; do
+	    etc/logrotate.d/rstwatchd usr/share/man/man5/rstwatchd-json.5 \
+	    usr/share/rstwatchd/rstwatchd-json.schema.json; do
 		if [ -f "$dest/$f" ]; then ok; else fail "make install: no $f"; fi
 	done
 	if grep -q '^ExecStart=/usr/sbin/rstwatchd -f$' "$dest/lib/systemd/system/rstwatchd.service"; then

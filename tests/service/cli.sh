@@ -294,7 +294,8 @@ if wait_for 5 grep -q "started, version" "$tmp/f.err"; then
 	st=/proc/$fpid/status
 	check "runs as nobody: $(grep '^Uid:' "$st")" awk '$1 == "Uid:" && $2 == 65534 && $3 == 65534 && $4 == 65534 { f = 1 } END { exit !f }' "$st"
 	check "no capability: $(grep '^CapEff:' "$st")" grep -q '^CapEff:[[:space:]]*0*$' "$st"
-	check "no capability permitted" grep -q '^CapPrm:[[:space:]]*0*$' "$st"
+	# CAP_NET_RAW (bit 13) alone stays permitted, to reopen captures.
+	check "only CAP_NET_RAW permitted: $(grep '^CapPrm:' "$st")" grep -q '^CapPrm:[[:space:]]*0*2000$' "$st"
 	check "bounding set empty: $(grep '^CapBnd:' "$st")" grep -q '^CapBnd:[[:space:]]*0*$' "$st"
 	check "no_new_privs" grep -q '^NoNewPrivs:[[:space:]]*1$' "$st"
 	check "no descriptor on the leaked file" sh -c "! ls -l /proc/$fpid/fd | grep -q '$tmp/leak'"

@@ -170,6 +170,7 @@ test_params(void)
 	p.timeout_us[FLOW_ESTABLISHED] = 3600000000ULL;
 	p.timeout_us[FLOW_CLOSED] = 10000000;
 	p.timeout_us[FLOW_UDP] = 60000000;
+	p.timeout_us[FLOW_PICKUP] = p.timeout_us[FLOW_ESTABLISHED];
 	return p;
 }
 
@@ -745,6 +746,37 @@ START_TEST(icmp_port_unreachable_for_udp)
 }
 END_TEST
 
+/*
+ * An ICMP error whose quoted IPv4 header has total length 0 quotes no
+ * packet that crossed a wire: no alert, and the decoder says why.
+ */
+START_TEST(icmp_quote_with_zero_length_not_alerted)
+{
+	struct conn *c = conn_new(false);
+	uint8_t f[40], g[68];
+
+	memset(f, 0, sizeof(f));
+	f[0] = 0x45; put16(f + 2, 40); f[8] = 64; f[9] = PKT_PROTO_UDP;
+	memcpy(f + 12, c->addr[0], 4); memcpy(f + 16, c->addr[1], 4);
+	put16(f + 20, 53000); put16(f + 22, 9999); put16(f + 24, 20);
+	feed(c, f, 40);
+	memset(g, 0, sizeof(g));
+	g[0] = 0x45; put16(g + 2, 68); g[8] = 64; g[9] = PKT_PROTO_ICMP;
+	memcpy(g + 12, c->addr[1], 4); memcpy(g + 16, c->addr[0], 4);
+	g[20] = 3; g[21] = 3;
+	memcpy(g + 28, f, 40);
+	put16(g + 28 + 2, 0);
+	c->now += 300;
+	feed(c, g, 68);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	ck_assert_uint_eq(analyzer_stats(c->an)->decode[DECODE_icmp_quote_malformed], 1);
+	ck_assert_uint_eq(analyzer_stats(c->an)->icmp_errors, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->icmp_unreachables, 0);
+	conn_free(c);
+}
+END_TEST
+
 START_TEST(capture_gap_is_not_loss)
 {
 	struct conn *c = conn_new(false);
@@ -935,6 +967,132 @@ START_TEST(flood_evicts_oldest_and_keeps_analysing)
 }
 END_TEST
 
+/*
+ * n one-packet flows from other ports, dt_us apart, each a segment with
+ * flags and len bytes; c's own flow untouched.
+ */
+static void
+flood(struct conn *c, uint32_t n, uint64_t dt_us, uint8_t flags, uint32_t len)
+{
+	uint16_t port = c->port[0];
+	uint32_t seq = c->seq[0];
+
+	for (uint32_t i = 0; i < n; i++) {
+		c->port[0] = (uint16_t)(20000 + i);
+		tx(c, 0, dt_us, flags, len);
+	}
+	c->port[0] = port;
+	c->seq[0] = seq;
+}
+
+
+/*
+ * Issue 8: under a flood the table evicted the connection in progress (the
+ * oldest flow), and its RST after the loss then looked like an
+ * application's abort.  The flood's one-packet flows of flags and len
+ * bytes go first now.
+ */
+static void
+flood_spares_lossy_connection(uint8_t flags, uint32_t len)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+	uint32_t seq;
+
+	handshake(c);
+	seq = c->seq[0];
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx_full(c, 0, 200000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	tx_full(c, 0, 400000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	flood(c, 3000, 10, flags, len);
+	ck_assert_uint_eq(fs->evicted, 3001 - 1024);
+	ck_assert_uint_eq(fs->evicted_established, 0);
+	tx_full(c, 0, 800000, TH_ACK | TH_PUSH, 100, seq, c->ttl[0]);
+	tx(c, 0, 1000000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	ck_assert_uint_eq(count_kind(c, EV_loss_reset), 1);
+	ck_assert_uint_eq(c->seen.ev[c->seen.nev - 1].count, 3);
+	conn_free(c);
+}
+
+START_TEST(syn_flood_keeps_established_connection)
+{
+	flood_spares_lossy_connection(TH_SYN, 0);
+}
+END_TEST
+
+/*
+ * Segments that each start a mid-stream pickup (an ACK flood, a scan) are
+ * one-packet flows with nothing to lose too.
+ */
+START_TEST(ack_flood_keeps_established_connection)
+{
+	flood_spares_lossy_connection(TH_ACK, 0);
+	flood_spares_lossy_connection(TH_ACK | TH_PUSH, 10);
+}
+END_TEST
+
+/*
+ * When only established connections are left to evict, the one evicted
+ * comes back as a mid-stream pickup with no history: its RST after one
+ * end was heard is counted, not called an application's abort.
+ */
+START_TEST(evicted_connection_rst_not_app_reset)
+{
+	struct conn *c = conn_new(false);
+	const struct flow_table_stats *fs = analyzer_flow_stats(c->an);
+	uint16_t port = c->port[0];
+	uint32_t seq = c->seq[0], i;
+
+	handshake(c);
+	seq = c->seq[0];
+	for (i = 0; i < 1024; i++) {
+		c->port[0] = (uint16_t)(20000 + i);
+		handshake(c);
+	}
+	c->port[0] = port;
+	c->seq[0] = seq;
+	ck_assert_uint_ge(fs->evicted_established, 1);
+	ck_assert_uint_eq(c->seen.rec[0].sport, port);
+	tx(c, 0, 1000, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 1000, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(count_kind(c, EV_app_reset), 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	conn_free(c);
+}
+END_TEST
+
+/* The same mid-stream RST once both ends were heard is judged. */
+START_TEST(mid_stream_rst_one_end_heard_is_counted)
+{
+	struct conn *c = conn_new(false);
+
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	tx(c, 0, 0, TH_ACK | TH_PUSH, 100);
+	tx(c, 0, 100, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	/* A RST from the end heard is no better known. */
+	tx(c, 0, 100, TH_RST | TH_ACK, 0);
+	ck_assert_uint_eq(c->seen.nev, 0);
+	finish(c);
+	ck_assert_uint_eq(only_record(c)->rst_orig, 1);
+	ck_assert_uint_eq(c->seen.rec[0].rst_resp, 1);
+	ck_assert_str_eq(close_reason_name(c->seen.rec[0].close), "open");
+	conn_free(c);
+
+	c = conn_new(false);
+	c->port[0] = 51000;
+	c->port[1] = 443;
+	tx(c, 0, 0, TH_ACK | TH_PUSH, 100);
+	tx(c, 1, 100, TH_ACK, 0);
+	tx(c, 1, 100, TH_RST | TH_ACK, 0);
+	ck_assert_int_eq(only_event(c, EV_app_reset)->by, SIDE_DST);
+	conn_free(c);
+}
+END_TEST
+
 static Suite *
 analyzer_suite(void)
 {
@@ -961,6 +1119,7 @@ analyzer_suite(void)
 	tcase_add_test(t, fast_and_spurious_retransmissions);
 	tcase_add_test(t, new_isn_after_reset_is_new_connection);
 	tcase_add_test(t, icmp_port_unreachable_for_udp);
+	tcase_add_test(t, icmp_quote_with_zero_length_not_alerted);
 	tcase_add_test(t, capture_gap_is_not_loss);
 	tcase_add_test(t, mid_stream_originator_is_ephemeral_port);
 	tcase_add_test(t, thresholds_change_mid_flow);
@@ -970,6 +1129,10 @@ analyzer_suite(void)
 	tcase_add_test(t, clock_step_back_keeps_expiry_going);
 	tcase_add_test(t, rst_rate_per_service);
 	tcase_add_test(t, flood_evicts_oldest_and_keeps_analysing);
+	tcase_add_test(t, syn_flood_keeps_established_connection);
+	tcase_add_test(t, ack_flood_keeps_established_connection);
+	tcase_add_test(t, evicted_connection_rst_not_app_reset);
+	tcase_add_test(t, mid_stream_rst_one_end_heard_is_counted);
 	suite_add_tcase(s, t);
 	return s;
 }

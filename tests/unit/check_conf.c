@@ -137,6 +137,13 @@ START_TEST(test_defaults_match_file)
 	ck_assert_msg(parse_file(DEFAULT_FILE, &fromfile, &e) == 0,
 	    "%s has errors:%s", DEFAULT_FILE, dump(&e));
 	ck_assert_uint_eq(e.n, 0);
+	/*
+	 * The one deliberate difference: the endpoint is off unless a file
+	 * asks for it, and the shipped file asks for it on loopback.
+	 */
+	ck_assert_str_eq(fromfile.metrics_listen, "127.0.0.1:10089");
+	memcpy(fromfile.metrics_listen, def.metrics_listen,
+	    sizeof(def.metrics_listen));
 	ck_assert_msg(memcmp(&def, &fromfile, sizeof(def)) == 0,
 	    "%s differs from conf_defaults()", DEFAULT_FILE);
 }
@@ -273,6 +280,8 @@ START_TEST(test_all_keys)
 	ck_assert_str_eq(c.user, "");
 	ck_assert_str_eq(c.pidfile, "/var/run/rstwatch-test.pid");
 	ck_assert_uint_eq(c.stats_interval_s, 0);
+	ck_assert_str_eq(c.metrics_listen, "[::1]:19999");
+	ck_assert_uint_eq(c.metrics_top_services, 100);
 
 	/* The file really moves every key off its default. */
 	ck_assert_uint_ne(c.snaplen, def.snaplen);
@@ -304,6 +313,8 @@ START_TEST(test_all_keys)
 	ck_assert_str_ne(c.user, def.user);
 	ck_assert_str_ne(c.pidfile, def.pidfile);
 	ck_assert_uint_ne(c.stats_interval_s, def.stats_interval_s);
+	ck_assert_str_ne(c.metrics_listen, def.metrics_listen);
+	ck_assert_uint_ne(c.metrics_top_services, def.metrics_top_services);
 	ck_assert_str_ne(c.filter, def.filter);
 }
 END_TEST
@@ -599,6 +610,28 @@ static const struct bad bad[] = {
 	{ "events: {loss_reset: {cooldown: 86401}}", 1, 33,
 	  "events.loss_reset.cooldown: expected an integer from 0 to 86400" },
 	{ "daemon: {stats_interval: 86401}", 1, 26, "daemon.stats_interval" },
+	/* metrics.listen: numeric ADDRESS:PORT, IPv6 in brackets. */
+	{ "metrics: {listen: 127.0.0.1}", 1, 19,
+	  "metrics.listen: must be \"ADDRESS:PORT\"" },
+	{ "metrics: {listen: \"localhost:10089\"}", 1, 19,
+	  "metrics.listen: the address must be a numeric IPv4 address" },
+	{ "metrics: {listen: \"::1:10089\"}", 1, 19, "numeric IPv4" },
+	{ "metrics: {listen: \"[::1]10089\"}", 1, 19, "[IPV6-ADDRESS]:PORT" },
+	{ "metrics: {listen: \"[127.0.0.1]:10089\"}", 1, 19,
+	  "a numeric IPv6 address" },
+	{ "metrics: {listen: \"127.0.0.1:\"}", 1, 19, "the port is missing" },
+	{ "metrics: {listen: \"127.0.0.1:0\"}", 1, 19, "between 1 and 65535" },
+	{ "metrics: {listen: \"127.0.0.1:65536\"}", 1, 19,
+	  "between 1 and 65535" },
+	{ "metrics: {listen: \"127.0.0.1:99999999999999999999\"}", 1, 19,
+	  "between 1 and 65535" },
+	{ "metrics: {listen: \"127.0.0.1:80a\"}", 1, 19,
+	  "the port must be a number" },
+	{ "metrics: {listen: \":10089\"}", 1, 19, "numeric IPv4" },
+	{ "metrics: {listen: [a]}", 1, 19, "expected a string, got a list" },
+	{ "metrics: {top_services: 101}", 1, 25,
+	  "metrics.top_services: expected an integer from 0 to 100" },
+	{ "metrics: {lisen: \"127.0.0.1:1\"}", 1, 11, "lisen" },
 	/* Sizes. */
 	{ "capture: {buffer_size: 512K}", 1, 24,
 	  "capture.buffer_size: expected a size from 1M to 1G" },

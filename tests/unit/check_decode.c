@@ -18,7 +18,7 @@
 #include "pkt.h"
 
 #define FRAME_MAX	256
-#define SEG_MAX		16
+#define SEG_MAX		24
 #define TS_MAGIC	UINT64_C(1700000000123456)
 
 /* A cut here decodes like the whole frame. */
@@ -85,6 +85,7 @@ static enum decode_result decode_copy(struct pkt *, int, const uint8_t *,
 		    size_t, size_t);
 static int	ends_with(const char *, const char *);
 static uint64_t	xorshift64(uint64_t *);
+static void	want_syn20(struct frame *);
 
 /*
  * Parse "45 00 00 3c ..." into bytes; spaces are for the reader.
@@ -1391,6 +1392,479 @@ f_eth_gre_vxlan_tcp(struct frame *f)
 	frame_done(f, 0, DECODE_ok);
 }
 
+/*
+ * Link-layer encapsulations.  The first payload byte after a label stack
+ * is its own segment: without it the MPLS decoder cannot tell what
+ * follows, so a cut there is the label stack's.
+ */
+#define V4_SYN40	"00 00 28 1c 46 40 00 40 06 00 00 " V4_A " " V4_B
+#define TCP_SYN20	"d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 00 00 00 00"
+
+static void
+want_syn20(struct frame *f)
+{
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.ip_id = 0x1c46;
+	f->want.sport = 54321;
+	f->want.dport = 443;
+	f->want.seq = 0x6b8b4567;
+	f->want.win = 64240;
+	f->want.tcp_flags = TH_SYN;
+}
+
+/* Two labels (transport 20, service 1000 at the bottom), IPv4 SYN. */
+static void
+f_eth_mpls_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 01 40 40");
+	hdr(f, DECODE_mpls_truncated, "00 3e 81 3f");
+	hdr(f, DECODE_mpls_truncated, "45");
+	hdr(f, DECODE_ipv4_truncated, V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* MPLS multicast in VLAN 100, IPv6 explicit null label, IPv6 data. */
+static void
+f_eth_vlan_mpls_v6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_vlan_mpls_v6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 64 88 48");
+	hdr(f, DECODE_mpls_truncated, "00 00 21 40");
+	hdr(f, DECODE_mpls_truncated, "60");
+	hdr(f, DECODE_ipv6_truncated,
+	    "00 00 00 00 2a 06 3f " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 10 00 6b 8b 45 68 80 18 01 f5 00 00 00 00");
+	hdr(f, CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40");
+	hdr(f, CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c");
+	f->want.vlan_outer = 100;
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 63;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.seq = 0x1000;
+	f->want.ack = 0x6b8b4568;
+	f->want.win = 501;
+	f->want.tcp_flags = TH_PUSH | TH_ACK;
+	f->want.has_timestamp = true;
+	f->want.tsval = 1000001;
+	f->want.tsecr = 1000000;
+	f->want.payload_len = 10;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * An Ethernet pseudowire with the control word (RFC 4448 4.6, sequence
+ * number 5), the customer's frame in its VLAN 7: a DNS query.
+ */
+static void
+f_eth_mpls_pw_cw_v4_udp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_pw_cw_v4_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 0c 81 ff");
+	hdr(f, DECODE_mpls_truncated, "00 00 00 05");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 02 02 00 00 00 00 01 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 07 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 30 00 00 40 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "30 39 00 35 00 1c 00 00");
+	zeros(f, CUT_FULL, 20);
+	f->want.vlan_outer = 7;
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 12345;
+	f->want.dport = 53;
+	f->want.payload_len = 20;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * The same without control word: after the bottom label comes the
+ * customer's destination address, whose first nibble (5) is neither IP
+ * version nor a control word.
+ */
+static void
+f_eth_mpls_pw_nocw_v6_udp(struct frame *f)
+{
+	frame_init(f, "eth_mpls_pw_nocw_v6_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+	hdr(f, DECODE_mpls_truncated, "00 0d 01 ff");
+	hdr(f, DECODE_mpls_truncated, "52");
+	hdr(f, DECODE_eth_truncated, "54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPPoE session 0x1234, PPP IPv4: the SYN of a DSL subscriber. */
+static void
+f_eth_pppoe_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_pppoe_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 64");
+	hdr(f, DECODE_pppoe_truncated, "11 00 12 34 00 2a");
+	hdr(f, DECODE_pppoe_truncated, "00 21");
+	hdr(f, DECODE_ipv4_truncated, "45 " V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPPoE over QinQ (S-tag 100, C-tag 200), PPP IPv6, syslog over UDP. */
+static void
+f_eth_qinq_pppoe_v6_udp(struct frame *f)
+{
+	frame_init(f, "eth_qinq_pppoe_v6_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(f, DECODE_vlan_truncated, "00 64 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 c8 88 64");
+	hdr(f, DECODE_pppoe_truncated, "11 00 00 01 00 3a");
+	hdr(f, DECODE_pppoe_truncated, "00 57");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.vlan_outer = 100;
+	f->want.vlan_inner = 200;
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * 802.1ah: B-tag 100, I-tag (I-SID 0x010001), the customer's addresses,
+ * its C-tag 10, IPv4 SYN.
+ */
+static void
+f_eth_pbb_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_pbb_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 88 a8");
+	hdr(f, DECODE_vlan_truncated, "00 64 88 e7");
+	hdr(f, DECODE_pbb_truncated,
+	    "00 01 00 01 02 00 00 00 00 02 02 00 00 00 00 01 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 0a 08 00");
+	hdr(f, DECODE_ipv4_truncated, "45 " V4_SYN40);
+	hdr(f, DECODE_tcp_truncated, TCP_SYN20);
+	want_syn20(f);
+	f->want.vlan_outer = 100;
+	f->want.vlan_inner = 10;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* A VN-tag (destination VIF 5, source VIF 3), IPv4 NTP. */
+static void
+f_eth_vntag_v4_udp(struct frame *f)
+{
+	frame_init(f, "eth_vntag_v4_udp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 89 26");
+	hdr(f, DECODE_vntag_truncated, "80 05 00 03 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 24 00 00 00 00 40 11 00 00 " V4_A " " V4_B);
+	hdr(f, DECODE_udp_truncated, "00 7b 00 7b 00 10 00 00");
+	zeros(f, CUT_FULL, 8);
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 123;
+	f->want.dport = 123;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* An 802.1BR E-tag (E-CID 42) after a Linux cooked header, IPv6 RST. */
+static void
+f_sll_etag_v6_tcp(struct frame *f)
+{
+	frame_init(f, "sll_etag_v6_tcp", LINKTYPE_LINUX_SLL);
+	hdr(f, DECODE_sll_truncated,
+	    "00 00 00 01 00 06 52 54 00 ab cd ef 00 00 89 3f");
+	hdr(f, DECODE_etag_truncated, "00 00 00 2a 00 00 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 40 " V6_B " " V6_A);
+	hdr(f, DECODE_tcp_truncated,
+	    "01 bb d4 31 00 00 00 00 6b 8b 45 68 50 14 00 00 00 00 00 00");
+	f->want.direction = PKT_DIR_IN;
+	f->want.src = a6(TXT_V6_B);
+	f->want.dst = a6(TXT_V6_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.ack = 0x6b8b4568;
+	f->want.tcp_flags = TH_RST | TH_ACK;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * The RST/ACK of f_sll_v4_tcp_rst() after other link layers: PPP with
+ * address and control bytes (RFC 1662).
+ */
+#define V4_RST_IP	"45 00 00 28 00 00 40 00 40 06 00 00 " V4_B " " V4_A
+#define V4_RST_TCP \
+	"01 bb d4 31 00 00 00 00 6b 8b 45 68 50 14 00 00 00 00 00 00"
+
+static void
+want_v4_rst(struct frame *f)
+{
+	f->want.src = a4(TXT_V4_B);
+	f->want.dst = a4(TXT_V4_A);
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 64;
+	f->want.sport = 443;
+	f->want.dport = 54321;
+	f->want.ack = 0x6b8b4568;
+	f->want.tcp_flags = TH_RST | TH_ACK;
+}
+
+static void
+f_ppp_v4_tcp(struct frame *f)
+{
+	frame_init(f, "ppp_v4_tcp", LINKTYPE_PPP);
+	hdr(f, DECODE_ppp_truncated, "ff 03 00 21");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * PPP without address and control, the protocol compressed to one byte
+ * (57, IPv6; RFC 1661 section 6.5), UDP with 8 bytes of data.
+ */
+static void
+f_ppp_pfc_v6_udp(struct frame *f)
+{
+	frame_init(f, "ppp_pfc_v6_udp", LINKTYPE_PPP);
+	hdr(f, DECODE_ppp_truncated, "57");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 10 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 10 00 00");
+	hdr(f, CUT_FULL, "3c 31 33 3e 68 69 21 0a");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 8;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPP in HDLC-like framing (LINKTYPE_PPP_HDLC), as DLT_PPP_SERIAL. */
+static void
+f_ppp_hdlc_v4_tcp(struct frame *f)
+{
+	frame_init(f, "ppp_hdlc_v4_tcp", LINKTYPE_PPP_HDLC);
+	hdr(f, DECODE_ppp_truncated, "ff 03 00 21");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Cisco HDLC in the same link type: address 0f, control 00, EtherType. */
+static void
+f_ppp_hdlc_cisco_v4_tcp(struct frame *f)
+{
+	frame_init(f, "ppp_hdlc_cisco_v4_tcp", LINKTYPE_PPP_HDLC);
+	hdr(f, DECODE_ppp_truncated, "0f 00 08 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Cisco HDLC as its own link type, multicast address, IPv6. */
+static void
+f_chdlc_v6_udp(struct frame *f)
+{
+	frame_init(f, "chdlc_v6_udp", LINKTYPE_C_HDLC);
+	hdr(f, DECODE_ppp_truncated, "8f 00 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 08 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 08 00 00");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* PPP with a direction byte (LINKTYPE_PPP_WITH_DIR): 1, sent by us. */
+static void
+f_ppp_dir_v4_tcp(struct frame *f)
+{
+	frame_init(f, "ppp_dir_v4_tcp", LINKTYPE_PPP_WITH_DIR);
+	hdr(f, DECODE_ppp_truncated, "01 ff 03 00 21");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	f->want.direction = PKT_DIR_OUT;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * NFLOG as "nflog:5" gives it on x86: family 2, version 0, group 5
+ * (big-endian); NFULA_PACKET_HDR (1: hardware protocol 0800, hook 1), a
+ * prefix "rst" (10, length 8 with its NUL, no padding), NFULA_MARK (3),
+ * then NFULA_PAYLOAD (9, length 44): the packet.
+ */
+static void
+f_nflog_v4_tcp(struct frame *f)
+{
+	frame_init(f, "nflog_v4_tcp", LINKTYPE_NFLOG);
+	hdr(f, DECODE_nflog_truncated, "02 00 00 05");
+	hdr(f, DECODE_nflog_truncated, "08 00 01 00 08 00 01 00");
+	hdr(f, DECODE_nflog_truncated, "08 00 0a 00 72 73 74 00");
+	hdr(f, DECODE_nflog_truncated, "08 00 03 00 00 00 00 2a");
+	hdr(f, DECODE_nflog_truncated, "2c 00 09 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * NFLOG, family 10, a prefix of 5 bytes padded to 8 (length 9), and a
+ * payload cut by the rule's snapshot length to the IPv6 and UDP headers
+ * of a datagram of 100 bytes: the IP header, not NFLOG, gives the
+ * length.
+ */
+static void
+f_nflog_v6_udp_cut(struct frame *f)
+{
+	frame_init(f, "nflog_v6_udp_cut", LINKTYPE_NFLOG);
+	hdr(f, DECODE_nflog_truncated, "0a 00 00 07");
+	hdr(f, DECODE_nflog_truncated, "09 00 0a 00 64 72 6f 70 00 00 00 00");
+	hdr(f, DECODE_nflog_truncated, "34 00 09 00");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 6c 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 6c 00 00");
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	f->want.payload_len = 100;
+	/*
+	 * The headers of NFLOG (20 bytes) and the datagram's 148: what the
+	 * decoder makes of a wire length below that.
+	 */
+	frame_done(f, 168, DECODE_ok);
+}
+
+/*
+ * 802.3 with a length field (0x0030, 48 bytes) and LLC/SNAP (RFC 1042):
+ * DSAP aa, SSAP aa, UI, OUI 000000, EtherType 0800.
+ */
+static void
+f_eth_llc_snap_v4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_llc_snap_v4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 00 30");
+	hdr(f, DECODE_llc_truncated, "aa aa 03 00 00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
+ * 802.1Q tag 7, then a length and LLC/SNAP with 802.1H's OUI (0000f8),
+ * IPv6: as a bridge between Ethernet and 802.11 forwards it.
+ */
+static void
+f_eth_vlan_llc_snap_v6(struct frame *f)
+{
+	frame_init(f, "eth_vlan_llc_snap_v6", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 81 00");
+	hdr(f, DECODE_vlan_truncated, "00 07 00 38");
+	hdr(f, DECODE_llc_truncated, "aa aa 03 00 00 f8 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 08 11 40 " V6_A " " V6_B);
+	hdr(f, DECODE_udp_truncated, "c3 50 02 02 00 08 00 00");
+	f->want.vlan_outer = 7;
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.proto = PKT_PROTO_UDP;
+	f->want.ttl = 64;
+	f->want.sport = 50000;
+	f->want.dport = 514;
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* FDDI, asynchronous LLC frame (frame control 50), LLC/SNAP, IPv4. */
+static void
+f_fddi_llc_snap_v4_tcp(struct frame *f)
+{
+	frame_init(f, "fddi_llc_snap_v4_tcp", LINKTYPE_FDDI);
+	hdr(f, DECODE_fddi_truncated,
+	    "50 52 54 00 12 34 56 52 54 00 ab cd ef");
+	hdr(f, DECODE_llc_truncated, "aa aa 03 00 00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Linux cooked, protocol ETH_P_802_2 (4): LLC/SNAP follows. */
+static void
+f_sll_llc_snap_v4_tcp(struct frame *f)
+{
+	frame_init(f, "sll_llc_snap_v4_tcp", LINKTYPE_LINUX_SLL);
+	hdr(f, DECODE_sll_truncated,
+	    "00 00 00 01 00 06 52 54 00 ab cd ef 00 00 00 04");
+	hdr(f, DECODE_llc_truncated, "aa aa 03 00 00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated, V4_RST_IP);
+	hdr(f, DECODE_tcp_truncated, V4_RST_TCP);
+	want_v4_rst(f);
+	f->want.direction = PKT_DIR_IN;
+	frame_done(f, 0, DECODE_ok);
+}
+
 static frame_fn *const frames[] = {
 	f_eth_v4_tcp_syn,
 	f_eth_vlan_v6_tcp,
@@ -1437,6 +1911,27 @@ static frame_fn *const frames[] = {
 	f_eth_ayiya_v6_tcp,
 	f_eth_gre_udp_tcp,
 	f_eth_gre_vxlan_tcp,
+	f_eth_mpls_v4_tcp,
+	f_eth_vlan_mpls_v6_tcp,
+	f_eth_mpls_pw_cw_v4_udp,
+	f_eth_mpls_pw_nocw_v6_udp,
+	f_eth_pppoe_v4_tcp,
+	f_eth_qinq_pppoe_v6_udp,
+	f_eth_pbb_v4_tcp,
+	f_eth_vntag_v4_udp,
+	f_sll_etag_v6_tcp,
+	f_ppp_v4_tcp,
+	f_ppp_pfc_v6_udp,
+	f_ppp_hdlc_v4_tcp,
+	f_ppp_hdlc_cisco_v4_tcp,
+	f_chdlc_v6_udp,
+	f_ppp_dir_v4_tcp,
+	f_nflog_v4_tcp,
+	f_nflog_v6_udp_cut,
+	f_eth_llc_snap_v4_tcp,
+	f_eth_vlan_llc_snap_v6,
+	f_sll_llc_snap_v4_tcp,
+	f_fddi_llc_snap_v4_tcp,
 };
 #define NFRAMES	((int)(sizeof(frames) / sizeof(frames[0])))
 
@@ -1961,21 +2456,21 @@ END_TEST
  * Encapsulations we do not decode are counted as "tunnel", at every
  * EtherType that carries one: on Ethernet, behind a VLAN tag and after
  * a Linux cooked header (issue 8: "tunnel not decoded" rather than "not
- * IP").  What is not a tunnel stays "not IP".
+ * IP").  What is not a tunnel stays "not IP", PPPoE discovery included.
+ * MPLS, PPPoE sessions, 802.1ah, VN-tag, E-tag and bridged Ethernet are
+ * decoded (issue 9) and no longer "tunnel".
  */
 START_TEST(test_tunnel_ethertypes)
 {
 	static const uint16_t tunnels[] = {
-		0x8847, 0x8848,		/* MPLS unicast, multicast */
-		0x8863, 0x8864,		/* PPPoE discovery, session */
-		0x88e7,			/* 802.1ah PBB */
-		0x8926,			/* VN-tag */
-		0x893f,			/* 802.1BR E-tag */
 		0x894f,			/* NSH */
-		0x6558,			/* transparent Ethernet bridging */
 	};
 	static const uint16_t others[] = {
-		0x0806, 0x88cc, 0x8035, 0x88e5, 0x88f7, 0x0000, 0xffff
+		0x0806, 0x88cc, 0x8035, 0x88e5, 0x88f7, 0x0000, 0xffff,
+		0x8863,			/* PPPoE discovery */
+	};
+	static const uint16_t decoded[] = {
+		0x8847, 0x8848, 0x8864, 0x88e7, 0x8926, 0x893f, 0x6558
 	};
 	struct frame f;
 	struct pkt p;
@@ -2013,6 +2508,8 @@ START_TEST(test_tunnel_ethertypes)
 		f.b[13] = (uint8_t)others[i];
 		EXPECT_RESULT(&f, &p, DECODE_not_ip);
 	}
+	for (size_t i = 0; i < sizeof(decoded) / sizeof(decoded[0]); i++)
+		ck_assert(!decode_ethertype_is_tunnel(decoded[i]));
 }
 END_TEST
 
@@ -2247,6 +2744,198 @@ START_TEST(test_vlan_depth)
 }
 END_TEST
 
+/*
+ * MPLS: 16 labels are walked, a 17th is refused; an associated channel
+ * (first nibble 1) is OAM, not traffic.
+ */
+START_TEST(test_mpls_stack)
+{
+	struct frame f;
+	struct pkt p;
+	int i;
+
+	for (int n = 16; n <= 17; n++) {
+		frame_init(&f, n == 16 ? "mpls_16" : "mpls_17",
+		    LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, "00 01 40 40");
+		hdr(&f, CUT_FULL, "00 3e 81 3f");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n == 16 ? DECODE_ok : DECODE_mpls_too_deep);
+	}
+	ck_assert_int_eq(p.tcp_flags, 0);
+
+	f_eth_mpls_v4_tcp(&f);
+	f.b[22] = 0x10;		/* RFC 5586 G-ACh: 0001 version 0 */
+	EXPECT_RESULT(&f, &p, DECODE_mpls_not_ip);
+
+	/* No bottom of stack before the end of the frame. */
+	f_eth_mpls_v4_tcp(&f);
+	f.b[20] = 0x80;
+	f.len = 22;
+	f.wirelen = 22;
+	EXPECT_RESULT(&f, &p, DECODE_mpls_truncated);
+}
+END_TEST
+
+/*
+ * Nesting: eight link encapsulations are decoded, a ninth is refused,
+ * whether stacked I-tags (Zeek's pbb-recursive-frames) or pseudowires in
+ * pseudowires.
+ */
+START_TEST(test_encap_depth)
+{
+	static const char pbb[] =
+	    "00 00 00 01 02 00 00 00 00 02 02 00 00 00 00 01 88 e7";
+	static const char pw[] = "00 00 01 ff 00 00 00 00 "
+	    "02 00 00 00 00 02 02 00 00 00 00 01 88 47";
+	struct frame f;
+	struct pkt p;
+	int n, i;
+
+	for (n = 7; n <= 9; n++) {
+		frame_init(&f, "pbb_nested", LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 e7");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, pbb);
+		hdr(&f, CUT_FULL,
+		    "00 00 00 01 02 00 00 00 00 02 02 00 00 00 00 01 08 00");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n <= 8 ? DECODE_ok :
+		    DECODE_encap_too_deep);
+	}
+	/* A pseudowire is two levels: its label stack and its Ethernet. */
+	for (n = 4; n <= 5; n++) {
+		frame_init(&f, "pw_nested", LINKTYPE_ETHERNET);
+		hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef 88 47");
+		for (i = 0; i < n - 1; i++)
+			hdr(&f, CUT_FULL, pw);
+		hdr(&f, CUT_FULL, "00 00 01 ff 00 00 00 00 "
+		    "02 00 00 00 00 02 02 00 00 00 00 01 08 00");
+		hdr(&f, CUT_FULL, "45 " V4_SYN40 " " TCP_SYN20);
+		frame_done(&f, 0, DECODE_ok);
+		EXPECT_RESULT(&f, &p, n == 4 ? DECODE_ok :
+		    DECODE_encap_too_deep);
+	}
+}
+END_TEST
+
+/*
+ * The flow key keeps the first two VLAN IDs of the frame: the backbone's
+ * tag and the customer's inside a pseudowire, not a third.  The tag limit
+ * is per Ethernet header: four outside and four inside are fine.
+ */
+START_TEST(test_vlan_across_encap)
+{
+	struct frame f;
+	struct pkt p;
+	int i;
+
+	frame_init(&f, "vlan_pw_vlan", LINKTYPE_ETHERNET);
+	hdr(&f, CUT_FULL, "52 54 00 12 34 56 52 54 00 ab cd ef");
+	for (i = 0; i < 4; i++)
+		hdr(&f, CUT_FULL, i == 3 ? "81 00 00 64 88 47" : "81 00 00 64");
+	hdr(&f, CUT_FULL, "00 00 01 ff 00 00 00 00");
+	hdr(&f, CUT_FULL, "02 00 00 00 00 02 02 00 00 00 00 01");
+	for (i = 0; i < 4; i++)
+		hdr(&f, CUT_FULL, "81 00 00 07");
+	hdr(&f, CUT_FULL, "08 00 45 " V4_SYN40 " " TCP_SYN20);
+	frame_done(&f, 0, DECODE_ok);
+	/* 88 47 went into the fourth tag: fix the first three's types. */
+	f.b[12 + 2] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.vlan_outer, 100);
+	ck_assert_int_eq(p.vlan_inner, 100);
+	ck_assert_int_eq(p.sport, 54321);
+
+	/* One backbone tag: the customer's first tag is the inner one. */
+	f_eth_mpls_pw_cw_v4_udp(&f);
+	memmove(f.b + 16, f.b + 12, f.len - 12);
+	f.b[12] = 0x81;
+	f.b[13] = 0x00;
+	f.b[14] = 0x00;
+	f.b[15] = 0x64;
+	f.len += 4;
+	f.wirelen = f.len;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.vlan_outer, 100);
+	ck_assert_int_eq(p.vlan_inner, 7);
+	ck_assert_int_eq(p.dport, 53);
+}
+END_TEST
+
+/*
+ * PPPoE: version and type 1, code 0 in a session; the length fits the
+ * frame and holds the protocol field; PPP's own protocols are not IP; a
+ * compressed protocol field is one byte; the length, not the frame,
+ * bounds the IP packet.
+ */
+START_TEST(test_pppoe_cases)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[14] = 0x12;
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_header);
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[15] = 0xa7;		/* PADT, a discovery code */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_header);
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[19] = 0x2b;		/* one byte more than the frame */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	f.wirelen = f.len + 1;	/* ... unless the capture cut it */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[19] = 0x01;		/* no room for a two-byte protocol */
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	f.b[19] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_pppoe_bad_len);
+	/* Shorter than the IP packet (seen in Zeek's pppoe-over-qinq). */
+	f.b[19] = 0x24;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+
+	f_eth_pppoe_v4_tcp(&f);
+	f.b[20] = 0xc0;		/* LCP */
+	EXPECT_RESULT(&f, &p, DECODE_ppp_not_ip);
+	f.b[20] = 0x80;		/* IPCP */
+	EXPECT_RESULT(&f, &p, DECODE_ppp_not_ip);
+
+	/* Protocol field compressed to 0x21 (RFC 1661 6.5). */
+	f_eth_pppoe_v4_tcp(&f);
+	memmove(f.b + 20, f.b + 21, f.len - 21);
+	f.len--;
+	f.wirelen = f.len;
+	f.b[19] = 0x29;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.dport, 443);
+	f.b[19] = 0x28;
+	EXPECT_RESULT(&f, &p, DECODE_ipv4_bad_len);
+
+	/* Ethernet padding after the PPP frame is not payload. */
+	f_eth_qinq_pppoe_v6_udp(&f);
+	memset(f.b + f.len, 0xee, 12);
+	f.len += 12;
+	f.wirelen = f.len;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.payload_len, 8);
+
+	/* MPLS over PPPoE (PPP protocol 0x0281). */
+	f_eth_pppoe_v4_tcp(&f);
+	memmove(f.b + 26, f.b + 22, f.len - 22);
+	memcpy(f.b + 20, "\x02\x81\x00\x3e\x81\x3f", 6);
+	f.len += 4;
+	f.wirelen = f.len;
+	f.b[19] = 0x2e;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.sport, 54321);
+}
+END_TEST
+
 START_TEST(test_ipv6_bad_len)
 {
 	struct frame f;
@@ -2349,6 +3038,105 @@ START_TEST(test_null_families)
 	f_loop_v4_udp(&f);
 	memcpy(f.b, "\x02\x00\x00\x00", 4);
 	EXPECT_RESULT(&f, &p, DECODE_null_bad_family);
+}
+END_TEST
+
+/* What the link layers added for issue 9 refuse, and why. */
+START_TEST(test_link_not_ip)
+{
+	struct frame f;
+	struct pkt p;
+
+	/* PPP's own protocols: LCP (c021), IPCP (8021). */
+	f_ppp_v4_tcp(&f);
+	memcpy(f.b + 2, "\xc0\x21", 2);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	memcpy(f.b + 2, "\x80\x21", 2);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* ff not followed by 03: ff is then no protocol at all. */
+	f_ppp_v4_tcp(&f);
+	f.b[1] = 0x00;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* MPLS over PPP goes to the EtherType dispatch as 8847. */
+	f_ppp_v4_tcp(&f);
+	memcpy(f.b + 2, "\x02\x81", 2);
+	ck_assert_int_ne(frame_decode(&f, &p), DECODE_ok);
+	ck_assert_int_ne(frame_decode(&f, &p), DECODE_ppp_truncated);
+	/* PPP direction byte 0: received. */
+	f_ppp_dir_v4_tcp(&f);
+	f.b[0] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.direction, PKT_DIR_IN);
+	/* Cisco HDLC keepalive (SLARP, 8035). */
+	f_chdlc_v6_udp(&f);
+	memcpy(f.b + 2, "\x80\x35", 2);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+
+	/* NFLOG of the bridge family (7), or of ARP (3). */
+	f_nflog_v4_tcp(&f);
+	f.b[0] = 7;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	f.b[0] = 3;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* An attribute length below its own header. */
+	f_nflog_v4_tcp(&f);
+	f.b[4] = 3;
+	EXPECT_RESULT(&f, &p, DECODE_nflog_malformed);
+	/* An attribute running past the frame. */
+	f_nflog_v4_tcp(&f);
+	f.b[12] = 0xfc;
+	EXPECT_RESULT(&f, &p, DECODE_nflog_truncated);
+	/* No payload attribute at all: the prefix is renamed. */
+	f_nflog_v4_tcp(&f);
+	f.b[30] = 0x0b;
+	EXPECT_RESULT(&f, &p, DECODE_nflog_truncated);
+	/* Netlink's flag bits in the type do not hide the payload. */
+	f_nflog_v4_tcp(&f);
+	f.b[31] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	/*
+	 * Written by a big-endian host, or turned so by libpcap: the first
+	 * attribute's type tells the order.
+	 */
+	f_nflog_v4_tcp(&f);
+	for (size_t i = 0; i < 4; i++) {
+		static const size_t tlv[4] = { 4, 12, 20, 28 };
+		uint8_t *h = f.b + tlv[i], t;
+
+		t = h[0], h[0] = h[1], h[1] = t;
+		t = h[2], h[2] = h[3], h[3] = t;
+	}
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.tcp_flags, TH_RST | TH_ACK);
+	/* A payload attribute longer than its packet: data after it. */
+	f_nflog_v4_tcp(&f);
+	f.b[28] = 0x2d;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+
+	/* Spanning tree BPDUs: LLC 42 42 03, no SNAP. */
+	f_eth_llc_snap_v4_tcp(&f);
+	memcpy(f.b + 14, "\x42\x42\x03", 3);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* CDP: SNAP with Cisco's OUI 00000c. */
+	f_eth_llc_snap_v4_tcp(&f);
+	f.b[19] = 0x0c;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* A length or a VLAN tag inside SNAP is refused, not walked. */
+	f_eth_llc_snap_v4_tcp(&f);
+	memcpy(f.b + 20, "\x00\x30", 2);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	memcpy(f.b + 20, "\x81\x00", 2);
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* FDDI station management (frame control 41): not LLC. */
+	f_fddi_llc_snap_v4_tcp(&f);
+	f.b[0] = 0x41;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	/* Linux cooked protocols below 0600 other than 802.2: CAN (000c). */
+	f_sll_llc_snap_v4_tcp(&f);
+	f.b[15] = 0x0c;
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
+	f.b[15] = 0x01;		/* ETH_P_802_3, Novell's raw 802.3 */
+	EXPECT_RESULT(&f, &p, DECODE_not_ip);
 }
 END_TEST
 
@@ -2503,12 +3291,97 @@ START_TEST(test_icmp6_quote_cases)
 	f.b[quote + 4] = 0;
 	f.b[quote + 5] = 4;
 	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
-	/* Quoted payload length 0 bounds nothing. */
+	/* Quoted payload length 0: no GSO packet crossed a wire to be quoted. */
 	f.b[quote + 5] = 0;
-	EXPECT_RESULT(&f, &p, DECODE_ok);
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
 	/* Extension header longer than what was quoted. */
 	f.b[quote + 5] = 0xff;
 	f.b[quote + 40 + 1] = 2;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+}
+END_TEST
+
+/*
+ * A quoted IP header gets the checks a packet's own header gets, field by
+ * field (issue 8: a quote with IPv4 total length 0 used to be alerted on),
+ * except that its length is not held to what was quoted.
+ */
+START_TEST(test_icmp_quote_checked_like_packet)
+{
+	struct frame f;
+	struct pkt p;
+	const size_t quote = IP4 + 8, quote6 = IP6 + 8;
+
+	/* IPv4: version, header length, total length. */
+	f_eth_icmp_port_unreach(&f);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	f.b[quote] = 0x05;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote] = 0x44;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote] = 0x45;
+	f.b[quote + 2] = 0;
+	f.b[quote + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
+	f.b[quote + 3] = 19;		/* shorter than its own header */
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote + 3] = 20;		/* the header alone: allowed */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	/* Longer than the quote: the quote is cut by design. */
+	f.b[quote + 2] = 0x05;
+	f.b[quote + 3] = 0xdc;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	ck_assert_int_eq(p.quote.dport, 53);
+	/* A real packet with total length 0 is TSO's and is accepted. */
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	/* ... but not a quoted one, whatever the outer length says. */
+	f.b[quote + 2] = 0;
+	f.b[quote + 3] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+
+	/*
+	 * Quoted IHL 15 (60 bytes) where the ICMP message holds 32: the
+	 * message is wrong; with the wire longer than the capture, the
+	 * capture merely cut it.
+	 */
+	f_eth_icmp_port_unreach(&f);
+	f.b[quote] = 0x4f;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 0;		/* outer length: the wire's */
+	f.wirelen = f.len + 100;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
+
+	/* IPv6: version, payload length 0, header within the message. */
+	f_eth_icmp6_port_unreach(&f);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	f.b[quote6] = 0x40;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	f.b[quote6] = 0x60;
+	f.b[quote6 + 4] = 0;
+	f.b[quote6 + 5] = 0;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	ck_assert(!p.icmp_error);
+	/* Longer than the quote: allowed. */
+	f.b[quote6 + 4] = 0x05;
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert(p.icmp_error);
+	/* A message too short for the quoted fixed header is malformed ... */
+	f_eth_icmp6_port_unreach(&f);
+	f.len = IP6 + 8 + 39;
+	f.b[ETH + 4] = 0;
+	f.b[ETH + 5] = 8 + 39;
+	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_malformed);
+	/* ... and cut short when the wire had the rest. */
+	f.b[ETH + 5] = 0x3c;
+	f.wirelen = IP6 + 0x3c;
 	EXPECT_RESULT(&f, &p, DECODE_icmp_quote_truncated);
 }
 END_TEST
@@ -2601,7 +3474,9 @@ xorshift64(uint64_t *s)
 static const int fuzz_linktypes[] = {
 	LINKTYPE_NULL, LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_RAW_ALT,
 	LINKTYPE_RAW_PCAP, LINKTYPE_LOOP, LINKTYPE_LINUX_SLL, LINKTYPE_IPV4,
-	LINKTYPE_IPV6, LINKTYPE_LINUX_SLL2, 105, 127,
+	LINKTYPE_IPV6, LINKTYPE_LINUX_SLL2, LINKTYPE_PPP, LINKTYPE_PPP_HDLC,
+	LINKTYPE_PPP_WITH_DIR, LINKTYPE_C_HDLC, LINKTYPE_NFLOG, LINKTYPE_FDDI,
+	105, 127,
 };
 #define NFUZZ_LINKTYPES	((int)(sizeof(fuzz_linktypes) / sizeof(fuzz_linktypes[0])))
 
@@ -2670,7 +3545,11 @@ START_TEST(test_random_bytes)
 		counts[r]++;
 		ck_assert(p.ts_us == (uint64_t)i);
 		ck_assert_int_eq(p.caplen, caplen);
-		ck_assert_int_eq(p.wirelen, wirelen);
+		/* NFLOG's says nothing; the logged packet's IP header does. */
+		if (lt == LINKTYPE_NFLOG)
+			ck_assert_int_ge(p.wirelen, wirelen);
+		else
+			ck_assert_int_eq(p.wirelen, wirelen);
 		ck_assert_int_le(p.direction, PKT_DIR_OUT);
 		ck_assert_int_le(p.vlan_outer, 0xfff);
 		ck_assert_int_le(p.vlan_inner, 0xfff);
@@ -2679,7 +3558,7 @@ START_TEST(test_random_bytes)
 		if (r == DECODE_ok || r == DECODE_tcp_bad_option) {
 			nok++;
 			ck_assert_int_le(p.payload_len,
-			    wirelen > caplen ? wirelen : caplen);
+			    p.wirelen > caplen ? p.wirelen : caplen);
 			ck_assert(p.proto == PKT_PROTO_TCP ||
 			    p.proto == PKT_PROTO_UDP ||
 			    p.proto == PKT_PROTO_ICMP ||
@@ -2742,12 +3621,18 @@ decode_suite(void)
 	tcase_add_test(tc, test_udp_bad_len);
 	tcase_add_test(tc, test_l4_shorter_than_header);
 	tcase_add_test(tc, test_vlan_depth);
+	tcase_add_test(tc, test_mpls_stack);
+	tcase_add_test(tc, test_encap_depth);
+	tcase_add_test(tc, test_vlan_across_encap);
+	tcase_add_test(tc, test_pppoe_cases);
 	tcase_add_test(tc, test_ipv6_bad_len);
 	tcase_add_test(tc, test_ipv6_ext_chain);
 	tcase_add_test(tc, test_null_families);
 	tcase_add_test(tc, test_sll_packet_types);
+	tcase_add_test(tc, test_link_not_ip);
 	tcase_add_test(tc, test_icmp_quote_cases);
 	tcase_add_test(tc, test_icmp6_quote_cases);
+	tcase_add_test(tc, test_icmp_quote_checked_like_packet);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("interface");

@@ -273,6 +273,7 @@ set_timeouts(uint64_t t[FLOW_NCLASSES], uint64_t emb, uint64_t est,
 	t[FLOW_ESTABLISHED] = est;
 	t[FLOW_CLOSED] = closed;
 	t[FLOW_UDP] = udp;
+	t[FLOW_PICKUP] = est;
 }
 
 static int
@@ -801,6 +802,12 @@ START_TEST(test_default_tick_orders_within_a_tick)
 }
 END_TEST
 
+/*
+ * A full table gives up the flow with the oldest activity among those with
+ * least to lose (embryonic, closed, UDP), and an established connection
+ * only when there is no other (issue 8: a SYN flood evicted connections
+ * in progress, whose RST was then misjudged).
+ */
 START_TEST(test_evict_oldest)
 {
 	const uint32_t n = 1024;
@@ -808,7 +815,7 @@ START_TEST(test_evict_oldest)
 	struct flow_table *t;
 	struct flow_key *k;
 	const struct flow_table_stats *st;
-	uint32_t i, next;
+	uint32_t i, next, want;
 
 	rec_init(&rec, 64);
 	t = table(n, &rec);
@@ -820,7 +827,7 @@ START_TEST(test_evict_oldest)
 	for (i = 0; i < n; i++) {
 		struct flow *f = insert(t, &k[i], 1000 + i);
 
-		/* Flows in every class: eviction takes the oldest of all. */
+		/* Flows in every class. */
 		if (i % 3 == 0)
 			flow_set_class(t, f, FLOW_ESTABLISHED);
 		else if (i % 5 == 0)
@@ -835,38 +842,85 @@ START_TEST(test_evict_oldest)
 	for (i = 0; i < 3; i++)
 		flow_touch(t, find(t, &k[i]), 1000 + n + i);
 
+	/* The oldest, flow 3, is established: flow 4 goes instead. */
 	insert(t, &k[n], 1000 + n + 10);
 	ck_assert_uint_eq(rec.n, 1);
 	ck_assert_int_eq(rec.v[0].why, FLOW_END_EVICTED);
-	ck_assert(key_eq(&rec.v[0].key, &k[3]));
-	ck_assert_uint_eq(rec.v[0].ts_start_us, 1003);
-	ck_assert_uint_eq(rec.v[0].ts_last_us, 1003);
-	ck_assert_uint_eq(rec.v[0].cls, FLOW_ESTABLISHED);
-	ck_assert_ptr_null(find(t, &k[3]));
+	ck_assert(key_eq(&rec.v[0].key, &k[4]));
+	ck_assert_uint_eq(rec.v[0].ts_start_us, 1004);
+	ck_assert_uint_eq(rec.v[0].ts_last_us, 1004);
+	ck_assert_uint_eq(rec.v[0].cls, FLOW_EMBRYONIC);
+	ck_assert_ptr_null(find(t, &k[4]));
+	ck_assert_ptr_nonnull(find(t, &k[3]));
 	for (i = 0; i < 3; i++)
 		ck_assert_ptr_nonnull(find(t, &k[i]));
 	ck_assert_ptr_nonnull(find(t, &k[n]));
 	ck_assert_uint_eq(st->evicted, 1);
+	ck_assert_uint_eq(st->evicted_established, 0);
 	ck_assert_uint_eq(st->active, n);
 	ck_assert_uint_eq(st->max_active, n);
 
-	/* Each further flow evicts the next oldest, whatever its class. */
+	/* Each further flow evicts the next oldest not established. */
+	want = 4;
 	for (i = 1; i < 60; i++) {
+		do
+			want++;
+		while (want % 3 == 0);
 		insert(t, &k[n + i], 1000 + n + 10 + i);
 		ck_assert_uint_eq(rec.n, 1 + i);
-		ck_assert_msg(key_eq(&rec.v[i].key, &k[3 + i]),
+		ck_assert_msg(key_eq(&rec.v[i].key, &k[want]),
 		    "eviction %u took the wrong flow", i);
-		ck_assert_uint_eq(rec.v[i].ts_last_us, 1003 + i);
+		ck_assert_uint_eq(rec.v[i].ts_last_us, 1000 + want);
+		ck_assert_uint_ne(rec.v[i].cls, FLOW_ESTABLISHED);
 		ck_assert_int_eq(rec.v[i].why, FLOW_END_EVICTED);
 		ck_assert_uint_eq(st->active, n);
 	}
 	ck_assert_uint_eq(st->evicted, 60);
+	ck_assert_uint_eq(st->evicted_established, 0);
 	ck_assert_uint_eq(rec.why[FLOW_END_EVICTED], 60);
 	ck_assert_uint_eq(st->created, n + 60);
 	ck_assert_uint_eq(st->max_active, n);
 	for (next = 0; next < 3; next++)
 		ck_assert_ptr_nonnull(find(t, &k[next]));
+	for (next = 3; next < 3 + 3 * 60; next += 3)
+		ck_assert_ptr_nonnull(find(t, &k[next]));
 	free(k);
+	flow_table_free(t);
+	rec_free(&rec);
+}
+END_TEST
+
+/* With nothing but established connections, the oldest of them goes. */
+START_TEST(test_evict_established_last)
+{
+	const uint32_t n = 1024;
+	struct recorder rec;
+	struct flow_table *t;
+	struct flow_key k;
+	const struct flow_table_stats *st;
+	uint32_t i;
+
+	rec_init(&rec, 8);
+	t = table(n, &rec);
+	st = flow_table_stats(t);
+	for (i = 0; i < n; i++) {
+		key_n(&k, i);
+		flow_set_class(t, insert(t, &k, 1000 + i), FLOW_ESTABLISHED);
+	}
+	key_n(&k, n);
+	insert(t, &k, 1000 + n);
+	ck_assert_uint_eq(rec.n, 1);
+	key_n(&k, 0);
+	ck_assert(key_eq(&rec.v[0].key, &k));
+	ck_assert_uint_eq(rec.v[0].cls, FLOW_ESTABLISHED);
+	ck_assert_uint_eq(st->evicted, 1);
+	ck_assert_uint_eq(st->evicted_established, 1);
+	/* The newcomer is embryonic: the next eviction takes it, not 1. */
+	key_n(&k, n + 1);
+	insert(t, &k, 1000 + n + 1);
+	key_n(&k, n);
+	ck_assert(key_eq(&rec.v[1].key, &k));
+	ck_assert_uint_eq(st->evicted_established, 1);
 	flow_table_free(t);
 	rec_free(&rec);
 }
@@ -1431,6 +1485,7 @@ flow_suite(void)
 	tc = tcase_create("evict");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_evict_oldest);
+	tcase_add_test(tc, test_evict_established_last);
 	tcase_add_test(tc, test_default_tick_orders_within_a_tick);
 	tcase_add_test(tc, test_evict_flood);
 	tcase_add_test(tc, test_capacity_one);

@@ -1,0 +1,75 @@
+# What the network-namespace suites share, sourced by each after it sets
+#	SUITE	its name, the prefix of its last line "SUITE: N passed, M failed"
+#	NEEDS	what it needs besides root and namespaces (for loud()).
+# It reads the one argument, the daemon under test, into RSTWATCHD, and
+# sets HERE (this directory), HELPER (helper.py), VERBOSE, the counters
+# passed and failed, and pids (background commands to kill at cleanup).
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 RSTWATCHD" >&2
+	exit 2
+fi
+case $1 in
+/*)	RSTWATCHD=$1 ;;
+*)	RSTWATCHD=$PWD/$1 ;;
+esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+HELPER=$HERE/helper.py
+VERBOSE=${VERBOSE:-0}
+passed=0
+failed=0
+pids=()
+
+# The machine cannot run the suite: said in a box, counted, exit 2.
+loud() {
+	failed=$((failed + 1))
+	{
+		echo "##################################################################"
+		echo "# $SUITE: CANNOT RUN: $*"
+		echo "# These end-to-end tests need root, network namespaces and"
+		echo "# ${NEEDS:-ip and unshare}.  They are not skipped: fix the"
+		echo "# machine (make deps as root)."
+		echo "##################################################################"
+	} >&2
+	echo "$SUITE: $passed passed, $failed failed"
+	exit 2
+}
+
+# Echo a command (VERBOSE=1) on the original standard error (fd 3, so
+# that redirections of the command do not swallow it), then run it.
+exec 3>&2
+run() {
+	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&3
+	"$@"
+}
+
+# Run a command in the background; its pid is in $!, recorded for cleanup.
+spawn() {
+	[ "$VERBOSE" = 1 ] && printf '[+] %s &\n' "$*" >&3
+	"$@" &
+	pids+=($!)
+}
+
+pass() {
+	passed=$((passed + 1))
+	printf 'ok   %s\n' "$*"
+}
+
+fail() {
+	failed=$((failed + 1))
+	printf 'FAIL %s\n' "$*"
+}
+
+# Is process $1 alive (and not a zombie)?
+running() {
+	local st
+
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]
+}
+
+# Milliseconds on the wall clock.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+
+	echo $((t / 1000))
+}
