@@ -185,7 +185,8 @@ check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
 	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
-	@python3 tests/pcap/schema.py
+	@python3 tests/pcap/schema.py tests/pcap/zeek/expected/*.jsonl
+	@sh tests/pcap/zeek.sh $(RSTWATCHD)
 	@sh tests/pcap/evidence.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
@@ -199,6 +200,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/nflog.sh $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)
 	@bash tests/netns/evidence.sh $(RSTWATCHD)
+	@bash tests/netns/tunnels.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \

@@ -31,20 +31,22 @@
 #include "log.h"
 
 /*
- * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, and the
- * link-layer encapsulations it decodes (MPLS, PPPoE sessions, 802.1ah,
- * VN-tag, E-tag) whole, by EtherType: what they carry is for the decoder
- * to judge, and "mpls" or "pppoes" would shift every offset after them.
- * On Ethernet the same again behind an 802.1Q/802.1ad tag, and a second
- * tag passes whole.  "vlan" shifts the offsets of everything after it
- * (at run time for the first one only, which may be in the packet or in
- * the kernel's auxiliary data), so the untagged tests come first and there
- * is one "vlan" only: a second would shift the configured filter that is
- * and-ed after this one, and nothing untagged would match it.  Cooked
- * captures have no tags.  61 instructions on a live Ethernet socket (46
- * before the encapsulations); plain TCP and UDP take the same path.
+ * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, the IP
+ * tunnels it decodes (IP in IP, IPv6 in IP, GRE: protocols 4, 41 and 47;
+ * the UDP tunnels pass as UDP), and the link-layer encapsulations it
+ * decodes (MPLS, PPPoE sessions, 802.1ah, VN-tag, E-tag) whole, by
+ * EtherType: what they carry is for the decoder to judge, and "mpls" or
+ * "pppoes" would shift every offset after them.  On Ethernet the same
+ * again behind an 802.1Q/802.1ad tag, and a second tag passes whole.
+ * "vlan" shifts the offsets of everything after it (at run time for the
+ * first one only, which may be in the packet or in the kernel's auxiliary
+ * data), so the untagged tests come first and there is one "vlan" only: a
+ * second would shift the configured filter that is and-ed after this one,
+ * and nothing untagged would match it.  Cooked captures have no tags.
+ * Plain TCP and UDP take the same path as before the encapsulations.
  */
-#define BUILTIN_L4	"tcp or udp or icmp or icmp6"
+#define BUILTIN_L4	"tcp or udp or icmp or icmp6 or proto 4 or proto 41 " \
+	"or proto 47"
 #define BUILTIN_ENCAP	"ether proto 0x8847 or ether proto 0x8848 or " \
 	"ether proto 0x8864 or ether proto 0x88e7 or ether proto 0x8926 or " \
 	"ether proto 0x893f"

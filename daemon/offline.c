@@ -185,7 +185,7 @@ feed_reader(void *arg)
 static void
 prefetch_slot(const struct analyzer_slot *s)
 {
-	for (size_t off = 0; off < sizeof(*s); off += 64)
+	for (size_t off = 0; off < ANALYZER_SLOT_HOT; off += 64)
 		__builtin_prefetch((const char *)s + off);
 }
 

@@ -8,6 +8,7 @@
 #include "analyzer.h"
 #include "rst_rate.h"
 #include "tcp.h"
+#include "tunnel.h"
 
 /*
  * Copies of one packet seen twice (`-i any` on loopback sees it leave and
@@ -26,6 +27,7 @@
 struct analyzer {
 	struct flow_table *flows;
 	struct rst_rate	*rst_rate;
+	struct tunnel_table *tunnels;	/* flows' tunnel stacks, interned */
 	struct analyzer_params params;
 	struct tcp_params tcp;		/* params' thresholds, for tcp.c */
 	struct analyzer_sink sink;
@@ -52,6 +54,12 @@ static void	analyzer_expire(struct analyzer *);
 static void	analyzer_hold(struct analyzer *, const struct analyzer_slot *,
 		    const struct flow *, int, bool);
 static void	analyzer_rst_rate(struct analyzer *, const struct flow *);
+static int	analyzer_key(struct analyzer *, struct flow_key *,
+		    const struct pkt *, const struct addr *, const struct addr *,
+		    uint16_t, uint16_t, uint8_t, bool);
+static uint32_t	key_tunnel(const struct flow_key *);
+static void	tunnel_copy(const struct analyzer *, const struct flow *,
+		    uint8_t *, struct pkt_tunnel *);
 
 struct analyzer *
 analyzer_new(uint32_t max_flows, uint64_t seed,
@@ -65,7 +73,8 @@ analyzer_new(uint32_t max_flows, uint64_t seed,
 	a->sink = *sink;
 	a->flows = flow_table_new(max_flows, seed, analyzer_flow_end, a);
 	a->rst_rate = rst_rate_new(RST_RATE_SERVICES, seed);
-	if (a->flows == NULL || a->rst_rate == NULL) {
+	a->tunnels = tunnel_table_new(TUNNEL_MAX_ENTRIES, seed);
+	if (a->flows == NULL || a->rst_rate == NULL || a->tunnels == NULL) {
 		analyzer_free(a);
 		return NULL;
 	}
@@ -79,6 +88,7 @@ analyzer_free(struct analyzer *a)
 		return;
 	flow_table_free(a->flows);
 	rst_rate_free(a->rst_rate);
+	tunnel_table_free(a->tunnels);
 	free(a);
 }
 
@@ -171,7 +181,8 @@ analyzer_flow_stats(const struct analyzer *a)
 size_t
 analyzer_memory(const struct analyzer *a)
 {
-	return sizeof(*a) + flow_table_memory(a->flows);
+	return sizeof(*a) + flow_table_memory(a->flows) +
+	    tunnel_table_memory(a->tunnels);
 }
 
 uint32_t
@@ -219,8 +230,10 @@ analyzer_stage(const struct analyzer *a, struct analyzer_slot *s, int linktype,
 	s->frame = NULL;
 	s->frame_len = 0;
 	s->hash = 0;
+	/* A tunnelled flow's key needs the tunnel table: commit makes it. */
 	if ((s->result == DECODE_ok || s->result == DECODE_tcp_bad_option) &&
-	    (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP)) {
+	    (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP) &&
+	    p->ntunnels == 0) {
 		s->sender_is_b = flow_key_make(&s->key, &p->src, &p->dst,
 		    p->sport, p->dport, p->proto, p->vlan_outer, p->vlan_inner);
 		s->hash = flow_hash(a->flows, &s->key);
@@ -272,6 +285,13 @@ analyzer_commit(struct analyzer *a, struct analyzer_slot *s)
 		return;
 	a->iface = s->iface;
 	a->ifindex = p->ifindex;
+
+	if (p->ntunnels > 0 &&
+	    (p->proto == PKT_PROTO_TCP || p->proto == PKT_PROTO_UDP)) {
+		s->sender_is_b = analyzer_key(a, &s->key, p, &p->src, &p->dst,
+		    p->sport, p->dport, p->proto, false);
+		s->hash = flow_hash(a->flows, &s->key);
+	}
 
 	switch (p->proto) {
 	case PKT_PROTO_TCP:
@@ -353,6 +373,58 @@ flow_endpoints(const struct flow *f, struct addr *src, uint16_t *sport,
 	}
 }
 
+/*
+ * The flow key of an endpoint pair seen in p's tunnels (if any).  The
+ * tunnel stack is interned and its index takes the place of the VLAN IDs,
+ * behind the outer VID 0xfff that 802.1Q reserves (the table keeps the
+ * VLAN IDs with the stack): the flow entry stays 192 bytes.  When the
+ * table has no room the flow is keyed as if it were not tunnelled
+ * (counted in the table's "full").  p travelled from src to dst, or the
+ * other way (an ICMP error about a packet from src) when reverse.
+ */
+static int
+analyzer_key(struct analyzer *a, struct flow_key *k, const struct pkt *p,
+    const struct addr *src, const struct addr *dst, uint16_t sport,
+    uint16_t dport, uint8_t proto, bool reverse)
+{
+	int swap = flow_key_make(k, src, dst, sport, dport, proto, 0, 0);
+	uint32_t t = tunnel_intern(a->tunnels, p, (swap != 0) != reverse);
+
+	if (t != 0)
+		return flow_key_make(k, src, dst, sport, dport, proto,
+		    TUNNEL_KEY_VID, (uint16_t)t);
+	return flow_key_make(k, src, dst, sport, dport, proto, p->vlan_outer,
+	    p->vlan_inner);
+}
+
+static uint32_t
+key_tunnel(const struct flow_key *k)
+{
+	if (k->vlan_proto >> 20 != TUNNEL_KEY_VID)
+		return 0;
+	return k->vlan_proto >> 8 & 0xfff;
+}
+
+static void
+tunnel_copy(const struct analyzer *a, const struct flow *f, uint8_t *n,
+    struct pkt_tunnel *t)
+{
+	const struct tunnel_ctx *c = tunnel_get(a->tunnels, key_tunnel(&f->key));
+
+	*n = 0;
+	if (c == NULL)
+		return;
+	*n = c->n;
+	memcpy(t, c->layer, c->n * sizeof(*t));
+	/* Stored from key.a's side: turn it to the originator's. */
+	for (unsigned i = 0; f->orig_is_b && i < c->n; i++) {
+		struct addr x = t[i].src;
+
+		t[i].src = t[i].dst;
+		t[i].dst = x;
+	}
+}
+
 static inline uint8_t
 flow_proto(const struct flow *f)
 {
@@ -374,6 +446,7 @@ analyzer_emit(struct analyzer *a, struct flow *f, struct event *ev)
 	ev->has_sport = true;
 	ev->proto = flow_proto(f);
 	flow_endpoints(f, &ev->src, &ev->sport, &ev->dst, &ev->dport);
+	tunnel_copy(a, f, &ev->ntunnels, ev->tunnels);
 	ev->capture_loss = a->capture_loss;
 	ev->iface = a->iface;
 	ev->ifindex = a->ifindex;
@@ -468,6 +541,7 @@ analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 	if ((f = flow_lookup(a->flows, key, hash)) == NULL) {
 		if ((f = flow_insert(a->flows, key, hash, p->ts_us)) == NULL)
 			return;
+		tunnel_ref(a->tunnels, key_tunnel(key));
 		if (p->proto == PKT_PROTO_TCP)
 			analyzer_tcp_begin(a, f, p, sender_is_b);
 		else {
@@ -570,12 +644,13 @@ analyzer_icmp(struct analyzer *a, const struct analyzer_slot *s)
 	if (q->proto != PKT_PROTO_TCP && q->proto != PKT_PROTO_UDP)
 		return;
 
-	sender_is_b = flow_key_make(&key, &q->src, &q->dst, q->sport, q->dport,
-	    q->proto, p->vlan_outer, p->vlan_inner);
+	sender_is_b = analyzer_key(a, &key, p, &q->src, &q->dst, q->sport,
+	    q->dport, q->proto, true);
 	hash = flow_hash(a->flows, &key);
 	if ((f = flow_lookup(a->flows, &key, hash)) == NULL) {
 		if ((f = flow_insert(a->flows, &key, hash, p->ts_us)) == NULL)
 			return;
+		tunnel_ref(a->tunnels, key_tunnel(&key));
 		/* The quoted packet's sender started it, as far as we know. */
 		f->orig_is_b = (uint8_t)sender_is_b;
 		if (q->proto == PKT_PROTO_UDP)
@@ -628,6 +703,7 @@ analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
 	rec.ts_end_us = f->ts_last_us;
 	rec.proto = flow_proto(f);
 	flow_endpoints(f, &rec.src, &rec.sport, &rec.dst, &rec.dport);
+	tunnel_copy(a, f, &rec.ntunnels, rec.tunnels);
 	rec.pkts_orig = o->pkts;
 	rec.pkts_resp = r->pkts;
 	rec.bytes_orig = o->bytes;
@@ -661,4 +737,7 @@ analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
 	/* Its open request completes first: the file ends with the flow. */
 	if (a->evidence != NULL)
 		evidence_release(a->evidence, flow_slot(a->flows, f));
+	/* Restarted, the flow keeps its key and so its tunnel. */
+	if (why != FLOW_END_RESTART)
+		tunnel_unref(a->tunnels, key_tunnel(&f->key));
 }

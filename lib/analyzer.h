@@ -6,6 +6,7 @@
 #ifndef RSTWATCH_ANALYZER_H
 #define RSTWATCH_ANALYZER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -65,7 +66,6 @@ void	analyzer_packet(struct analyzer *, int linktype, const uint8_t *,
  * packet order, analyses it.  analyzer_packet() is stage + commit.
  */
 struct analyzer_slot {
-	struct pkt	p;
 	struct flow_key	key;
 	uint32_t	hash;
 	int		sender_is_b;
@@ -75,7 +75,11 @@ struct analyzer_slot {
 	/* Evidence: the frame's first bytes, valid until commit, or NULL. */
 	const uint8_t	*frame;
 	uint32_t	frame_len;
+	/* Last: the tail of its tunnel stack is cold for most packets. */
+	struct pkt	p;
 };
+/* What of a slot an untunnelled packet uses: worth fetching ahead. */
+#define ANALYZER_SLOT_HOT	offsetof(struct analyzer_slot, p.tunnels)
 void	analyzer_stage(const struct analyzer *, struct analyzer_slot *,
 	    int linktype, const uint8_t *, uint32_t caplen, uint32_t wirelen,
 	    uint64_t ts_us, const char *iface);

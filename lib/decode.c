@@ -4,6 +4,7 @@
  * packet and not assumed from the first one: VLAN tags and, on "any",
  * cooked headers vary from frame to frame.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -29,7 +30,12 @@ decode_packet(struct pkt *p, int linktype, const uint8_t *data,
 
 	/* The caller may have stamped the packet already. */
 	ts_us = p->ts_us;
-	memset(p, 0, sizeof(*p));
+	/*
+	 * The tunnel stack (the larger part of the struct) is written layer
+	 * by layer as the decoders push it and read only up to ntunnels:
+	 * it need not be cleared for every packet.
+	 */
+	memset(p, 0, offsetof(struct pkt, tunnels));
 	p->ts_us = ts_us;
 	p->caplen = caplen > UINT32_MAX ? UINT32_MAX : (uint32_t)caplen;
 	p->wirelen = wirelen > UINT32_MAX ? UINT32_MAX : (uint32_t)wirelen;

@@ -32,6 +32,26 @@
 #define LINKTYPE_LINUX_SLL2	276
 
 /*
+ * How decapsulation stops (lib/decode_next.c and the tunnel decoders): one
+ * counter per way, so that an administrator can tell a snaplen too short
+ * for the tunnel overhead from a tunnel this program does not follow.
+ */
+#define DECODE_TUNNEL_RESULTS(X)					\
+	X(tunnel_too_deep,	"more than 3 nested tunnels")		\
+	X(gre_truncated,	"GRE header cut short")			\
+	X(gre_bad_version,	"GRE version not 0 (PPTP)")		\
+	X(gre_malformed,	"GRE flags or length impossible (RFC 2784)") \
+	X(erspan_truncated,	"ERSPAN header cut short")		\
+	X(erspan_bad_version,	"ERSPAN version neither 1 nor 2")	\
+	X(vxlan_truncated,	"VXLAN header cut short")		\
+	X(geneve_truncated,	"Geneve header or options cut short")	\
+	X(geneve_bad_len,	"Geneve options longer than the packet") \
+	X(gtpu_truncated,	"GTP-U header cut short")		\
+	X(gtpu_malformed,	"GTP-U length or extension header impossible") \
+	X(teredo_truncated,	"Teredo indicator cut short")		\
+	X(ayiya_truncated,	"AYIYA header cut short")
+
+/*
  * X(name, description): one entry per outcome.  "ok" must stay first.
  * The names are printed in statistics, so they are part of the interface.
  */
@@ -39,7 +59,7 @@
 	X(ok,			"decoded")					\
 	X(linktype_unsupported,	"link type not decoded")		\
 	X(not_ip,		"not IPv4 or IPv6 (ARP, LLDP, ...)")		\
-	X(tunnel,		"tunnel not decoded (GRE, IP in IP, NSH)") \
+	X(tunnel,		"tunnel not decoded (NSH, EtherIP, L2TPv3)") \
 	X(eth_truncated,	"Ethernet header cut short")		\
 	X(vlan_truncated,	"802.1Q tag cut short")			\
 	X(vlan_too_deep,	"more than 4 stacked 802.1Q tags")	\
@@ -67,6 +87,7 @@
 	X(ipv6_ext_malformed,	"IPv6 extension header impossible")	\
 	X(ip_fragment,		"non-first fragment, no transport header") \
 	X(ip_other_proto,	"transport neither TCP, UDP nor ICMP")	\
+	DECODE_TUNNEL_RESULTS(X)					\
 	X(tcp_truncated,	"TCP header cut short")			\
 	X(tcp_bad_offset,	"TCP data offset impossible")		\
 	X(tcp_bad_option,	"TCP option length impossible")		\
@@ -124,6 +145,17 @@ enum decode_result decode_tcp(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_udp(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_icmp(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_icmp6(struct pkt *, const uint8_t *, size_t, size_t);
+/* Tunnel decoders get the bytes after the outer header (lib/decode_next.c). */
+enum decode_result decode_gre(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_vxlan(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_geneve(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_gtpu(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_teredo(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_ayiya(struct pkt *, const uint8_t *, size_t, size_t);
+
+/* The name of a tunnel type as alerts write it ("vxlan"), and its id's. */
+const char *decode_tunnel_name(unsigned type);
+const char *decode_tunnel_id_name(unsigned type);
 
 const char *decode_result_name(enum decode_result);
 const char *decode_result_desc(enum decode_result);
@@ -131,7 +163,7 @@ const char *decode_result_desc(enum decode_result);
 int	decode_linktype_supported(int linktype);
 /*
  * Whether an EtherType or an IP protocol number carries another layer that
- * we do not decode yet (NSH, GRE, IP in IP, ...): such frames are
+ * we do not decode yet (NSH, EtherIP, L2TPv3, ...): such frames are
  * counted as "tunnel", not as "not IP" or "other transport", so that an
  * administrator sees that traffic went unwatched and why.
  */

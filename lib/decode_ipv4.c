@@ -19,6 +19,7 @@
 #define IPV4_SRC_OFF		12
 #define IPV4_DST_OFF		16
 #define IPV4_OFFMASK		0x1fff
+#define IPV4_MF			0x2000
 
 enum decode_result
 decode_ipv4_check(const uint8_t *data, size_t caplen, size_t len, bool quoted,
@@ -88,20 +89,16 @@ decode_ipv4(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		p->fragment = true;
 		return DECODE_ip_fragment;
 	}
+	/*
+	 * A first fragment's transport header may announce more than the
+	 * fragment holds (a UDP length, a tunnelled packet's own length):
+	 * the rest is in later fragments, not missing.
+	 */
+	p->frag_first = (get_u16(data + IPV4_FRAG_OFF) & IPV4_MF) != 0;
 
 	/* Options are of no use here; the header length skips them. */
 	data += hlen;
 	caplen -= hlen;
 	iplen -= hlen;
-	switch (p->proto) {
-	case PKT_PROTO_TCP:
-		return decode_tcp(p, data, caplen, iplen);
-	case PKT_PROTO_UDP:
-		return decode_udp(p, data, caplen, iplen);
-	case PKT_PROTO_ICMP:
-		return decode_icmp(p, data, caplen, iplen);
-	default:
-		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
-		    DECODE_ip_other_proto;
-	}
+	return decode_ipproto(p, false, data, caplen, iplen);
 }

@@ -154,19 +154,11 @@ decode_ipv6(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		p->fragment = true;
 	if (r != DECODE_ok)
 		return r;
+	/* Offset 0 (or we would not be here): a first fragment. */
+	p->frag_first = c.fragment;
 
 	data += c.off;
 	caplen -= c.off;
 	plen -= c.off;
-	switch (p->proto) {
-	case PKT_PROTO_TCP:
-		return decode_tcp(p, data, caplen, plen);
-	case PKT_PROTO_UDP:
-		return decode_udp(p, data, caplen, plen);
-	case PKT_PROTO_ICMPV6:
-		return decode_icmp6(p, data, caplen, plen);
-	default:
-		return decode_ipproto_is_tunnel(p->proto) ? DECODE_tunnel :
-		    DECODE_ip_other_proto;
-	}
+	return decode_ipproto(p, true, data, caplen, plen);
 }

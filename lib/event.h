@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "pkt.h"
 
 /* X(name, default severity) in the order of SPEC section 4. */
 #define EVENT_KINDS(X)				\
@@ -59,6 +60,9 @@ struct event {
 	struct addr	dst;
 	uint16_t	sport;
 	uint16_t	dport;
+	/* Encapsulations the flow was seen in, outermost first. */
+	uint8_t		ntunnels;
+	struct pkt_tunnel tunnels[PKT_MAX_TUNNELS];
 
 	/* Kind-specific values; which ones are printed depends on kind. */
 	uint32_t	count;		/* retransmits, anomalies, RSTs, drops */
@@ -106,6 +110,8 @@ struct flow_record {
 	struct addr	dst;
 	uint16_t	sport;
 	uint16_t	dport;
+	uint8_t		ntunnels;	/* as in struct event */
+	struct pkt_tunnel tunnels[PKT_MAX_TUNNELS];
 	uint64_t	pkts_orig;
 	uint64_t	pkts_resp;
 	uint64_t	bytes_orig;	/* transport payload bytes */
@@ -152,6 +158,13 @@ int	flow_record_format_json(const struct flow_record *, char *, size_t);
 typedef void	event_field_fn(void *arg, const char *key, const char *str,
 		    uint64_t num);
 void	event_format_fields(const struct event *, event_field_fn *, void *);
+/*
+ * A tunnel stack as the tunnel key writes it (SPEC section 5): per layer
+ * TYPE:SRC>DST[:IDNAME=ID], outermost first, joined by "/".  Returns the
+ * length, or -1 if it did not fit.
+ */
+int	tunnel_format_text(const struct pkt_tunnel *, unsigned n, char *,
+	    size_t);
 /* RFC 3339 UTC with microseconds: 2023-11-14T22:13:20.123456Z. */
 int	format_rfc3339(uint64_t ts_us, char *, size_t);
 

@@ -9,9 +9,11 @@
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "community_id.h"
+#include "decode.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -476,6 +478,42 @@ event_msg(const struct event *ev, char *msg, size_t size)
 }
 
 /*
+ * Per layer: the longest type, two IPv6 addresses, "session=" and a 32-bit
+ * number, with the separators.
+ */
+#define TUNNEL_TEXT_MAX	(PKT_MAX_TUNNELS * (8 + 2 * ADDR_STRLEN + 20) + 1)
+
+int
+tunnel_format_text(const struct pkt_tunnel *t, unsigned n, char *buf,
+    size_t size)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	size_t len = 0;
+	int w;
+
+	if (size == 0)
+		return -1;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		if (t[i].has_id)
+			w = snprintf(buf + len, size - len, "%s%s:%s>%s:%s=%u",
+			    i > 0 ? "/" : "", decode_tunnel_name(t[i].type),
+			    addr_format(&t[i].src, a, sizeof(a)),
+			    addr_format(&t[i].dst, b, sizeof(b)),
+			    decode_tunnel_id_name(t[i].type), t[i].id);
+		else
+			w = snprintf(buf + len, size - len, "%s%s:%s>%s",
+			    i > 0 ? "/" : "", decode_tunnel_name(t[i].type),
+			    addr_format(&t[i].src, a, sizeof(a)),
+			    addr_format(&t[i].dst, b, sizeof(b)));
+		if (w < 0 || (size_t)w >= size - len)
+			return -1;
+		len += (size_t)w;
+	}
+	return (int)len;
+}
+
+/*
  * The keys of SPEC section 5 in their order: kind severity, the flow,
  * the kind's own keys, capture_loss, evidence, iface, community_id, msg.
  * The Community ID is worked out here, when a line is written, and not
@@ -488,6 +526,7 @@ event_format_fields(const struct event *ev,
 {
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN], rep[ADDR_STRLEN];
 	char pbuf[DEC_MAX], msg[MSG_MAX], cid[COMMUNITY_ID_SIZE];
+	char tun[TUNNEL_TEXT_MAX];
 	int summary = ev->suppressed > 0;
 
 	fn(arg, "kind", event_kind_name(ev->kind), 0);
@@ -503,6 +542,10 @@ event_format_fields(const struct event *ev,
 		}
 		fn(arg, "dst", addr_format(&ev->dst, dst, sizeof(dst)), 0);
 		fn(arg, "dport", NULL, ev->dport);
+		if (ev->ntunnels > 0 && !summary &&
+		    tunnel_format_text(ev->tunnels, ev->ntunnels, tun,
+		    sizeof(tun)) >= 0)
+			fn(arg, "tunnel", tun, 0);
 	}
 
 	if (summary)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "community_id.h"
+#include "decode.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -29,6 +30,13 @@ static void	jb_key(struct jbuf *, const char *);
 static void	jb_kv_str(struct jbuf *, const char *, const char *);
 static void	jb_kv_u64(struct jbuf *, const char *, uint64_t);
 static void	json_field(void *, const char *, const char *, uint64_t);
+static void	jb_tunnels(struct jbuf *, const struct pkt_tunnel *, unsigned);
+
+/* What the event's fields are written with: the event for the tunnel. */
+struct json_event {
+	struct jbuf	*j;
+	const struct event *ev;
+};
 
 static void
 jb_putc(struct jbuf *j, char c)
@@ -189,12 +197,50 @@ jb_kv_u64(struct jbuf *j, const char *key, uint64_t val)
 	jb_u64(j, val);
 }
 
+/*
+ * SPEC section 6: one object per layer, {"type","src","dst"} and the
+ * identifier under its own name (vni, key, teid, session); a list of them,
+ * outermost first, when the flow was nested in more than one.
+ */
+static void
+jb_tunnels(struct jbuf *j, const struct pkt_tunnel *t, unsigned n)
+{
+	char a[ADDR_STRLEN];
+
+	jb_key(j, "tunnel");
+	if (n > 1)
+		jb_putc(j, '[');
+	for (unsigned i = 0; i < n; i++) {
+		if (i > 0)
+			jb_putc(j, ',');
+		jb_puts(j, "{\"type\":");
+		jb_string(j, decode_tunnel_name(t[i].type));
+		jb_puts(j, ",\"src\":");
+		jb_string(j, addr_format(&t[i].src, a, sizeof(a)));
+		jb_puts(j, ",\"dst\":");
+		jb_string(j, addr_format(&t[i].dst, a, sizeof(a)));
+		if (t[i].has_id) {
+			jb_puts(j, ",\"");
+			jb_puts(j, decode_tunnel_id_name(t[i].type));
+			jb_puts(j, "\":");
+			jb_u64(j, t[i].id);
+		}
+		jb_putc(j, '}');
+	}
+	if (n > 1)
+		jb_putc(j, ']');
+}
+
 static void
 json_field(void *arg, const char *key, const char *str, uint64_t num)
 {
-	struct jbuf *j = arg;
+	struct json_event *je = arg;
+	struct jbuf *j = je->j;
 
-	if (str != NULL)
+	/* The text form of the tunnel is for the syslog line. */
+	if (strcmp(key, "tunnel") == 0)
+		jb_tunnels(j, je->ev->tunnels, je->ev->ntunnels);
+	else if (str != NULL)
 		jb_kv_str(j, key, str);
 	else
 		jb_kv_u64(j, key, num);
@@ -204,11 +250,12 @@ int
 event_format_json(const struct event *ev, char *buf, size_t size)
 {
 	struct jbuf j = { buf, size, 0 };
+	struct json_event je = { &j, ev };
 
 	jb_putc(&j, '{');
 	jb_key(&j, "ts");
 	jb_time(&j, ev->ts_us);
-	event_format_fields(ev, json_field, &j);
+	event_format_fields(ev, json_field, &je);
 	jb_putc(&j, '}');
 	return jb_finish(&j);
 }
@@ -240,6 +287,8 @@ flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 	jb_kv_u64(&j, "sport", fr->sport);
 	jb_kv_str(&j, "dst", addr_format(&fr->dst, a, sizeof(a)));
 	jb_kv_u64(&j, "dport", fr->dport);
+	if (fr->ntunnels > 0)
+		jb_tunnels(&j, fr->tunnels, fr->ntunnels);
 	jb_kv_u64(&j, "pkts_orig", fr->pkts_orig);
 	jb_kv_u64(&j, "pkts_resp", fr->pkts_resp);
 	jb_kv_u64(&j, "bytes_orig", fr->bytes_orig);

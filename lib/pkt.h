@@ -44,6 +44,39 @@ struct pkt_quote {
 	uint8_t		proto;		/* PKT_PROTO_TCP or PKT_PROTO_UDP */
 };
 
+/*
+ * One layer of encapsulation that the decoders took off (outermost
+ * first in struct pkt): the kind, the outer addresses that carried it and
+ * the identifier that tells tunnels between the same endpoints apart.
+ */
+enum pkt_tunnel_type {
+	TUN_NONE = 0,
+	TUN_IPIP,		/* IPv4 in IPv4 (RFC 2003) */
+	TUN_6IN4,		/* IPv6 in IPv4 (RFC 4213) */
+	TUN_4IN6,		/* IPv4 in IPv6 (RFC 2473) */
+	TUN_6IN6,		/* IPv6 in IPv6 (RFC 2473) */
+	TUN_GRE,		/* RFC 2784/2890, also in UDP (RFC 8086) */
+	TUN_ERSPAN,		/* GRE carrying ERSPAN types I-III */
+	TUN_VXLAN,		/* RFC 7348 */
+	TUN_GENEVE,		/* RFC 8926 */
+	TUN_GTPU,		/* 3GPP TS 29.281 */
+	TUN_TEREDO,		/* RFC 4380 */
+	TUN_AYIYA,		/* draft-massar-v6ops-ayiya */
+	TUN_NTYPES
+};
+
+/* Layers of encapsulation followed; one more is counted and refused. */
+#define PKT_MAX_TUNNELS	3
+
+struct pkt_tunnel {
+	struct addr	src;		/* outer source */
+	struct addr	dst;		/* outer destination */
+	uint32_t	id;		/* VNI, GRE key, TEID, ERSPAN session */
+	uint8_t		type;		/* enum pkt_tunnel_type */
+	uint8_t		has_id;		/* id is meaningful */
+	uint16_t	pad;
+};
+
 struct pkt {
 	uint64_t	ts_us;		/* capture time, microseconds since the epoch */
 	uint32_t	caplen;
@@ -62,6 +95,7 @@ struct pkt {
 	uint8_t		ttl;		/* TTL or hop limit */
 	uint16_t	ip_id;		/* IPv4 identification, 0 for IPv6 */
 	bool		fragment;	/* a non-first fragment: no L4 header */
+	bool		frag_first;	/* a first fragment: lengths beyond it */
 
 	/* Transport layer. */
 	uint16_t	sport;
@@ -87,6 +121,10 @@ struct pkt {
 	uint8_t		icmp_type;
 	uint8_t		icmp_code;
 	struct pkt_quote quote;
+
+	/* Encapsulations removed, outermost first; ntunnels of them valid. */
+	uint8_t		ntunnels;
+	struct pkt_tunnel tunnels[PKT_MAX_TUNNELS];
 };
 
 #define TCP_NO_WSCALE	0xff

@@ -60,6 +60,7 @@
 #define MSS			1448	/* 1500 - 20 - 20 - 12 (timestamps) */
 #define MAX_OPS			160
 #define MAX_FRAME		1600
+#define VXLAN_OVERHEAD		50	/* outer Ethernet, IPv4, UDP, VXLAN */
 #define NSERVERS		200
 #define V4_CLIENTS		16777214u	/* 10.0.0.1 to 10.255.255.254 */
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
@@ -201,6 +202,7 @@ struct gen {
 	uint64_t	seed;
 	uint32_t	snaplen;
 	bool		flood;
+	bool		vxlan;		/* every frame inside VXLAN, VNI 42 */
 	const char	*out_path;
 
 	FILE		*out;
@@ -268,7 +270,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: gentrace [-f] [-n packets] [-c concurrency] [-S seed] "
+	    "usage: gentrace [-fx] [-n packets] [-c concurrency] [-S seed] "
 	    "[-s snaplen] -o file.pcap\n"
 	    "  -n  packets to write (default 1000000)\n"
 	    "  -c  connections open at once (default packets / 10)\n"
@@ -276,6 +278,8 @@ usage(void)
 	    "  -s  snaplen: 0 keeps whole frames (default), 128 cuts them "
 	    "(caplen 128, len kept)\n"
 	    "  -f  flood: one SYN per flow, every flow distinct\n"
+	    "  -x  every frame inside VXLAN (RFC 7348), VNI 42, between\n"
+	    "      192.168.100.1 (clients' side) and 192.168.100.2\n"
 	    "  -o  output; the truth goes to FILE.truth and FILE.alerts\n");
 	exit(1);
 }
@@ -1019,7 +1023,41 @@ put32(uint8_t *p, uint32_t v)
 static void
 write_frame(struct gen *g, uint64_t ts, const uint8_t *frame, uint32_t len)
 {
-	uint32_t hdr[4], caplen = len;
+	static uint8_t vx[MAX_FRAME + 64 + VXLAN_OVERHEAD];
+	uint32_t hdr[4], caplen, sum = 0;
+
+	if (g->vxlan) {
+		/*
+		 * Outer Ethernet, IPv4 (ID 0, DF), UDP to 4789 with no
+		 * checksum (allowed over IPv4), VXLAN with the I flag; the
+		 * frame's source MAC says which side sent it.
+		 */
+		int cli = frame[11] == 1;
+
+		memcpy(vx, frame, 12);
+		put16(vx + 12, ETHERTYPE_IPV4);
+		memset(vx + 14, 0, 20);
+		vx[14] = 0x45;
+		put16(vx + 16, (uint16_t)(len + 36));
+		put16(vx + 20, 0x4000);
+		vx[22] = 64;
+		vx[23] = IPPROTO_UDP_;
+		put32(vx + 26, cli ? 0xc0a86401 : 0xc0a86402);
+		put32(vx + 30, cli ? 0xc0a86402 : 0xc0a86401);
+		for (int i = 0; i < 20; i += 2)
+			sum += (uint32_t)vx[14 + i] << 8 | vx[15 + i];
+		put16(vx + 24, fold(sum));
+		put16(vx + 34, 49152);
+		put16(vx + 36, 4789);
+		put16(vx + 38, (uint16_t)(len + 16));
+		put16(vx + 40, 0);
+		put32(vx + 42, 0x08000000);
+		put32(vx + 46, 42 << 8);
+		memcpy(vx + VXLAN_OVERHEAD, frame, len);
+		frame = vx;
+		len += VXLAN_OVERHEAD;
+	}
+	caplen = len;
 
 	if (g->snaplen > 0 && caplen > g->snaplen)
 		caplen = g->snaplen;
@@ -1319,13 +1357,16 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	g.packets = 1000000;
 	g.seed = 1;
-	while ((ch = getopt(argc, argv, "c:fn:o:S:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:fn:o:S:s:x")) != -1) {
 		switch (ch) {
 		case 'c':
 			g.concurrency = parse_num("-c", optarg, 1, 100000000);
 			break;
 		case 'f':
 			g.flood = true;
+			break;
+		case 'x':
+			g.vxlan = true;
 			break;
 		case 'n':
 			/* Connection numbers stay below 2^32. */

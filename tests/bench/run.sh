@@ -40,6 +40,8 @@ D=$BENCH_DIR
 FULL=$D/trace-n$PACKETS-c$CONCURRENCY-s$SEED-full.pcap
 CUT=$D/trace-n$PACKETS-c$CONCURRENCY-s$SEED-cut128.pcap
 SMALLF=$D/trace-n$SMALL-c$SMALL_CONC-s$SEED-full.pcap
+# The small trace again, every frame inside VXLAN: what decapsulation costs.
+VXLANF=$D/trace-n$SMALL-c$SMALL_CONC-s$SEED-vxlan.pcap
 FLOODF=$D/flood-n$FLOOD-s$SEED.pcap
 failed=0
 t_start=$(date +%s)
@@ -248,16 +250,18 @@ cpu_model() {
 }
 
 bench() {
-	prune "$FULL" "$CUT" "$SMALLF" "$FLOODF"
+	prune "$FULL" "$CUT" "$SMALLF" "$VXLANF" "$FLOODF"
 	gen "$FULL" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED"
 	gen "$CUT" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED" -s 128
 	gen "$SMALLF" -n "$SMALL" -c "$SMALL_CONC" -S "$SEED"
+	gen "$VXLANF" -n "$SMALL" -c "$SMALL_CONC" -S "$SEED" -x
 	gen "$FLOODF" -f -n "$FLOOD" -S "$SEED"
 
 	measure full "$FULL" "$CONF"
 	measure cut "$CUT" "$CONF"
 	measure_evidence
 	measure small "$SMALLF" "$SMALL_CONF"
+	measure vxlan "$VXLANF" "$SMALL_CONF"
 
 	tshark_s='' tshark_rss=''
 	if command -v tshark > /dev/null 2>&1; then
@@ -309,6 +313,7 @@ bench() {
 	row "$FULL" full "full payloads"
 	row "$CUT" cut "headers only (snaplen 128)"
 	row "$SMALLF" small "small, full payloads"
+	row "$VXLANF" vxlan "small, all in VXLAN"
 	if [ -n "$tshark_s" ]; then
 		line "  same file, tshark" "$(truth_get "$SMALLF.truth" packets)" \
 		    "" "" "" "$tshark_s" "$(stat_get "$D/tshark.stat" user_s)" \
@@ -346,6 +351,10 @@ bench() {
 		printf '%-42s %-34s %-19s %s\n' "small full payloads: rstwatchd / floor" \
 		    "$(ratio small)" "(0.80 is for 10M)" "info"
 	fi
+	if [ -n "${vxlan_rw_s:-}" ] && [ -n "${small_rw_s:-}" ]; then
+		printf '%-42s %-34s %-19s %s\n' "small in VXLAN: CPU time / small's" \
+		    "$(printf '%.2f' "$(calc "$vxlan_cpu_s / $small_cpu_s")")" "" "info"
+	fi
 	if [ -n "$tshark_s" ] && [ -n "${small_rw_s:-}" ]; then
 		x=$(calc "$tshark_s / $small_rw_s")
 		tc=$(calc "$(stat_get "$D/tshark.stat" user_s) + $(stat_get "$D/tshark.stat" sys_s)")
@@ -377,7 +386,7 @@ bench() {
 		    "${flood_evicted:-?}" "$((FLOOD - FLOOD_FLOWS))" \
 		    "$([ "${flood_evicted:-}" = "$((FLOOD - FLOOD_FLOWS))" ] && echo PASS || echo FAIL)"
 	fi
-	for tag in full cut small; do
+	for tag in full cut small vxlan; do
 		[ -s "$D/$tag.verify" ] || continue
 		printf '%-42s %s\n' "verdicts vs ground truth, $tag" \
 		    "$(sed -n 's/^verdict: //p' "$D/$tag.verify")"
@@ -395,7 +404,7 @@ bench() {
 }
 
 profile() {
-	prune "$FULL" "$CUT" "$SMALLF" "$FLOODF"
+	prune "$FULL" "$CUT" "$SMALLF" "$VXLANF" "$FLOODF"
 	gen "$CUT" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED" -s 128
 	"$PCAPREAD" "$CUT" > /dev/null
 	if [ "$PROFILER" = perf ] && command -v perf > /dev/null 2>&1 &&

@@ -124,6 +124,10 @@ struct net {
 	struct host	 r;
 };
 
+/* Encapsulations emit() can wrap a packet in (outer: IPv4, Ethernet). */
+enum tun { TUN_NO = 0, TUN_VXLAN, TUN_GENEVE, TUN_GRE, TUN_IPIP, TUN_GTPU,
+	TUN_TEREDO };
+
 /* Link-layer encapsulations between the VLAN tags and IP. */
 enum encap {
 	ENC_NONE,
@@ -141,7 +145,9 @@ enum encap {
  * its labels (bottom last), the customer's C-tag inside a pseudowire or
  * an I-tag (0: none), the PPPoE session or the I-SID; with snap and no
  * encapsulation, an 802.3 length field and LLC/SNAP (RFC 1042) in place
- * of the EtherType.
+ * of the EtherType.  Optionally, around all of that, a tunnel between
+ * 172.16.0.<vtep[0]> (the client's side: packets from a host whose
+ * address ends in 1) and 172.16.0.<vtep[1]>.
  */
 struct lnk {
 	int		 ntag;
@@ -153,6 +159,11 @@ struct lnk {
 	uint16_t	 cvid;
 	uint32_t	 id;
 	int		 snap;
+	enum tun	 tun;
+	uint32_t	 tun_id;	/* VNI, GRE key, TEID */
+	uint8_t		 vtep[2];
+	uint32_t	 tun_id_back;	/* nonzero: the server side's own TEID */
+	int		 mirror;	/* both directions vtep[0] to vtep[1] */
 };
 
 /* One end of a TCP connection. */
@@ -235,6 +246,9 @@ static void	ip_send(struct wr *, const struct lnk *, struct host *,
 		    const struct host *, uint8_t, const uint8_t *, size_t,
 		    const struct ipx *, int);
 static void	host_v4(struct host *, uint8_t, uint16_t, uint32_t);
+static size_t	tun_wrap(const struct lnk *, const struct host *,
+		    const struct host *, uint16_t, const uint8_t *, size_t,
+		    uint8_t *, struct host *, struct host *);
 static void	host_v6(struct host *, uint8_t, uint32_t, uint32_t);
 static void	net_v4(struct net *);
 static void	conn_init(struct conn *, struct wr *, const struct lnk *,
@@ -308,6 +322,15 @@ static void	sc_rst_syn_ack_mismatch(struct wr *);
 static void	sc_rst_syn_right_ttl(struct wr *);
 static void	sc_rst_syn_retry(struct wr *);
 static void	sc_rst_data_race(struct wr *);
+static void	sc_vxlan_two_vnis(struct wr *);
+static void	sc_gre_refused(struct wr *);
+static void	sc_ipip_refused(struct wr *);
+static void	sc_6in4_refused(struct wr *);
+static void	sc_geneve_refused(struct wr *);
+static void	sc_gtpu_refused(struct wr *);
+static void	sc_teredo_refused(struct wr *);
+static void	sc_vxlan_mirror(struct wr *);
+static void	sc_gtpu_two_teids(struct wr *);
 
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
@@ -402,6 +425,15 @@ static const struct scenario {
 	{ "rst_syn_right_ttl", "pcap", LT_EN10MB, 0, sc_rst_syn_right_ttl },
 	{ "rst_syn_retry", "pcap", LT_EN10MB, 0, sc_rst_syn_retry },
 	{ "rst_data_race", "pcap", LT_EN10MB, 0, sc_rst_data_race },
+	{ "vxlan_two_vnis", "pcap", LT_EN10MB, 0, sc_vxlan_two_vnis },
+	{ "gre_refused", "pcap", LT_EN10MB, 0, sc_gre_refused },
+	{ "ipip_refused", "pcap", LT_EN10MB, 0, sc_ipip_refused },
+	{ "6in4_refused", "pcap", LT_EN10MB, 0, sc_6in4_refused },
+	{ "geneve_refused", "pcap", LT_EN10MB, 0, sc_geneve_refused },
+	{ "gtpu_refused", "pcap", LT_EN10MB, 0, sc_gtpu_refused },
+	{ "teredo_refused", "pcap", LT_EN10MB, 0, sc_teredo_refused },
+	{ "vxlan_mirror", "pcap", LT_EN10MB, 0, sc_vxlan_mirror },
+	{ "gtpu_two_teids", "pcap", LT_EN10MB, 0, sc_gtpu_two_teids },
 };
 
 /*
@@ -906,13 +938,102 @@ link_hdr(const struct wr *w, const struct lnk *lk, const struct host *src,
 	}
 }
 
+/*
+ * Wrap an IP packet in lk's tunnel: the outer IPv4 packet goes into o.
+ * Outer IP IDs are 0 with DF set (RFC 6864), UDP source ports fixed.
+ */
+static size_t
+tun_wrap(const struct lnk *lk, const struct host *src,
+    const struct host *dst, uint16_t etype, const uint8_t *pl, size_t len,
+    uint8_t *o, struct host *osrc, struct host *odst)
+{
+	static uint8_t b[FRAME_MAX], u[FRAME_MAX];
+	static const struct ipx ox;
+	size_t n = 0, un;
+	uint8_t proto = P_UDP;
+	int fwd = lk->mirror || (src->v6 ? src->addr[15] : src->addr[3]) == 1;
+	uint32_t id = lk->tun_id;
+
+	host_v4(osrc, lk->vtep[fwd ? 0 : 1], 0, 0);
+	host_v4(odst, lk->vtep[fwd ? 1 : 0], 0, 0);
+	osrc->addr[0] = odst->addr[0] = 172;
+	osrc->addr[1] = odst->addr[1] = 16;
+	osrc->mac[4] = odst->mac[4] = 0xee;
+
+	switch (lk->tun) {
+	case TUN_VXLAN:			/* RFC 7348: flags I, VNI */
+	case TUN_GENEVE:		/* RFC 8926: no options, TEB */
+		if (lk->tun == TUN_VXLAN) {
+			put32(b, 0x08000000);
+		} else {
+			put16(b, 0);
+			put16(b + 2, 0x6558);
+		}
+		put32(b + 4, id << 8);
+		memcpy(b + 8, dst->mac, 6);
+		memcpy(b + 14, src->mac, 6);
+		put16(b + 20, etype);
+		n = 22;
+		break;
+	case TUN_GRE:			/* RFC 2890: key present */
+		put16(b, 0x2000);
+		put16(b + 2, etype);
+		put32(b + 4, id);
+		n = 8;
+		proto = 47;
+		break;
+	case TUN_IPIP:
+		proto = etype == ETH_IP6 ? 41 : 4;
+		break;
+	case TUN_GTPU:			/* TS 29.281: G-PDU, no options */
+		/* Each end receives on the TEID it chose. */
+		if ((src->v6 ? src->addr[15] : src->addr[3]) != 1 &&
+		    lk->tun_id_back != 0)
+			id = lk->tun_id_back;
+		put16(b, 0x30ff);
+		put16(b + 2, (uint16_t)len);
+		put32(b + 4, id);
+		n = 8;
+		break;
+	case TUN_TEREDO:		/* RFC 4380: bare IPv6 */
+		break;
+	default:
+		errx(1, "tunnel %d", lk->tun);
+	}
+	if (n + len + 8 > sizeof(b))
+		errx(1, "tunnelled packet too large");
+	memcpy(b + n, pl, len);
+	n += len;
+	if (proto != P_UDP)
+		return ip_build(o, osrc, odst, proto, b, n, &ox);
+	put16(u, lk->tun == TUN_GTPU ? 2152 : lk->tun == TUN_TEREDO ? 3544 :
+	    49152);
+	put16(u + 2, lk->tun == TUN_VXLAN ? 4789 : lk->tun == TUN_GENEVE ?
+	    6081 : lk->tun == TUN_GTPU ? 2152 : 40000);
+	put16(u + 4, (uint16_t)(n + 8));
+	put16(u + 6, 0);
+	memcpy(u + 8, b, n);
+	un = n + 8;
+	return ip_build(o, osrc, odst, P_UDP, u, un, &ox);
+}
+
 static void
 emit(struct wr *w, const struct lnk *lk, const struct host *src,
     const struct host *dst, uint16_t etype, const uint8_t *pl, size_t len)
 {
+	static uint8_t o[FRAME_MAX];
+	struct host osrc, odst;
 	uint8_t f[FRAME_MAX];
 	size_t hl;
 	int copy;
+
+	if (lk->tun != TUN_NO) {
+		len = tun_wrap(lk, src, dst, etype, pl, len, o, &osrc, &odst);
+		pl = o;
+		src = &osrc;
+		dst = &odst;
+		etype = ETH_IP;
+	}
 
 	for (copy = 0; copy < (w->dup_us ? 2 : 1); copy++) {
 		hl = link_hdr(w, lk, src, dst, etype, copy, len, f);
@@ -1921,6 +2042,116 @@ sc_vlan_two_flows(struct wr *w)
 	tcp_send(&b, S, TH_SYN | TH_ACK, 0, 100);
 	tcp_send(&b, C, TH_ACK, 0, ACK_DELAY);
 	clean_body(&b);
+}
+
+/*
+ * Two tenants with the same addressing behind the same two VXLAN tunnel
+ * endpoints: the same inner 5-tuple in VNI 42 (port closed) and in VNI 43
+ * (a clean connection), interleaved.  Two flows, each naming its VNI.
+ */
+static void
+sc_vxlan_two_vnis(struct wr *w)
+{
+	static const struct lnk v42 = {
+	    .tun = TUN_VXLAN, .tun_id = 42, .vtep = { 5, 6 } };
+	static const struct lnk v43 = {
+	    .tun = TUN_VXLAN, .tun_id = 43, .vtep = { 5, 6 } };
+	struct net n42, n43;
+	struct conn a, b;
+
+	net_v4(&n42);
+	net_v4(&n43);
+	n43.c.ipid = 0x51f0;
+	n43.s.ipid = 0x62e8;
+	conn_init(&a, w, &v42, &n42.c, 40020, ISN_C, &n42.s, 80, ISN_S);
+	conn_init(&b, w, &v43, &n43.c, 40020, 3917204551U, &n43.s, 80,
+	    204863117U);
+	tcp_send(&a, C, TH_SYN, 0, 0);
+	tcp_send(&b, C, TH_SYN, 0, 100);
+	tcp_refuse(&a, RTT - 100);
+	tcp_send(&b, S, TH_SYN | TH_ACK, 0, 100);
+	tcp_send(&b, C, TH_ACK, 0, ACK_DELAY);
+	clean_body(&b);
+}
+
+/* A refused connection inside each kind of tunnel the decoders follow. */
+static void
+sc_gre_refused(struct wr *w)
+{
+	static const struct lnk l = {
+	    .tun = TUN_GRE, .tun_id = 7, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_ipip_refused(struct wr *w)
+{
+	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_6in4_refused(struct wr *w)
+{
+	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 1);
+}
+
+static void
+sc_geneve_refused(struct wr *w)
+{
+	static const struct lnk l = {
+	    .tun = TUN_GENEVE, .tun_id = 0x123456, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_gtpu_refused(struct wr *w)
+{
+	static const struct lnk l = {
+	    .tun = TUN_GTPU, .tun_id = 0xdeadbeef, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 0);
+}
+
+static void
+sc_teredo_refused(struct wr *w)
+{
+	static const struct lnk l = { .tun = TUN_TEREDO, .vtep = { 5, 6 } };
+
+	refused_conn(w, &l, 1);
+}
+
+/*
+ * Traffic mirroring (as cloud providers do it over VXLAN): both directions
+ * of a connection travel from the mirror source 172.16.0.5 to the
+ * collector 172.16.0.6.  One flow, not two half flows.
+ */
+static void
+sc_vxlan_mirror(struct wr *w)
+{
+	static const struct lnk l = {
+	    .tun = TUN_VXLAN, .tun_id = 1, .vtep = { 5, 6 }, .mirror = 1 };
+
+	refused_conn(w, &l, 0);
+}
+
+/*
+ * GTP-U: each end receives on a TEID of its own choosing, so the two
+ * directions of one connection carry different TEIDs.  One flow.
+ */
+static void
+sc_gtpu_two_teids(struct wr *w)
+{
+	static const struct lnk l = {
+	    .tun = TUN_GTPU, .tun_id = 0x1001, .vtep = { 5, 6 },
+	    .tun_id_back = 0x2002 };
+
+	refused_conn(w, &l, 0);
 }
 
 static void

@@ -29,9 +29,11 @@ MAN = os.path.join(TOP, "man", "rstwatchd-json.5")
 
 KNOWN = {"$schema", "$id", "title", "description", "oneOf", "$defs", "$ref",
          "type", "required", "additionalProperties", "properties", "enum",
-         "pattern", "minimum", "maximum", "anyOf", "format"}
+         "pattern", "minimum", "maximum", "anyOf", "format", "items",
+         "minItems", "maxItems"}
 TYPES = {
     "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
     "string": lambda v: isinstance(v, str),
     # JSON has one number type; bool is not a number here.
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -66,6 +68,8 @@ def keywords(node, where):
             elif k in ("oneOf", "anyOf"):
                 for i, sub in enumerate(v):
                     bad += keywords(sub, "%s/%s/%d" % (where, k, i))
+            elif k == "items":
+                bad += keywords(v, where + "/items")
     return bad
 
 
@@ -109,6 +113,14 @@ def errors(s, v, root, path):
         errs.append("%s: %r is not %s" % (path, v, s["format"]))
     if "anyOf" in s and all(errors(sub, v, root, path) for sub in s["anyOf"]):
         errs.append("%s: %r matches none of anyOf" % (path, v))
+    if t == "array":
+        if "minItems" in s and len(v) < s["minItems"]:
+            errs.append("%s: fewer than %d items" % (path, s["minItems"]))
+        if "maxItems" in s and len(v) > s["maxItems"]:
+            errs.append("%s: more than %d items" % (path, s["maxItems"]))
+        if "items" in s:
+            for i, sub in enumerate(v):
+                errs += errors(s["items"], sub, root, "%s[%d]" % (path, i))
     if t == "object":
         for k in s.get("required", []):
             if k not in v:

@@ -25,6 +25,11 @@
 #define CUT_FULL	((int)DECODE_NRESULTS)
 /* A cut here decodes like the whole frame, minus the TCP options. */
 #define CUT_OPTS	((int)DECODE_NRESULTS + 1)
+/*
+ * A cut here leaves too little to tell a tunnel from anything else on its
+ * UDP port: the frame decodes as the outer UDP datagram (want_outer).
+ */
+#define CUT_OUTER	((int)DECODE_NRESULTS + 2)
 
 /* Addresses used throughout, as bytes on the wire and as text. */
 #define V4_A	"c0 00 02 0a"	/* 192.0.2.10 */
@@ -35,6 +40,12 @@
 #define TXT_V4_B	"198.51.100.20"
 #define TXT_V6_A	"2001:db8::1"
 #define TXT_V6_B	"2001:db8::2"
+
+/* Tunnel endpoints (the outer addresses). */
+#define TXT_O4_A	"10.0.0.5"
+#define TXT_O4_B	"10.0.0.6"
+#define TXT_O6_A	"fd00::5"
+#define TXT_O6_B	"fd00::6"
 
 #define ETH_V4	"52 54 00 12 34 56 52 54 00 ab cd ef 08 00"
 #define ETH_V6	"52 54 00 12 34 56 52 54 00 ab cd ef 86 dd"
@@ -50,6 +61,7 @@ struct frame {
 	int		 nseg;
 	enum decode_result want_rc;
 	struct pkt	 want;
+	struct pkt	 want_outer;	/* for CUT_OUTER */
 };
 
 typedef void frame_fn(struct frame *);
@@ -59,6 +71,12 @@ static void	frame_init(struct frame *, const char *, int);
 static void	hdr(struct frame *, int, const char *);
 static void	zeros(struct frame *, int, size_t);
 static void	frame_done(struct frame *, size_t, enum decode_result);
+static void	syn_want4(struct frame *);
+static void	syn_want6(struct frame *);
+static void	tun_want(struct frame *, enum pkt_tunnel_type, const char *,
+		    const char *, bool, uint32_t);
+static void	outer_want_udp(struct frame *, const char *, const char *,
+		    uint16_t, uint16_t, uint32_t);
 static struct addr a4(const char *);
 static struct addr a6(const char *);
 static void	pkt_expect(const struct pkt *, const struct pkt *,
@@ -858,6 +876,523 @@ f_eth_v6_tcp_gso(struct frame *f)
 }
 
 /*
+ * Tunnels.  Each carries the same inner SYN (20-byte TCP header, no
+ * options) between the usual addresses, TTL 63, over outer endpoints
+ * 10.0.0.5 > 10.0.0.6 or fd00::5 > fd00::6.  Lengths are the real ones.
+ */
+static void
+syn_want4(struct frame *f)
+{
+	f->want.src = a4(TXT_V4_A);
+	f->want.dst = a4(TXT_V4_B);
+	f->want.ip_id = 0x1234;
+	f->want.proto = PKT_PROTO_TCP;
+	f->want.ttl = 63;
+	f->want.sport = 54321;
+	f->want.dport = 443;
+	f->want.seq = 0x6b8b4567;
+	f->want.win = 64240;
+	f->want.tcp_flags = TH_SYN;
+}
+
+static void
+syn_want6(struct frame *f)
+{
+	syn_want4(f);
+	f->want.src = a6(TXT_V6_A);
+	f->want.dst = a6(TXT_V6_B);
+	f->want.ip_id = 0;
+}
+
+static void
+tun_want(struct frame *f, enum pkt_tunnel_type type, const char *src,
+    const char *dst, bool has_id, uint32_t id)
+{
+	struct pkt_tunnel *t;
+
+	ck_assert_int_lt(f->want.ntunnels, PKT_MAX_TUNNELS);
+	t = &f->want.tunnels[f->want.ntunnels++];
+	t->src = strchr(src, ':') != NULL ? a6(src) : a4(src);
+	t->dst = strchr(dst, ':') != NULL ? a6(dst) : a4(dst);
+	t->type = (uint8_t)type;
+	t->has_id = has_id;
+	t->id = id;
+}
+
+static void
+outer_want_udp(struct frame *f, const char *src, const char *dst,
+    uint16_t sport, uint16_t dport, uint32_t payload_len)
+{
+	struct pkt *w = &f->want_outer;
+
+	memset(w, 0, sizeof(*w));
+	w->ts_us = TS_MAGIC;
+	w->wscale = TCP_NO_WSCALE;
+	w->src = strchr(src, ':') != NULL ? a6(src) : a4(src);
+	w->dst = strchr(dst, ':') != NULL ? a6(dst) : a4(dst);
+	w->proto = PKT_PROTO_UDP;
+	w->ttl = 64;
+	w->ip_id = 0x1234;
+	w->sport = sport;
+	w->dport = dport;
+	w->payload_len = payload_len;
+}
+
+/* IPv4 in IPv4 (RFC 2003), a SYN inside. */
+static void
+f_eth_ipip_tcp(struct frame *f)
+{
+	frame_init(f, "eth_ipip_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 3c 12 34 40 00 40 04 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_IPIP, TXT_O4_A, TXT_O4_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* IPv6 in IPv4 (RFC 4213). */
+static void
+f_eth_6in4_tcp(struct frame *f)
+{
+	frame_init(f, "eth_6in4_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 50 12 34 40 00 40 29 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 3f 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	tun_want(f, TUN_6IN4, TXT_O4_A, TXT_O4_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* IPv4 in IPv6 (RFC 2473). */
+static void
+f_eth_4in6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_4in6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 28 04 40 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 05 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 06");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_4IN6, TXT_O6_A, TXT_O6_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* IPv6 in IPv6 (RFC 2473). */
+static void
+f_eth_6in6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_6in6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 3c 29 40 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 05 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 06");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 3f 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	tun_want(f, TUN_6IN6, TXT_O6_A, TXT_O6_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* GRE with checksum, key 0x1000002a and sequence (RFC 2890), IPv6 inside. */
+static void
+f_eth_gre_csum_key_seq_v6(struct frame *f)
+{
+	frame_init(f, "eth_gre_csum_key_seq_v6", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 60 12 34 40 00 40 2f 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "b0 00 86 dd 12 34 00 00 10 00 00 2a 00 00 00 07");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 3f 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	tun_want(f, TUN_GRE, TXT_O4_A, TXT_O4_B, true, 0x1000002a);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* GRE over IPv6 carrying Ethernet (transparent bridging). */
+static void
+f_eth_gre_teb_tcp(struct frame *f)
+{
+	frame_init(f, "eth_gre_teb_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 3a 2f 40 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 05 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "00 00 65 58");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_GRE, TXT_O6_A, TXT_O6_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* ERSPAN type I: GRE 0x88be without a sequence number, Ethernet at once. */
+static void
+f_eth_erspan1_tcp(struct frame *f)
+{
+	frame_init(f, "eth_erspan1_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 4e 12 34 40 00 40 2f 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "00 00 88 be");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_ERSPAN, TXT_O4_A, TXT_O4_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* ERSPAN type II (session 5) in GRE with a sequence number. */
+static void
+f_eth_erspan2_tcp(struct frame *f)
+{
+	frame_init(f, "eth_erspan2_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 5a 12 34 40 00 40 2f 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "10 00 88 be 00 00 00 01");
+	hdr(f, DECODE_erspan_truncated,
+	    "10 64 00 05 00 00 00 00");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_ERSPAN, TXT_O4_A, TXT_O4_B, true, 5);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* ERSPAN type III (session 7) with 8 bytes of platform data. */
+static void
+f_eth_erspan3_tcp(struct frame *f)
+{
+	frame_init(f, "eth_erspan3_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 66 12 34 40 00 40 2f 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "10 00 22 eb 00 00 00 09");
+	hdr(f, DECODE_erspan_truncated,
+	    "20 00 00 07 11 22 33 44 00 00 00 01");
+	hdr(f, DECODE_erspan_truncated,
+	    "00 00 00 00 00 00 00 00");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_ERSPAN, TXT_O4_A, TXT_O4_B, true, 7);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* VXLAN, VNI 42 (RFC 7348). */
+static void
+f_eth_vxlan_tcp(struct frame *f)
+{
+	frame_init(f, "eth_vxlan_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 5a 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "c0 00 12 b5 00 46 00 00");
+	hdr(f, DECODE_vxlan_truncated,
+	    "08 00 00 00 00 00 2a 00");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_VXLAN, TXT_O4_A, TXT_O4_B, true, 42);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Geneve over IPv6, VNI 0x123456, one 8-byte option skipped. */
+static void
+f_eth_geneve_opts_tcp(struct frame *f)
+{
+	frame_init(f, "eth_geneve_opts_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 86 dd");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 4e 11 40 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 05 fd 00 00 00 00 00 00 00 "
+	    "00 00 00 00 00 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "c3 50 17 c1 00 4e 00 00");
+	hdr(f, DECODE_geneve_truncated,
+	    "02 00 65 58 12 34 56 00");
+	hdr(f, DECODE_geneve_truncated,
+	    "01 02 03 01 de ad be ef");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_GENEVE, TXT_O6_A, TXT_O6_B, true, 0x123456);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Geneve whose protocol type is IPv6 itself. */
+static void
+f_eth_geneve_v6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_geneve_v6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 60 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "c3 50 17 c1 00 4c 00 00");
+	hdr(f, DECODE_geneve_truncated,
+	    "00 00 86 dd 00 00 07 00");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 3f 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	tun_want(f, TUN_GENEVE, TXT_O4_A, TXT_O4_B, true, 7);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* GTP-U G-PDU, TEID 0xdeadbeef, one PDU session container extension. */
+static void
+f_eth_gtpu_ext_tcp(struct frame *f)
+{
+	frame_init(f, "eth_gtpu_ext_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 54 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "08 68 08 68 00 40 00 00");
+	hdr(f, DECODE_gtpu_truncated,
+	    "34 ff 00 30 de ad be ef");
+	hdr(f, DECODE_gtpu_truncated,
+	    "00 00 00 85");
+	hdr(f, DECODE_gtpu_truncated,
+	    "01 00 09 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_GTPU, TXT_O4_A, TXT_O4_B, true, 0xdeadbeef);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Teredo from a server port, with authentication and origin indicators. */
+static void
+f_eth_teredo_tcp(struct frame *f)
+{
+	frame_init(f, "eth_teredo_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 6d 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "0d d8 9c 40 00 59 00 00");
+	hdr(f, CUT_OUTER,
+	    "00 01");
+	hdr(f, DECODE_teredo_truncated,
+	    "00 00 01 02 03 04 05 06 07 08 00");
+	hdr(f, CUT_OUTER,
+	    "00 00");
+	hdr(f, DECODE_teredo_truncated,
+	    "f2 27 3f f5 ff fe");
+	hdr(f, CUT_OUTER,
+	    "60 00 00 00 00 14");
+	hdr(f, DECODE_ipv6_truncated,
+	    "06 3f 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 "
+	    "00 01 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 "
+	    "00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	outer_want_udp(f, TXT_O4_A, TXT_O4_B, 3544, 40000, 81);
+	tun_want(f, TUN_TEREDO, TXT_O4_A, TXT_O4_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* AYIYA forwarding IPv6, with a 16-byte identity and a 20-byte signature. */
+static void
+f_eth_ayiya_v6_tcp(struct frame *f)
+{
+	frame_init(f, "eth_ayiya_v6_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 84 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "13 d0 13 d0 00 70 00 00");
+	hdr(f, DECODE_ayiya_truncated,
+	    "41 52 21 29 5e 0b e1 00");
+	hdr(f, DECODE_ayiya_truncated,
+	    "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f "
+	    "aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa "
+	    "aa aa aa aa");
+	hdr(f, DECODE_ipv6_truncated,
+	    "60 00 00 00 00 14 06 3f 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 01 20 01 0d b8 00 00 00 00 "
+	    "00 00 00 00 00 00 00 02");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want6(f);
+	tun_want(f, TUN_AYIYA, TXT_O4_A, TXT_O4_B, false, 0);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* GRE in UDP (RFC 8086), key 99. */
+static void
+f_eth_gre_udp_tcp(struct frame *f)
+{
+	frame_init(f, "eth_gre_udp_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 4c 12 34 40 00 40 11 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_udp_truncated,
+	    "80 e8 12 92 00 38 00 00");
+	hdr(f, DECODE_gre_truncated,
+	    "20 00 08 00 00 00 00 63");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_GRE, TXT_O4_A, TXT_O4_B, true, 99);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/* Two layers: VXLAN carried in GRE. */
+static void
+f_eth_gre_vxlan_tcp(struct frame *f)
+{
+	frame_init(f, "eth_gre_vxlan_tcp", LINKTYPE_ETHERNET);
+	hdr(f, DECODE_eth_truncated,
+	    "52 54 00 12 34 56 52 54 00 ab cd ef 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 72 12 34 40 00 40 2f 00 00 0a 00 00 05 "
+	    "0a 00 00 06");
+	hdr(f, DECODE_gre_truncated,
+	    "00 00 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 5a 12 34 40 00 40 11 00 00 ac 10 00 01 "
+	    "ac 10 00 02");
+	hdr(f, DECODE_udp_truncated,
+	    "c0 00 12 b5 00 46 00 00");
+	hdr(f, DECODE_vxlan_truncated,
+	    "08 00 00 00 00 00 2a 00");
+	hdr(f, DECODE_eth_truncated,
+	    "02 00 00 00 00 01 02 00 00 00 00 02 08 00");
+	hdr(f, DECODE_ipv4_truncated,
+	    "45 00 00 28 12 34 40 00 3f 06 00 00 c0 00 02 0a "
+	    "c6 33 64 14");
+	hdr(f, DECODE_tcp_truncated,
+	    "d4 31 01 bb 6b 8b 45 67 00 00 00 00 50 02 fa f0 "
+	    "00 00 00 00");
+	syn_want4(f);
+	tun_want(f, TUN_GRE, TXT_O4_A, TXT_O4_B, false, 0);
+	tun_want(f, TUN_VXLAN, "172.16.0.1", "172.16.0.2", true, 42);
+	frame_done(f, 0, DECODE_ok);
+}
+
+/*
  * Link-layer encapsulations.  The first payload byte after a label stack
  * is its own segment: without it the MPLS decoder cannot tell what
  * follows, so a cut there is the label stack's.
@@ -1359,6 +1894,23 @@ static frame_fn *const frames[] = {
 	f_eth_v4_tcp_snap128,
 	f_eth_v4_tcp_tso,
 	f_eth_v6_tcp_gso,
+	f_eth_ipip_tcp,
+	f_eth_6in4_tcp,
+	f_eth_4in6_tcp,
+	f_eth_6in6_tcp,
+	f_eth_gre_csum_key_seq_v6,
+	f_eth_gre_teb_tcp,
+	f_eth_erspan1_tcp,
+	f_eth_erspan2_tcp,
+	f_eth_erspan3_tcp,
+	f_eth_vxlan_tcp,
+	f_eth_geneve_opts_tcp,
+	f_eth_geneve_v6_tcp,
+	f_eth_gtpu_ext_tcp,
+	f_eth_teredo_tcp,
+	f_eth_ayiya_v6_tcp,
+	f_eth_gre_udp_tcp,
+	f_eth_gre_vxlan_tcp,
 	f_eth_mpls_v4_tcp,
 	f_eth_vlan_mpls_v6_tcp,
 	f_eth_mpls_pw_cw_v4_udp,
@@ -1437,6 +1989,22 @@ pkt_expect(const struct pkt *got, const struct pkt *want, const char *ctx,
 	EXPECT_FIELD(quote.dport);
 	EXPECT_FIELD(quote.seq);
 	EXPECT_FIELD(quote.proto);
+	EXPECT_FIELD(ntunnels);
+	for (int i = 0; i < got->ntunnels && i < PKT_MAX_TUNNELS; i++) {
+		const struct pkt_tunnel *gt = &got->tunnels[i];
+		const struct pkt_tunnel *wt = &want->tunnels[i];
+
+		ck_assert_msg(gt->type == wt->type && gt->has_id == wt->has_id &&
+		    gt->id == wt->id, "%s: tunnel %d is %s id %u/%u, want %s "
+		    "id %u/%u", ctx, i, decode_tunnel_name(gt->type),
+		    gt->has_id, gt->id, decode_tunnel_name(wt->type),
+		    wt->has_id, wt->id);
+		ck_assert_msg(addr_cmp(&gt->src, &wt->src) == 0 &&
+		    addr_cmp(&gt->dst, &wt->dst) == 0,
+		    "%s: tunnel %d endpoints %s > %s", ctx, i,
+		    addr_format(&gt->src, g, sizeof(g)),
+		    addr_format(&gt->dst, w, sizeof(w)));
+	}
 
 	if (no_opts) {
 		memset(&absent, 0, sizeof(absent));
@@ -1527,6 +2095,13 @@ START_TEST(test_frame_truncations)
 			want = f.want;
 			want.caplen = (uint32_t)cl;
 			pkt_expect(&p, &want, ctx, cut == CUT_OPTS);
+		} else if (cut == CUT_OUTER) {
+			ck_assert_msg(r == DECODE_ok, "%s: %s, want ok (outer)",
+			    ctx, decode_result_name(r));
+			want = f.want_outer;
+			want.caplen = (uint32_t)cl;
+			want.wirelen = (uint32_t)f.wirelen;
+			pkt_expect(&p, &want, ctx, false);
 		} else {
 			ck_assert_msg(r == (enum decode_result)cut,
 			    "%s: %s, want %s", ctx, decode_result_name(r),
@@ -1560,6 +2135,188 @@ frame_decode(struct frame *f, struct pkt *p)
 	ck_assert_msg(r_ == (want), "%s: got %s, want %s", (f)->name,	\
 	    decode_result_name(r_), decode_result_name(want));		\
 } while (0)
+
+/*
+ * A payload on a tunnel's UDP port that is not that tunnel (wrong flags,
+ * version or message type) is someone else's datagram: an ordinary UDP
+ * flow, no tunnel recorded, nothing counted against the tunnel.
+ */
+#define UDP_PAYLOAD	(IP4 + 8)
+
+static void
+expect_outer_udp(struct frame *f, uint16_t dport)
+{
+	struct pkt p;
+
+	EXPECT_RESULT(f, &p, DECODE_ok);
+	ck_assert_msg(p.proto == PKT_PROTO_UDP && p.ntunnels == 0 &&
+	    p.dport == dport, "%s: proto %u, %u tunnels, dport %u", f->name,
+	    p.proto, p.ntunnels, p.dport);
+	ck_assert(addr_cmp(&p.src, &(struct addr){ .b = { [10] = 0xff,
+	    [11] = 0xff, [12] = 10, [15] = 5 } }) == 0);
+}
+
+START_TEST(test_tunnel_port_not_tunnel)
+{
+	struct frame f;
+
+	f_eth_vxlan_tcp(&f);
+	f.b[UDP_PAYLOAD] = 0x00;		/* no I flag */
+	expect_outer_udp(&f, 4789);
+
+	f_eth_geneve_v6_tcp(&f);
+	f.b[UDP_PAYLOAD] = 0x40;		/* version 1 */
+	expect_outer_udp(&f, 6081);
+
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD + 1] = 1;		/* echo request */
+	expect_outer_udp(&f, 2152);
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD] = 0x44;		/* version 2 (GTPv2-C) */
+	expect_outer_udp(&f, 2152);
+
+	f_eth_teredo_tcp(&f);
+	f.b[UDP_PAYLOAD + 13 + 8] = 0x45;	/* IPv4, not IPv6 */
+	expect_outer_udp(&f, 40000);
+	f_eth_teredo_tcp(&f);
+	f.b[UDP_PAYLOAD + 13 + 8 + 5] = 21;	/* payload length off by one */
+	expect_outer_udp(&f, 40000);
+
+	f_eth_ayiya_v6_tcp(&f);
+	f.b[UDP_PAYLOAD + 2] = 0x20;		/* opcode 0: heartbeat */
+	expect_outer_udp(&f, 5072);
+	f_eth_ayiya_v6_tcp(&f);
+	f.b[UDP_PAYLOAD + 3] = 17;		/* next header not IP */
+	expect_outer_udp(&f, 5072);
+
+	f_eth_gre_udp_tcp(&f);
+	f.b[UDP_PAYLOAD + 1] = 0x01;		/* GRE version 1 */
+	expect_outer_udp(&f, 4754);
+}
+END_TEST
+
+/* Each way a recognised tunnel can be impossible has its own counter. */
+START_TEST(test_tunnel_malformed)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_erspan1_tcp(&f);
+	f.b[IP4 + 1] = 0x01;			/* PPTP's enhanced GRE */
+	EXPECT_RESULT(&f, &p, DECODE_gre_bad_version);
+	f_eth_erspan1_tcp(&f);
+	f.b[IP4] = 0x40;			/* RFC 1701 routing present */
+	EXPECT_RESULT(&f, &p, DECODE_gre_malformed);
+	f_eth_gre_csum_key_seq_v6(&f);
+	f.b[ETH + 3] = 20 + 8;			/* IP length ends inside GRE */
+	EXPECT_RESULT(&f, &p, DECODE_gre_malformed);
+
+	f_eth_erspan2_tcp(&f);
+	f.b[IP4 + 8] = 0x20;			/* type III version in type II */
+	EXPECT_RESULT(&f, &p, DECODE_erspan_bad_version);
+
+	f_eth_geneve_v6_tcp(&f);
+	f.b[UDP_PAYLOAD] = 0x3f;		/* 252 bytes of options */
+	EXPECT_RESULT(&f, &p, DECODE_geneve_bad_len);
+
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD + 2] = 0xff;		/* longer than the datagram */
+	EXPECT_RESULT(&f, &p, DECODE_gtpu_malformed);
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD + 12] = 0;		/* extension of length 0 */
+	EXPECT_RESULT(&f, &p, DECODE_gtpu_malformed);
+
+	/* Protocol 4 promises IPv4. */
+	f_eth_ipip_tcp(&f);
+	f.b[IP4] = 0x60;
+	EXPECT_RESULT(&f, &p, DECODE_ip_bad_version);
+	ck_assert_int_eq(p.ntunnels, 1);
+}
+END_TEST
+
+/*
+ * GTP-U is often fragmented: the first fragment holds the tunnel and the
+ * inner headers, and the UDP and GTP lengths announce more than it has.
+ * That is not malformed; the rest is in the next fragments.
+ */
+START_TEST(test_tunnel_first_fragment)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_gtpu_ext_tcp(&f);
+	f.b[UDP_PAYLOAD - 3] += 100;		/* UDP length */
+	f.b[UDP_PAYLOAD + 3] += 100;		/* GTP length */
+	f.b[UDP_PAYLOAD + 16 + 3] += 100;	/* inner IPv4 total length */
+	EXPECT_RESULT(&f, &p, DECODE_udp_bad_len);
+	f.b[ETH + 6] |= 0x20;			/* more fragments */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.ntunnels, 1);
+	ck_assert_int_eq(p.sport, 54321);
+	ck_assert_int_eq(p.payload_len, 100);
+}
+END_TEST
+
+/*
+ * IPv4 in IPv4 nested n times around a SYN: PKT_MAX_TUNNELS layers are
+ * followed, one more is refused, so a crafted packet cannot make the
+ * decoders recurse without end.
+ */
+static void
+nested_ipip(struct frame *f, int n)
+{
+	static const uint8_t ip[20] = { 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 4,
+	    0, 0, 10, 0, 0, 1, 10, 0, 0, 2 };
+
+	f_eth_ipip_tcp(f);
+	f->len = ETH;
+	for (int i = 0; i < n; i++) {
+		memcpy(f->b + f->len, ip, sizeof(ip));
+		f->b[f->len + 3] = (uint8_t)(20 * (n - i) + 40);
+		f->b[f->len + 15] = (uint8_t)(i + 1);
+		f->len += sizeof(ip);
+	}
+	/* The innermost IPv4 + TCP of the one-layer frame. */
+	{
+		struct frame g;
+
+		f_eth_ipip_tcp(&g);
+		memcpy(f->b + f->len, g.b + IP4, 40);
+	}
+	f->len += 40;
+	f->wirelen = f->len;
+}
+
+START_TEST(test_tunnel_too_deep)
+{
+	struct frame f;
+	struct pkt p;
+
+	nested_ipip(&f, PKT_MAX_TUNNELS);
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.ntunnels, PKT_MAX_TUNNELS);
+	ck_assert_int_eq(p.tunnels[PKT_MAX_TUNNELS - 1].src.b[15],
+	    PKT_MAX_TUNNELS);
+	ck_assert_int_eq(p.sport, 54321);
+
+	nested_ipip(&f, PKT_MAX_TUNNELS + 1);
+	EXPECT_RESULT(&f, &p, DECODE_tunnel_too_deep);
+	ck_assert_int_eq(p.ntunnels, PKT_MAX_TUNNELS);
+}
+END_TEST
+
+START_TEST(test_tunnel_names)
+{
+	ck_assert_str_eq(decode_tunnel_name(TUN_VXLAN), "vxlan");
+	ck_assert_str_eq(decode_tunnel_name(TUN_6IN4), "6in4");
+	ck_assert_str_eq(decode_tunnel_name(TUN_NTYPES), "unknown");
+	ck_assert_str_eq(decode_tunnel_id_name(TUN_VXLAN), "vni");
+	ck_assert_str_eq(decode_tunnel_id_name(TUN_GRE), "key");
+	ck_assert_str_eq(decode_tunnel_id_name(TUN_GTPU), "teid");
+	for (unsigned t = 0; t < TUN_NTYPES; t++)
+		ck_assert_str_ne(decode_tunnel_name(t), "unknown");
+}
+END_TEST
 
 START_TEST(test_ipv4_bad_hlen)
 {
@@ -1757,13 +2514,13 @@ START_TEST(test_tunnel_ethertypes)
 END_TEST
 
 /*
- * IP in IP, IPv6 in IP, GRE, EtherIP, L2TPv3 and MPLS in IP, over IPv4
- * and IPv6 (after extension headers too): "tunnel", with the protocol
- * kept.  ESP is encryption, not a tunnel we could look into: "other".
+ * EtherIP, L2TPv3 and MPLS in IP, over IPv4 and IPv6 (after extension
+ * headers too): "tunnel", with the protocol kept (IP in IP and GRE are
+ * decoded: see the tunnel frames).  ESP is encryption, not a tunnel we could look into: "other".
  */
 START_TEST(test_tunnel_ipprotos)
 {
-	static const uint8_t tunnels[] = { 4, 41, 47, 97, 115, 137 };
+	static const uint8_t tunnels[] = { 97, 115, 137 };
 	/* ESP, AH over IPv4, SCTP, IGMP, OSPF, reserved. */
 	static const uint8_t others[] = { 50, 51, 132, 2, 89, 255 };
 	struct frame f;
@@ -2853,6 +3610,11 @@ decode_suite(void)
 	tcase_add_test(tc, test_ip_other_proto);
 	tcase_add_test(tc, test_tunnel_ethertypes);
 	tcase_add_test(tc, test_tunnel_ipprotos);
+	tcase_add_test(tc, test_tunnel_port_not_tunnel);
+	tcase_add_test(tc, test_tunnel_malformed);
+	tcase_add_test(tc, test_tunnel_too_deep);
+	tcase_add_test(tc, test_tunnel_first_fragment);
+	tcase_add_test(tc, test_tunnel_names);
 	tcase_add_test(tc, test_tcp_bad_offset);
 	tcase_add_test(tc, test_tcp_bad_options);
 	tcase_add_test(tc, test_tcp_options_misc);

@@ -184,6 +184,60 @@ START_TEST(test_syn_refused)
 }
 END_TEST
 
+/*
+ * SPEC section 5: the tunnel right after the flow keys, quoted because it
+ * holds "="; nested layers outermost first, joined by "/"; IPv6 outer
+ * addresses in their canonical form; the Community ID the inner flow's.
+ * And in JSON, an object, a list when nested.
+ */
+START_TEST(test_tunnel_key)
+{
+	struct event ev = flow_event(EV_syn_refused, "10.0.0.1", 40000,
+	    "10.0.0.2", 22);
+	char buf[1024];
+	uint8_t a6[16] = { 0xfd, [15] = 5 }, b6[16] = { 0xfd, [15] = 6 };
+	uint8_t a4[4] = { 172, 16, 0, 5 }, b4[4] = { 172, 16, 0, 6 };
+
+	ev.by = SIDE_DST;
+	ev.ntunnels = 1;
+	ev.tunnels[0].type = TUN_VXLAN;
+	ev.tunnels[0].has_id = 1;
+	ev.tunnels[0].id = 42;
+	addr_from_v4(&ev.tunnels[0].src, a4);
+	addr_from_v4(&ev.tunnels[0].dst, b4);
+	check_text(&ev, "kind=syn_refused severity=notice proto=tcp "
+	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=22 "
+	    "tunnel=\"vxlan:172.16.0.5>172.16.0.6:vni=42\" by=dst "
+	    "iface=eth0 "
+	    "community_id=\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\" "
+	    "msg=\"connection refused: RST answered the SYN (port "
+	    "closed or connection rejected)\"");
+	ck_assert_int_gt(event_format_json(&ev, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\"dport\":22,\"tunnel\":"
+	    "{\"type\":\"vxlan\",\"src\":\"172.16.0.5\",\"dst\":"
+	    "\"172.16.0.6\",\"vni\":42},\"by\":\"dst\""));
+
+	ev.ntunnels = 2;
+	ev.tunnels[1] = ev.tunnels[0];
+	ev.tunnels[0].type = TUN_6IN6;
+	ev.tunnels[0].has_id = 0;
+	ev.tunnels[0].id = 0;
+	addr_from_v6(&ev.tunnels[0].src, a6);
+	addr_from_v6(&ev.tunnels[0].dst, b6);
+	check_text(&ev, "kind=syn_refused severity=notice proto=tcp "
+	    "src=10.0.0.1 sport=40000 dst=10.0.0.2 dport=22 "
+	    "tunnel=\"6in6:fd00::5>fd00::6/vxlan:172.16.0.5>172.16.0.6:vni=42\" "
+	    "by=dst iface=eth0 "
+	    "community_id=\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\" "
+	    "msg=\"connection refused: RST answered the SYN (port "
+	    "closed or connection rejected)\"");
+	ck_assert_int_gt(event_format_json(&ev, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\"tunnel\":[{\"type\":\"6in6\","
+	    "\"src\":\"fd00::5\",\"dst\":\"fd00::6\"},{\"type\":\"vxlan\""));
+	check_fits(event_format_json, &ev, buf);
+}
+END_TEST
+
 START_TEST(test_data_retransmit)
 {
 	struct event ev = flow_event(EV_data_retransmit, "10.0.0.1", 40000,
@@ -777,6 +831,7 @@ event_fmt_suite(void)
 	tcase_add_test(tc, test_synack_retransmit);
 	tcase_add_test(tc, test_rst_injected_late_same_ttl);
 	tcase_add_test(tc, test_syn_refused);
+	tcase_add_test(tc, test_tunnel_key);
 	tcase_add_test(tc, test_data_retransmit);
 	tcase_add_test(tc, test_loss_reset);
 	tcase_add_test(tc, test_app_reset);

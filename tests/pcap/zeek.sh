@@ -1,0 +1,67 @@
+#!/bin/sh
+# Foreign captures as regression cases: Zeek's tunnel test traces, read
+# with rstwatchd -r -j -c tests/pcap/test.yaml; standard output must equal
+# tests/pcap/zeek/expected/NAME.jsonl exactly.  With PCAP_UPDATE=1 the
+# output is written there instead, to be reviewed before it is committed.
+# Each trace must also give at least as many TCP flows as tshark finds
+# TCP conversations in it (tshark -q -z conv,tcp), when tshark is there:
+# the decapsulation must not lose connections that tshark sees.
+#
+#	sh tests/pcap/zeek.sh RSTWATCHD
+#
+# Last line: "zeek: N passed, M failed"; exits nonzero if anything failed.
+
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 RSTWATCHD" >&2
+	exit 2
+fi
+case $1 in
+/*)	RSTWATCHD=$1 ;;
+*)	RSTWATCHD=$PWD/$1 ;;
+esac
+UPDATE=${PCAP_UPDATE:-0}
+top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+cd "$top" || exit 2
+dir=tests/pcap/zeek
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+
+tmp=$(mktemp "${TMPDIR:-/tmp}/rstwatch-zeek.XXXXXX") || exit 2
+trap 'rm -f "$tmp"' EXIT
+
+passed=0
+failed=0
+for f in "$dir"/*.pcap; do
+	name=$(basename "$f" .pcap)
+	exp=$dir/expected/$name.jsonl
+	if ! "$RSTWATCHD" -r "$f" -j -c tests/pcap/test.yaml > "$tmp" 2>/dev/null
+	then
+		echo "FAIL: $name: rstwatchd exited $?"
+		failed=$((failed + 1))
+		continue
+	fi
+	if [ "$UPDATE" = 1 ]; then
+		cp "$tmp" "$exp"
+		echo "updated $exp"
+	elif ! cmp -s "$exp" "$tmp"; then
+		echo "FAIL: $name: output differs from $exp:"
+		diff -u "$exp" "$tmp"
+		failed=$((failed + 1))
+		continue
+	fi
+	if command -v tshark > /dev/null 2>&1; then
+		ours=$(grep -c '"type":"flow","ts_start":[0-9.]*,"ts_end":[0-9.]*,"proto":"tcp"' "$tmp")
+		theirs=$(tshark -r "$f" -q -z conv,tcp 2>/dev/null | grep -c '<->')
+		if [ "$ours" -lt "$theirs" ]; then
+			echo "FAIL: $name: $ours TCP flows, tshark sees $theirs TCP conversations"
+			failed=$((failed + 1))
+			continue
+		fi
+	fi
+	passed=$((passed + 1))
+done
+echo "zeek: $passed passed, $failed failed"
+[ "$failed" = 0 ]
