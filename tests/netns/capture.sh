@@ -220,12 +220,7 @@ veth() {
 # ---------------------------------------------------------------------------
 # Preconditions: loud, never a silent skip.
 
-[ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
-[ -n "${EPOCHREALTIME:-}" ] || loud "bash 5 or later needed (EPOCHREALTIME)"
-for t in ip nft unshare mount awk; do
-	command -v "$t" > /dev/null || loud "$t not found (make deps)"
-done
-PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+require ip nft unshare mount awk
 [ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
 [ -r "$HELPER" ] || loud "$HELPER missing"
 id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"

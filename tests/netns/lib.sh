@@ -73,3 +73,16 @@ now_ms() {
 
 	echo $((t / 1000))
 }
+
+# require TOOL...: root, bash 5, each tool, and python3 (into PY), or the
+# suite cannot run (loud, exit 2).
+require() {
+	local t
+
+	[ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
+	[ -n "${EPOCHREALTIME:-}" ] || loud "bash 5 or later needed (EPOCHREALTIME)"
+	for t in "$@"; do
+		command -v "$t" > /dev/null || loud "$t not found (make deps)"
+	done
+	PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+}

@@ -178,12 +178,7 @@ start_daemon() {
 # ---------------------------------------------------------------------------
 # Preconditions: loud, never a silent skip.
 
-[ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
-[ -n "${EPOCHREALTIME:-}" ] || loud "bash 5 or later needed (EPOCHREALTIME)"
-for t in ip unshare mount awk curl tcpreplay promtool prometheus ss; do
-	command -v "$t" > /dev/null || loud "$t not found (make deps)"
-done
-PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+require ip unshare mount awk curl tcpreplay promtool prometheus ss
 [ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
 [ -r "$HELPER" ] && [ -r "$MHELPER" ] || loud "$HELPER or $MHELPER missing"
 id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"

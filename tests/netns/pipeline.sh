@@ -88,12 +88,7 @@ cleanup() {
 
 # ---------------------------------------------------------------------------
 
-[ "$(id -u)" = 0 ] || loud "must run as root (uid is $(id -u))"
-[ -n "${EPOCHREALTIME:-}" ] || loud "bash 5 or later needed (EPOCHREALTIME)"
-for t in ip unshare mount rsyslogd hostname; do
-	command -v "$t" > /dev/null || loud "$t not found (make deps)"
-done
-PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+require ip unshare mount rsyslogd hostname
 [ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
 id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
 
