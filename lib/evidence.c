@@ -451,8 +451,13 @@ evidence_name(const struct event *ev, char *buf, size_t size)
 	char *t = when;
 	int n;
 
+	/*
+	 * A capture file can stamp a packet past 9999-12-31, which has no
+	 * RFC 3339 form; the packets are still evidence, under a time that
+	 * cannot be mistaken for a real one.
+	 */
 	if (format_rfc3339(ev->ts_us, when, sizeof(when)) < 0)
-		return -1;
+		snprintf(when, sizeof(when), "%s", EVIDENCE_TIME_OUT_OF_RANGE);
 	/* 2023-11-14T22:13:20.123456Z -> 20231114T221320.123456Z */
 	for (char *c = when; *c != '\0'; c++)
 		if (*c != '-' && *c != ':')

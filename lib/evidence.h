@@ -31,6 +31,8 @@
 #define EVIDENCE_REQUESTS	256
 /* A file name (not a path): time, kind, two IPv6 endpoints. */
 #define EVIDENCE_NAME_MAX	160
+/* Where a file's name has a time that RFC 3339 cannot write. */
+#define EVIDENCE_TIME_OUT_OF_RANGE	"9999-99-99T99:99:99.999999Z"
 /* The edge ring's share of the budget, in quarters. */
 #define EVIDENCE_EDGE_QUARTERS	1
 #define EVIDENCE_MIN_MEMORY	(64 * 1024)
@@ -97,7 +99,8 @@ const struct evidence_stats *evidence_stats(const struct evidence *);
  * The file name for an event's evidence: time, kind and flow, in
  * characters safe in any file system and shell:
  * 20231114T221320.123456Z-syn_refused-10.0.0.1.40003-10.0.0.2.81.pcap
- * (IPv6 colons become '_').  Its length, or -1 if it did not fit.
+ * (IPv6 colons become '_').  A time past year 9999 is written
+ * 99999999T999999.999999Z.  Its length, or -1 if it did not fit.
  */
 int	evidence_name(const struct event *, char *, size_t);
 /* Whether an event concerns one flow, and so has evidence. */

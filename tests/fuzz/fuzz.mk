@@ -3,7 +3,12 @@
 #   make fuzz            build, then fuzz each target for FUZZ_SECONDS (60)
 #   make fuzz-regress    run every seed and regression input once; fails on
 #                        any crash (what CI runs, with fuzz-ci)
-#   make fuzz-ci         fuzz-regress, then FUZZ_CI_SECONDS (30) per target
+#   make fuzz-ci         fuzz-regress, then FUZZ_CI_RUNS mutations per target
+#                        from a fixed seed (FUZZ_CI_SEED), at most
+#                        FUZZ_CI_SECONDS (60) each: the same inputs on
+#                        every machine, so CI fails only on what a developer
+#                        can reproduce; `make fuzz` explores with random
+#                        seeds
 #   make fuzz-seeds      rewrite tests/fuzz/corpus/ from the pcap fixtures
 #                        and the configuration files
 #   make fuzz-run-capfile
@@ -19,7 +24,9 @@
 BUILD_FUZZ	?= build-fuzz
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_CI_SECONDS	?= 30
+FUZZ_CI_SECONDS	?= 60
+FUZZ_CI_RUNS	?= 20000
+FUZZ_CI_SEED	?= 20261203
 FUZZ_FLAGS	?=
 
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -82,9 +89,13 @@ fuzz-regress: $(FUZZ_BINS)
 	    fi; \
 	done
 
-# Regressions first, then a short run of each target.
+# Regressions first, then a short, repeatable run of each target.  A
+# scratch corpus left by an earlier `make fuzz` would change the inputs,
+# so CI's run starts from the seeds alone.
 fuzz-ci: fuzz-regress
-	$(MAKE) --no-print-directory FUZZ_SECONDS=$(FUZZ_CI_SECONDS) fuzz
+	rm -rf $(BUILD_FUZZ)/corpus
+	$(MAKE) --no-print-directory FUZZ_SECONDS=$(FUZZ_CI_SECONDS) \
+	    FUZZ_FLAGS="-seed=$(FUZZ_CI_SEED) -runs=$(FUZZ_CI_RUNS) $(FUZZ_FLAGS)" fuzz
 
 FUZZ_TARGET	?= packet
 FUZZ_CRASH	?=

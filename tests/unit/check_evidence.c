@@ -397,6 +397,11 @@ START_TEST(file_names_say_time_kind_and_flow_safely)
 	ck_assert_str_eq(buf, "20231114T221320.123456Z-loss_reset-"
 	    "2001_db8__1.40003-2001_db8__2.81.pcap");
 	ck_assert_int_eq(evidence_name(&ev, buf, 20), -1);
+	/* A damaged file's time past 9999 still names a file. */
+	ev.ts_us = UINT64_MAX - 5;
+	ck_assert_int_gt(evidence_name(&ev, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "99999999T999999.999999Z-loss_reset-"
+	    "2001_db8__1.40003-2001_db8__2.81.pcap");
 	ck_assert(evidence_kind(EV_syn_retransmit));
 	ck_assert(evidence_kind(EV_icmp_unreachable));
 	ck_assert(!evidence_kind(EV_rst_rate));
