@@ -492,8 +492,9 @@ analyzer_rst_rate(struct analyzer *a, const struct flow *f)
 /*
  * A signature of what makes two packets copies of each other: same
  * sender, IP ID, sequence, acknowledgement, length, flags, window, TCP
- * timestamp and transport checksum (which tells apart two IPv6 datagrams
- * of one length, having no IP ID).  Never 0, which means "none".
+ * timestamp, SACK blocks and transport checksum (which tells apart two
+ * IPv6 datagrams of one length, having no IP ID, unless it is offloaded).
+ * Never 0, which means "none".
  */
 static uint32_t
 packet_signature(const struct pkt *p, int dir)
@@ -505,6 +506,7 @@ packet_signature(const struct pkt *p, int dir)
 
 	x ^= y * 0x9e3779b97f4a7c15ULL;
 	x ^= ((uint64_t)p->tsval << 16 | p->l4_checksum) * 0xc2b2ae3d27d4eb4fULL;
+	x ^= (uint64_t)p->sack_sig * 0x94d049bb133111ebULL;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 29;

@@ -113,6 +113,7 @@ struct pkt {
 	bool		sack_permitted;
 	bool		has_timestamp;
 	uint8_t		sack_blocks;	/* SACK blocks in this segment */
+	uint32_t	sack_sig;	/* hash of the SACK edges: only to recognise copies */
 	uint32_t	tsval;
 	uint32_t	tsecr;
 
