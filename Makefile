@@ -201,6 +201,8 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)
 	@bash tests/netns/evidence.sh $(RSTWATCHD)
 	@bash tests/netns/tunnels.sh $(RSTWATCHD)
+	@bash tests/netns/loss.sh $(RSTWATCHD)
+	@bash tests/netns/forged_rst.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \
