@@ -2,23 +2,24 @@
  * The evidence store: two byte rings carved out of one allocation, a side
  * table of chain ends by flow slot, and a small FIFO of open requests.  A
  * packet is a record (header, then its bytes) appended at a ring's head;
- * room is made by dropping records at its tail.  A flow's chain runs
+ * room is made by giving up the ring's oldest chunk.  A flow's chain runs
  * backwards, each record naming the one before it and that one's arrival
  * number: a ring drops records in arrival order, so a record is still
  * there exactly when its number is not older than the ring's oldest.
  * Holding a packet thus touches the ring's head and the flow's side entry
- * only, and dropping one touches the ring's tail only: no chain is ever
- * unlinked, and a flow that ends is forgotten by clearing its entry.
+ * only, and dropping records touches the chunks' bookkeeping only: no
+ * chain is ever unlinked, and a flow that ends is forgotten by clearing
+ * its entry.
  *
  * The cost per packet is that of memory, not of instructions: with a
- * million flows the side entry is a cache (and TLB) miss, and the ring's
- * tail is far behind its head.  So a packet's record is written at once
- * but linked into its flow's chain EV_PIPE packets later, its side entry
- * fetched in the meantime; a flow's end waits in the same queue, so
- * everything happens in arrival order.  Only a flow with an open request
- * (a small index of them stays in the cache) is linked at once, so that
- * a request completes at the very packet that ends it.  The side table starts zeroed (0 means "none"), so
- * its pages are touched only as the flow table hands its slots out.
+ * million flows the side entry is a cache (and TLB) miss.  So a packet's
+ * record is written at once but linked into its flow's chain EV_PIPE
+ * packets later, its side entry fetched in the meantime; a flow's end
+ * waits in the same queue, so everything happens in arrival order.  Only
+ * a flow with an open request (a small index of them stays in the cache)
+ * is linked at once, so that a request completes at the very packet that
+ * ends it.  The side table starts zeroed (0 means "none"), so its pages
+ * are touched only as the flow table hands its slots out.
  */
 #include <sys/mman.h>
 
@@ -40,8 +41,6 @@
 /* The index of open requests by flow: 4 times their number, 8 KiB. */
 #define EV_REQTAB_BITS	10
 #define EV_REQTAB	(1u << EV_REQTAB_BITS)
-/* How far ahead of the ring's tail and head to fetch. */
-#define EV_AHEAD	2048
 
 struct rec {
 	uint64_t	ts_us;
