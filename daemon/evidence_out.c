@@ -27,6 +27,8 @@
 /* Live: files waiting for the loop, at most. */
 #define QUEUE_MAX_FILES		256
 #define QUEUE_MAX_BYTES		(32u * 1024 * 1024)
+/* -r: bytes waiting for the writer thread before the analysis waits. */
+#define WRITER_MAX_BYTES	(16u * 1024 * 1024)
 
 struct evidence_file {
 	char		name[EVIDENCE_NAME_MAX];
@@ -56,6 +58,7 @@ static int	write_file(struct evidence_out *, const char *, const uint8_t *,
 		    size_t);
 static void	enforce_limits(struct evidence_out *, uint64_t);
 static void	scan_dir(struct evidence_out *);
+static void	*writer_main(void *);
 
 static void
 put32(uint8_t *p, uint32_t v)
@@ -158,7 +161,70 @@ evidence_out_open(struct evidence_out *o, const struct conf *c,
 		return -1;
 	}
 	analyzer_set_evidence(a, o->store);
+	if (base != NULL) {
+		/* Live: the budget is the daemon's from the start. */
+		size_t done = 0;
+
+		while (evidence_prefault(o->store, &done, SIZE_MAX))
+			;
+		return 0;
+	}
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->work, NULL);
+	pthread_cond_init(&o->room, NULL);
+	/* Without a thread, files are written at once, as before. */
+	o->threaded = pthread_create(&o->writer, NULL, writer_main, o) == 0;
 	return 0;
+}
+
+/*
+ * -r's writer: the rings' pages first (the analysis thread would take
+ * their faults on its packet path), then the files as they come.
+ */
+static void *
+writer_main(void *arg)
+{
+	struct evidence_out *o = arg;
+	struct evidence_job *job;
+	size_t done = 0;
+
+	/* A short run need not wait for it at the end. */
+	while (!__atomic_load_n(&o->stopping, __ATOMIC_RELAXED) &&
+	    evidence_prefault(o->store, &done, 2u << 20))
+		;
+	pthread_mutex_lock(&o->lock);
+	for (;;) {
+		while (o->jobs == NULL && !o->stopping)
+			pthread_cond_wait(&o->work, &o->lock);
+		if ((job = o->jobs) == NULL)
+			break;
+		if ((o->jobs = job->next) == NULL)
+			o->jobs_tail = &o->jobs;
+		pthread_mutex_unlock(&o->lock);
+		write_file(o, job->name, job->data, job->len);
+		pthread_mutex_lock(&o->lock);
+		o->queued--;
+		o->queued_bytes -= job->len;
+		pthread_cond_signal(&o->room);
+		free(job);
+	}
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+/* -r: hands a file to the writer, waiting while too much is queued. */
+static void
+writer_queue(struct evidence_out *o, struct evidence_job *job)
+{
+	pthread_mutex_lock(&o->lock);
+	while (o->queued > 0 && o->queued_bytes + job->len > WRITER_MAX_BYTES)
+		pthread_cond_wait(&o->room, &o->lock);
+	*o->jobs_tail = job;
+	o->jobs_tail = &job->next;
+	o->queued++;
+	o->queued_bytes += job->len;
+	pthread_cond_signal(&o->work);
+	pthread_mutex_unlock(&o->lock);
 }
 
 void
@@ -207,7 +273,11 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 		return;
 	}
 	if ((job = malloc(sizeof(*job) + n)) == NULL) {
+		if (o->threaded)
+			pthread_mutex_lock(&o->lock);
 		o->stats.failed++;
+		if (o->threaded)
+			pthread_mutex_unlock(&o->lock);
 		return;
 	}
 	job->next = NULL;
@@ -222,11 +292,18 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 	o->stats.other_link += im.other_link;
 
 	if (o->base == NULL) {
-		if (o->stats.bytes + n > o->max_bytes)
+		if (o->promised_bytes + n > o->max_bytes) {
 			o->stats.skipped++;
-		else
+			free(job);
+			return;
+		}
+		o->promised_bytes += n;
+		if (o->threaded)
+			writer_queue(o, job);
+		else {
 			write_file(o, job->name, job->data, job->len);
-		free(job);
+			free(job);
+		}
 		return;
 	}
 	*o->jobs_tail = job;
@@ -272,6 +349,7 @@ write_file(struct evidence_out *o, const char *name, const uint8_t *data,
 	ssize_t n;
 	size_t off = 0;
 	int fd, saved;
+	bool first;
 
 	snprintf(path, sizeof(path), "%s/%s", o->dir, name);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
@@ -290,14 +368,26 @@ write_file(struct evidence_out *o, const char *name, const uint8_t *data,
 	}
 	if (close(fd) == -1)
 		goto fail;
+	if (o->threaded)
+		pthread_mutex_lock(&o->lock);
 	o->stats.written++;
 	o->stats.bytes += len;
+	if (o->threaded)
+		pthread_mutex_unlock(&o->lock);
 	return 0;
 fail:
-	/* The first failure is said; the statistics count them all. */
-	if (o->stats.failed++ == 0)
-		log_warn("evidence: %s", path);
+	saved = errno;
 	(void)unlink(path);
+	if (o->threaded)
+		pthread_mutex_lock(&o->lock);
+	first = o->stats.failed++ == 0;
+	if (o->threaded)
+		pthread_mutex_unlock(&o->lock);
+	/* The first failure is said; the statistics count them all. */
+	if (first) {
+		errno = saved;
+		log_warn("evidence: %s", path);
+	}
 	return -1;
 }
 
@@ -376,6 +466,17 @@ evidence_out_close(struct evidence_out *o)
 
 	if (o->base != NULL && o->write_ev != NULL)
 		evidence_out_flush(-1, 0, o);
+	if (o->threaded) {
+		pthread_mutex_lock(&o->lock);
+		__atomic_store_n(&o->stopping, true, __ATOMIC_RELAXED);
+		pthread_cond_signal(&o->work);
+		pthread_mutex_unlock(&o->lock);
+		pthread_join(o->writer, NULL);
+		o->threaded = false;
+		pthread_cond_destroy(&o->work);
+		pthread_cond_destroy(&o->room);
+		pthread_mutex_destroy(&o->lock);
+	}
 	while ((job = o->jobs) != NULL) {
 		o->jobs = job->next;
 		free(job);

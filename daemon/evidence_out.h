@@ -1,8 +1,10 @@
 /*
  * Evidence files: one classic pcap per alert about one flow, written from
  * the packets the store (lib/evidence.c) holds.  With -r (-w DIR) a file
- * is written as soon as its request completes; live, the file's bytes are
- * queued and written from the event loop, never from the packet path, and
+ * is handed, when its request completes, to a writer thread (the analysis
+ * thread sets -r's pace and must not wait on the file system); live, the
+ * file's bytes are queued and written from the event loop, never from the
+ * packet path, and
  * the directory is kept within evidence.max_files and evidence.max_bytes
  * by deleting the oldest files.  A failed write is counted and said,
  * never fatal.
@@ -11,6 +13,7 @@
 #define RSTWATCHD_EVIDENCE_OUT_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,6 +60,14 @@ struct evidence_out {
 	uint32_t	 queued;
 	uint64_t	 queued_bytes;
 	uint64_t	 requested;	/* -r: files promised so far */
+	uint64_t	 promised_bytes;	/* -r: bytes of the files handed over */
+	/* -r: the writer thread; jobs, queued and stats under lock. */
+	pthread_t	 writer;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work;
+	pthread_cond_t	 room;
+	bool		 threaded;
+	bool		 stopping;
 	struct evidence_out_stats stats;
 };
 

@@ -73,6 +73,12 @@ void	evidence_free(struct evidence *);
 size_t	evidence_min_memory(uint32_t flows, uint32_t snaplen);
 uint32_t evidence_snaplen(const struct evidence *);
 /*
+ * Makes the next step bytes of the rings' memory resident (a page fault
+ * per 4 KiB on the packet path otherwise), after *done, which it moves
+ * on; false once all are.  From any thread: the contents stay as they are.
+ */
+bool	evidence_prefault(const struct evidence *, size_t *done, size_t step);
+/*
  * Keeps the first snaplen bytes of a packet of flow; edge packets go to
  * the edge ring.  Counts the packet against the flow's open request.
  */

@@ -63,6 +63,28 @@ on_done(void *ctx, const struct evidence *e, uint32_t flow, const char *name)
 	d->n++;
 }
 
+/* For many requests: the flow, its name and its packets' count. */
+static void
+on_many_done(void *ctx, const struct evidence *e, uint32_t flow,
+    const char *name)
+{
+	struct {
+		uint32_t	flow[4096];
+		char		name[4096][16];
+		size_t		packets[4096];
+		size_t		n;
+	} *log = ctx;
+	struct seen *s = calloc(1, sizeof(*s));
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_lt(log->n, 4096);
+	log->flow[log->n] = flow;
+	snprintf(log->name[log->n], sizeof(log->name[log->n]), "%s", name);
+	log->packets[log->n] = evidence_walk(e, flow, collect, s);
+	log->n++;
+	free(s);
+}
+
 static void
 hold(struct evidence *e, uint32_t flow, bool edge, uint32_t id, uint32_t len)
 {
@@ -243,6 +265,10 @@ START_TEST(a_released_flow_lets_go_of_its_packets)
 		hold(e, 4 + id % 2, id % 3 == 0, id, 64);
 	ck_assert_uint_eq(st->packets, 30);
 	evidence_release(e, 4);
+	/* Before the end is applied, and after. */
+	ck_assert_uint_eq(walk(e, 4, &s), 0);
+	ck_assert_uint_eq(walk(e, 5, &s), 15);
+	evidence_flush(e);
 	ck_assert_uint_eq(st->released, 1);
 	ck_assert_uint_eq(walk(e, 4, &s), 0);
 	ck_assert_uint_eq(walk(e, 5, &s), 15);
@@ -372,6 +398,116 @@ START_TEST(a_walk_takes_the_newest_when_a_flow_has_too_many)
 }
 END_TEST
 
+/*
+ * Linking waits a few packets (the side entry is fetched meanwhile): a
+ * walk in between still sees every packet, and a flow that ended in the
+ * queue gives its slot's next flow an empty start.
+ */
+START_TEST(queued_packets_and_ends_keep_arrival_order)
+{
+	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct seen s;
+
+	hold(e, 7, true, 1, 60);
+	hold(e, 7, false, 2, 60);
+	ck_assert_uint_eq(walk(e, 7, &s), 2);
+	evidence_release(e, 7);
+	hold(e, 7, true, 3, 60);
+	ck_assert_uint_eq(walk(e, 7, &s), 1);
+	ck_assert_uint_eq(s.ids[0], 3);
+	/* Push everything through the queue: the same answer. */
+	for (uint32_t id = 100; id < 200; id++)
+		hold(e, 8, false, id, 60);
+	ck_assert_uint_eq(walk(e, 7, &s), 1);
+	ck_assert_uint_eq(s.ids[0], 3);
+	ck_assert_uint_eq(walk(e, 8, &s), 100);
+	ck_assert_uint_eq(evidence_stats(e)->released, 1);
+	evidence_free(e);
+}
+END_TEST
+
+/*
+ * Hundreds of requests open at once among thousands of flows, opened and
+ * ended in a shuffled order: each completes at exactly its 64th packet
+ * after the alert (or at its flow's end) with all of its packets, however
+ * the index of open requests collides and shifts.
+ */
+START_TEST(many_open_requests_each_complete_at_their_own_count)
+{
+	static struct {
+		uint32_t	flow[4096];
+		char		name[4096][16];
+		size_t		packets[4096];
+		size_t		n;
+	} log;
+	enum { NF = 20000, NR = EVIDENCE_REQUESTS };
+	static uint32_t held[NF], after[NF];
+	static bool open[NF];
+	struct evidence *e;
+	uint32_t flows[NR], id = 0, r = 12345, f;
+	size_t want = 0;
+	char name[16];
+
+	memset(&log, 0, sizeof(log));
+	memset(held, 0, sizeof(held));
+	memset(after, 0, sizeof(after));
+	memset(open, 0, sizeof(open));
+	e = evidence_new(256 << 20, NF, 68, on_many_done, &log);
+	ck_assert_ptr_nonnull(e);
+	/* NR distinct flows, spread over the slots, each with an alert. */
+	for (uint32_t i = 0; i < NR; i++) {
+		flows[i] = f = (i * 7919u + 13) % NF;
+		for (uint32_t k = 0; k < 3; k++) {
+			hold(e, f, k == 0, id++, 60);
+			held[f]++;
+		}
+		snprintf(name, sizeof(name), "f%u", f);
+		ck_assert(evidence_request(e, f, 0, name));
+		open[f] = true;
+	}
+	ck_assert_uint_eq(log.n, 0);
+	/* Their packets and others', and flows ending, scrambled. */
+	for (uint32_t k = 0; k < NR * (EVIDENCE_AFTER_PACKETS + 8); k++) {
+		r = r * 1103515245u + 12345u;
+		f = (r >> 8) % 3 == 0 ? (r >> 12) % NF : flows[(r >> 12) % NR];
+		if ((r >> 4) % 97 == 0) {
+			evidence_release(e, f);
+			if (open[f]) {
+				/* Completed at its end, with all it had. */
+				open[f] = false;
+				ck_assert_uint_eq(log.n, ++want);
+				ck_assert_uint_eq(log.flow[want - 1], f);
+				ck_assert_uint_eq(log.packets[want - 1], held[f]);
+			}
+			held[f] = 0;
+			continue;
+		}
+		hold(e, f, false, id++, 60);
+		held[f]++;
+		if (open[f] && ++after[f] == EVIDENCE_AFTER_PACKETS) {
+			/* Completed at this very packet. */
+			open[f] = false;
+			ck_assert_uint_eq(log.n, ++want);
+			ck_assert_uint_eq(log.flow[want - 1], f);
+			ck_assert_uint_eq(log.packets[want - 1], held[f]);
+		}
+		ck_assert_uint_eq(log.n, want);
+	}
+	evidence_flush(e);
+	for (f = 0; f < NF; f++)
+		want += open[f];
+	ck_assert_uint_eq(log.n, want);
+	ck_assert_uint_eq(want, NR);
+	for (size_t i = 0; i < log.n; i++) {
+		snprintf(name, sizeof(name), "f%u", log.flow[i]);
+		ck_assert_str_eq(log.name[i], name);
+	}
+	ck_assert_uint_eq(evidence_stats(e)->completed, NR);
+	ck_assert_uint_eq(evidence_stats(e)->evicted, 0);
+	evidence_free(e);
+}
+END_TEST
+
 START_TEST(file_names_say_time_kind_and_flow_safely)
 {
 	struct event ev;
@@ -425,6 +561,8 @@ evidence_suite(void)
 	tcase_add_test(tc, a_request_completes_on_time_release_and_a_second_alert);
 	tcase_add_test(tc, too_many_requests_complete_the_oldest_early);
 	tcase_add_test(tc, a_walk_takes_the_newest_when_a_flow_has_too_many);
+	tcase_add_test(tc, queued_packets_and_ends_keep_arrival_order);
+	tcase_add_test(tc, many_open_requests_each_complete_at_their_own_count);
 	tcase_add_test(tc, file_names_say_time_kind_and_flow_safely);
 	suite_add_tcase(s, tc);
 	return s;
