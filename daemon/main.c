@@ -73,6 +73,12 @@ static const char *const kind_meaning[EV_NKINDS] = {
 	    "analysis of that interval is incomplete",
 	[EV_rst_rate] = "RSTs involving one service above rst_rate.threshold "
 	    "within rst_rate.window",
+	[EV_path_loss] = "-r A -R B: packets seen at one point of the path "
+	    "and never at the other",
+	[EV_path_injected] = "-r A -R B: packets at the receiving point with "
+	    "no counterpart at the sending point",
+	[EV_path_altered] = "-r A -R B: fields changed in transit (sequence "
+	    "numbers, MSS, options, DSCP/ECN, NAT, payload)",
 };
 
 static const struct option long_options[] = {

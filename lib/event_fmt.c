@@ -47,6 +47,7 @@ static const char *side_noun(enum event_side);
 static void	tb_times(struct tbuf *, uint32_t);
 static const char *plural(uint64_t);
 static void	icmp_msg(const struct event *, struct tbuf *);
+static void	path_msg(const struct event *, struct tbuf *);
 static void	event_msg(const struct event *, char *, size_t);
 static char	*put_2digits(char *, unsigned);
 static void	civil_date(uint64_t, unsigned *, unsigned *, unsigned *);
@@ -344,6 +345,52 @@ icmp_msg(const struct event *ev, struct tbuf *m)
 	}
 }
 
+/* path_loss and path_injected: what, from whom, seen where and not where. */
+static void
+path_msg(const struct event *ev, struct tbuf *m)
+{
+	static const struct { const char *what, *text; } names[] = {
+		{ "syn", "SYN" }, { "synack", "SYN-ACK" }, { "fin", "FIN" },
+		{ "rst", "RST" }, { "data", "data" },
+	};
+	const char *what = ev->what != NULL ? ev->what : "packet", *hl;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].what, what) == 0)
+			what = names[i].text;
+	tb_puts(m, what);
+	if (ev->len > 0) {
+		tb_puts(m, " (");
+		tb_putu(m, ev->len);
+		tb_puts(m, " byte");
+		tb_puts(m, plural(ev->len));
+		tb_putc(m, ')');
+	}
+	if (ev->kind == EV_path_loss) {
+		tb_puts(m, " sent by ");
+		tb_puts(m, side_noun(ev->by));
+		tb_puts(m, ev->seen_at ? " seen at point b and never at point "
+		    "a" : " seen at point a and never at point b");
+		tb_puts(m, ": lost in the path between the two points");
+		return;
+	}
+	hl = addr_is_v4(&ev->src) ? "TTL" : "hop limit";
+	tb_puts(m, " claiming to come from ");
+	tb_puts(m, side_noun(ev->by));
+	tb_puts(m, ev->seen_at ? " seen at point b with no counterpart at "
+	    "point a" : " seen at point a with no counterpart at point b");
+	tb_puts(m, " (");
+	tb_puts(m, hl);
+	tb_putc(m, ' ');
+	tb_putu(m, ev->ttl);
+	if (ev->ttl != ev->expected_ttl) {
+		tb_puts(m, " where its packets had ");
+		tb_putu(m, ev->expected_ttl);
+	} else
+		tb_puts(m, " like its packets");
+	tb_puts(m, "): injected by a device in the path");
+}
+
 /*
  * The sentence is cut to size - 1 bytes and NUL-terminated when it does
  * not fit, as snprintf() would.
@@ -468,6 +515,23 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		tb_puts(&m, plural(ev->window_s));
 		tb_puts(&m, ": its connections are being reset unusually "
 		    "often");
+		break;
+	case EV_path_loss:
+	case EV_path_injected:
+		path_msg(ev, &m);
+		break;
+	case EV_path_altered:
+		tb_puts(&m, ev->what != NULL ? ev->what : "a field");
+		tb_puts(&m, " of ");
+		tb_puts(&m, side_noun(ev->by));
+		tb_puts(&m, "'s packets changed between the two points");
+		if (ev->before != NULL && ev->after != NULL) {
+			tb_puts(&m, ": ");
+			tb_puts(&m, ev->before);
+			tb_puts(&m, " became ");
+			tb_puts(&m, ev->after);
+		}
+		tb_puts(&m, " (rewritten by a device in the path)");
 		break;
 	default:
 		tb_puts(&m, "unknown event kind ");
@@ -605,6 +669,34 @@ event_format_fields(const struct event *ev,
 		case EV_rst_rate:
 			fn(arg, "count", NULL, ev->count);
 			fn(arg, "window", NULL, ev->window_s);
+			break;
+		case EV_path_loss:
+		case EV_path_injected:
+			fn(arg, "by", side_name(ev->by), 0);
+			if (ev->what != NULL)
+				fn(arg, "what", ev->what, 0);
+			fn(arg, "seq", NULL, ev->seq);
+			if (ev->len > 0)
+				fn(arg, "len", NULL, ev->len);
+			if (ev->kind == EV_path_injected) {
+				fn(arg, "ttl", NULL, ev->ttl);
+				fn(arg, "expected_ttl", NULL, ev->expected_ttl);
+				if (ev->has_ip_id) {
+					fn(arg, "ip_id", NULL, ev->ip_id);
+					fn(arg, "expected_ip_id", NULL,
+					    ev->expected_ip_id);
+				}
+			}
+			fn(arg, "seen_at", ev->seen_at ? "b" : "a", 0);
+			break;
+		case EV_path_altered:
+			fn(arg, "by", side_name(ev->by), 0);
+			if (ev->what != NULL)
+				fn(arg, "change", ev->what, 0);
+			if (ev->before != NULL)
+				fn(arg, "before", ev->before, 0);
+			if (ev->after != NULL)
+				fn(arg, "after", ev->after, 0);
 			break;
 		default:
 			break;
