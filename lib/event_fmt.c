@@ -48,6 +48,7 @@ static void	tb_times(struct tbuf *, uint32_t);
 static const char *plural(uint64_t);
 static void	icmp_msg(const struct event *, struct tbuf *);
 static void	path_msg(const struct event *, struct tbuf *);
+static const char *change_noun(const char *);
 static void	event_msg(const struct event *, char *, size_t);
 static char	*put_2digits(char *, unsigned);
 static void	civil_date(uint64_t, unsigned *, unsigned *, unsigned *);
@@ -345,6 +346,30 @@ icmp_msg(const struct event *ev, struct tbuf *m)
 	}
 }
 
+/* path_altered: what a change= value names. */
+static const char *
+change_noun(const char *what)
+{
+	static const char *const nouns[][2] = {
+		{ "nat", "addresses and ports (NAT)" },
+		{ "seq", "sequence numbers (ISN)" },
+		{ "mss", "MSS option" },
+		{ "wscale", "window scale option" },
+		{ "sack", "SACK-permitted option" },
+		{ "timestamps", "timestamps option" },
+		{ "dscp", "DSCP" },
+		{ "ecn", "ECN field" },
+		{ "payload", "payload (hash of the first 16 bytes)" },
+	};
+
+	if (what == NULL)
+		return "a field";
+	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		if (strcmp(nouns[i][0], what) == 0)
+			return nouns[i][1];
+	return what;
+}
+
 /* path_loss and path_injected: what, from whom, seen where and not where. */
 static void
 path_msg(const struct event *ev, struct tbuf *m)
@@ -521,7 +546,7 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		path_msg(ev, &m);
 		break;
 	case EV_path_altered:
-		tb_puts(&m, ev->what != NULL ? ev->what : "a field");
+		tb_puts(&m, change_noun(ev->what));
 		tb_puts(&m, " of ");
 		tb_puts(&m, side_noun(ev->by));
 		tb_puts(&m, "'s packets changed between the two points");

@@ -143,7 +143,8 @@ struct pflow {
 	bool		used, nat_pending, closed, offset_given;
 	uint32_t	gen;
 	int32_t		lru_prev, lru_next, free_next;
-	uint64_t	first_ts, last_ts;	/* on A's clock */
+	uint64_t	first_ts, last_ts;	/* on A's clock, as merged */
+	uint64_t	first_raw[2], last_raw[2];	/* per point, its clock */
 	bool		up_ttl[2];		/* upstream decided by TTL */
 	bool		up_known[2];
 	uint8_t		up[2];
@@ -1022,8 +1023,17 @@ conclude(struct path *p, int32_t i)
 		if (!f->offset_given && f->nx[0] > 0 && f->nx[1] > 0)
 			offset_update(p, f);
 		memset(&rec, 0, sizeof(rec));
-		rec.ts_start_us = f->first_ts;
-		rec.ts_end_us = f->last_ts;
+		/* On A's clock with the offset known at the end. */
+		rec.ts_start_us = f->first_raw[PATH_A];
+		rec.ts_end_us = f->last_raw[PATH_A];
+		if (path_adjusted_us(p, PATH_B, f->first_raw[PATH_B]) <
+		    rec.ts_start_us)
+			rec.ts_start_us = path_adjusted_us(p, PATH_B,
+			    f->first_raw[PATH_B]);
+		if (path_adjusted_us(p, PATH_B, f->last_raw[PATH_B]) >
+		    rec.ts_end_us)
+			rec.ts_end_us = path_adjusted_us(p, PATH_B,
+			    f->last_raw[PATH_B]);
 		rec.src = f->p[PATH_A].src;
 		rec.dst = f->p[PATH_A].dst;
 		rec.sport = f->p[PATH_A].sport;
@@ -1213,7 +1223,9 @@ path_packet(struct path *p, int pt, const struct pkt *k,
 			i = flow_new(p, pt, k);
 	}
 	f = &p->f[i];
-	f->p[pt].pkts++;
+	if (f->p[pt].pkts++ == 0)
+		f->first_raw[pt] = k->ts_us;
+	f->last_raw[pt] = k->ts_us;
 	if (ts > f->last_ts)
 		f->last_ts = ts;
 	lru_unlink(p, i);
