@@ -55,6 +55,27 @@ for a in *.a.pcap; do
 		failed=$((failed + 1))
 	fi
 done
+# The command line: -R needs exactly one -r and refuses -w (64); a file
+# that cannot be read is a run-time failure (2), said on standard error.
+expect_rc() {
+	want=$1
+	shift
+	"$rw" -c "$conf" "$@" >/dev/null 2>"$tmp/rc.err"
+	got=$?
+	if [ "$got" = "$want" ] && [ -s "$tmp/rc.err" ]; then
+		passed=$((passed + 1))
+	else
+		echo "FAIL: vantage: rstwatchd $*: exit $got, wanted $want" \
+		    "with a reason: $(cat "$tmp/rc.err")"
+		failed=$((failed + 1))
+	fi
+}
+expect_rc 64 -R identical.b.pcap
+expect_rc 64 -r identical.a.pcap -r nat.a.pcap -R identical.b.pcap
+expect_rc 64 -r identical.a.pcap -R identical.b.pcap -w "$tmp"
+expect_rc 2 -r identical.a.pcap -R "$tmp/missing.pcap"
+expect_rc 2 -r "$tmp/missing.pcap" -R identical.b.pcap
+
 python3 "$here/../schema.py" "$here"/expected/*.jsonl >"$tmp/schema.log" 2>&1 ||
 	{ cat "$tmp/schema.log"; failed=$((failed + 1)); }
 echo "vantage: $passed passed, $failed failed"
