@@ -208,6 +208,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/pipeline.sh $(RSTWATCHD)
 	@bash tests/netns/evidence.sh $(RSTWATCHD)
 	@bash tests/netns/tunnels.sh $(RSTWATCHD)
+	@bash tests/netns/vantage.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \

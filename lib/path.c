@@ -115,6 +115,7 @@ struct prange {
 	uint64_t	last_raw_ts;	/* ... and when it was seen */
 	uint32_t	hash;
 	uint8_t		hash_len;
+	uint16_t	copies;		/* sent again while held: re-sends */
 };
 
 struct pdir {
@@ -849,6 +850,16 @@ add_range(struct path *p, struct pflow *f, int pt, int d, uint32_t s,
 			}
 		}
 		cur = SEQ_LT(e, r->e) ? e : r->e;
+		/*
+		 * A range sent more than once while held: this copy
+		 * answers one of them; the bytes stay held for the others.
+		 */
+		if (r->copies > 1) {
+			r->copies--;
+			if (!SEQ_LT(cur, e))
+				break;
+			continue;
+		}
 		/* Cut [s, e) out of r. */
 		if (SEQ_LT(e, r->e)) {
 			right = *r;
@@ -901,6 +912,9 @@ keep_range(struct path *p, struct pflow *f, int pt, int d, uint32_t s,
 	for (int i = 0; i < pd->nr; i++) {
 		r = &pd->r[i];
 		if (SEQ_LEQ(r->s, s) && SEQ_GEQ(r->e, s)) {
+			/* Overlapping bytes held already: a re-send. */
+			if (SEQ_LT(s, r->e) && r->copies < UINT16_MAX)
+				r->copies++;
 			if (SEQ_GT(e, r->e)) {
 				r->e = e;
 				r->last_s = s;
@@ -927,6 +941,7 @@ keep_range(struct path *p, struct pflow *f, int pt, int d, uint32_t s,
 	r->e = e;
 	r->last_s = s;
 	r->last_raw_ts = h->raw_ts;
+	r->copies = 1;
 	if (fr != NULL) {
 		r->hash = fr->hash;
 		r->hash_len = fr->hash_len;

@@ -492,6 +492,51 @@ START_TEST(data_lost_is_path_loss_with_range)
 }
 END_TEST
 
+/*
+ * The client's data is lost after A, sent again and delivered: the first
+ * copy was lost in the path, though the bytes arrived in the end.
+ */
+START_TEST(data_resent_after_loss_is_path_loss)
+{
+	struct lp ls[10];
+	struct result r;
+	struct seen s[2];
+
+	memcpy(ls, conn, sizeof(conn));
+	ls[9] = conn[3];
+	ls[9].t = 35 * MS;
+	build(ls, 10, NULL, s);
+	/* B's copy of the first send (index 3) is not there. */
+	memmove(&s[1].k[3], &s[1].k[4], 6 * sizeof(s[1].k[0]));
+	memmove(&s[1].fr[3], &s[1].fr[4], 6 * sizeof(s[1].fr[0]));
+	s[1].n = 9;
+	path_free(run(s, &r));
+	ck_assert_int_eq(r.nev, 1);
+	ck_assert_int_eq(r.ev[0].kind, EV_path_loss);
+	ck_assert_str_eq(r.ev[0].what, "data");
+	ck_assert_int_eq(r.ev[0].by, SIDE_SRC);
+	ck_assert_uint_eq(r.ev[0].seq, 1001);
+	ck_assert_uint_eq(r.ev[0].len, 100);
+	ck_assert_uint_eq(r.rec[0].lost[0], 1);
+}
+END_TEST
+
+/* Sent twice, seen twice downstream: a spurious re-send, no event. */
+START_TEST(data_resent_and_both_delivered_no_event)
+{
+	struct lp ls[10];
+	struct result r;
+	struct seen s[2];
+
+	memcpy(ls, conn, sizeof(conn));
+	ls[9] = conn[3];
+	ls[9].t = 35 * MS;
+	build(ls, 10, NULL, s);
+	path_free(run(s, &r));
+	ck_assert_int_eq(r.nev, 0);
+}
+END_TEST
+
 /* Garbage in any field never crashes and memory stays bounded. */
 START_TEST(many_flows_bounded)
 {
@@ -562,6 +607,8 @@ main(void)
 	tcase_add_test(t, tso_byte_ranges_match);
 	tcase_add_test(t, payload_changed_is_path_altered_payload);
 	tcase_add_test(t, data_lost_is_path_loss_with_range);
+	tcase_add_test(t, data_resent_after_loss_is_path_loss);
+	tcase_add_test(t, data_resent_and_both_delivered_no_event);
 	tcase_add_test(t, many_flows_bounded);
 	tcase_add_test(t, record_json);
 	suite_add_tcase(s, t);
