@@ -38,7 +38,7 @@ struct result {
 	int		nev;
 	struct path_record rec[4];
 	int		nrec;
-	const struct path_stats *st;
+	struct path_stats st;	/* a copy: the path is freed */
 	int64_t		offset;
 };
 
@@ -186,7 +186,7 @@ run(struct seen *s, struct result *r)
 		i[pt]++;
 	}
 	path_finish(p);
-	r->st = path_stats(p);
+	r->st = *path_stats(p);
 	r->offset = path_offset_us(p);
 	return p;
 }
@@ -210,7 +210,7 @@ START_TEST(identical_no_events)
 	build(conn, 9, NULL, s);
 	p = run(s, &r);
 	ck_assert_int_eq(r.nev, 0);
-	ck_assert_uint_eq(r.st->paired, 1);
+	ck_assert_uint_eq(r.st.paired, 1);
 	ck_assert_int_eq(r.nrec, 1);
 	ck_assert_int_eq(r.offset, offset_us);
 	ck_assert(r.rec[0].has_delay[0] && r.rec[0].has_delay[1]);
@@ -377,8 +377,8 @@ START_TEST(nat_recognised_and_reported_once)
 	ck_assert_str_eq(r.ev[0].what, "nat");
 	ck_assert_str_eq(r.before[0], "10.0.0.1:40000>10.0.1.2:80");
 	ck_assert_str_eq(r.after[0], "192.0.2.1:50000>10.0.1.2:80");
-	ck_assert_uint_eq(r.st->paired, 1);
-	ck_assert_uint_eq(r.st->nat, 1);
+	ck_assert_uint_eq(r.st.paired, 1);
+	ck_assert_uint_eq(r.st.nat, 1);
 	ck_assert(r.rec[0].nat);
 	ck_assert_uint_eq(r.rec[0].b_sport, 50000);
 	ck_assert_uint_eq(r.rec[0].matched[0], 3);
@@ -414,9 +414,9 @@ START_TEST(unrelated_files_have_no_flow_in_common)
 
 	plain(&r, mod_other);
 	ck_assert_int_eq(r.nev, 0);
-	ck_assert_uint_eq(r.st->paired, 0);
-	ck_assert_uint_eq(r.st->unpaired[PATH_A], 1);
-	ck_assert_uint_eq(r.st->unpaired[PATH_B], 1);
+	ck_assert_uint_eq(r.st.paired, 0);
+	ck_assert_uint_eq(r.st.unpaired[PATH_A], 1);
+	ck_assert_uint_eq(r.st.unpaired[PATH_B], 1);
 	ck_assert_int_eq(r.nrec, 0);
 }
 END_TEST
