@@ -21,6 +21,9 @@
 #   dnat        the same, the server's port rewritten
 #   mss         exactly one path_altered change=mss per flow (1460 -> 1000)
 #   dscp        exactly one path_altered change=dscp per flow (0 -> 8)
+#   inject      the router forges a RST in the client's name (raw socket,
+#               outside the server's window): exactly one path_injected
+#               what=rst by=src seen_at=b, with the forger's TTL and IP ID
 # Last line: "vantage: N passed, M failed"; exit 1 when M > 0, 2 when the
 # test cannot run (not root, a tool missing).
 
@@ -238,6 +241,54 @@ scenario dscp 5001 "table inet vantage {
 expect dscp "path_altered:dscp=$NCONN"
 grep -q '"before":"0","after":"8"' "$dir/dscp.jsonl" &&
     pass "dscp: 0 became 8 (cs1)" || fail "dscp: $(grep -m1 dscp "$dir/dscp.jsonl")"
+
+# A RST forged by the router in the client's name, with a sequence number
+# the server ignores (RFC 5961: outside the window, no answer), in the
+# middle of a connection from a known port: seen at b, never at a.
+router ""
+topo_capture inject-a cli "$dir/inject.a.pcap" 90 tcp port 5001
+topo_capture inject-b srv "$dir/inject.b.pcap" 90 tcp port 5001
+spawn ip netns exec "$TOPO_CLI" timeout 30 "$PY" -c '
+import socket, sys, time
+c = socket.socket()
+c.bind((sys.argv[1], 45555))
+c.connect((sys.argv[2], 5001))
+c.sendall(b"c" * 32768)
+time.sleep(1.0)
+c.sendall(b"c" * 32768)
+c.shutdown(socket.SHUT_WR)
+while c.recv(65536):
+    pass
+' "$CLI4" "$SRV4" >"$dir/inject.clients" 2>&1
+inject_client=$!
+sleep 0.5
+in_rtr "$PY" -c '
+import socket, struct, sys
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+src, dst = socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2])
+tcp = struct.pack("!HHIIBBHHH", 45555, 5001, 0x40000000, 0, 5 << 4, 0x04, 0, 0, 0)
+tcp = tcp[:16] + struct.pack("!H", csum(src + dst + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)) + tcp[18:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 4242, 0, 64, 6, 0, src, dst)
+ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(ip + tcp, (sys.argv[2], 0))
+' "$CLI4" "$SRV4" || fail "inject: the router could not send its RST"
+wait "$inject_client" || fail "inject: the client failed: $(cat "$dir/inject.clients")"
+sleep 0.3
+topo_capture_stop inject-a inject-b
+run "$RSTWATCHD" -c "$HERE/../pcap/test.yaml" -j -r "$dir/inject.a.pcap" \
+    -R "$dir/inject.b.pcap" >"$dir/inject.jsonl" 2>"$dir/inject.err" ||
+    fail "inject: rstwatchd failed: $(cat "$dir/inject.err")"
+expect inject "path_injected:rst=1"
+grep -q '"kind":"path_injected".*"by":"src","what":"rst","seq":1073741824,"ttl":64,"expected_ttl":63,"ip_id":4242,.*"seen_at":"b"' \
+    "$dir/inject.jsonl" && pass "inject: the forger's TTL 64 where the client's packets had 63, IP ID 4242" ||
+    fail "inject: $(grep -m1 kind "$dir/inject.jsonl")"
 
 echo "vantage: $passed passed, $failed failed"
 [ "$failed" = 0 ]
