@@ -96,6 +96,7 @@ struct event {
 	uint16_t	expected_ip_id;	/* the claimed sender's last before it */
 	const char	*before;	/* path_altered: at the upstream point */
 	const char	*after;		/* and at the downstream one */
+	const char	*sentence;	/* their msg (path_event_sentence()) */
 
 	const char	*iface;		/* NULL when unknown (-r) */
 	uint32_t	ifindex;	/* from the link layer (SLL2), 0 unknown */

@@ -47,8 +47,6 @@ static const char *side_noun(enum event_side);
 static void	tb_times(struct tbuf *, uint32_t);
 static const char *plural(uint64_t);
 static void	icmp_msg(const struct event *, struct tbuf *);
-static void	path_msg(const struct event *, struct tbuf *);
-static const char *change_noun(const char *);
 static void	event_msg(const struct event *, char *, size_t);
 static char	*put_2digits(char *, unsigned);
 static void	civil_date(uint64_t, unsigned *, unsigned *, unsigned *);
@@ -346,76 +344,6 @@ icmp_msg(const struct event *ev, struct tbuf *m)
 	}
 }
 
-/* path_altered: what a change= value names. */
-static const char *
-change_noun(const char *what)
-{
-	static const char *const nouns[][2] = {
-		{ "nat", "addresses and ports (NAT)" },
-		{ "seq", "sequence numbers (ISN)" },
-		{ "mss", "MSS option" },
-		{ "wscale", "window scale option" },
-		{ "sack", "SACK-permitted option" },
-		{ "timestamps", "timestamps option" },
-		{ "dscp", "DSCP" },
-		{ "ecn", "ECN field" },
-		{ "payload", "payload (hash of the first 16 bytes)" },
-	};
-
-	if (what == NULL)
-		return "a field";
-	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
-		if (strcmp(nouns[i][0], what) == 0)
-			return nouns[i][1];
-	return what;
-}
-
-/* path_loss and path_injected: what, from whom, seen where and not where. */
-static void
-path_msg(const struct event *ev, struct tbuf *m)
-{
-	static const struct { const char *what, *text; } names[] = {
-		{ "syn", "SYN" }, { "synack", "SYN-ACK" }, { "fin", "FIN" },
-		{ "rst", "RST" }, { "data", "data" },
-	};
-	const char *what = ev->what != NULL ? ev->what : "packet", *hl;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(names[i].what, what) == 0)
-			what = names[i].text;
-	tb_puts(m, what);
-	if (ev->len > 0) {
-		tb_puts(m, " (");
-		tb_putu(m, ev->len);
-		tb_puts(m, " byte");
-		tb_puts(m, plural(ev->len));
-		tb_putc(m, ')');
-	}
-	if (ev->kind == EV_path_loss) {
-		tb_puts(m, " sent by ");
-		tb_puts(m, side_noun(ev->by));
-		tb_puts(m, ev->seen_at ? " seen at point b and never at point "
-		    "a" : " seen at point a and never at point b");
-		tb_puts(m, ": lost in the path between the two points");
-		return;
-	}
-	hl = addr_is_v4(&ev->src) ? "TTL" : "hop limit";
-	tb_puts(m, " claiming to come from ");
-	tb_puts(m, side_noun(ev->by));
-	tb_puts(m, ev->seen_at ? " seen at point b with no counterpart at "
-	    "point a" : " seen at point a with no counterpart at point b");
-	tb_puts(m, " (");
-	tb_puts(m, hl);
-	tb_putc(m, ' ');
-	tb_putu(m, ev->ttl);
-	if (ev->ttl != ev->expected_ttl) {
-		tb_puts(m, " where its packets had ");
-		tb_putu(m, ev->expected_ttl);
-	} else
-		tb_puts(m, " like its packets");
-	tb_puts(m, "): injected by a device in the path");
-}
-
 /*
  * The sentence is cut to size - 1 bytes and NUL-terminated when it does
  * not fit, as snprintf() would.
@@ -543,20 +471,10 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		break;
 	case EV_path_loss:
 	case EV_path_injected:
-		path_msg(ev, &m);
-		break;
 	case EV_path_altered:
-		tb_puts(&m, change_noun(ev->what));
-		tb_puts(&m, " of ");
-		tb_puts(&m, side_noun(ev->by));
-		tb_puts(&m, "'s packets changed between the two points");
-		if (ev->before != NULL && ev->after != NULL) {
-			tb_puts(&m, ": ");
-			tb_puts(&m, ev->before);
-			tb_puts(&m, " became ");
-			tb_puts(&m, ev->after);
-		}
-		tb_puts(&m, " (rewritten by a device in the path)");
+		/* Written by lib/path_fmt.c, which knows the two points. */
+		tb_puts(&m, ev->sentence != NULL ? ev->sentence :
+		    "the two vantage points disagree");
 		break;
 	default:
 		tb_puts(&m, "unknown event kind ");

@@ -220,7 +220,9 @@ static void	keep_range(struct path *, struct pflow *, int, int, uint32_t,
 		    uint32_t, const struct held *, const struct path_frame *);
 static void	expire(struct path *, struct pflow *, uint64_t);
 static void	conclude(struct path *, int32_t);
+static int	cmp_i64(const void *, const void *);
 static int64_t	median(const int64_t *, size_t);
+static int64_t	flow_median(const struct pflow *, int);
 static void	offset_update(struct path *, struct pflow *);
 
 /* FNV-1a over the tuple, the same whichever way the packet went. */
@@ -522,6 +524,10 @@ event_init(const struct path *p, const struct pflow *f, struct event *ev,
 static void
 emit(struct path *p, struct event *ev)
 {
+	char msg[256];
+
+	path_event_sentence(ev, msg, sizeof(msg));
+	ev->sentence = msg;
 	p->st.events++;
 	if (p->sink.event != NULL)
 		p->sink.event(p->sink.ctx, ev);

@@ -122,5 +122,7 @@ void	path_frame_extras(struct path_frame *, const uint8_t *frame,
  * Returns its length, or -1 if it did not fit.
  */
 int	path_record_format_json(const struct path_record *, char *, size_t);
+/* The msg of a path_* event, cut to fit and NUL-terminated. */
+void	path_event_sentence(const struct event *, char *, size_t);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "community_id.h"
+#include "event.h"
 #include "path.h"
 
 struct pbuf {
@@ -78,4 +79,95 @@ path_record_format_json(const struct path_record *r, char *buf, size_t size)
 		return -1;
 	}
 	return (int)b.len;
+}
+
+/* path_altered: what a change= value names. */
+static const char *
+change_noun(const char *what)
+{
+	static const char *const nouns[][2] = {
+		{ "nat", "addresses and ports (NAT)" },
+		{ "seq", "sequence numbers (ISN)" },
+		{ "mss", "MSS option" },
+		{ "wscale", "window scale option" },
+		{ "sack", "SACK-permitted option" },
+		{ "timestamps", "timestamps option" },
+		{ "dscp", "DSCP" },
+		{ "ecn", "ECN field" },
+		{ "payload", "payload (hash of the first 16 bytes)" },
+	};
+
+	if (what == NULL)
+		return "a field";
+	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		if (strcmp(nouns[i][0], what) == 0)
+			return nouns[i][1];
+	return what;
+}
+
+static const char *
+packet_noun(const char *what)
+{
+	static const char *const nouns[][2] = {
+		{ "syn", "SYN" }, { "synack", "SYN-ACK" }, { "fin", "FIN" },
+		{ "rst", "RST" }, { "data", "data" },
+	};
+
+	if (what == NULL)
+		return "packet";
+	for (size_t i = 0; i < sizeof(nouns) / sizeof(nouns[0]); i++)
+		if (strcmp(nouns[i][0], what) == 0)
+			return nouns[i][1];
+	return what;
+}
+
+/*
+ * In the words of the other kinds' sentences: what, whose, seen where
+ * and not where, and what that means.
+ */
+void
+path_event_sentence(const struct event *ev, char *buf, size_t size)
+{
+	const char *side = ev->by == SIDE_SRC ? "the originator" :
+	    ev->by == SIDE_DST ? "the responder" : "one side";
+	const char *hl = addr_is_v4(&ev->src) ? "TTL" : "hop limit";
+	const char *here = ev->seen_at ? "b" : "a", *there = ev->seen_at ?
+	    "a" : "b";
+	char len[32] = "", ttl[48];
+	struct pbuf b = { buf, size, 0 };
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (ev->len > 0)
+		snprintf(len, sizeof(len), " (%u byte%s)", ev->len,
+		    ev->len == 1 ? "" : "s");
+	switch (ev->kind) {
+	case EV_path_loss:
+		pb_printf(&b, "%s%s sent by %s seen at point %s and never at "
+		    "point %s: lost in the path between the two points",
+		    packet_noun(ev->what), len, side, here, there);
+		break;
+	case EV_path_injected:
+		if (ev->ttl != ev->expected_ttl)
+			snprintf(ttl, sizeof(ttl), "%s %u where its packets "
+			    "had %u", hl, ev->ttl, ev->expected_ttl);
+		else
+			snprintf(ttl, sizeof(ttl), "%s %u like its packets",
+			    hl, ev->ttl);
+		pb_printf(&b, "%s%s claiming to come from %s seen at point %s "
+		    "with no counterpart at point %s (%s): injected by a "
+		    "device in the path", packet_noun(ev->what), len, side,
+		    here, there, ttl);
+		break;
+	default:
+		pb_printf(&b, "%s of %s's packets changed between the two "
+		    "points", change_noun(ev->what), side);
+		if (ev->before != NULL && ev->after != NULL)
+			pb_printf(&b, ": %s became %s", ev->before, ev->after);
+		pb_printf(&b, " (rewritten by a device in the path)");
+		break;
+	}
+	if (b.len >= size)
+		buf[size - 1] = '\0';
 }
