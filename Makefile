@@ -65,6 +65,8 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 MKPCAP	:= $(BUILD)/tests/mkpcap
+# The two-vantage-point pairs (tests/pcap/vantage/).
+MKPAIR	:= $(BUILD)/tests/mkpair
 
 # Debian packages, by what needs them: the build; the tests any user can
 # run; the root-only tests (network namespaces, a real rsyslog, logrotate);
@@ -147,6 +149,10 @@ $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
+$(MKPAIR): tests/pcap/vantage/mkpair.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
 deps:
 	@sh tests/deps.sh build $(BUILD_PKGS)
 	@sh tests/deps.sh tests $(TEST_PKGS)
@@ -180,8 +186,9 @@ check-root: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 check-unit: $(UNIT_BIN)
 	@sh tests/run_unit.sh $(UNIT_BIN)
 
-check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
+check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP) $(MKPAIR)
 	@sh tests/pcap/run.sh $(RSTWATCHD) $(MKPCAP)
+	@sh tests/pcap/vantage/run.sh $(RSTWATCHD) $(MKPAIR)
 	@sh tests/pcap/reader.sh $(RSTWATCHD)
 	@sh tests/pcap/community_id.sh $(RSTWATCHD)
 	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
@@ -203,6 +210,7 @@ check-netns: $(RSTWATCHD)
 	@bash tests/netns/tunnels.sh $(RSTWATCHD)
 	@bash tests/netns/loss.sh $(RSTWATCHD)
 	@bash tests/netns/forged_rst.sh $(RSTWATCHD)
+	@bash tests/netns/vantage.sh $(RSTWATCHD)
 
 check-service: $(RSTWATCHD) $(BUILD)/tests/check_metrics
 	@SANITIZE=$(SANITIZE) sh tests/service/check_service.sh $(RSTWATCHD) \

@@ -24,6 +24,7 @@
 #include "evidence_out.h"
 #include "log.h"
 #include "offline.h"
+#include "pathmode.h"
 #include "preflight.h"
 #include "sink.h"
 
@@ -39,6 +40,7 @@ struct options {
 	bool		 config_given;
 	char		*files[MAX_FILES];
 	int		 nfiles;
+	const char	*second_file;	/* -R */
 	const char	*evidence_dir;	/* -w */
 	const char	*ifaces[MAX_IFACES];
 	int		 nifaces;
@@ -73,6 +75,12 @@ static const char *const kind_meaning[EV_NKINDS] = {
 	    "analysis of that interval is incomplete",
 	[EV_rst_rate] = "RSTs involving one service above rst_rate.threshold "
 	    "within rst_rate.window",
+	[EV_path_loss] = "-r A -R B: packets seen at one point of the path "
+	    "and never at the other",
+	[EV_path_injected] = "-r A -R B: packets at the receiving point with "
+	    "no counterpart at the sending point",
+	[EV_path_altered] = "-r A -R B: fields changed in transit (sequence "
+	    "numbers, MSS, options, DSCP/ECN, NAT, payload)",
 };
 
 static const struct option long_options[] = {
@@ -89,7 +97,7 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: rstwatchd [-fhjKtVv] [-c config] [-i interface]... "
-	    "[-r file]... [-w dir] [expression]\n");
+	    "[-r file]... [-R file] [-w dir] [expression]\n");
 	if (status != 0) {
 		fprintf(fp, "Try 'rstwatchd --help' for more.\n");
 		exit(status);
@@ -109,6 +117,10 @@ usage(int status)
 	    "capturing\n"
 	    "                (repeatable, read in order; - for standard "
 	    "input)\n"
+	    "  -R file       with one -r: the same traffic captured at "
+	    "another point\n"
+	    "                of the path; report what the path lost, "
+	    "injected, altered\n"
 	    "  -t            check the configuration and exit\n"
 	    "  -w dir        with -r: write each alert's evidence pcap into "
 	    "dir\n"
@@ -170,7 +182,7 @@ parse_options(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->config_path = CONFIG_DEFAULT_PATH;
-	while ((ch = getopt_long(argc, argv, "c:fhi:jKr:tVvw:", long_options,
+	while ((ch = getopt_long(argc, argv, "c:fhi:jKr:R:tVvw:", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -210,6 +222,9 @@ parse_options(struct options *o, int argc, char **argv)
 		case 'v':
 			o->verbose++;
 			break;
+		case 'R':
+			o->second_file = optarg;
+			break;
 		case 'w':
 			o->evidence_dir = optarg;
 			break;
@@ -221,6 +236,11 @@ parse_options(struct options *o, int argc, char **argv)
 	if (o->nifaces > 0 && o->nfiles > 0)
 		usage_error("-i and -r cannot be used together: -r reads "
 		    "files, -i captures");
+	if (o->second_file != NULL && o->nfiles != 1)
+		usage_error("-R goes with exactly one -r: the two captures "
+		    "of the same traffic");
+	if (o->second_file != NULL && o->evidence_dir != NULL)
+		usage_error("-w does not go with -R");
 	if (o->evidence_dir != NULL && o->nfiles == 0)
 		usage_error("-w goes with -r: live, evidence.directory says "
 		    "where evidence goes");
@@ -501,7 +521,11 @@ main(int argc, char **argv)
 
 		/* A file is read as any program reads: ^C stops it. */
 		sigprocmask(SIG_UNBLOCK, &sigs, NULL);
-		rc = run_files(&o, c);
+		if (o.second_file != NULL)
+			rc = pathmode_run(c, o.files[0], o.second_file, o.json,
+			    o.verbose);
+		else
+			rc = run_files(&o, c);
 		free(c);
 		return rc;
 	}

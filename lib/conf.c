@@ -296,7 +296,8 @@ conf_check_snaplen(const struct conf *c, char *buf, size_t size)
 	icmp6 = link + 40 + 8 + 40 + 8;
 	for (int k = 0; k < EV_NKINDS; k++)
 		if (k != EV_icmp_unreachable && k != EV_capture_drop &&
-		    c->kinds[k].enabled)
+		    k != EV_path_loss && k != EV_path_injected &&
+		    k != EV_path_altered && c->kinds[k].enabled)
 			tcp = true;
 	if (tcp && c->snaplen < tcp6)
 		need = tcp6;

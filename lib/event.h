@@ -23,7 +23,10 @@
 	X(seq_anomaly,		SEV_WARNING)	\
 	X(icmp_unreachable,	SEV_NOTICE)	\
 	X(capture_drop,		SEV_WARNING)	\
-	X(rst_rate,		SEV_WARNING)
+	X(rst_rate,		SEV_WARNING)	\
+	X(path_loss,		SEV_WARNING)	\
+	X(path_injected,	SEV_WARNING)	\
+	X(path_altered,		SEV_NOTICE)
 
 #define EVENT_KIND_ENUM(name, sev)	EV_##name,
 enum event_kind {
@@ -83,6 +86,17 @@ struct event {
 	uint64_t	suppressed;	/* cooldown summary; 0 = none */
 	bool		capture_loss;
 	const char	*evidence;	/* the evidence pcap's path, or NULL */
+
+	/* Two vantage points (lib/path.c): path_loss, _injected, _altered. */
+	const char	*what;		/* syn synack data fin rst; or the change */
+	uint8_t		seen_at;	/* the point that saw it: 0 a, 1 b */
+	uint32_t	len;		/* data bytes, for what=data */
+	bool		has_ip_id;	/* IPv4 evidence of path_injected */
+	uint16_t	ip_id;
+	uint16_t	expected_ip_id;	/* the claimed sender's last before it */
+	const char	*before;	/* path_altered: at the upstream point */
+	const char	*after;		/* and at the downstream one */
+	const char	*sentence;	/* their msg (path_event_sentence()) */
 
 	const char	*iface;		/* NULL when unknown (-r) */
 	uint32_t	ifindex;	/* from the link layer (SLL2), 0 unknown */

@@ -469,6 +469,13 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		tb_puts(&m, ": its connections are being reset unusually "
 		    "often");
 		break;
+	case EV_path_loss:
+	case EV_path_injected:
+	case EV_path_altered:
+		/* Written by lib/path_fmt.c, which knows the two points. */
+		tb_puts(&m, ev->sentence != NULL ? ev->sentence :
+		    "the two vantage points disagree");
+		break;
 	default:
 		tb_puts(&m, "unknown event kind ");
 		tb_puti(&m, (int)ev->kind);
@@ -605,6 +612,34 @@ event_format_fields(const struct event *ev,
 		case EV_rst_rate:
 			fn(arg, "count", NULL, ev->count);
 			fn(arg, "window", NULL, ev->window_s);
+			break;
+		case EV_path_loss:
+		case EV_path_injected:
+			fn(arg, "by", side_name(ev->by), 0);
+			if (ev->what != NULL)
+				fn(arg, "what", ev->what, 0);
+			fn(arg, "seq", NULL, ev->seq);
+			if (ev->len > 0)
+				fn(arg, "len", NULL, ev->len);
+			if (ev->kind == EV_path_injected) {
+				fn(arg, "ttl", NULL, ev->ttl);
+				fn(arg, "expected_ttl", NULL, ev->expected_ttl);
+				if (ev->has_ip_id) {
+					fn(arg, "ip_id", NULL, ev->ip_id);
+					fn(arg, "expected_ip_id", NULL,
+					    ev->expected_ip_id);
+				}
+			}
+			fn(arg, "seen_at", ev->seen_at ? "b" : "a", 0);
+			break;
+		case EV_path_altered:
+			fn(arg, "by", side_name(ev->by), 0);
+			if (ev->what != NULL)
+				fn(arg, "change", ev->what, 0);
+			if (ev->before != NULL)
+				fn(arg, "before", ev->before, 0);
+			if (ev->after != NULL)
+				fn(arg, "after", ev->after, 0);
 			break;
 		default:
 			break;

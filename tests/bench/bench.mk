@@ -62,3 +62,19 @@ bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
 	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
 	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE)
+
+# Two vantage points (-r A -R B, lib/path.c): a 1M-packet headers-only
+# trace compared with a copy of itself, every flow matched; CPU seconds,
+# wall time and peak RSS from /usr/bin/time.
+BENCH_PATH_TRACE ?= $(BENCH_DIR)/trace-n1000000-c100000-s1-cut128.pcap
+
+.PHONY: bench-path
+bench-path: $(RSTWATCHD) $(BENCH_DIR)/gentrace
+	@[ -f $(BENCH_PATH_TRACE) ] || $(BENCH_DIR)/gentrace -n 1000000 \
+	    -c 100000 -S 1 -s 128 -o $(BENCH_PATH_TRACE)
+	@cp $(BENCH_PATH_TRACE) $(BENCH_DIR)/path-b.pcap
+	@for i in 1 2 3; do /usr/bin/time -f "bench-path: %e s wall, %U s user, \
+	    %S s system, %M KB peak RSS" $(RSTWATCHD) -c tests/pcap/test.yaml \
+	    -r $(BENCH_PATH_TRACE) -R $(BENCH_DIR)/path-b.pcap >/dev/null \
+	    2>$(BENCH_DIR)/path.err || exit 1; grep -h 'matched\|bench-path' \
+	    $(BENCH_DIR)/path.err; done

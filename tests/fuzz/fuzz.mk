@@ -34,7 +34,7 @@ FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN)
 FUZZ_LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD_FUZZ)/%.o)
 FUZZ_LIB	:= $(BUILD_FUZZ)/librstwatch.a
-FUZZ_TARGETS	:= packet config capfile
+FUZZ_TARGETS	:= packet config capfile pathcmp
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(BUILD_FUZZ)/fuzz_%)
 FUZZ_YAML_LIBS	= $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
 FUZZ_PCAP_LIBS	= $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
@@ -49,6 +49,8 @@ PCAP2SEED	:= $(BUILD_FUZZ)/pcap2seed
 FUZZ_MAXLEN_packet := 4096
 FUZZ_MAXLEN_config := 16384
 FUZZ_MAXLEN_capfile := 65536
+# Two streams of frames (fuzz_pathcmp.c); the seeds are about 2 KB.
+FUZZ_MAXLEN_pathcmp := 16384
 FUZZ_OPTS_config   := -dict=tests/fuzz/config.dict
 
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-ci fuzz-seeds fuzz-seeds-capfile \

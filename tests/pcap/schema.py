@@ -160,6 +160,16 @@ def source_keys():
     return ev, flow
 
 
+def path_keys():
+    """The path record's keys (lib/path_fmt.c), %s being orig and resp."""
+    with open(os.path.join(TOP, "lib", "path_fmt.c")) as f:
+        src = f.read()
+    keys = set()
+    for k in re.findall(r'\\"([a-z_%]+)\\":', src):
+        keys |= {k.replace("%s", d) for d in ("orig", "resp")}
+    return keys
+
+
 def man_keys():
     """The keys listed (.It Cm KEY) under EVENTS and FLOW RECORDS."""
     with open(MAN) as f:
@@ -172,7 +182,8 @@ def man_keys():
             sect.setdefault(cur, set())
         elif cur and line.startswith(".It Cm "):
             sect[cur].add(line[7:].split()[0])
-    return sect.get("EVENTS", set()), sect.get("FLOW RECORDS", set()), text
+    return sect.get("EVENTS", set()), sect.get("FLOW RECORDS", set()), \
+        sect.get("PATH RECORDS", set()), text
 
 
 def main():
@@ -185,10 +196,11 @@ def main():
         ok()
     ev_schema = set(schema["$defs"]["event"]["properties"])
     fl_schema = set(schema["$defs"]["flow"]["properties"])
+    pa_schema = set(schema["$defs"]["path"]["properties"])
 
     files = sorted(glob.glob(os.path.join(TOP, "tests", "pcap", "expected", "*.jsonl")))
     files += sys.argv[1:]
-    seen_ev, seen_fl = set(), set()
+    seen_ev, seen_fl, seen_pa = set(), set(), set()
     lines = 0
     for fn in files:
         with open(fn) as f:
@@ -203,10 +215,13 @@ def main():
                 errs = errors(schema, obj, schema, where)
                 if not errs:
                     ok()
-                    (seen_fl if obj.get("type") == "flow" else seen_ev).update(obj)
+                    {"flow": seen_fl, "path": seen_pa}.get(obj.get("type"),
+                                                           seen_ev).update(obj)
                     continue
                 # Say why against the definition it was meant to be.
-                d = "flow" if isinstance(obj, dict) and obj.get("type") == "flow" else "event"
+                d = "event"
+                if isinstance(obj, dict) and obj.get("type") in ("flow", "path"):
+                    d = obj["type"]
                 fail("%s: not a valid %s: %s" % (where, d,
                      "; ".join(errors(schema["$defs"][d], obj, schema, where))))
     if lines == 0:
@@ -216,7 +231,8 @@ def main():
     if not src_ev or not src_fl:
         fail("found no keys in lib/event_fmt.c or lib/json.c: the parser here is out of date")
     for what, schema_keys, emitted in (("event", ev_schema, seen_ev | src_ev),
-                                       ("flow record", fl_schema, seen_fl | src_fl)):
+                                       ("flow record", fl_schema, seen_fl | src_fl),
+                                       ("path record", pa_schema, seen_pa | path_keys())):
         extra = sorted(emitted - schema_keys)
         if extra:
             fail("%s keys the program writes, not in the schema: %s" % (what, " ".join(extra)))
@@ -228,9 +244,10 @@ def main():
         else:
             ok()
 
-    man_ev, man_fl, text = man_keys()
+    man_ev, man_fl, man_pa, text = man_keys()
     for what, schema_keys, listed in (("EVENTS", ev_schema, man_ev),
-                                      ("FLOW RECORDS", fl_schema, man_fl)):
+                                      ("FLOW RECORDS", fl_schema, man_fl),
+                                      ("PATH RECORDS", pa_schema, man_pa)):
         if listed == schema_keys:
             ok()
         else:
@@ -244,7 +261,8 @@ def main():
     else:
         fail("schema version %s: not the one rstwatchd-json(5) and the title name" % version)
 
-    untested = sorted((ev_schema - seen_ev) | (fl_schema - seen_fl))
+    untested = sorted((ev_schema - seen_ev) | (fl_schema - seen_fl) |
+                      (pa_schema - seen_pa))
     print("schema: %d lines valid; keys no pcap case shows (written by the live "
           "daemon only): %s" % (lines, " ".join(untested) or "none"))
     print("schema: %d passed, %d failed" % (passed, failed))
