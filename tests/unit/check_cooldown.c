@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "cooldown.h"
 #include "pkt.h"
 
@@ -172,8 +173,6 @@ main(void)
 {
 	Suite *s = suite_create("cooldown");
 	TCase *t = tcase_create("cooldown");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, suppresses_within_period_then_summarises);
 	tcase_add_test(t, kinds_and_services_are_separate);
@@ -182,9 +181,5 @@ main(void)
 	tcase_add_test(t, removal_keeps_colliding_entries_findable);
 	tcase_add_test(t, flush_ends_everything_at_the_given_time);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

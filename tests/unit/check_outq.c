@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "check_util.h"
 #include "outq.h"
 
 struct notes {
@@ -359,8 +360,6 @@ main(void)
 {
 	Suite *s = suite_create("outq");
 	TCase *tc = tcase_create("outq");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, nowhere_counts_each_record_tells_once);
 	tcase_add_test(tc, dgram_stalled_reader);
@@ -371,9 +370,5 @@ main(void)
 	tcase_add_test(tc, pipe_slow_reader_whole_lines);
 	tcase_add_test(tc, drain_counts_the_rest);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "check_util.h"
 #include "rst_rate.h"
 
 #define SEC	1000000ULL
@@ -82,16 +83,10 @@ main(void)
 {
 	Suite *s = suite_create("rst_rate");
 	TCase *t = tcase_create("rst_rate");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, fires_once_when_exceeding_in_window);
 	tcase_add_test(t, new_window_starts_over);
 	tcase_add_test(t, services_are_separate_and_table_bounded);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "syslog_sock.h"
 
 static char	dirpath[64];
@@ -168,17 +169,11 @@ main(void)
 {
 	Suite *s = suite_create("syslog_sock");
 	TCase *tc = tcase_create("syslog_sock");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, format_as_glibc);
 	tcase_add_test(tc, ident_is_a_copy);
 	tcase_add_test(tc, absent_then_back);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "event.h"
 #include "tunnel.h"
 
@@ -158,17 +159,11 @@ main(void)
 {
 	Suite *s = suite_create("tunnel");
 	TCase *t = tcase_create("tunnel");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, both_directions_one_entry);
 	tcase_add_test(t, mirrored_and_gtp);
 	tcase_add_test(t, bounded_and_reused);
 	tcase_add_test(t, text_form);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }
