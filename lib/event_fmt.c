@@ -15,6 +15,7 @@
 #include "community_id.h"
 #include "decode.h"
 #include "event.h"
+#include "icmp_const.h"
 #include "pkt.h"
 #include "timeunit.h"
 #include "wbuf.h"
@@ -196,31 +197,37 @@ icmp_msg(const struct event *ev, struct wbuf *m)
 	addr_format(&ev->reporter, rep, sizeof(rep));
 	v4 = addr_is_v4(&ev->reporter);
 	icmp = v4 ? "ICMP" : "ICMPv6";
-	unreach = v4 ? ev->icmp_type == 3 : ev->icmp_type == 1;
+	unreach = v4 ? ev->icmp_type == ICMP_UNREACH :
+	    ev->icmp_type == ICMP6_DST_UNREACH;
 
 	if (!unreach)
 		what = NULL;
-	else if ((v4 && code == 3) || (!v4 && code == 4)) {
+	else if ((v4 && code == ICMP_UNREACH_PORT) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_NOPORT)) {
 		what = "port unreachable";
 		why = ev->proto == PKT_PROTO_UDP ?
 		    "nothing listens on the UDP port" :
 		    "the port is closed or a firewall rejects the connection";
-	} else if ((v4 && (code == 9 || code == 10 || code == 13)) ||
-	    (!v4 && code == 1)) {
+	} else if ((v4 && (code == ICMP_UNREACH_NET_PROHIB ||
+	    code == ICMP_UNREACH_HOST_PROHIB ||
+	    code == ICMP_UNREACH_FILTER_PROHIB)) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_ADMIN)) {
 		what = "administratively prohibited";
 		why = "a firewall filters this traffic";
-	} else if (code == 0) {
+	} else if (code == ICMP_UNREACH_NET) {
+		/* ICMP6_DST_UNREACH_NOROUTE has the same value. */
 		what = "network unreachable";
 		why = "there is no route to the destination";
-	} else if ((v4 && code == 1) || (!v4 && code == 3)) {
+	} else if ((v4 && code == ICMP_UNREACH_HOST) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_ADDR)) {
 		what = "host unreachable";
 		why = "the destination host is down or cannot be reached";
-	} else if (v4 && code == 2) {
+	} else if (v4 && code == ICMP_UNREACH_PROTOCOL) {
 		what = "protocol unreachable";
 		why = ev->proto == PKT_PROTO_UDP ?
 		    "the destination does not handle UDP" :
 		    "the destination does not handle TCP";
-	} else if (v4 && code == 4) {
+	} else if (v4 && code == ICMP_UNREACH_NEEDFRAG) {
 		/* RFC 1191: path MTU discovery depends on this one. */
 		what = "fragmentation needed";
 		why = "packets larger than the path MTU are dropped";
