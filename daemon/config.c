@@ -128,6 +128,17 @@ config_add_expression(struct conf *c, const char *expr, char *err,
 	return 0;
 }
 
+void
+config_set_interfaces(struct conf *c, const char *const *ifaces, int n)
+{
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
+		    ifaces[i]);
+	c->ninterfaces = (size_t)n;
+}
+
 unsigned
 config_syn_retries(void)
 {

@@ -7,9 +7,11 @@
 #define RSTWATCH_TIMEUNIT_H
 
 #include <stdint.h>
+#include <time.h>
 
 #define NSEC_PER_USEC	1000ULL
 #define USEC_PER_MSEC	1000ULL
+#define MSEC_PER_SEC	1000ULL
 #define NSEC_PER_MSEC	1000000ULL
 #define USEC_PER_SEC	1000000ULL
 #define SEC_PER_DAY	86400ULL
@@ -19,6 +21,14 @@ static inline uint64_t
 usec_from_sec(uint64_t s)
 {
 	return s * USEC_PER_SEC;
+}
+
+/* A clock_gettime() reading in microseconds. */
+static inline uint64_t
+usec_from_timespec(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * USEC_PER_SEC +
+	    (uint64_t)ts->tv_nsec / NSEC_PER_USEC;
 }
 
 #endif
