@@ -29,7 +29,7 @@
 #include "pidfile.h"
 #include "preflight.h"
 #include "privdrop.h"
-#include "sink.h"
+#include "sinks.h"
 #include "syslog_sock.h"
 #include "tally.h"
 #include "timeunit.h"

@@ -24,12 +24,12 @@
 #include "log.h"
 #include "offline.h"
 #include "preflight.h"
-#include "sink.h"
+#include "sinks.h"
 
 #define MAX_FILES	256
 #define MAX_IFACES	CONF_MAX_INTERFACES
 
-/* SPEC section 3; EX_USAGE (64) is sysexits.h's. */
+/* rstwatchd(8) EXIT STATUS; EX_USAGE (64) is sysexits.h's. */
 #define EXIT_CONFIG	1
 #define EXIT_RUNTIME	2
 

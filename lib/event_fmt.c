@@ -1,6 +1,6 @@
 /*
- * The syslog line of an event (SPEC section 5), the human sentence in its
- * msg, and RFC 3339 timestamps.
+ * The syslog line of an event (rstwatchd(8) SYSLOG LINES), the human
+ * sentence in its msg, and RFC 3339 timestamps.
  *
  * The keys of an event are produced in one place, event_format_fields(),
  * and written out by the text writer here and the JSON writer in json.c,
@@ -421,8 +421,9 @@ tunnel_format_text(const struct pkt_tunnel *t, unsigned n, char *buf,
 }
 
 /*
- * The keys of SPEC section 5 in their order: kind severity, the flow,
- * the kind's own keys, capture_loss, evidence, iface, community_id, msg.
+ * The keys of rstwatchd(8) SYSLOG LINES in their order: kind severity,
+ * the flow, the kind's own keys, capture_loss, evidence, iface,
+ * community_id, msg.
  * The Community ID is worked out here, when a line is written, and not
  * per packet: only events that go out pay for the SHA-1.  Events about a
  * service (rst_rate, cooldown summaries) or about no flow have none.

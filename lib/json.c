@@ -1,7 +1,8 @@
 /*
- * JSON lines (SPEC section 6): events with the keys of the syslog line plus
- * "ts", and flow records.  One object per line, so nothing written here may
- * contain a raw newline, and every string is escaped to plain ASCII.
+ * JSON lines (rstwatchd(8) JSON OUTPUT): events with the keys of the
+ * syslog line plus "ts", and flow records.  One object per line, so
+ * nothing written here may contain a raw newline, and every string is
+ * escaped to plain ASCII.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -127,7 +128,7 @@ jb_kv_u64(struct wbuf *j, const char *key, uint64_t val)
 }
 
 /*
- * SPEC section 6: one object per layer, {"type","src","dst"} and the
+ * rstwatchd(8) JSON OUTPUT: one object per layer, {"type","src","dst"} and the
  * identifier under its own name (vni, key, teid, session); a list of them,
  * outermost first, when the flow was nested in more than one.
  */
@@ -238,7 +239,7 @@ flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 	jb_kv_u64(&j, "icmp_unreachables", fr->icmp_unreachables);
 	jb_kv_str(&j, "conn_state", conn_state_name(fr->conn_state));
 	jb_kv_str(&j, "close", close_reason_name(fr->close));
-	/* Last, as SPEC section 6 shows it; worked out only now. */
+	/* Last, as rstwatchd(8) JSON OUTPUT shows it; worked out only now. */
 	if (community_id(&fr->src, &fr->dst, fr->proto, fr->sport, fr->dport,
 	    COMMUNITY_ID_SEED, cid) == 0)
 		jb_kv_str(&j, "community_id", cid);

@@ -13,7 +13,7 @@
 
 #include "log.h"
 #include "rules.h"
-#include "sink.h"
+#include "sinks.h"
 #include "syslog_sock.h"
 #include "tally.h"
 #include "timeunit.h"
