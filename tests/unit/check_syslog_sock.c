@@ -58,7 +58,7 @@ received(int fd, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-START_TEST(format_as_glibc)
+START_TEST(test_format_as_glibc)
 {
 	char buf[256];
 
@@ -79,7 +79,7 @@ START_TEST(format_as_glibc)
 END_TEST
 
 /* The bug: after a reload, lines had no ident (a pointer to freed memory). */
-START_TEST(ident_is_a_copy)
+START_TEST(test_ident_is_a_copy)
 {
 	struct syslog_sock s;
 	char buf[512], ident[32], want[64];
@@ -125,7 +125,7 @@ note(void *arg, enum outq_note what, int err, const struct outq_counts *c)
 }
 
 /* No /dev/log: counted; at most one attempt per SYSLOG_RETRY_S; then back. */
-START_TEST(absent_then_back)
+START_TEST(test_absent_then_back)
 {
 	struct syslog_sock s;
 	char buf[512];
@@ -171,9 +171,9 @@ main(void)
 	TCase *tc = tcase_create("syslog_sock");
 
 	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, format_as_glibc);
-	tcase_add_test(tc, ident_is_a_copy);
-	tcase_add_test(tc, absent_then_back);
+	tcase_add_test(tc, test_format_as_glibc);
+	tcase_add_test(tc, test_ident_is_a_copy);
+	tcase_add_test(tc, test_absent_then_back);
 	suite_add_tcase(s, tc);
 	return util_run(s);
 }
