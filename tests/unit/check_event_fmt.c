@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "addr.h"
 #include "check_util.h"
@@ -779,6 +780,18 @@ START_TEST(test_rfc3339)
 			free(tight);
 		}
 	}
+
+	/*
+	 * POSIX time whatever the host's zone: gmtime_r() would count leap
+	 * seconds under a right/ zone and write 22:12:53 here.
+	 */
+	ck_assert_int_eq(setenv("TZ", "right/UTC", 1), 0);
+	tzset();
+	ck_assert_int_eq(format_rfc3339(1700000000000000ULL, buf,
+	    sizeof(buf)), 27);
+	ck_assert_str_eq(buf, "2023-11-14T22:13:20.000000Z");
+	ck_assert_int_eq(unsetenv("TZ"), 0);
+	tzset();
 
 	/* Past 9999 RFC 3339 has no form. */
 	ck_assert_int_eq(format_rfc3339(253402300800000000ULL, buf,
