@@ -99,24 +99,6 @@ cleanup() {
 	fi
 }
 
-# Lines in the syslog capture so far: later searches look after a mark.
-mark() {
-	wc -l < "$syslog"
-}
-
-# wait_for MARK SECONDS STRING: poll (every 20 ms) for the first syslog line
-# after MARK that contains STRING; print it.
-wait_for() {
-	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
-
-	while :; do
-		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
-		    { printf '%s\n' "$line"; return 0; }
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 # When an expected line does not come, first see whether the daemon died:
 # then say so once and stop, instead of timing out check after check.
 daemon_alive() {
@@ -256,16 +238,6 @@ client_bg() {
 # out_time NAME WORD: the time on the client's line "WORD TIME ...".
 out_time() {
 	awk -v w="$2" '$1 == w { print $2; exit }' "$dir/$1.out" 2>/dev/null
-}
-
-# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
-wait_file() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	until grep -Eq -e "$3" "$1" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
 }
 
 # ---------------------------------------------------------------------------
