@@ -580,6 +580,29 @@ expect_alert "reload: new flow, max_syn_retransmissions 2 -> 1" "$m" 6 warning \
     syn_retransmits=1 threshold=1 listening=no
 run kill $pid_syn81 2>/dev/null
 
+# A reload that changes a setting only a restart can apply (the kernel
+# buffer): the daemon names the settings that wait for the restart, at
+# warning, and applies the rest of the file.
+m=$(mark)
+write_conf "$dir/restart.yaml" 1 2
+run sed -e 's/^  buffer_size: 1M$/  buffer_size: 2M/' "$dir/restart.yaml" \
+    > "$conf.new"
+run chmod 644 "$conf.new"
+run mv "$conf.new" "$conf"
+run kill -HUP "$daemon_pid"
+restart_keys="capture.interfaces, snaplen, buffer_size, promiscuous, flows.max_flows, evidence, daemon.user and daemon.pidfile"
+if line=$(wait_for "$m" 3 "]: $restart_keys take effect at the next restart"); then
+	pass "restart-only reload: $(msg_of "$line")"
+	check_pri "restart-only reload" "$line" warning
+else
+	fail "restart-only reload: no \"... take effect at the next restart\" line"
+fi
+if wait_for "$m" 3 "]: configuration reloaded from $conf (" > /dev/null; then
+	pass "restart-only reload: the rest of the file applies"
+else
+	fail "restart-only reload: no \"configuration reloaded from $conf\" line"
+fi
+
 # ---------------------------------------------------------------------------
 # Reload of a broken file: it would raise the SYN threshold to 5 and
 # disable syn_refused, but a misspelt key rejects it as a whole.
