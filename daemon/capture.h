@@ -22,7 +22,8 @@
 /*
  * How long the kernel may hold packets before waking us (TPACKET_V3 block
  * timeout): wakeups come per block of packets instead of per packet, and
- * alerts still come well within the second SPEC 5 allows.
+ * alerts still come well within the second rstwatchd(8)
+ * SYSLOG LINES promises.
  */
 #define CAPTURE_TIMEOUT_MS	100
 /* A capture that failed to open for another reason than missing or down. */

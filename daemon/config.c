@@ -1,5 +1,11 @@
 /*
- * Reading the configuration file; the parsing is lib/conf_yaml.c.
+ * The configuration as the running program gets it: the file read from
+ * disk (a regular file, size-capped; a missing default file means the
+ * built-in defaults), then what the command line puts over it (-i, the
+ * trailing filter expression) and what "auto" reads from the host
+ * (net.ipv4.tcp_syn_retries).  The model itself (struct conf, defaults,
+ * checks) is lib/conf.c and its YAML syntax lib/conf_yaml.c: pure code
+ * that never touches a file, which is why the two names differ.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -126,6 +132,17 @@ config_add_expression(struct conf *c, const char *expr, char *err,
 	}
 	memcpy(c->filter, both, sizeof(both));
 	return 0;
+}
+
+void
+config_set_interfaces(struct conf *c, const char *const *ifaces, int n)
+{
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
+		    ifaces[i]);
+	c->ninterfaces = (size_t)n;
 }
 
 unsigned

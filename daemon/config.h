@@ -22,6 +22,11 @@ int	config_load(const char *path, bool missing_ok, struct conf *out,
  */
 int	config_add_expression(struct conf *, const char *expr, char *err,
 	    size_t errlen);
+/*
+ * -i: the command line's interfaces (n of them) instead of the file's;
+ * nothing when n is 0.  At start and at every reload.
+ */
+void	config_set_interfaces(struct conf *, const char *const *ifaces, int n);
 /* net.ipv4.tcp_syn_retries, for thresholds.max_syn_retransmissions: auto. */
 unsigned config_syn_retries(void);
 

@@ -29,9 +29,10 @@
 #include "pidfile.h"
 #include "preflight.h"
 #include "privdrop.h"
-#include "sink.h"
+#include "sinks.h"
 #include "syslog_sock.h"
 #include "tally.h"
+#include "timeunit.h"
 
 /* Distinct (kind, service) pairs in cooldown at once. */
 #define COOLDOWN_SLOTS	4096
@@ -70,16 +71,26 @@ now_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return usec_from_timespec(&ts);
 }
 
-static uint64_t
-hash_seed(void)
+/*
+ * The flow table's hash seed, for live capture and -r alike: a table whose
+ * buckets an outsider could predict could be flooded into one chain.
+ */
+uint64_t
+daemon_hash_seed(void)
 {
 	uint64_t seed;
 
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
-		seed = now_us() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) {
+		struct timespec ts;
+
+		/* Early boot without entropy: weaker, still not guessable from outside. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_sec;
+	}
 	return seed;
 }
 
@@ -146,7 +157,7 @@ log_stats(struct daemon *d, const char *when)
 	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
 	    (unsigned long long)sinks_delivered(&d->sinks),
 	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed,
-	    (unsigned long long)reopened, (double)blind / 1e6,
+	    (unsigned long long)reopened, (double)blind / USEC_PER_SEC,
 	    (unsigned long long)filtered, losses, evidence);
 }
 
@@ -218,7 +229,8 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 	if (d->conf->stats_interval_s > 0 && now >= d->next_stats_us) {
 		if (d->next_stats_us != 0)
 			log_stats(d, "statistics");
-		d->next_stats_us = now + (uint64_t)d->conf->stats_interval_s * 1000000;
+		d->next_stats_us = now +
+		    usec_from_sec(d->conf->stats_interval_s);
 	}
 	if (now >= d->next_status_us) {
 		notify_status(d);
@@ -270,25 +282,49 @@ daemon_metrics(void *arg, const struct metrics_http *http, char *buf,
 	return metrics_format(&v, buf, size);
 }
 
-/* What only a restart changes: the captures, the table, the identity. */
+/*
+ * What only a restart changes: the captures, the table, the identity, the
+ * evidence store.  One list for the test, the copy back and the warning.
+ */
+#define RESTART_SCALARS(X)						\
+	X(snaplen) X(buffer_size) X(promiscuous) X(max_flows)		\
+	X(evidence_enabled) X(evidence_memory) X(evidence_max_files)	\
+	X(evidence_max_bytes) X(evidence_snaplen)
+#define RESTART_STRINGS(X)						\
+	X(user) X(pidfile) X(evidence_dir)
+#define RESTART_KEYS	"capture.interfaces, snaplen, buffer_size, "	\
+	"promiscuous, flows.max_flows, evidence, daemon.user and "	\
+	"daemon.pidfile"
+
 static bool
 restart_settings_differ(const struct conf *a, const struct conf *b)
 {
-	if (a->ninterfaces != b->ninterfaces || a->snaplen != b->snaplen ||
-	    a->buffer_size != b->buffer_size || a->promiscuous != b->promiscuous ||
-	    a->max_flows != b->max_flows || strcmp(a->user, b->user) != 0 ||
-	    strcmp(a->pidfile, b->pidfile) != 0 ||
-	    a->evidence_enabled != b->evidence_enabled ||
-	    strcmp(a->evidence_dir, b->evidence_dir) != 0 ||
-	    a->evidence_memory != b->evidence_memory ||
-	    a->evidence_max_files != b->evidence_max_files ||
-	    a->evidence_max_bytes != b->evidence_max_bytes ||
-	    a->evidence_snaplen != b->evidence_snaplen)
+#define DIFFER_SCALAR(f)	a->f != b->f ||
+#define DIFFER_STRING(f)	strcmp(a->f, b->f) != 0 ||
+	if (a->ninterfaces != b->ninterfaces ||
+	    RESTART_SCALARS(DIFFER_SCALAR) RESTART_STRINGS(DIFFER_STRING)
+	    false)
 		return true;
+#undef DIFFER_SCALAR
+#undef DIFFER_STRING
 	for (size_t i = 0; i < a->ninterfaces; i++)
 		if (strcmp(a->interfaces[i], b->interfaces[i]) != 0)
 			return true;
 	return false;
+}
+
+/* The running values stay what runs, until the restart. */
+static void
+restart_settings_keep(struct conf *c, const struct conf *old)
+{
+#define KEEP_SCALAR(f)	c->f = old->f;
+#define KEEP_STRING(f)	memcpy(c->f, old->f, sizeof(c->f));
+	memcpy(c->interfaces, old->interfaces, sizeof(c->interfaces));
+	c->ninterfaces = old->ninterfaces;
+	RESTART_SCALARS(KEEP_SCALAR)
+	RESTART_STRINGS(KEEP_STRING)
+#undef KEEP_SCALAR
+#undef KEEP_STRING
 }
 
 /*
@@ -333,12 +369,7 @@ daemon_reload(struct daemon *d)
 		return -1;
 	}
 	/* What -i said still holds: it is not in the file. */
-	if (d->opt->nifaces > 0) {
-		for (int i = 0; i < d->opt->nifaces; i++)
-			snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
-			    d->opt->ifaces[i]);
-		c->ninterfaces = (size_t)d->opt->nifaces;
-	}
+	config_set_interfaces(c, d->opt->ifaces, d->opt->nifaces);
 	for (; compiled < d->ncaps; compiled++) {
 		struct capture *cap = &d->caps[compiled];
 		pcap_t *p = cap->pcap;
@@ -395,25 +426,8 @@ daemon_reload(struct daemon *d)
 		pcap_freecode(&progs[i]);
 	}
 	if (restart_settings_differ(old, c)) {
-		log_warnx("capture.interfaces, snaplen, buffer_size, promiscuous, "
-		    "flows.max_flows, evidence, daemon.user and daemon.pidfile "
-		    "take effect at the next restart");
-		/* The running values stay what runs, until then. */
-		memcpy(c->interfaces, old->interfaces, sizeof(c->interfaces));
-		c->ninterfaces = old->ninterfaces;
-		c->snaplen = old->snaplen;
-		c->buffer_size = old->buffer_size;
-		c->promiscuous = old->promiscuous;
-		c->max_flows = old->max_flows;
-		memcpy(c->user, old->user, sizeof(c->user));
-		memcpy(c->pidfile, old->pidfile, sizeof(c->pidfile));
-		c->evidence_enabled = old->evidence_enabled;
-		memcpy(c->evidence_dir, old->evidence_dir,
-		    sizeof(c->evidence_dir));
-		c->evidence_memory = old->evidence_memory;
-		c->evidence_max_files = old->evidence_max_files;
-		c->evidence_max_bytes = old->evidence_max_bytes;
-		c->evidence_snaplen = old->evidence_snaplen;
+		log_warnx(RESTART_KEYS " take effect at the next restart");
+		restart_settings_keep(c, old);
 	}
 	/* The ident is copied: c may be freed by the next reload. */
 	if (strcmp(old->syslog_ident, c->syslog_ident) != 0 ||
@@ -434,10 +448,10 @@ daemon_reload(struct daemon *d)
 	if (defaults)
 		log_info("configuration reloaded: built-in defaults (%s does "
 		    "not exist) (%.1f ms)", d->opt->config_path,
-		    (double)(now_us() - t0) / 1000.0);
+		    (double)(now_us() - t0) / USEC_PER_MSEC);
 	else
 		log_info("configuration reloaded from %s (%.1f ms)",
-		    d->opt->config_path, (double)(now_us() - t0) / 1000.0);
+		    d->opt->config_path, (double)(now_us() - t0) / USEC_PER_MSEC);
 	return 0;
 fail:
 	for (size_t i = 0; i < compiled; i++)
@@ -556,7 +570,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	sink.event = daemon_event;
 	sink.flow = daemon_flow;
 	sink.ctx = &d;
-	d.analyzer = analyzer_new(conf->max_flows, hash_seed(), &params, &sink);
+	d.analyzer = analyzer_new(conf->max_flows, daemon_hash_seed(), &params, &sink);
 	if (d.analyzer == NULL) {
 		log_errx("cannot allocate %u flows", conf->max_flows);
 		goto out;
@@ -636,7 +650,7 @@ daemon_run(const struct daemon_options *opt, struct conf *conf)
 	 * a daemon that was behind must not conclude flows without their
 	 * last packets.
 	 */
-	drain_until = now_us() + CAPTURE_DRAIN_MS * 1000;
+	drain_until = now_us() + CAPTURE_DRAIN_MS * USEC_PER_MSEC;
 	for (size_t i = 0; i < d.ncaps; i++)
 		capture_drain(&d.caps[i], drain_until);
 	/* Every flow still open is concluded: its record goes out. */

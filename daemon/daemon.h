@@ -2,6 +2,7 @@
 #define RSTWATCHD_DAEMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -21,5 +22,7 @@ struct daemon_options {
  * daemon's: replaced on reload, freed on return.  Returns the exit status.
  */
 int	daemon_run(const struct daemon_options *, struct conf *conf);
+/* A random seed for the flow table's hash. */
+uint64_t daemon_hash_seed(void);
 
 #endif

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sysexits.h>
 #include <syslog.h>
@@ -26,12 +25,12 @@
 #include "offline.h"
 #include "pathmode.h"
 #include "preflight.h"
-#include "sink.h"
+#include "sinks.h"
 
 #define MAX_FILES	256
 #define MAX_IFACES	CONF_MAX_INTERFACES
 
-/* SPEC section 3; EX_USAGE (64) is sysexits.h's. */
+/* rstwatchd(8) EXIT STATUS; EX_USAGE (64) is sysexits.h's. */
 #define EXIT_CONFIG	1
 #define EXIT_RUNTIME	2
 
@@ -247,22 +246,6 @@ parse_options(struct options *o, int argc, char **argv)
 	join_expression(o, argc, argv);
 }
 
-static uint64_t
-hash_seed(void)
-{
-	uint64_t seed;
-
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) {
-		struct timespec ts;
-
-		/* Early boot without entropy: weaker, still not guessable from outside. */
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		seed = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^
-		    (uint64_t)getpid() << 32 ^ (uint64_t)ts.tv_sec;
-	}
-	return seed;
-}
-
 /* -r: what went out, by kind, for the summary. */
 struct run_counts {
 	struct sinks	*sinks;
@@ -404,7 +387,7 @@ run_files(const struct options *o, const struct conf *c)
 	sink.event = run_event;
 	sink.flow = run_flow;
 	sink.ctx = &counts;
-	if ((a = analyzer_new(c->max_flows, hash_seed(), &params, &sink)) == NULL) {
+	if ((a = analyzer_new(c->max_flows, daemon_hash_seed(), &params, &sink)) == NULL) {
 		log_errx("cannot allocate %u flows", c->max_flows);
 		sinks_close(&sinks);
 		return EXIT_RUNTIME;
@@ -487,11 +470,7 @@ main(int argc, char **argv)
 		    why);
 		exit(EX_USAGE);
 	}
-	for (int i = 0; i < o.nifaces; i++) {
-		snprintf(c->interfaces[i], sizeof(c->interfaces[i]), "%s",
-		    o.ifaces[i]);
-		c->ninterfaces = (size_t)i + 1;
-	}
+	config_set_interfaces(c, o.ifaces, o.nifaces);
 	if (o.check_only) {
 		int problems;
 

@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "outq.h"
+#include "timeunit.h"
 
 #define HDR	4
 
@@ -278,7 +279,8 @@ ms_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long)((uint64_t)ts.tv_sec * MSEC_PER_SEC +
+	    (uint64_t)ts.tv_nsec / NSEC_PER_MSEC);
 }
 
 void

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "icmp_const.h"
 #include "rst_rate.h"
 #include "tcp.h"
 #include "tunnel.h"
@@ -641,7 +642,9 @@ analyzer_icmp(struct analyzer *a, const struct analyzer_slot *s)
 	int sender_is_b;
 
 	a->stats.icmp_errors++;
-	if (v4 ? (p->icmp_type != 3 || p->icmp_code == 4) : p->icmp_type != 1)
+	if (v4 ? (p->icmp_type != ICMP_UNREACH ||
+	    p->icmp_code == ICMP_UNREACH_NEEDFRAG) :
+	    p->icmp_type != ICMP6_DST_UNREACH)
 		return;
 	if (q->proto != PKT_PROTO_TCP && q->proto != PKT_PROTO_UDP)
 		return;
@@ -665,9 +668,13 @@ analyzer_icmp(struct analyzer *a, const struct analyzer_slot *s)
 		f->icmp_unreachables++;
 
 	/* Port, protocol and administrative refusals end a connection attempt. */
-	hard = v4 ? (p->icmp_code == 2 || p->icmp_code == 3 || p->icmp_code == 9 ||
-	    p->icmp_code == 10 || p->icmp_code == 13) :
-	    (p->icmp_code == 1 || p->icmp_code == 4);
+	hard = v4 ? (p->icmp_code == ICMP_UNREACH_PROTOCOL ||
+	    p->icmp_code == ICMP_UNREACH_PORT ||
+	    p->icmp_code == ICMP_UNREACH_NET_PROHIB ||
+	    p->icmp_code == ICMP_UNREACH_HOST_PROHIB ||
+	    p->icmp_code == ICMP_UNREACH_FILTER_PROHIB) :
+	    (p->icmp_code == ICMP6_DST_UNREACH_ADMIN ||
+	    p->icmp_code == ICMP6_DST_UNREACH_NOPORT);
 	if (hard && !(f->state & FS_CLOSE_SET) &&
 	    (q->proto == PKT_PROTO_UDP || !(f->state & FS_SYNACK))) {
 		f->state |= FS_REFUSED | FS_CLOSE_SET;

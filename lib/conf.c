@@ -3,6 +3,8 @@
  * of single values.  Nothing here knows about YAML; the loader in
  * conf_yaml.c fills a struct conf through these rules.  What the ignore
  * lists match is decided in rules.c, the one place that applies them.
+ * Reading the file, and what the command line or the host adds to it, is
+ * the daemon's (daemon/config.c): this file does no I/O.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>

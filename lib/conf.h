@@ -1,5 +1,5 @@
 /*
- * The configuration model (SPEC section 7): defaults, validation and the
+ * The configuration model (rstwatch.yaml(5)): defaults, validation and the
  * values the rest of the program reads.  The YAML syntax lives apart, in
  * conf_yaml.c; a struct conf is either complete and valid or not handed out.
  */

@@ -1,5 +1,5 @@
 /*
- * The YAML syntax of the configuration (SPEC section 7), read with
+ * The YAML syntax of the configuration (rstwatch.yaml(5)), read with
  * libyaml's event API.  Events rather than the document API because the
  * document API resolves aliases into shared nodes, so a small file with
  * nested aliases ("billion laughs") would expand into an exponential walk;

@@ -1,5 +1,5 @@
 /*
- * Alert cooldown (SPEC section 7): after an alert of one kind for one
+ * Alert cooldown (rstwatch.yaml(5) EVENTS): after an alert of one kind for one
  * service (responder address and port), further alerts of that kind for
  * that service are suppressed and counted for the kind's cooldown; when it
  * ends, one summary says how many were suppressed.  The table is bounded;

@@ -12,20 +12,10 @@
 #include "decode.h"
 #include "decode_int.h"
 #include "extract.h"
+#include "icmp_const.h"
 
 #define ICMP_HDR_LEN		8
 #define QUOTE_L4_LEN		8	/* what RFC 792 promises of the L4 header */
-
-#define ICMP_UNREACH		3
-#define ICMP_SOURCEQUENCH	4
-#define ICMP_REDIRECT		5
-#define ICMP_TIMXCEED		11
-#define ICMP_PARAMPROB		12
-
-#define ICMP6_DST_UNREACH	1
-#define ICMP6_PACKET_TOO_BIG	2
-#define ICMP6_TIME_EXCEEDED	3
-#define ICMP6_PARAM_PROB	4
 
 #define IPV4_FRAG_OFF		6
 #define IPV4_PROTO_OFF		9

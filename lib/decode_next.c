@@ -121,7 +121,7 @@ decode_tunnel_name(unsigned type)
 	return type < TUN_NTYPES ? tunnel_names[type] : "unknown";
 }
 
-/* What the identifier is called where it is written (SPEC section 5). */
+/* What the identifier is called where it is written (rstwatchd(8)). */
 const char *
 decode_tunnel_id_name(unsigned type)
 {

@@ -1,6 +1,7 @@
 /*
- * Events (SPEC section 4) and flow records (SPEC section 6): what the
- * analyser reports, independent of how it is written out.
+ * Events (rstwatchd(8) EVENTS) and flow records (rstwatchd(8) JSON
+ * OUTPUT): what the analyser reports, independent of how it is written
+ * out.
  */
 #ifndef RSTWATCH_EVENT_H
 #define RSTWATCH_EVENT_H
@@ -11,7 +12,7 @@
 #include "addr.h"
 #include "pkt.h"
 
-/* X(name, default severity) in the order of SPEC section 4. */
+/* X(name, default severity) in the order of rstwatchd(8) EVENTS. */
 #define EVENT_KINDS(X)				\
 	X(syn_retransmit,	SEV_WARNING)	\
 	X(synack_retransmit,	SEV_WARNING)	\
@@ -41,7 +42,10 @@ enum severity {
 	SEV_NOTICE, SEV_INFO, SEV_DEBUG
 };
 
-/* Who sent the packet that the event is about: SPEC's "by". */
+/*
+ * Who sent the packet that the event is about: the "by" key of
+ * rstwatchd(8) SYSLOG LINES.
+ */
 enum event_side {
 	SIDE_NONE = 0,
 	SIDE_SRC,		/* the originator */
@@ -102,14 +106,14 @@ struct event {
 	uint32_t	ifindex;	/* from the link layer (SLL2), 0 unknown */
 };
 
-/* Zeek's conn_state vocabulary (SPEC section 6). */
+/* Zeek's conn_state vocabulary (rstwatchd(8) JSON OUTPUT). */
 #define CONN_STATES(X)	X(S0) X(S1) X(SF) X(REJ) X(S2) X(S3) X(RSTO) \
 	X(RSTR) X(RSTOS0) X(RSTRH) X(SH) X(SHR) X(OTH)
 #define CONN_STATE_ENUM(name)	CS_##name,
 enum conn_state { CONN_STATES(CONN_STATE_ENUM) CS_NSTATES };
 #undef CONN_STATE_ENUM
 
-/* This project's close vocabulary (SPEC section 6). */
+/* This project's close vocabulary (rstwatchd(8) JSON OUTPUT). */
 #define CLOSE_REASONS(X)	X(graceful) X(refused) X(loss_reset) \
 	X(app_reset) X(rst_injected) X(handshake_timeout) X(timeout) X(open)
 #define CLOSE_ENUM(name)	CLOSE_##name,
@@ -160,22 +164,24 @@ const char *close_reason_name(enum close_reason);
 /*
  * Text forms.  Both write a NUL-terminated line without a newline and
  * return its length, or -1 if it did not fit.  event_format_text() is the
- * syslog line of SPEC section 5; the JSON forms are SPEC section 6.
+ * syslog line of rstwatchd(8) SYSLOG LINES; the JSON forms are its JSON
+ * OUTPUT.
  */
 int	event_format_text(const struct event *, char *, size_t);
 int	event_format_json(const struct event *, char *, size_t);
 int	flow_record_format_json(const struct flow_record *, char *, size_t);
 /*
- * Each key of an event in line order (SPEC section 5), with a string value,
- * or a number when str is NULL: the one list both text forms are made from.
+ * Each key of an event in line order (rstwatchd(8) SYSLOG LINES), with a
+ * string value, or a number when str is NULL: the one list both text
+ * forms are made from.
  */
 typedef void	event_field_fn(void *arg, const char *key, const char *str,
 		    uint64_t num);
 void	event_format_fields(const struct event *, event_field_fn *, void *);
 /*
- * A tunnel stack as the tunnel key writes it (SPEC section 5): per layer
- * TYPE:SRC>DST[:IDNAME=ID], outermost first, joined by "/".  Returns the
- * length, or -1 if it did not fit.
+ * A tunnel stack as the tunnel key writes it (rstwatchd(8) SYSLOG
+ * LINES): per layer TYPE:SRC>DST[:IDNAME=ID], outermost first, joined by
+ * "/".  Returns the length, or -1 if it did not fit.
  */
 int	tunnel_format_text(const struct pkt_tunnel *, unsigned n, char *,
 	    size_t);

@@ -1,6 +1,6 @@
 /*
- * The syslog line of an event (SPEC section 5), the human sentence in its
- * msg, and RFC 3339 timestamps.
+ * The syslog line of an event (rstwatchd(8) SYSLOG LINES), the human
+ * sentence in its msg, and RFC 3339 timestamps.
  *
  * The keys of an event are produced in one place, event_format_fields(),
  * and written out by the text writer here and the JSON writer in json.c,
@@ -15,127 +15,27 @@
 #include "community_id.h"
 #include "decode.h"
 #include "event.h"
+#include "icmp_const.h"
 #include "pkt.h"
-
-/* An output buffer that counts what did not fit instead of overflowing. */
-struct tbuf {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;		/* bytes produced, written or not */
-	int	 nkeys;
-};
+#include "timeunit.h"
+#include "wbuf.h"
 
 /* Room for any sentence, with the largest numbers and an IPv6 address. */
 #define MSG_MAX		256
-/* The 20 digits of UINT64_MAX and a NUL. */
-#define DEC_MAX		21
 /* 2023-11-14T22:13:20.123456Z, without the NUL. */
 #define RFC3339_LEN	27
 
-static void	tb_putc(struct tbuf *, char);
-static void	tb_write(struct tbuf *, const char *, size_t);
-static void	tb_puts(struct tbuf *, const char *);
-static void	tb_putu(struct tbuf *, uint64_t);
-static void	tb_puti(struct tbuf *, int);
-static int	tb_finish(struct tbuf *);
-static const char *dec_text(uint64_t, char *);
 static int	needs_quote(const char *, size_t *);
 static void	text_field(void *, const char *, const char *, uint64_t);
 static const char *proto_name(uint8_t, char *);
 static const char *side_name(enum event_side);
 static const char *side_noun(enum event_side);
-static void	tb_times(struct tbuf *, uint32_t);
+static void	msg_times(struct wbuf *, uint32_t);
 static const char *plural(uint64_t);
-static void	icmp_msg(const struct event *, struct tbuf *);
+static void	icmp_msg(const struct event *, struct wbuf *);
 static void	event_msg(const struct event *, char *, size_t);
 static char	*put_2digits(char *, unsigned);
 static void	civil_date(uint64_t, unsigned *, unsigned *, unsigned *);
-
-/*
- * Every event goes through here, on busy links hundreds of thousands a
- * second: the line is put together from pieces with memcpy() and a digit
- * loop rather than with snprintf(), which took more than half the time of
- * a line.  The bytes are the same as snprintf() would write, truncation
- * included.
- */
-static void
-tb_putc(struct tbuf *t, char c)
-{
-	/* Keep the last byte for the NUL. */
-	if (t->len + 1 < t->size)
-		t->buf[t->len] = c;
-	t->len++;
-}
-
-/* Like n calls of tb_putc(): what fits before the NUL's byte is written. */
-static void
-tb_write(struct tbuf *t, const char *s, size_t n)
-{
-	size_t room;
-
-	if (t->len + 1 < t->size) {
-		room = t->size - 1 - t->len;
-		memcpy(t->buf + t->len, s, n < room ? n : room);
-	}
-	t->len += n;
-}
-
-static void
-tb_puts(struct tbuf *t, const char *s)
-{
-	tb_write(t, s, strlen(s));
-}
-
-/* Decimal without leading zeros, as "%" PRIu64 writes it. */
-static void
-tb_putu(struct tbuf *t, uint64_t v)
-{
-	char d[DEC_MAX];
-	const char *s = dec_text(v, d);
-
-	tb_write(t, s, (size_t)(d + DEC_MAX - 1 - s));
-}
-
-/* As "%d" writes it; INT_MIN's magnitude fits a uint64_t. */
-static void
-tb_puti(struct tbuf *t, int v)
-{
-	if (v < 0) {
-		tb_putc(t, '-');
-		tb_putu(t, (uint64_t)-(int64_t)v);
-	} else
-		tb_putu(t, (uint64_t)v);
-}
-
-static int
-tb_finish(struct tbuf *t)
-{
-	if (t->size == 0)
-		return -1;
-	if (t->len >= t->size || t->len > INT_MAX) {
-		t->buf[t->size - 1] = '\0';
-		return -1;
-	}
-	t->buf[t->len] = '\0';
-	return (int)t->len;
-}
-
-/*
- * v in decimal, NUL-terminated, at the end of d (DEC_MAX bytes): the
- * digits come out last first.  Returns where they start.
- */
-static const char *
-dec_text(uint64_t v, char *d)
-{
-	char *p = d + DEC_MAX - 1;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return p;
-}
 
 /*
  * Interface names come from the system and can hold any byte but '/' and
@@ -175,57 +75,58 @@ static void
 text_field(void *arg, const char *key, const char *str, uint64_t num)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct tbuf *t = arg;
+	struct wbuf *t = arg;
 	const unsigned char *p, *run;
 	size_t len;
 
-	if (t->nkeys++ > 0)
-		tb_putc(t, ' ');
-	tb_puts(t, key);
-	tb_putc(t, '=');
+	/* Every key but the first follows a blank. */
+	if (t->len > 0)
+		wbuf_putc(t, ' ');
+	wbuf_puts(t, key);
+	wbuf_putc(t, '=');
 	if (str == NULL) {
-		tb_putu(t, num);
+		wbuf_putu(t, num);
 		return;
 	}
 	if (!needs_quote(str, &len)) {
-		tb_write(t, str, len);
+		wbuf_write(t, str, len);
 		return;
 	}
 	/* Runs of plain bytes in one copy: a msg is mostly plain. */
-	tb_putc(t, '"');
+	wbuf_putc(t, '"');
 	p = (const unsigned char *)str;
 	for (;;) {
 		/* NUL is BYTE_ESCAPE too, which ends the run. */
 		for (run = p; (byte_class[*p] & BYTE_ESCAPE) == 0; p++)
 			;
-		tb_write(t, (const char *)run, (size_t)(p - run));
+		wbuf_write(t, (const char *)run, (size_t)(p - run));
 		if (*p == '\0')
 			break;
-		tb_putc(t, '\\');
+		wbuf_putc(t, '\\');
 		if (*p == '"' || *p == '\\')
-			tb_putc(t, (char)*p);
+			wbuf_putc(t, (char)*p);
 		else {
-			tb_putc(t, 'x');
-			tb_putc(t, hex[*p >> 4]);
-			tb_putc(t, hex[*p & 0xf]);
+			wbuf_putc(t, 'x');
+			wbuf_putc(t, hex[*p >> 4]);
+			wbuf_putc(t, hex[*p & 0xf]);
 		}
 		p++;
 	}
-	tb_putc(t, '"');
+	wbuf_putc(t, '"');
 }
 
 int
 event_format_text(const struct event *ev, char *buf, size_t size)
 {
-	struct tbuf t = { buf, size, 0, 0 };
+	struct wbuf t = WBUF_INIT(buf, size);
 
 	event_format_fields(ev, text_field, &t);
-	return tb_finish(&t);
+	return wbuf_finish(&t);
 }
 
 /*
  * A protocol other than TCP and UDP is written as its number, in buf of
- * DEC_MAX bytes.
+ * WBUF_DEC_MAX bytes.
  */
 static const char *
 proto_name(uint8_t proto, char *buf)
@@ -234,7 +135,7 @@ proto_name(uint8_t proto, char *buf)
 		return "tcp";
 	if (proto == PKT_PROTO_UDP)
 		return "udp";
-	return dec_text(proto, buf);
+	return wbuf_dec(proto, buf);
 }
 
 static const char *
@@ -264,14 +165,14 @@ side_noun(enum event_side side)
 }
 
 static void
-tb_times(struct tbuf *t, uint32_t n)
+msg_times(struct wbuf *t, uint32_t n)
 {
 	if (n == 1) {
-		tb_puts(t, "once");
+		wbuf_puts(t, "once");
 		return;
 	}
-	tb_putu(t, n);
-	tb_puts(t, " times");
+	wbuf_putu(t, n);
+	wbuf_puts(t, " times");
 }
 
 static const char *
@@ -286,7 +187,7 @@ plural(uint64_t n)
  * type 1).  The reporter's family tells which of the two it was.
  */
 static void
-icmp_msg(const struct event *ev, struct tbuf *m)
+icmp_msg(const struct event *ev, struct wbuf *m)
 {
 	char rep[ADDR_STRLEN];
 	const char *icmp, *what = NULL, *why = NULL;
@@ -296,51 +197,57 @@ icmp_msg(const struct event *ev, struct tbuf *m)
 	addr_format(&ev->reporter, rep, sizeof(rep));
 	v4 = addr_is_v4(&ev->reporter);
 	icmp = v4 ? "ICMP" : "ICMPv6";
-	unreach = v4 ? ev->icmp_type == 3 : ev->icmp_type == 1;
+	unreach = v4 ? ev->icmp_type == ICMP_UNREACH :
+	    ev->icmp_type == ICMP6_DST_UNREACH;
 
 	if (!unreach)
 		what = NULL;
-	else if ((v4 && code == 3) || (!v4 && code == 4)) {
+	else if ((v4 && code == ICMP_UNREACH_PORT) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_NOPORT)) {
 		what = "port unreachable";
 		why = ev->proto == PKT_PROTO_UDP ?
 		    "nothing listens on the UDP port" :
 		    "the port is closed or a firewall rejects the connection";
-	} else if ((v4 && (code == 9 || code == 10 || code == 13)) ||
-	    (!v4 && code == 1)) {
+	} else if ((v4 && (code == ICMP_UNREACH_NET_PROHIB ||
+	    code == ICMP_UNREACH_HOST_PROHIB ||
+	    code == ICMP_UNREACH_FILTER_PROHIB)) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_ADMIN)) {
 		what = "administratively prohibited";
 		why = "a firewall filters this traffic";
-	} else if (code == 0) {
+	} else if (code == ICMP_UNREACH_NET) {
+		/* ICMP6_DST_UNREACH_NOROUTE has the same value. */
 		what = "network unreachable";
 		why = "there is no route to the destination";
-	} else if ((v4 && code == 1) || (!v4 && code == 3)) {
+	} else if ((v4 && code == ICMP_UNREACH_HOST) ||
+	    (!v4 && code == ICMP6_DST_UNREACH_ADDR)) {
 		what = "host unreachable";
 		why = "the destination host is down or cannot be reached";
-	} else if (v4 && code == 2) {
+	} else if (v4 && code == ICMP_UNREACH_PROTOCOL) {
 		what = "protocol unreachable";
 		why = ev->proto == PKT_PROTO_UDP ?
 		    "the destination does not handle UDP" :
 		    "the destination does not handle TCP";
-	} else if (v4 && code == 4) {
+	} else if (v4 && code == ICMP_UNREACH_NEEDFRAG) {
 		/* RFC 1191: path MTU discovery depends on this one. */
 		what = "fragmentation needed";
 		why = "packets larger than the path MTU are dropped";
 	}
 
-	tb_puts(m, icmp);
+	wbuf_puts(m, icmp);
 	if (what != NULL) {
-		tb_putc(m, ' ');
-		tb_puts(m, what);
-		tb_puts(m, " from ");
-		tb_puts(m, rep);
-		tb_puts(m, ": ");
-		tb_puts(m, why);
+		wbuf_putc(m, ' ');
+		wbuf_puts(m, what);
+		wbuf_puts(m, " from ");
+		wbuf_puts(m, rep);
+		wbuf_puts(m, ": ");
+		wbuf_puts(m, why);
 	} else {
-		tb_puts(m, " destination unreachable (type ");
-		tb_putu(m, ev->icmp_type);
-		tb_puts(m, " code ");
-		tb_putu(m, code);
-		tb_puts(m, ") from ");
-		tb_puts(m, rep);
+		wbuf_puts(m, " destination unreachable (type ");
+		wbuf_putu(m, ev->icmp_type);
+		wbuf_puts(m, " code ");
+		wbuf_putu(m, code);
+		wbuf_puts(m, ") from ");
+		wbuf_puts(m, rep);
 	}
 }
 
@@ -351,20 +258,20 @@ icmp_msg(const struct event *ev, struct tbuf *m)
 static void
 event_msg(const struct event *ev, char *msg, size_t size)
 {
-	struct tbuf m = { msg, size, 0, 0 };
+	struct wbuf m = WBUF_INIT(msg, size);
 	const char *why, *hl;
 
 	if (ev->suppressed > 0) {
-		tb_putu(&m, ev->suppressed);
-		tb_puts(&m, " further ");
-		tb_puts(&m, event_kind_name(ev->kind));
-		tb_puts(&m, " alert");
-		tb_puts(&m, plural(ev->suppressed));
+		wbuf_putu(&m, ev->suppressed);
+		wbuf_puts(&m, " further ");
+		wbuf_puts(&m, event_kind_name(ev->kind));
+		wbuf_puts(&m, " alert");
+		wbuf_puts(&m, plural(ev->suppressed));
 		if (ev->has_flow)
-			tb_puts(&m, " for this service");
-		tb_puts(&m, ev->suppressed == 1 ? " was" : " were");
-		tb_puts(&m, " suppressed during the cooldown");
-		tb_finish(&m);
+			wbuf_puts(&m, " for this service");
+		wbuf_puts(&m, ev->suppressed == 1 ? " was" : " were");
+		wbuf_puts(&m, " suppressed during the cooldown");
+		wbuf_finish(&m);
 		return;
 	}
 
@@ -378,70 +285,70 @@ event_msg(const struct event *ev, char *msg, size_t size)
 			    "sent, so a local firewall drops it";
 		else
 			why = "lost in the path or dropped at the destination";
-		tb_puts(&m, "SYN retransmitted ");
-		tb_times(&m, ev->count);
-		tb_puts(&m, " without a SYN-ACK: ");
-		tb_puts(&m, why);
+		wbuf_puts(&m, "SYN retransmitted ");
+		msg_times(&m, ev->count);
+		wbuf_puts(&m, " without a SYN-ACK: ");
+		wbuf_puts(&m, why);
 		break;
 	case EV_synack_retransmit:
-		tb_puts(&m, "SYN-ACK retransmitted ");
-		tb_times(&m, ev->count);
-		tb_puts(&m, ": the originator's final ACK is not arriving");
+		wbuf_puts(&m, "SYN-ACK retransmitted ");
+		msg_times(&m, ev->count);
+		wbuf_puts(&m, ": the originator's final ACK is not arriving");
 		break;
 	case EV_syn_refused:
-		tb_puts(&m, "connection refused: RST answered the SYN (port "
+		wbuf_puts(&m, "connection refused: RST answered the SYN (port "
 		    "closed or connection rejected)");
 		break;
 	case EV_data_retransmit:
-		tb_puts(&m, side_noun(ev->by));
-		tb_puts(&m, " retransmitted data ");
-		tb_times(&m, ev->count);
-		tb_puts(&m, " without acknowledgement: packets are being "
+		wbuf_puts(&m, side_noun(ev->by));
+		wbuf_puts(&m, " retransmitted data ");
+		msg_times(&m, ev->count);
+		wbuf_puts(&m, " without acknowledgement: packets are being "
 		    "lost in the path");
 		break;
 	case EV_loss_reset:
-		tb_puts(&m, side_noun(ev->by));
-		tb_puts(&m, " reset the connection while data was being "
+		wbuf_puts(&m, side_noun(ev->by));
+		wbuf_puts(&m, " reset the connection while data was being "
 		    "retransmitted: it gave up because of packet loss");
 		break;
 	case EV_app_reset:
-		tb_puts(&m, side_noun(ev->by));
-		tb_puts(&m, " reset the connection with no retransmission "
+		wbuf_puts(&m, side_noun(ev->by));
+		wbuf_puts(&m, " reset the connection with no retransmission "
 		    "outstanding: the application aborted it");
 		break;
 	case EV_rst_injected:
 		if (ev->window_evidence) {
-			tb_puts(&m, "RST with a sequence number outside the "
+			wbuf_puts(&m, "RST with a sequence number outside the "
 			    "receive window: probably injected by a device in "
 			    "the path");
 			break;
 		}
 		if (ev->ttl == ev->expected_ttl) {
 			/* Proved late, by what followed (tcp.c). */
-			tb_puts(&m, "RST followed by packets from ");
-			tb_puts(&m, side_noun(ev->by));
-			tb_puts(&m, " that the RST should have ended: "
+			wbuf_puts(&m, "RST followed by packets from ");
+			wbuf_puts(&m, side_noun(ev->by));
+			wbuf_puts(&m, " that the RST should have ended: "
 			    "probably injected by a device in the path");
 			break;
 		}
 		hl = addr_is_v4(&ev->src) ? "TTL" : "hop limit";
-		tb_puts(&m, "RST with ");
-		tb_puts(&m, hl);
-		tb_putc(&m, ' ');
-		tb_putu(&m, ev->ttl);
-		tb_puts(&m, " where ");
-		tb_puts(&m, side_noun(ev->by));
-		tb_puts(&m, "'s packets had ");
-		tb_puts(&m, hl);
-		tb_putc(&m, ' ');
-		tb_putu(&m, ev->expected_ttl);
-		tb_puts(&m, ": probably injected by a device in the path");
+		wbuf_puts(&m, "RST with ");
+		wbuf_puts(&m, hl);
+		wbuf_putc(&m, ' ');
+		wbuf_putu(&m, ev->ttl);
+		wbuf_puts(&m, " where ");
+		wbuf_puts(&m, side_noun(ev->by));
+		wbuf_puts(&m, "'s packets had ");
+		wbuf_puts(&m, hl);
+		wbuf_putc(&m, ' ');
+		wbuf_putu(&m, ev->expected_ttl);
+		wbuf_puts(&m, ": probably injected by a device in the path");
 		break;
 	case EV_seq_anomaly:
-		tb_putu(&m, ev->count);
-		tb_puts(&m, " segment");
-		tb_puts(&m, plural(ev->count));
-		tb_puts(&m, " with sequence or acknowledgement numbers that "
+		wbuf_putu(&m, ev->count);
+		wbuf_puts(&m, " segment");
+		wbuf_puts(&m, plural(ev->count));
+		wbuf_puts(&m, " with sequence or acknowledgement numbers that "
 		    "cannot belong to this connection: a device in the path "
 		    "altered or replayed packets");
 		break;
@@ -449,24 +356,24 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		icmp_msg(ev, &m);
 		break;
 	case EV_capture_drop:
-		tb_putu(&m, ev->count);
-		tb_puts(&m, ev->count == 1 ? " packet was" : " packets were");
-		tb_puts(&m, " dropped before rstwatchd could read ");
-		tb_puts(&m, ev->count == 1 ? "it" : "them");
-		tb_puts(&m, " (");
-		tb_putu(&m, ev->received);
-		tb_puts(&m, " received): the analysis of this interval is "
+		wbuf_putu(&m, ev->count);
+		wbuf_puts(&m, ev->count == 1 ? " packet was" : " packets were");
+		wbuf_puts(&m, " dropped before rstwatchd could read ");
+		wbuf_puts(&m, ev->count == 1 ? "it" : "them");
+		wbuf_puts(&m, " (");
+		wbuf_putu(&m, ev->received);
+		wbuf_puts(&m, " received): the analysis of this interval is "
 		    "incomplete");
 		break;
 	case EV_rst_rate:
-		tb_putu(&m, ev->count);
-		tb_puts(&m, " RST");
-		tb_puts(&m, plural(ev->count));
-		tb_puts(&m, " involving this service within ");
-		tb_putu(&m, ev->window_s);
-		tb_puts(&m, " second");
-		tb_puts(&m, plural(ev->window_s));
-		tb_puts(&m, ": its connections are being reset unusually "
+		wbuf_putu(&m, ev->count);
+		wbuf_puts(&m, " RST");
+		wbuf_puts(&m, plural(ev->count));
+		wbuf_puts(&m, " involving this service within ");
+		wbuf_putu(&m, ev->window_s);
+		wbuf_puts(&m, " second");
+		wbuf_puts(&m, plural(ev->window_s));
+		wbuf_puts(&m, ": its connections are being reset unusually "
 		    "often");
 		break;
 	case EV_path_loss:
@@ -477,11 +384,11 @@ event_msg(const struct event *ev, char *msg, size_t size)
 		    "the two vantage points disagree");
 		break;
 	default:
-		tb_puts(&m, "unknown event kind ");
-		tb_puti(&m, (int)ev->kind);
+		wbuf_puts(&m, "unknown event kind ");
+		wbuf_puti(&m, (int)ev->kind);
 		break;
 	}
-	tb_finish(&m);
+	wbuf_finish(&m);
 }
 
 /*
@@ -521,8 +428,9 @@ tunnel_format_text(const struct pkt_tunnel *t, unsigned n, char *buf,
 }
 
 /*
- * The keys of SPEC section 5 in their order: kind severity, the flow,
- * the kind's own keys, capture_loss, evidence, iface, community_id, msg.
+ * The keys of rstwatchd(8) SYSLOG LINES in their order: kind severity,
+ * the flow, the kind's own keys, capture_loss, evidence, iface,
+ * community_id, msg.
  * The Community ID is worked out here, when a line is written, and not
  * per packet: only events that go out pay for the SHA-1.  Events about a
  * service (rst_rate, cooldown summaries) or about no flow have none.
@@ -532,7 +440,7 @@ event_format_fields(const struct event *ev,
     void (*fn)(void *, const char *, const char *, uint64_t), void *arg)
 {
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN], rep[ADDR_STRLEN];
-	char pbuf[DEC_MAX], msg[MSG_MAX], cid[COMMUNITY_ID_SIZE];
+	char pbuf[WBUF_DEC_MAX], msg[MSG_MAX], cid[COMMUNITY_ID_SIZE];
 	char tun[TUNNEL_TEXT_MAX];
 	int summary = ev->suppressed > 0;
 
@@ -708,24 +616,26 @@ civil_date(uint64_t days, unsigned *year, unsigned *month, unsigned *day)
  * RFC 3339 in UTC with microseconds.  Years past 9999 have no RFC 3339
  * form and are refused like a buffer that is too small.  The date is
  * worked out here rather than by gmtime_r(), which takes glibc's time zone
- * lock on every call, and the digits are written without snprintf(); a
- * buffer that is too small still gets the cut, NUL-terminated prefix that
- * snprintf() would have left.
+ * lock on every call and, under a right/ zone, counts leap seconds: the
+ * time of a packet would then depend on the host's TZ.
  */
 int
 format_rfc3339(uint64_t ts_us, char *buf, size_t size)
 {
+	struct wbuf w = WBUF_INIT(buf, size);
 	char tmp[RFC3339_LEN], *p = tmp;
-	uint64_t secs = ts_us / 1000000;
-	unsigned year, month, day, sod, us = (unsigned)(ts_us % 1000000);
+	uint64_t secs = ts_us / USEC_PER_SEC;
+	unsigned year, month, day, sod;
+	unsigned us = (unsigned)(ts_us % USEC_PER_SEC);
 
 	if (size > 0)
 		buf[0] = '\0';
 	if (secs > (uint64_t)253402300799LL)	/* 9999-12-31T23:59:59Z */
 		return -1;
-	civil_date(secs / 86400, &year, &month, &day);
-	sod = (unsigned)(secs % 86400);
+	civil_date(secs / SEC_PER_DAY, &year, &month, &day);
+	sod = (unsigned)(secs % SEC_PER_DAY);
 
+	/* Digits in pairs: 4 times quicker than wbuf_putu_width() here. */
 	p = put_2digits(p, year / 100);
 	p = put_2digits(p, year % 100);
 	*p++ = '-';
@@ -743,15 +653,6 @@ format_rfc3339(uint64_t ts_us, char *buf, size_t size)
 	p = put_2digits(p, us / 100 % 100);
 	p = put_2digits(p, us % 100);
 	*p++ = 'Z';
-
-	if (size == 0)
-		return -1;
-	if (size <= RFC3339_LEN) {
-		memcpy(buf, tmp, size - 1);
-		buf[size - 1] = '\0';
-		return -1;
-	}
-	memcpy(buf, tmp, RFC3339_LEN);
-	buf[RFC3339_LEN] = '\0';
-	return RFC3339_LEN;
+	wbuf_write(&w, tmp, RFC3339_LEN);
+	return wbuf_finish(&w);
 }

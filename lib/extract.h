@@ -1,9 +1,13 @@
 /*
- * Bounds-checked reads of network byte order fields.
+ * Reads of network (and little-endian) byte order fields at any alignment.
  *
- * Every decoder reads packet bytes through these helpers after checking the
- * length once per header; the helpers themselves assume the caller checked.
- * They exist so that unaligned loads and byte order are handled in one place.
+ * These helpers check nothing: the caller must guarantee that p points to
+ * at least 2 (get_u16) or 4 (get_u32, get_u32_le) bytes it may read.  The
+ * decoders do it once per header, by comparing the captured length with
+ * the header's before the first read (a decoder that reads past what it
+ * checked is a bug the truncation tests and the fuzz targets catch).
+ * They exist so that unaligned loads and byte order are handled in one
+ * place.
  */
 #ifndef RSTWATCH_EXTRACT_H
 #define RSTWATCH_EXTRACT_H

@@ -103,7 +103,7 @@ struct flow {
 	uint16_t	fired;		/* bit per event kind already reported */
 	uint16_t	state;		/* FLOW_* below */
 	uint8_t		icmp_unreachables;	/* saturating */
-	/* Packed: the entry must stay within 192 bytes (SPEC section 9). */
+	/* Packed: the entry must stay within 192 bytes (README.md, Numbers). */
 	uint8_t		cls:3;		/* enum flow_class */
 	uint8_t		orig_is_b:1;	/* the originator is key.b */
 	uint8_t		close:4;	/* enum close_reason once decided */

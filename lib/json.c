@@ -1,7 +1,8 @@
 /*
- * JSON lines (SPEC section 6): events with the keys of the syslog line plus
- * "ts", and flow records.  One object per line, so nothing written here may
- * contain a raw newline, and every string is escaped to plain ASCII.
+ * JSON lines (rstwatchd(8) JSON OUTPUT): events with the keys of the
+ * syslog line plus "ts", and flow records.  One object per line, so
+ * nothing written here may contain a raw newline, and every string is
+ * escaped to plain ASCII.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -12,71 +13,22 @@
 #include "decode.h"
 #include "event.h"
 #include "pkt.h"
+#include "timeunit.h"
+#include "wbuf.h"
 
-/* An output buffer that counts what did not fit instead of overflowing. */
-struct jbuf {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;		/* bytes produced, written or not */
-};
-
-static void	jb_putc(struct jbuf *, char);
-static void	jb_puts(struct jbuf *, const char *);
-static int	jb_finish(struct jbuf *);
-static void	jb_string(struct jbuf *, const char *);
-static void	jb_u64(struct jbuf *, uint64_t);
-static void	jb_time(struct jbuf *, uint64_t);
-static void	jb_key(struct jbuf *, const char *);
-static void	jb_kv_str(struct jbuf *, const char *, const char *);
-static void	jb_kv_u64(struct jbuf *, const char *, uint64_t);
+static void	jb_string(struct wbuf *, const char *);
+static void	jb_time(struct wbuf *, uint64_t);
+static void	jb_key(struct wbuf *, const char *);
+static void	jb_kv_str(struct wbuf *, const char *, const char *);
+static void	jb_kv_u64(struct wbuf *, const char *, uint64_t);
 static void	json_field(void *, const char *, const char *, uint64_t);
-static void	jb_tunnels(struct jbuf *, const struct pkt_tunnel *, unsigned);
+static void	jb_tunnels(struct wbuf *, const struct pkt_tunnel *, unsigned);
 
 /* What the event's fields are written with: the event for the tunnel. */
 struct json_event {
-	struct jbuf	*j;
+	struct wbuf	*j;
 	const struct event *ev;
 };
-
-static void
-jb_putc(struct jbuf *j, char c)
-{
-	/* Keep the last byte for the NUL. */
-	if (j->len + 1 < j->size)
-		j->buf[j->len] = c;
-	j->len++;
-}
-
-/* n bytes at once when they fit; what does not fit is only counted. */
-static void
-jb_putn(struct jbuf *j, const char *s, size_t n)
-{
-	if (j->len + n < j->size)
-		memcpy(j->buf + j->len, s, n);
-	else
-		for (size_t i = 0; i < n && j->len + i + 1 < j->size; i++)
-			j->buf[j->len + i] = s[i];
-	j->len += n;
-}
-
-static void
-jb_puts(struct jbuf *j, const char *s)
-{
-	jb_putn(j, s, strlen(s));
-}
-
-static int
-jb_finish(struct jbuf *j)
-{
-	if (j->size == 0)
-		return -1;
-	if (j->len >= j->size || j->len > INT_MAX) {
-		j->buf[j->size - 1] = '\0';
-		return -1;
-	}
-	j->buf[j->len] = '\0';
-	return (int)j->len;
-}
 
 /*
  * RFC 8259 section 7.  Bytes from 0x7f up are escaped too: the only
@@ -86,12 +38,12 @@ jb_finish(struct jbuf *j)
  * which keeps the line readable and the original bytes recoverable.
  */
 static void
-jb_string(struct jbuf *j, const char *s)
+jb_string(struct wbuf *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p;
 
-	jb_putc(j, '"');
+	wbuf_putc(j, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		const unsigned char *run = p;
 
@@ -99,64 +51,42 @@ jb_string(struct jbuf *j, const char *s)
 		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
 			p++;
 		if (p > run)
-			jb_putn(j, (const char *)run, (size_t)(p - run));
+			wbuf_write(j, (const char *)run, (size_t)(p - run));
 		if (*p == '\0')
 			break;
 		switch (*p) {
 		case '"':
-			jb_puts(j, "\\\"");
+			wbuf_puts(j, "\\\"");
 			break;
 		case '\\':
-			jb_puts(j, "\\\\");
+			wbuf_puts(j, "\\\\");
 			break;
 		case '\n':
-			jb_puts(j, "\\n");
+			wbuf_puts(j, "\\n");
 			break;
 		case '\t':
-			jb_puts(j, "\\t");
+			wbuf_puts(j, "\\t");
 			break;
 		case '\r':
-			jb_puts(j, "\\r");
+			wbuf_puts(j, "\\r");
 			break;
 		case '\b':
-			jb_puts(j, "\\b");
+			wbuf_puts(j, "\\b");
 			break;
 		case '\f':
-			jb_puts(j, "\\f");
+			wbuf_puts(j, "\\f");
 			break;
 		default:
 			if (*p < 0x20 || *p >= 0x7f) {
-				jb_puts(j, "\\u00");
-				jb_putc(j, hex[*p >> 4]);
-				jb_putc(j, hex[*p & 0xf]);
+				wbuf_puts(j, "\\u00");
+				wbuf_putc(j, hex[*p >> 4]);
+				wbuf_putc(j, hex[*p & 0xf]);
 			} else
-				jb_putc(j, (char)*p);
+				wbuf_putc(j, (char)*p);
 			break;
 		}
 	}
-	jb_putc(j, '"');
-}
-
-/* Decimal digits of v, at least width of them (zero-padded). */
-static void
-jb_digits(struct jbuf *j, uint64_t v, int width)
-{
-	char nbuf[24];
-	char *p = nbuf + sizeof(nbuf);
-
-	/* Flow records are mostly numbers: no printf on this path. */
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-		width--;
-	} while (v != 0 || width > 0);
-	jb_putn(j, p, (size_t)(nbuf + sizeof(nbuf) - p));
-}
-
-static void
-jb_u64(struct jbuf *j, uint64_t v)
-{
-	jb_digits(j, v, 1);
+	wbuf_putc(j, '"');
 }
 
 /*
@@ -164,78 +94,78 @@ jb_u64(struct jbuf *j, uint64_t v)
  * digits to hold today's times to the microsecond.
  */
 static void
-jb_time(struct jbuf *j, uint64_t ts_us)
+jb_time(struct wbuf *j, uint64_t ts_us)
 {
-	jb_digits(j, ts_us / 1000000, 1);
-	jb_putc(j, '.');
-	jb_digits(j, ts_us % 1000000, 6);
+	wbuf_putu(j, ts_us / USEC_PER_SEC);
+	wbuf_putc(j, '.');
+	wbuf_putu_width(j, ts_us % USEC_PER_SEC, 6);
 }
 
 /* Every key but the first follows a comma; the '{' is the first byte. */
 static void
-jb_key(struct jbuf *j, const char *key)
+jb_key(struct wbuf *j, const char *key)
 {
 	/* Keys are this file's own constants: nothing to escape. */
 	if (j->len > 1)
-		jb_putc(j, ',');
-	jb_putc(j, '"');
-	jb_puts(j, key);
-	jb_putn(j, "\":", 2);
+		wbuf_putc(j, ',');
+	wbuf_putc(j, '"');
+	wbuf_puts(j, key);
+	wbuf_write(j, "\":", 2);
 }
 
 static void
-jb_kv_str(struct jbuf *j, const char *key, const char *val)
+jb_kv_str(struct wbuf *j, const char *key, const char *val)
 {
 	jb_key(j, key);
 	jb_string(j, val);
 }
 
 static void
-jb_kv_u64(struct jbuf *j, const char *key, uint64_t val)
+jb_kv_u64(struct wbuf *j, const char *key, uint64_t val)
 {
 	jb_key(j, key);
-	jb_u64(j, val);
+	wbuf_putu(j, val);
 }
 
 /*
- * SPEC section 6: one object per layer, {"type","src","dst"} and the
+ * rstwatchd(8) JSON OUTPUT: one object per layer, {"type","src","dst"} and the
  * identifier under its own name (vni, key, teid, session); a list of them,
  * outermost first, when the flow was nested in more than one.
  */
 static void
-jb_tunnels(struct jbuf *j, const struct pkt_tunnel *t, unsigned n)
+jb_tunnels(struct wbuf *j, const struct pkt_tunnel *t, unsigned n)
 {
 	char a[ADDR_STRLEN];
 
 	jb_key(j, "tunnel");
 	if (n > 1)
-		jb_putc(j, '[');
+		wbuf_putc(j, '[');
 	for (unsigned i = 0; i < n; i++) {
 		if (i > 0)
-			jb_putc(j, ',');
-		jb_puts(j, "{\"type\":");
+			wbuf_putc(j, ',');
+		wbuf_puts(j, "{\"type\":");
 		jb_string(j, decode_tunnel_name(t[i].type));
-		jb_puts(j, ",\"src\":");
+		wbuf_puts(j, ",\"src\":");
 		jb_string(j, addr_format(&t[i].src, a, sizeof(a)));
-		jb_puts(j, ",\"dst\":");
+		wbuf_puts(j, ",\"dst\":");
 		jb_string(j, addr_format(&t[i].dst, a, sizeof(a)));
 		if (t[i].has_id) {
-			jb_puts(j, ",\"");
-			jb_puts(j, decode_tunnel_id_name(t[i].type));
-			jb_puts(j, "\":");
-			jb_u64(j, t[i].id);
+			wbuf_puts(j, ",\"");
+			wbuf_puts(j, decode_tunnel_id_name(t[i].type));
+			wbuf_puts(j, "\":");
+			wbuf_putu(j, t[i].id);
 		}
-		jb_putc(j, '}');
+		wbuf_putc(j, '}');
 	}
 	if (n > 1)
-		jb_putc(j, ']');
+		wbuf_putc(j, ']');
 }
 
 static void
 json_field(void *arg, const char *key, const char *str, uint64_t num)
 {
 	struct json_event *je = arg;
-	struct jbuf *j = je->j;
+	struct wbuf *j = je->j;
 
 	/* The text form of the tunnel is for the syslog line. */
 	if (strcmp(key, "tunnel") == 0)
@@ -249,21 +179,21 @@ json_field(void *arg, const char *key, const char *str, uint64_t num)
 int
 event_format_json(const struct event *ev, char *buf, size_t size)
 {
-	struct jbuf j = { buf, size, 0 };
+	struct wbuf j = WBUF_INIT(buf, size);
 	struct json_event je = { &j, ev };
 
-	jb_putc(&j, '{');
+	wbuf_putc(&j, '{');
 	jb_key(&j, "ts");
 	jb_time(&j, ev->ts_us);
 	event_format_fields(ev, json_field, &je);
-	jb_putc(&j, '}');
-	return jb_finish(&j);
+	wbuf_putc(&j, '}');
+	return wbuf_finish(&j);
 }
 
 int
 flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 {
-	struct jbuf j = { buf, size, 0 };
+	struct wbuf j = WBUF_INIT(buf, size);
 	char a[ADDR_STRLEN], pbuf[8], cid[COMMUNITY_ID_SIZE];
 	const char *proto;
 
@@ -276,7 +206,7 @@ flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 		proto = pbuf;
 	}
 
-	jb_putc(&j, '{');
+	wbuf_putc(&j, '{');
 	jb_kv_str(&j, "type", "flow");
 	jb_key(&j, "ts_start");
 	jb_time(&j, fr->ts_start_us);
@@ -309,10 +239,10 @@ flow_record_format_json(const struct flow_record *fr, char *buf, size_t size)
 	jb_kv_u64(&j, "icmp_unreachables", fr->icmp_unreachables);
 	jb_kv_str(&j, "conn_state", conn_state_name(fr->conn_state));
 	jb_kv_str(&j, "close", close_reason_name(fr->close));
-	/* Last, as SPEC section 6 shows it; worked out only now. */
+	/* Last, as rstwatchd(8) JSON OUTPUT shows it; worked out only now. */
 	if (community_id(&fr->src, &fr->dst, fr->proto, fr->sport, fr->dport,
 	    COMMUNITY_ID_SEED, cid) == 0)
 		jb_kv_str(&j, "community_id", cid);
-	jb_putc(&j, '}');
-	return jb_finish(&j);
+	wbuf_putc(&j, '}');
+	return wbuf_finish(&j);
 }

@@ -11,6 +11,7 @@
 
 #include "decode.h"
 #include "metrics_fmt.h"
+#include "timeunit.h"
 
 struct out {
 	char	*buf;
@@ -63,8 +64,8 @@ put_label(struct out *o, const char *v)
 static void
 put_seconds(struct out *o, const char *name, uint64_t us)
 {
-	put(o, "%s %llu.%06llu\n", name, (unsigned long long)(us / 1000000),
-	    (unsigned long long)(us % 1000000));
+	put(o, "%s %llu.%06llu\n", name, (unsigned long long)(us / USEC_PER_SEC),
+	    (unsigned long long)(us % USEC_PER_SEC));
 }
 
 static void

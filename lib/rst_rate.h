@@ -1,5 +1,5 @@
 /*
- * rst_rate (SPEC section 4): RSTs involving one service (the responder's
+ * rst_rate (rstwatchd(8) EVENTS): RSTs involving one service (the responder's
  * address and port) counted in fixed windows; crossing the threshold is
  * reported once per window.  A bounded table: services not seen for a
  * window are forgotten first, and a full neighbourhood gives up its

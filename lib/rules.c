@@ -1,5 +1,6 @@
 /*
- * Per-kind rules and ignore lists from the configuration (SPEC section 7).
+ * Per-kind rules and ignore lists from the configuration (rstwatch.yaml(5)
+ * EVENTS and IGNORE).
  */
 #include "rules.h"
 

@@ -1,10 +1,10 @@
 /*
  * The tunnels that flows were seen in, interned: a flow key has no room
- * for a tunnel stack (the flow entry must stay within 192 bytes, SPEC
- * section 9), so the key carries a small index into this table, and the
- * table keeps the stack (outer endpoints, VNI/key/TEID, per layer) for the
- * alerts and records that name the tunnel.  Exact: two tunnels never share
- * an index.  Entries are counted by the flows that use them; an entry no
+ * for a tunnel stack (the flow entry must stay within 192 bytes, the
+ * target of README.md's Numbers), so the key carries a small index into
+ * this table, and the table keeps the stack (outer endpoints,
+ * VNI/key/TEID, per layer) for the alerts and records that name the
+ * tunnel.  Exact: two tunnels never share an index.  Entries are counted by the flows that use them; an entry no
  * flow uses is reused, oldest first, when a new tunnel needs one.  The
  * table is allocated once; when every entry is in use by some flow, new
  * tunnels get index 0 and are counted as "full".

@@ -68,7 +68,7 @@
 #define FUZZ_FILTER		"tcp or udp"
 /* capfile.h: "libpcap refuses records larger than this; so do we". */
 #define REC_MAX_CAPLEN		262144
-/* The daemon's line buffer (daemon/sink.c). */
+/* The daemon's line buffer (daemon/sinks.c). */
 #define LINE_MAX_BYTES		2048
 /* Linux's default net.ipv4.tcp_syn_retries, as daemon/config.c falls back. */
 #define SYN_RETRIES		6

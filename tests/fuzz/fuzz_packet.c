@@ -52,7 +52,7 @@
 /* Evidence: bytes kept per packet, and room for a few dozen of them. */
 #define FUZZ_EVIDENCE_SNAPLEN	96
 #define FUZZ_EVIDENCE_ROOM	4096
-/* The daemon's line buffer (daemon/sink.c). */
+/* The daemon's line buffer (daemon/sinks.c). */
 #define LINE_MAX_BYTES		2048
 
 /* Frame control bits. */
@@ -369,7 +369,7 @@ capture_drop(struct fuzz_ctx *ctx, const char *iface, uint32_t drops,
 	sink_event(ctx, &ev);
 }
 
-/* What daemon/sink.c does with an event, with every output checked. */
+/* What daemon/sinks.c does with an event, with every output checked. */
 static void
 sink_event(struct fuzz_ctx *ctx, const struct event *ev)
 {

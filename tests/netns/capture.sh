@@ -83,23 +83,6 @@ cleanup() {
 	fi
 }
 
-mark() {
-	wc -l < "$syslog"
-}
-
-# wait_for MARK SECONDS STRING: the first syslog line after MARK that
-# contains STRING (polled every 20 ms); printed.
-wait_for() {
-	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
-
-	while :; do
-		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
-		    { printf '%s\n' "$line"; return 0; }
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 msg_of() { printf '%s\n' "${1#*]: }"; }
 
 # expect DESC MARK SECONDS STRING: a syslog line with STRING comes.

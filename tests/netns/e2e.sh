@@ -99,24 +99,6 @@ cleanup() {
 	fi
 }
 
-# Lines in the syslog capture so far: later searches look after a mark.
-mark() {
-	wc -l < "$syslog"
-}
-
-# wait_for MARK SECONDS STRING: poll (every 20 ms) for the first syslog line
-# after MARK that contains STRING; print it.
-wait_for() {
-	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
-
-	while :; do
-		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
-		    { printf '%s\n' "$line"; return 0; }
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 # When an expected line does not come, first see whether the daemon died:
 # then say so once and stop, instead of timing out check after check.
 daemon_alive() {
@@ -256,16 +238,6 @@ client_bg() {
 # out_time NAME WORD: the time on the client's line "WORD TIME ...".
 out_time() {
 	awk -v w="$2" '$1 == w { print $2; exit }' "$dir/$1.out" 2>/dev/null
-}
-
-# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
-wait_file() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	until grep -Eq -e "$3" "$1" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
 }
 
 # ---------------------------------------------------------------------------
@@ -607,6 +579,29 @@ expect_alert "reload: new flow, max_syn_retransmissions 2 -> 1" "$m" 6 warning \
     "kind=syn_retransmit severity=warning proto=tcp src=$cli4 sport=41011 dst=$srv4 dport=81" \
     syn_retransmits=1 threshold=1 listening=no
 run kill $pid_syn81 2>/dev/null
+
+# A reload that changes a setting only a restart can apply (the kernel
+# buffer): the daemon names the settings that wait for the restart, at
+# warning, and applies the rest of the file.
+m=$(mark)
+write_conf "$dir/restart.yaml" 1 2
+run sed -e 's/^  buffer_size: 1M$/  buffer_size: 2M/' "$dir/restart.yaml" \
+    > "$conf.new"
+run chmod 644 "$conf.new"
+run mv "$conf.new" "$conf"
+run kill -HUP "$daemon_pid"
+restart_keys="capture.interfaces, snaplen, buffer_size, promiscuous, flows.max_flows, evidence, daemon.user and daemon.pidfile"
+if line=$(wait_for "$m" 3 "]: $restart_keys take effect at the next restart"); then
+	pass "restart-only reload: $(msg_of "$line")"
+	check_pri "restart-only reload" "$line" warning
+else
+	fail "restart-only reload: no \"... take effect at the next restart\" line"
+fi
+if wait_for "$m" 3 "]: configuration reloaded from $conf (" > /dev/null; then
+	pass "restart-only reload: the rest of the file applies"
+else
+	fail "restart-only reload: no \"configuration reloaded from $conf\" line"
+fi
 
 # ---------------------------------------------------------------------------
 # Reload of a broken file: it would raise the SYN threshold to 5 and

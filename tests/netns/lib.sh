@@ -4,6 +4,7 @@
 # It reads the one argument, the daemon under test, into RSTWATCHD, and
 # sets HERE (this directory), HELPER (helper.py), VERBOSE, the counters
 # passed and failed, and pids (background commands to kill at cleanup).
+# mark and wait_for read the suite's syslog capture, $syslog.
 
 if [ $# -ne 1 ]; then
 	echo "usage: $0 RSTWATCHD" >&2
@@ -85,4 +86,34 @@ require() {
 		command -v "$t" > /dev/null || loud "$t not found (make deps)"
 	done
 	PY=$(command -v "${PYTHON:-python3}") || loud "python3 not found"
+}
+
+# The suite's syslog capture ($syslog), read by line number: mark prints
+# how many lines it has so far, and later searches look after that mark.
+mark() {
+	wc -l < "$syslog"
+}
+
+# wait_for MARK SECONDS STRING: poll (every 20 ms) for the first syslog line
+# after MARK that contains STRING; print it.
+wait_for() {
+	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
+
+	while :; do
+		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
+		    { printf '%s\n' "$line"; return 0; }
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# wait_file FILE SECONDS ERE: poll (every 20 ms) until a line of FILE
+# matches.
+wait_file() {
+	local end=$(($(now_ms) + $2 * 1000))
+
+	until grep -Eq -e "$3" "$1" 2>/dev/null; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
 }

@@ -81,22 +81,6 @@ cleanup() {
 	fi
 }
 
-mark() {
-	wc -l < "$syslog"
-}
-
-# wait_for MARK SECONDS STRING: the first syslog line after MARK with STRING.
-wait_for() {
-	local m=$1 end=$(($(now_ms) + $2 * 1000)) s=$3 line
-
-	while :; do
-		line=$(tail -n +"$((m + 1))" "$syslog" | grep -F -m1 -e "$s") &&
-		    { printf '%s\n' "$line"; return 0; }
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 daemon_alive() {
 	[ -z "$daemon_pid" ] || running "$daemon_pid" && return 0
 	fail "the daemon (pid $daemon_pid) died; its stderr:"

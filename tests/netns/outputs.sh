@@ -81,16 +81,6 @@ cleanup() {
 	fi
 }
 
-# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
-wait_file() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	until grep -Eq -e "$3" "$1" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 # count FILE ERE: matching lines (0 when the file is missing).
 count() {
 	local n

@@ -49,16 +49,6 @@ facname=local4 pri_notice=165 pri_info=166
 dir=
 daemon_pid=
 
-# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
-wait_file() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	until grep -Eq -e "$3" "$1" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
 cleanup() {
 	local p
 

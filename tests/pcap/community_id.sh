@@ -16,31 +16,22 @@
 # M mismatched, K not seen by tshark"; exits nonzero on any mismatch.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
+t_args 1 "RSTWATCHD" "$@"
+RSTWATCHD=$(t_abspath "$1")
 
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "community_id: tshark is missing (apt-get install tshark): FAILED" >&2
 	exit 2
 fi
 
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 dir=tests/pcap
 LC_ALL=C
 export LC_ALL
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-cid.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+t_tmpdir cid
 
 # One line per packet: proto src sport dst dport id.  ICMP errors quote a
 # TCP or UDP header too; their own ID is the ICMP message's, so they are

@@ -24,34 +24,18 @@
 # "evidence: N passed, M failed"; exits nonzero on any failure.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
+t_args 1 "RSTWATCHD" "$@"
+RSTWATCHD=$(t_abspath "$1")
 
-for tool in tshark mergecap python3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "evidence: $tool is missing (apt-get install tshark python3): FAILED" >&2
-		exit 2
-	fi
-done
+t_require evidence "tshark python3" tshark mergecap python3
 
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 in=tests/pcap/input
-LC_ALL=C
-TZ=UTC
-export LC_ALL TZ
+t_locale
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-evidence.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+t_tmpdir evidence
 
 passed=0
 failed=0

@@ -29,41 +29,22 @@
 # and fails (exit 2) without them.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 RSTWATCHD CAPDUMP" >&2
-	exit 2
-fi
+t_args 2 "RSTWATCHD CAPDUMP" "$@"
 
-abspath() {
-	case $1 in
-	/*)	printf '%s\n' "$1" ;;
-	*)	printf '%s\n' "$PWD/$1" ;;
-	esac
-}
-RSTWATCHD=$(abspath "$1")
-CAPDUMP=$(abspath "$2")
+RSTWATCHD=$(t_abspath "$1")
+CAPDUMP=$(t_abspath "$2")
 
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 dir=tests/pcap
 conf=$dir/test.yaml
 WARNING="stopped reading this file there"
-TZ=UTC
-LC_ALL=C
-export TZ LC_ALL
+t_locale
 
-for t in tshark python3; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "pcapng: $t is needed (apt-get install tshark python3)" >&2
-		exit 2
-	fi
-done
+t_require pcapng "tshark python3" tshark python3
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-pcapng.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+t_tmpdir pcapng
 
 passed=0
 failed=0

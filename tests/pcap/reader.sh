@@ -31,30 +31,18 @@
 # failed.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
+t_args 1 "RSTWATCHD" "$@"
 
-abspath() {
-	case $1 in
-	/*)	printf '%s\n' "$1" ;;
-	*/*)	printf '%s\n' "$PWD/$1" ;;
-	*)	printf '%s\n' "$1" ;;	# a name looked up in PATH
-	esac
-}
-RSTWATCHD=$(abspath "$1")
+RSTWATCHD=$(t_abspath "$1")
 
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 dir=tests/pcap
 conf=$dir/test.yaml
 WARNING="stopped reading this file there"
 
-TZ=UTC
-LC_ALL=C
-export TZ LC_ALL
+t_locale
 
 # The interpreter itself, not a version manager's wrapper script: it runs
 # dozens of times.
@@ -67,10 +55,7 @@ py() {
 	"$PYTHON" "$dir/pcapvariant.py" "$@"
 }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-reader.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+t_tmpdir reader
 mkdir "$tmp/v" "$tmp/keep" "$tmp/cut" || exit 2
 
 passed=0

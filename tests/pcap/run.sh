@@ -15,37 +15,21 @@
 # line "pcap: N passed, M failed"; exits nonzero if anything failed.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 RSTWATCHD MKPCAP" >&2
-	exit 2
-fi
+t_args 2 "RSTWATCHD MKPCAP" "$@"
 
-# Absolute paths, since the cases run from the top of the tree.
-abspath() {
-	case $1 in
-	/*)	printf '%s\n' "$1" ;;
-	*/*)	printf '%s\n' "$PWD/$1" ;;
-	*)	printf '%s\n' "$1" ;;	# a name looked up in PATH
-	esac
-}
-RSTWATCHD=$(abspath "$1")
-MKPCAP=$(abspath "$2")
+RSTWATCHD=$(t_abspath "$1")
+MKPCAP=$(t_abspath "$2")
 UPDATE=${PCAP_UPDATE:-0}
 
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 dir=tests/pcap
 
 # Packet times, not the machine's, are in the output; keep the rest stable.
-TZ=UTC
-LC_ALL=C
-export TZ LC_ALL
+t_locale
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-pcap.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+t_tmpdir pcap
 
 passed=0
 failed=0

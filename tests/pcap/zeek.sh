@@ -12,22 +12,14 @@
 # Last line: "zeek: N passed, M failed"; exits nonzero if anything failed.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
+t_args 1 "RSTWATCHD" "$@"
+RSTWATCHD=$(t_abspath "$1")
 UPDATE=${PCAP_UPDATE:-0}
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
+t_top
 dir=tests/pcap/zeek
-TZ=UTC
-LC_ALL=C
-export TZ LC_ALL
+t_locale
 
 tmp=$(mktemp "${TMPDIR:-/tmp}/rstwatch-zeek.XXXXXX") || exit 2
 trap 'rm -f "$tmp"' EXIT

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_util.h"
 
 static struct addr parse_addr(const char *);
 static bool	in_prefix(const char *, const char *);
@@ -352,12 +353,5 @@ addr_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(addr_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return util_run(addr_suite());
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "check_util.h"
 #include "extract.h"
 #include "pkt.h"
 
@@ -1205,11 +1206,5 @@ analyzer_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(analyzer_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(analyzer_suite());
 }

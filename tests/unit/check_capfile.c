@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capfile.h"
+#include "check_util.h"
 
 #define MAX_PKTS	50000
 
@@ -429,11 +430,5 @@ capfile_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(capfile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(capfile_suite());
 }

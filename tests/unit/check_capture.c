@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "check_util.h"
 
 #define INPUT	"tests/pcap/input/"
 #define FOREIGN	"tests/pcap/foreign/zeek/"
@@ -152,8 +153,6 @@ main(void)
 {
 	Suite *s;
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	s = suite_create("capture");
 	tc = tcase_create("filter");
@@ -162,9 +161,5 @@ main(void)
 	tcase_add_test(tc, test_builtin_cooked);
 	tcase_add_test(tc, test_filter_fits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return util_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "community_id.h"
 #include "pkt.h"
 
@@ -23,7 +24,6 @@ struct vector {
 	const char	*id_seed1;
 };
 
-static struct addr	addr(const char *);
 static void		check_vector(const struct vector *);
 static Suite		*community_id_suite(void);
 
@@ -185,19 +185,10 @@ static const struct vector baseline[] = {
 	    "1:rYir8gphR31noO9iDRQmF/BteEI=" },
 };
 
-static struct addr
-addr(const char *text)
-{
-	struct addr_prefix p;
-
-	ck_assert_msg(addr_prefix_parse(&p, text) == 0, "%s", text);
-	return p.addr;
-}
-
 static void
 check_vector(const struct vector *v)
 {
-	struct addr s = addr(v->src), d = addr(v->dst);
+	struct addr s = util_addr(v->src), d = util_addr(v->dst);
 	char id[COMMUNITY_ID_SIZE];
 
 	ck_assert_int_eq(community_id(&s, &d, v->proto, v->sport, v->dport,
@@ -234,7 +225,7 @@ START_TEST(test_direction_free)
 
 	for (size_t i = 0; i < 4; i++)
 	for (size_t j = 0; j < 4; j++) {
-		struct addr a = addr(hosts[i]), b = addr(hosts[j]);
+		struct addr a = util_addr(hosts[i]), b = util_addr(hosts[j]);
 
 		if (addr_is_v4(&a) != addr_is_v4(&b))
 			continue;
@@ -254,7 +245,7 @@ END_TEST
 /* The flow's protocol and both ports go into the hash. */
 START_TEST(test_tuple_matters)
 {
-	struct addr a = addr("10.0.0.1"), b = addr("10.0.0.2");
+	struct addr a = util_addr("10.0.0.1"), b = util_addr("10.0.0.2");
 	char x[COMMUNITY_ID_SIZE], y[COMMUNITY_ID_SIZE];
 
 	community_id(&a, &b, PKT_PROTO_TCP, 40001, 80, 0, x);
@@ -274,7 +265,7 @@ END_TEST
 /* An IPv4 and an IPv6 endpoint are no flow: no ID rather than a wrong one. */
 START_TEST(test_mixed_families)
 {
-	struct addr a = addr("10.0.0.1"), b = addr("2001:db8::2");
+	struct addr a = util_addr("10.0.0.1"), b = util_addr("2001:db8::2");
 	char id[COMMUNITY_ID_SIZE];
 
 	memset(id, 'x', sizeof(id));
@@ -325,7 +316,7 @@ END_TEST
 /* One-way ICMP keeps its direction: the reverse is another ID. */
 START_TEST(test_icmp_one_way_not_swapped)
 {
-	struct addr a = addr("5.6.7.8"), b = addr("1.2.3.4");
+	struct addr a = util_addr("5.6.7.8"), b = util_addr("1.2.3.4");
 	char x[COMMUNITY_ID_SIZE], y[COMMUNITY_ID_SIZE];
 
 	community_id(&a, &b, PKT_PROTO_ICMP, 11, 0, 0, x);
@@ -359,11 +350,5 @@ community_id_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(community_id_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(community_id_suite());
 }

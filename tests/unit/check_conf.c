@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <arpa/inet.h>
 
+#include "check_util.h"
 #include "conf.h"
 #include "rules.h"
 
@@ -1407,11 +1408,5 @@ conf_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(conf_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return util_run(conf_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "cooldown.h"
 #include "pkt.h"
 
@@ -42,7 +43,7 @@ service_event(enum event_kind kind, uint8_t last_octet, uint16_t dport)
 	return ev;
 }
 
-START_TEST(suppresses_within_period_then_summarises)
+START_TEST(test_suppresses_within_period_then_summarises)
 {
 	struct cooldown *c = cooldown_new(64);
 	struct event ev = service_event(EV_syn_refused, 1, 81);
@@ -66,7 +67,7 @@ START_TEST(suppresses_within_period_then_summarises)
 }
 END_TEST
 
-START_TEST(kinds_and_services_are_separate)
+START_TEST(test_kinds_and_services_are_separate)
 {
 	struct cooldown *c = cooldown_new(64);
 	struct event a = service_event(EV_syn_refused, 1, 81);
@@ -85,7 +86,7 @@ START_TEST(kinds_and_services_are_separate)
 }
 END_TEST
 
-START_TEST(no_summary_without_suppression_and_zero_period)
+START_TEST(test_no_summary_without_suppression_and_zero_period)
 {
 	struct cooldown *c = cooldown_new(8);
 	struct event ev = service_event(EV_app_reset, 3, 443);
@@ -100,7 +101,7 @@ START_TEST(no_summary_without_suppression_and_zero_period)
 }
 END_TEST
 
-START_TEST(full_table_lets_alerts_through)
+START_TEST(test_full_table_lets_alerts_through)
 {
 	struct cooldown *c = cooldown_new(4);
 	struct summaries s = { .n = 0 };
@@ -128,7 +129,7 @@ START_TEST(full_table_lets_alerts_through)
 }
 END_TEST
 
-START_TEST(removal_keeps_colliding_entries_findable)
+START_TEST(test_removal_keeps_colliding_entries_findable)
 {
 	/* Many services in a small table: entries share probe runs. */
 	struct cooldown *c = cooldown_new(37);
@@ -150,7 +151,7 @@ START_TEST(removal_keeps_colliding_entries_findable)
 }
 END_TEST
 
-START_TEST(flush_ends_everything_at_the_given_time)
+START_TEST(test_flush_ends_everything_at_the_given_time)
 {
 	struct cooldown *c = cooldown_new(16);
 	struct event ev = service_event(EV_loss_reset, 9, 5432);
@@ -172,19 +173,13 @@ main(void)
 {
 	Suite *s = suite_create("cooldown");
 	TCase *t = tcase_create("cooldown");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_test(t, suppresses_within_period_then_summarises);
-	tcase_add_test(t, kinds_and_services_are_separate);
-	tcase_add_test(t, no_summary_without_suppression_and_zero_period);
-	tcase_add_test(t, full_table_lets_alerts_through);
-	tcase_add_test(t, removal_keeps_colliding_entries_findable);
-	tcase_add_test(t, flush_ends_everything_at_the_given_time);
+	tcase_add_test(t, test_suppresses_within_period_then_summarises);
+	tcase_add_test(t, test_kinds_and_services_are_separate);
+	tcase_add_test(t, test_no_summary_without_suppression_and_zero_period);
+	tcase_add_test(t, test_full_table_lets_alerts_through);
+	tcase_add_test(t, test_removal_keeps_colliding_entries_findable);
+	tcase_add_test(t, test_flush_ends_everything_at_the_given_time);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

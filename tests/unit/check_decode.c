@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "decode.h"
 #include "pkt.h"
 
@@ -3651,12 +3652,5 @@ decode_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(decode_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return util_run(decode_suite());
 }

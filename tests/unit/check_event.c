@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "community_id.h"
 #include "event.h"
 #include "pkt.h"
@@ -962,9 +963,6 @@ event_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(event_suite());
-	int failed;
-
 	/*
 	 * The references use gmtime_r(), which applies leap seconds under a
 	 * right/ zone; format_rfc3339() is POSIX time in UTC.
@@ -972,8 +970,5 @@ main(void)
 	if (setenv("TZ", "UTC", 1) != 0)
 		return EXIT_FAILURE;
 	tzset();
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(event_suite());
 }

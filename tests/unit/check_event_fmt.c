@@ -8,48 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "event.h"
 #include "pkt.h"
 
-static struct addr	addr(const char *);
-static struct event	flow_event(enum event_kind, const char *, uint16_t,
-			    const char *, uint16_t);
 static void		check_fits(int (*)(const struct event *, char *,
 			    size_t), const struct event *, const char *);
 static void		check_text(const struct event *, const char *);
 static Suite		*event_fmt_suite(void);
-
-static struct addr
-addr(const char *text)
-{
-	struct addr_prefix p;
-
-	ck_assert_int_eq(addr_prefix_parse(&p, text), 0);
-	return p.addr;
-}
-
-static struct event
-flow_event(enum event_kind kind, const char *src, uint16_t sport,
-    const char *dst, uint16_t dport)
-{
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.severity = event_kind_default_severity(kind);
-	ev.ts_us = 1700000000000000ULL;
-	ev.has_flow = true;
-	ev.has_sport = true;
-	ev.proto = PKT_PROTO_TCP;
-	ev.src = addr(src);
-	ev.sport = sport;
-	ev.dst = addr(dst);
-	ev.dport = dport;
-	ev.iface = "eth0";
-	return ev;
-}
 
 /*
  * Every buffer size from 0 to the line's length must fail with -1, leave
@@ -101,7 +70,7 @@ check_text(const struct event *ev, const char *expect)
 
 START_TEST(test_syn_retransmit_spec_example)
 {
-	struct event ev = flow_event(EV_syn_retransmit, "10.10.10.1", 56348,
+	struct event ev = util_flow_event(EV_syn_retransmit, "10.10.10.1", 56348,
 	    "10.10.10.2", 445);
 
 	ev.count = 3;
@@ -117,7 +86,7 @@ END_TEST
 
 START_TEST(test_syn_retransmit_listening)
 {
-	struct event ev = flow_event(EV_syn_retransmit, "192.0.2.7", 40000,
+	struct event ev = util_flow_event(EV_syn_retransmit, "192.0.2.7", 40000,
 	    "192.0.2.1", 8080);
 
 	ev.count = 4;
@@ -155,7 +124,7 @@ END_TEST
 
 START_TEST(test_synack_retransmit)
 {
-	struct event ev = flow_event(EV_synack_retransmit, "198.51.100.20",
+	struct event ev = util_flow_event(EV_synack_retransmit, "198.51.100.20",
 	    51000, "203.0.113.5", 443);
 
 	ev.count = 3;
@@ -171,7 +140,7 @@ END_TEST
 
 START_TEST(test_syn_refused)
 {
-	struct event ev = flow_event(EV_syn_refused, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_syn_refused, "10.0.0.1", 40000,
 	    "10.0.0.2", 22);
 
 	ev.by = SIDE_DST;
@@ -192,7 +161,7 @@ END_TEST
  */
 START_TEST(test_tunnel_key)
 {
-	struct event ev = flow_event(EV_syn_refused, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_syn_refused, "10.0.0.1", 40000,
 	    "10.0.0.2", 22);
 	char buf[1024];
 	uint8_t a6[16] = { 0xfd, [15] = 5 }, b6[16] = { 0xfd, [15] = 6 };
@@ -240,7 +209,7 @@ END_TEST
 
 START_TEST(test_data_retransmit)
 {
-	struct event ev = flow_event(EV_data_retransmit, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_data_retransmit, "10.0.0.1", 40000,
 	    "10.0.0.2", 80);
 
 	ev.count = 5;
@@ -258,7 +227,7 @@ END_TEST
 
 START_TEST(test_loss_reset)
 {
-	struct event ev = flow_event(EV_loss_reset, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_loss_reset, "10.0.0.1", 40000,
 	    "10.0.0.2", 80);
 
 	ev.by = SIDE_SRC;
@@ -296,7 +265,7 @@ END_TEST
 
 START_TEST(test_app_reset)
 {
-	struct event ev = flow_event(EV_app_reset, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_app_reset, "10.0.0.1", 40000,
 	    "10.0.0.2", 5432);
 
 	ev.by = SIDE_DST;
@@ -320,7 +289,7 @@ END_TEST
 
 START_TEST(test_rst_injected_ttl)
 {
-	struct event ev = flow_event(EV_rst_injected, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_rst_injected, "10.0.0.1", 40000,
 	    "93.184.216.34", 80);
 
 	ev.by = SIDE_DST;
@@ -339,7 +308,7 @@ END_TEST
 /* Proved by what followed (tcp.c), not by the TTL: said so. */
 START_TEST(test_rst_injected_late_same_ttl)
 {
-	struct event ev = flow_event(EV_rst_injected, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_rst_injected, "10.0.0.1", 40000,
 	    "93.184.216.34", 80);
 
 	ev.by = SIDE_DST;
@@ -356,7 +325,7 @@ END_TEST
 
 START_TEST(test_rst_injected_hop_limit)
 {
-	struct event ev = flow_event(EV_rst_injected, "2001:db8::10", 40000,
+	struct event ev = util_flow_event(EV_rst_injected, "2001:db8::10", 40000,
 	    "2001:db8:1::80", 443);
 
 	ev.by = SIDE_SRC;
@@ -374,7 +343,7 @@ END_TEST
 
 START_TEST(test_rst_injected_window)
 {
-	struct event ev = flow_event(EV_rst_injected, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_rst_injected, "10.0.0.1", 40000,
 	    "10.0.0.2", 80);
 
 	ev.by = SIDE_DST;
@@ -394,7 +363,7 @@ END_TEST
 
 START_TEST(test_seq_anomaly)
 {
-	struct event ev = flow_event(EV_seq_anomaly, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_seq_anomaly, "10.0.0.1", 40000,
 	    "10.0.0.2", 80);
 
 	ev.count = 1;
@@ -418,13 +387,13 @@ END_TEST
 
 START_TEST(test_icmp_port_unreachable)
 {
-	struct event ev = flow_event(EV_icmp_unreachable, "10.0.0.1", 53000,
+	struct event ev = util_flow_event(EV_icmp_unreachable, "10.0.0.1", 53000,
 	    "10.0.0.53", 53);
 
 	ev.proto = PKT_PROTO_UDP;
 	ev.icmp_type = 3;
 	ev.icmp_code = 3;
-	ev.reporter = addr("10.0.0.53");
+	ev.reporter = util_addr("10.0.0.53");
 	check_text(&ev, "kind=icmp_unreachable severity=notice proto=udp "
 	    "src=10.0.0.1 sport=53000 dst=10.0.0.53 dport=53 icmp_type=3 "
 	    "icmp_code=3 reporter=10.0.0.53 iface=eth0 "
@@ -469,11 +438,11 @@ START_TEST(test_icmp_v4_codes)
 		{ 1, 1, "ICMP destination unreachable (type 1 code 1) from "
 		    "192.0.2.254" },
 	};
-	struct event ev = flow_event(EV_icmp_unreachable, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_icmp_unreachable, "10.0.0.1", 40000,
 	    "203.0.113.9", 25);
 	char expect[512], buf[1024];
 
-	ev.reporter = addr("192.0.2.254");
+	ev.reporter = util_addr("192.0.2.254");
 	ev.iface = NULL;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ev.icmp_type = cases[i].type;
@@ -526,12 +495,12 @@ START_TEST(test_icmp_v6_codes)
 		{ 3, 3, "ICMPv6 destination unreachable (type 3 code 3) from "
 		    "2001:db8::fe" },
 	};
-	struct event ev = flow_event(EV_icmp_unreachable, "2001:db8::1",
+	struct event ev = util_flow_event(EV_icmp_unreachable, "2001:db8::1",
 	    53000, "2001:db8:53::53", 53);
 	char expect[512], buf[1024];
 
 	ev.proto = PKT_PROTO_UDP;
-	ev.reporter = addr("2001:db8::fe");
+	ev.reporter = util_addr("2001:db8::fe");
 	ev.iface = NULL;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ev.icmp_type = cases[i].type;
@@ -552,7 +521,7 @@ START_TEST(test_icmp_v6_codes)
 	ev.proto = PKT_PROTO_TCP;
 	ev.icmp_type = 1;
 	ev.icmp_code = 4;
-	ev.reporter = addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	ev.reporter = util_addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	check_text(&ev, "kind=icmp_unreachable severity=notice proto=tcp "
 	    "src=2001:db8::1 sport=53000 dst=2001:db8:53::53 dport=53 "
 	    "icmp_type=1 icmp_code=4 "
@@ -590,7 +559,7 @@ END_TEST
 
 START_TEST(test_rst_rate)
 {
-	struct event ev = flow_event(EV_rst_rate, "10.9.9.9", 1,
+	struct event ev = util_flow_event(EV_rst_rate, "10.9.9.9", 1,
 	    "192.0.2.10", 443);
 
 	/* The service only: no src, no sport, whatever they hold. */
@@ -613,7 +582,7 @@ END_TEST
 
 START_TEST(test_cooldown_summary)
 {
-	struct event ev = flow_event(EV_syn_retransmit, "10.0.0.1", 40000,
+	struct event ev = util_flow_event(EV_syn_retransmit, "10.0.0.1", 40000,
 	    "10.0.0.2", 445);
 
 	/* A summary leaves out the flow's src and the kind's keys. */
@@ -650,7 +619,7 @@ END_TEST
 
 START_TEST(test_other_proto)
 {
-	struct event ev = flow_event(EV_seq_anomaly, "10.0.0.1", 1,
+	struct event ev = util_flow_event(EV_seq_anomaly, "10.0.0.1", 1,
 	    "10.0.0.2", 2);
 
 	ev.proto = 132;
@@ -694,7 +663,7 @@ START_TEST(test_ipv6_canonical)
 	char expect[512], buf[1024];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ev = flow_event(EV_syn_refused, cases[i].in, 1, "::1", 2);
+		ev = util_flow_event(EV_syn_refused, cases[i].in, 1, "::1", 2);
 		ev.by = SIDE_DST;
 		ev.iface = NULL;
 		snprintf(expect, sizeof(expect), "kind=syn_refused "
@@ -729,7 +698,7 @@ START_TEST(test_hostile_iface)
 		{ "\" msg=\"x", "\"\\\" msg=\\\"x\"" },
 		{ "", "\"\"" },
 	};
-	struct event ev = flow_event(EV_app_reset, "10.0.0.1", 1000,
+	struct event ev = util_flow_event(EV_app_reset, "10.0.0.1", 1000,
 	    "10.0.0.2", 80);
 	char expect[512];
 
@@ -812,6 +781,18 @@ START_TEST(test_rfc3339)
 		}
 	}
 
+	/*
+	 * POSIX time whatever the host's zone: gmtime_r() would count leap
+	 * seconds under a right/ zone and write 22:12:53 here.
+	 */
+	ck_assert_int_eq(setenv("TZ", "right/UTC", 1), 0);
+	tzset();
+	ck_assert_int_eq(format_rfc3339(1700000000000000ULL, buf,
+	    sizeof(buf)), 27);
+	ck_assert_str_eq(buf, "2023-11-14T22:13:20.000000Z");
+	ck_assert_int_eq(unsetenv("TZ"), 0);
+	tzset();
+
 	/* Past 9999 RFC 3339 has no form. */
 	ck_assert_int_eq(format_rfc3339(253402300800000000ULL, buf,
 	    sizeof(buf)), -1);
@@ -860,11 +841,5 @@ event_fmt_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(event_fmt_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(event_fmt_suite());
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "event.h"
 #include "flow.h"
 #include "pkt.h"
@@ -1512,14 +1513,7 @@ flow_suite(void)
 int
 main(int argc, char *argv[])
 {
-	SRunner *sr;
-	int failed;
-
 	if (argc > 1 && strcmp(argv[1], "--sizes") == 0)
 		return print_sizes();
-	sr = srunner_create(flow_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(flow_suite());
 }

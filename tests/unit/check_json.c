@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "event.h"
 #include "pkt.h"
 
-static struct addr	addr(const char *);
 static struct event	flow_event(enum event_kind, const char *, uint16_t,
 			    const char *, uint16_t);
 static void		check_json(const struct event *, const char *);
@@ -22,33 +22,14 @@ static int		text_keys(const char *, char [][32], int);
 static int		json_keys(const char *, char [][32], int);
 static Suite		*json_suite(void);
 
-static struct addr
-addr(const char *text)
-{
-	struct addr_prefix p;
-
-	ck_assert_int_eq(addr_prefix_parse(&p, text), 0);
-	return p.addr;
-}
-
+/* util_flow_event() a microsecond later: "ts" shows every decimal. */
 static struct event
 flow_event(enum event_kind kind, const char *src, uint16_t sport,
     const char *dst, uint16_t dport)
 {
-	struct event ev;
+	struct event ev = util_flow_event(kind, src, sport, dst, dport);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.severity = event_kind_default_severity(kind);
-	ev.ts_us = 1700000000000001ULL;
-	ev.has_flow = true;
-	ev.has_sport = true;
-	ev.proto = PKT_PROTO_TCP;
-	ev.src = addr(src);
-	ev.sport = sport;
-	ev.dst = addr(dst);
-	ev.dport = dport;
-	ev.iface = "eth0";
+	ev.ts_us += 1;
 	return ev;
 }
 
@@ -301,7 +282,7 @@ START_TEST(test_icmp_unreachable)
 	ev.proto = PKT_PROTO_UDP;
 	ev.icmp_type = 1;
 	ev.icmp_code = 4;
-	ev.reporter = addr("2001:db8:0:0:1::53");
+	ev.reporter = util_addr("2001:db8:0:0:1::53");
 	check_json(&ev, "{\"ts\":1700000000.000001,"
 	    "\"kind\":\"icmp_unreachable\",\"severity\":\"notice\","
 	    "\"proto\":\"udp\",\"src\":\"2001:db8::1\",\"sport\":53000,"
@@ -496,7 +477,7 @@ START_TEST(test_same_keys_as_text)
 		for (int variant = 0; variant < 4; variant++) {
 			ev = flow_event((enum event_kind)kind, "10.0.0.1", 1,
 			    "10.0.0.2", 2);
-			ev.reporter = addr("10.0.0.3");
+			ev.reporter = util_addr("10.0.0.3");
 			ev.count = 3;
 			ev.listening = variant & 1 ? TRI_YES : TRI_UNKNOWN;
 			ev.window_evidence = variant & 1;
@@ -583,9 +564,9 @@ START_TEST(test_flow_tcp)
 	fr.ts_start_us = 1700000000000000ULL;
 	fr.ts_end_us = 1700000003250001ULL;
 	fr.proto = PKT_PROTO_TCP;
-	fr.src = addr("10.0.0.1");
+	fr.src = util_addr("10.0.0.1");
 	fr.sport = 40000;
-	fr.dst = addr("10.0.0.2");
+	fr.dst = util_addr("10.0.0.2");
 	fr.dport = 22;
 	fr.pkts_orig = 1;
 	fr.pkts_resp = 2;
@@ -618,8 +599,8 @@ START_TEST(test_flow_tcp)
 	    ",\"community_id\":\"1:6ss4qdJ0A66GEUdTP+xe+3biIN4=\"}");
 
 	/* Large counters and IPv6, still exact. */
-	fr.src = addr("2001:db8::a");
-	fr.dst = addr("fe80::1");
+	fr.src = util_addr("2001:db8::a");
+	fr.dst = util_addr("fe80::1");
 	fr.pkts_orig = UINT64_MAX;
 	fr.bytes_resp = 10000000000ULL;
 	fr.duplicates = UINT32_MAX;
@@ -648,9 +629,9 @@ START_TEST(test_flow_udp)
 	fr.ts_start_us = 1709210096000000ULL;
 	fr.ts_end_us = 1709210126999999ULL;
 	fr.proto = PKT_PROTO_UDP;
-	fr.src = addr("2001:db8::1");
+	fr.src = util_addr("2001:db8::1");
 	fr.sport = 53000;
-	fr.dst = addr("2001:db8::53");
+	fr.dst = util_addr("2001:db8::53");
 	fr.dport = 53;
 	fr.pkts_orig = 3;
 	fr.bytes_orig = 120;
@@ -704,11 +685,5 @@ json_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(json_suite());
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "local.h"
 
 static struct addr
@@ -205,8 +206,6 @@ main(void)
 {
 	Suite *s = suite_create("local");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_v4_listener);
 	tcase_add_test(tc, test_v4_wildcard);
@@ -217,9 +216,5 @@ main(void)
 	tcase_add_test(tc, test_not_local);
 	tcase_add_test(tc, test_many_listeners);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return util_run(s);
 }

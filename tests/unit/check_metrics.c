@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "metrics_fmt.h"
 #include "pkt.h"
 #include "tally.h"
@@ -328,14 +329,7 @@ metrics_suite(void)
 int
 main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
 	if (argc > 1 && strcmp(argv[1], "--print") == 0)
 		return print_sample();
-	sr = srunner_create(metrics_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(metrics_suite());
 }

@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "check_util.h"
 #include "outq.h"
 
 struct notes {
@@ -51,7 +52,7 @@ setup(struct outq *q, enum outq_kind kind, size_t limit, int fd,
 	outq_set_fd(q, fd);
 }
 
-START_TEST(nowhere_counts_each_record_tells_once)
+START_TEST(test_nowhere_counts_each_record_tells_once)
 {
 	struct outq q;
 	struct notes n;
@@ -68,7 +69,7 @@ START_TEST(nowhere_counts_each_record_tells_once)
 END_TEST
 
 /* A datagram socket whose reader does not read: kernel, queue, loss. */
-START_TEST(dgram_stalled_reader)
+START_TEST(test_dgram_stalled_reader)
 {
 	struct outq q;
 	struct notes n;
@@ -132,7 +133,7 @@ broken(void *arg, int err)
 	outq_set_fd(broken_q, -1);
 }
 
-START_TEST(dgram_peer_gone)
+START_TEST(test_dgram_peer_gone)
 {
 	struct outq q;
 	struct notes n;
@@ -157,7 +158,7 @@ START_TEST(dgram_peer_gone)
 END_TEST
 
 /* A datagram too big for the socket is lost; the socket stays. */
-START_TEST(dgram_too_big_keeps_socket)
+START_TEST(test_dgram_too_big_keeps_socket)
 {
 	static char big[OUTQ_RECORD_MAX];
 	struct outq q;
@@ -191,7 +192,7 @@ END_TEST
  * A new descriptor (syslog back after a restart) is watched in the same
  * loop: when it fills up, EV_WRITE is armed and the loop empties the queue.
  */
-START_TEST(new_fd_same_loop)
+START_TEST(test_new_fd_same_loop)
 {
 	struct event_base *base = event_base_new();
 	struct outq q;
@@ -247,7 +248,7 @@ slurp(const char *path, size_t *len)
  * A file that cannot grow (RLIMIT_FSIZE stands in for a full disk: the
  * write is cut short, then fails): the half-written line is taken back.
  */
-START_TEST(file_full_no_half_line)
+START_TEST(test_file_full_no_half_line)
 {
 	char path[] = "/tmp/check_outq.XXXXXX", *data;
 	struct rlimit rl = { 100, RLIM_INFINITY };
@@ -294,7 +295,7 @@ START_TEST(file_full_no_half_line)
 END_TEST
 
 /* A pipe whose reader is slow: lines wait, overflow is counted, none is cut. */
-START_TEST(pipe_slow_reader_whole_lines)
+START_TEST(test_pipe_slow_reader_whole_lines)
 {
 	char line[300], buf[65536];
 	struct outq q;
@@ -332,7 +333,7 @@ START_TEST(pipe_slow_reader_whole_lines)
 END_TEST
 
 /* At the end of the run, what did not go out is counted, not kept. */
-START_TEST(drain_counts_the_rest)
+START_TEST(test_drain_counts_the_rest)
 {
 	struct outq q;
 	struct notes n;
@@ -359,21 +360,15 @@ main(void)
 {
 	Suite *s = suite_create("outq");
 	TCase *tc = tcase_create("outq");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_test(tc, nowhere_counts_each_record_tells_once);
-	tcase_add_test(tc, dgram_stalled_reader);
-	tcase_add_test(tc, dgram_peer_gone);
-	tcase_add_test(tc, dgram_too_big_keeps_socket);
-	tcase_add_test(tc, new_fd_same_loop);
-	tcase_add_test(tc, file_full_no_half_line);
-	tcase_add_test(tc, pipe_slow_reader_whole_lines);
-	tcase_add_test(tc, drain_counts_the_rest);
+	tcase_add_test(tc, test_nowhere_counts_each_record_tells_once);
+	tcase_add_test(tc, test_dgram_stalled_reader);
+	tcase_add_test(tc, test_dgram_peer_gone);
+	tcase_add_test(tc, test_dgram_too_big_keeps_socket);
+	tcase_add_test(tc, test_new_fd_same_loop);
+	tcase_add_test(tc, test_file_full_no_half_line);
+	tcase_add_test(tc, test_pipe_slow_reader_whole_lines);
+	tcase_add_test(tc, test_drain_counts_the_rest);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

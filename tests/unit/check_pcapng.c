@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "pcapng.h"
 
 #define ERRLEN	128
@@ -367,11 +368,5 @@ pcapng_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pcapng_suite());
-	int nfail;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nfail = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nfail == 0 ? 0 : 1;
+	return util_run(pcapng_suite());
 }

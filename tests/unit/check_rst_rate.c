@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "check_util.h"
 #include "rst_rate.h"
 
 #define SEC	1000000ULL
@@ -19,7 +20,7 @@ v4(uint8_t last)
 	return a;
 }
 
-START_TEST(fires_once_when_exceeding_in_window)
+START_TEST(test_fires_once_when_exceeding_in_window)
 {
 	struct rst_rate *r = rst_rate_new(64, 1);
 	struct addr a = v4(1);
@@ -37,7 +38,7 @@ START_TEST(fires_once_when_exceeding_in_window)
 }
 END_TEST
 
-START_TEST(new_window_starts_over)
+START_TEST(test_new_window_starts_over)
 {
 	struct rst_rate *r = rst_rate_new(64, 1);
 	struct addr a = v4(2);
@@ -54,7 +55,7 @@ START_TEST(new_window_starts_over)
 }
 END_TEST
 
-START_TEST(services_are_separate_and_table_bounded)
+START_TEST(test_services_are_separate_and_table_bounded)
 {
 	struct rst_rate *r = rst_rate_new(16, 7);
 	struct addr a = v4(3);
@@ -82,16 +83,10 @@ main(void)
 {
 	Suite *s = suite_create("rst_rate");
 	TCase *t = tcase_create("rst_rate");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_test(t, fires_once_when_exceeding_in_window);
-	tcase_add_test(t, new_window_starts_over);
-	tcase_add_test(t, services_are_separate_and_table_bounded);
+	tcase_add_test(t, test_fires_once_when_exceeding_in_window);
+	tcase_add_test(t, test_new_window_starts_over);
+	tcase_add_test(t, test_services_are_separate_and_table_bounded);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check_util.h"
 #include "conf.h"
 #include "event.h"
 #include "pkt.h"
 #include "rules.h"
 
-static struct addr	addr(const char *);
 static struct event	flow_event(enum event_kind, const char *, uint16_t,
 			    const char *, uint16_t);
 static struct event	service_event(const char *, uint16_t);
@@ -31,33 +31,15 @@ static bool		admit_flow(const struct conf *, const char *, uint16_t,
 static void		load(struct conf *, const char *);
 static Suite		*rules_suite(void);
 
-static struct addr
-addr(const char *text)
-{
-	struct addr_prefix p;
-
-	ck_assert_int_eq(addr_prefix_parse(&p, text), 0);
-	return p.addr;
-}
-
 /* An event about one connection, its severity not yet decided. */
 static struct event
 flow_event(enum event_kind kind, const char *src, uint16_t sport,
     const char *dst, uint16_t dport)
 {
-	struct event ev;
+	struct event ev = util_flow_event(kind, src, sport, dst, dport);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
 	ev.severity = SEV_DEBUG;
-	ev.ts_us = 1700000000000000ULL;
-	ev.has_flow = true;
-	ev.has_sport = true;
-	ev.proto = PKT_PROTO_TCP;
-	ev.src = addr(src);
-	ev.sport = sport;
-	ev.dst = addr(dst);
-	ev.dport = dport;
+	ev.iface = NULL;
 	return ev;
 }
 
@@ -137,9 +119,9 @@ admit_flow(const struct conf *c, const char *src, uint16_t sport,
 
 	memset(&rec, 0, sizeof(rec));
 	rec.proto = PKT_PROTO_TCP;
-	rec.src = addr(src);
+	rec.src = util_addr(src);
 	rec.sport = sport;
-	rec.dst = addr(dst);
+	rec.dst = util_addr(dst);
 	rec.dport = dport;
 	return rules_admit_flow(c, &rec);
 }
@@ -436,7 +418,7 @@ START_TEST(test_rst_rate_ignores_client_address)
 	conf_defaults(&c);
 	ignore_addr(&c, "203.0.113.50");
 	ev = service_event("192.0.2.2", 443);
-	ev.src = addr("203.0.113.50");
+	ev.src = util_addr("203.0.113.50");
 	ck_assert_msg(rules_admit(&c, &ev),
 	    "rst_rate refused on its unused src field");
 }
@@ -525,7 +507,7 @@ START_TEST(test_rule_rst_rate_service)
 	conf_defaults(&c);
 	add_rule(&c, "203.0.113.50", 0, 1u << EV_rst_rate);
 	ev = service_event("192.0.2.2", 443);
-	ev.src = addr("203.0.113.50");
+	ev.src = util_addr("203.0.113.50");
 	ck_assert(rules_admit(&c, &ev));
 }
 END_TEST
@@ -620,11 +602,5 @@ rules_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(rules_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(rules_suite());
 }

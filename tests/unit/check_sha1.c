@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "sha1.h"
 
 static void	hex(const uint8_t *, char *);
@@ -192,11 +193,5 @@ sha1_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(sha1_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed > 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return util_run(sha1_suite());
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "syslog_sock.h"
 
 static char	dirpath[64];
@@ -57,7 +58,7 @@ received(int fd, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-START_TEST(format_as_glibc)
+START_TEST(test_format_as_glibc)
 {
 	char buf[256];
 
@@ -78,7 +79,7 @@ START_TEST(format_as_glibc)
 END_TEST
 
 /* The bug: after a reload, lines had no ident (a pointer to freed memory). */
-START_TEST(ident_is_a_copy)
+START_TEST(test_ident_is_a_copy)
 {
 	struct syslog_sock s;
 	char buf[512], ident[32], want[64];
@@ -124,7 +125,7 @@ note(void *arg, enum outq_note what, int err, const struct outq_counts *c)
 }
 
 /* No /dev/log: counted; at most one attempt per SYSLOG_RETRY_S; then back. */
-START_TEST(absent_then_back)
+START_TEST(test_absent_then_back)
 {
 	struct syslog_sock s;
 	char buf[512];
@@ -168,17 +169,11 @@ main(void)
 {
 	Suite *s = suite_create("syslog_sock");
 	TCase *tc = tcase_create("syslog_sock");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, format_as_glibc);
-	tcase_add_test(tc, ident_is_a_copy);
-	tcase_add_test(tc, absent_then_back);
+	tcase_add_test(tc, test_format_as_glibc);
+	tcase_add_test(tc, test_ident_is_a_copy);
+	tcase_add_test(tc, test_absent_then_back);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "event.h"
 #include "flow.h"
 #include "pkt.h"
@@ -993,11 +994,5 @@ tcp_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tcp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(tcp_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "event.h"
 #include "tunnel.h"
 
@@ -32,7 +33,7 @@ vxlan_pkt(struct pkt *p, uint32_t vni, int back)
 	p->tunnels[0].dst = v4(back ? 5 : 6);
 }
 
-START_TEST(both_directions_one_entry)
+START_TEST(test_both_directions_one_entry)
 {
 	struct tunnel_table *t = tunnel_table_new(16, 7);
 	struct pkt p, q;
@@ -68,7 +69,7 @@ END_TEST
  * still one tunnel.  GTP-U's two directions have a TEID each: one tunnel,
  * shown with the TEID of the packet that made the entry.
  */
-START_TEST(mirrored_and_gtp)
+START_TEST(test_mirrored_and_gtp)
 {
 	struct tunnel_table *t = tunnel_table_new(16, 7);
 	struct pkt p, q;
@@ -96,7 +97,7 @@ END_TEST
  * Entries in use are never reused; unused ones are, oldest first; when
  * every entry is in use, a new tunnel gets 0 and is counted.
  */
-START_TEST(bounded_and_reused)
+START_TEST(test_bounded_and_reused)
 {
 	struct tunnel_table *t = tunnel_table_new(2, 1);
 	struct pkt p;
@@ -130,7 +131,7 @@ START_TEST(bounded_and_reused)
 END_TEST
 
 /* SPEC section 5's form; nested layers outermost first, joined by "/". */
-START_TEST(text_form)
+START_TEST(test_text_form)
 {
 	struct pkt_tunnel l[2];
 	char buf[256];
@@ -158,17 +159,11 @@ main(void)
 {
 	Suite *s = suite_create("tunnel");
 	TCase *t = tcase_create("tunnel");
-	SRunner *sr;
-	int failed;
 
-	tcase_add_test(t, both_directions_one_entry);
-	tcase_add_test(t, mirrored_and_gtp);
-	tcase_add_test(t, bounded_and_reused);
-	tcase_add_test(t, text_form);
+	tcase_add_test(t, test_both_directions_one_entry);
+	tcase_add_test(t, test_mirrored_and_gtp);
+	tcase_add_test(t, test_bounded_and_reused);
+	tcase_add_test(t, test_text_form);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return util_run(s);
 }

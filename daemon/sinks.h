@@ -8,8 +8,8 @@
  * to protect, and a pipe reader that stalls should slow the reading down
  * rather than lose lines.
  */
-#ifndef RSTWATCHD_SINK_H
-#define RSTWATCHD_SINK_H
+#ifndef RSTWATCHD_SINKS_H
+#define RSTWATCHD_SINKS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -13,9 +13,10 @@
 
 #include "log.h"
 #include "rules.h"
-#include "sink.h"
+#include "sinks.h"
 #include "syslog_sock.h"
 #include "tally.h"
+#include "timeunit.h"
 
 /* Long enough for any event: the longest message is well under 300 bytes. */
 #define LINE_MAX_BYTES	2048
@@ -316,7 +317,7 @@ sinks_event(void *ctx, const struct event *orig)
 		return;
 	}
 	if (s->cooldown != NULL && !cooldown_admit(s->cooldown, &ev,
-	    (uint64_t)s->conf->kinds[ev.kind].cooldown_s * 1000000, ev.ts_us)) {
+	    usec_from_sec(s->conf->kinds[ev.kind].cooldown_s), ev.ts_us)) {
 		if (s->tally != NULL)
 			tally_event(s->tally, &ev, false);
 		return;

@@ -1,0 +1,34 @@
+/*
+ * Time units.  Times are microseconds since the epoch in a uint64_t
+ * everywhere (packet time, the loop's clock, timeouts), as libpcap gives
+ * them; configuration speaks seconds.
+ */
+#ifndef RSTWATCH_TIMEUNIT_H
+#define RSTWATCH_TIMEUNIT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#define NSEC_PER_USEC	1000ULL
+#define USEC_PER_MSEC	1000ULL
+#define MSEC_PER_SEC	1000ULL
+#define NSEC_PER_MSEC	1000000ULL
+#define USEC_PER_SEC	1000000ULL
+#define SEC_PER_DAY	86400ULL
+
+/* Seconds (of the configuration) to microseconds. */
+static inline uint64_t
+usec_from_sec(uint64_t s)
+{
+	return s * USEC_PER_SEC;
+}
+
+/* A clock_gettime() reading in microseconds. */
+static inline uint64_t
+usec_from_timespec(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * USEC_PER_SEC +
+	    (uint64_t)ts->tv_nsec / NSEC_PER_USEC;
+}
+
+#endif
