@@ -16,7 +16,7 @@
 #include "log.h"
 #include "path.h"
 #include "pathmode.h"
-#include "sink.h"
+#include "sinks.h"
 
 /* One file and the packet it has ready. */
 struct point {

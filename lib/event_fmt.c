@@ -380,7 +380,7 @@ event_msg(const struct event *ev, char *msg, size_t size)
 	case EV_path_injected:
 	case EV_path_altered:
 		/* Written by lib/path_fmt.c, which knows the two points. */
-		tb_puts(&m, ev->sentence != NULL ? ev->sentence :
+		wbuf_puts(&m, ev->sentence != NULL ? ev->sentence :
 		    "the two vantage points disagree");
 		break;
 	default:
