@@ -187,6 +187,7 @@ check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP)
 	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
 	@python3 tests/pcap/schema.py tests/pcap/zeek/expected/*.jsonl
 	@sh tests/pcap/zeek.sh $(RSTWATCHD)
+	@sh tests/pcap/undecoded.sh $(RSTWATCHD)
 	@sh tests/pcap/evidence.sh $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
