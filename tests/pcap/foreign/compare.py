@@ -326,6 +326,37 @@ def tshark_streams(path):
     return streams
 
 
+def tshark_overlaps(path, sids):
+    """Per stream and source port: tshark's retransmissions that also
+    carry new data (they end beyond what the sender had sent)."""
+    if not sids:
+        return {}
+    cmd = ["tshark", "-n", "-r", path, "-Y",
+           "tcp.stream in {%s}" % " ".join(sorted(sids)), "-T", "fields",
+           "-E", "separator=|", "-E", "occurrence=f",
+           "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.seq",
+           "-e", "tcp.nxtseq", "-e", "tcp.flags.syn",
+           "-e", "tcp.analysis.retransmission",
+           "-e", "tcp.analysis.fast_retransmission",
+           "-e", "tcp.analysis.spurious_retransmission"]
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         check=False)
+    high = {}
+    out = collections.Counter()
+    for line in res.stdout.decode("utf-8", "replace").splitlines():
+        f = line.split("|")
+        if len(f) < 8 or not f[3]:
+            continue
+        k = (f[0], int(f[1]))
+        nxt = int(f[3])
+        rx = any(f[5:8]) and f[4] not in ("1", "True")
+        if rx and k in high and nxt > high[k]:
+            out[k] += 1
+        if k not in high or nxt > high[k]:
+            high[k] = nxt
+    return out
+
+
 def match_rows(rows, recs):
     """Pair conn.log TCP rows with flow records; returns [(row, rec|None)]."""
     by = collections.defaultdict(list)
@@ -516,6 +547,16 @@ def rx_part(zeek, rstwatchd, traces, verbose):
                 rx_eq += 1
             else:
                 cls = rx_class(o_rx, t_rx, t_ooo, ooo, dup, split)
+                if not split and o_rx[0] <= t_rx[0] and o_rx[1] <= t_rx[1]:
+                    sids = [sid for sid, st in streams.items() if st in ss]
+                    ov = tshark_overlaps(path, sids)
+                    left = list(t_rx)
+                    for (sid, port), n in ov.items():
+                        d = 0 if port == od[1] else 1
+                        left[d] -= n
+                    if left == o_rx:
+                        cls = ("tshark counts re-sends that also carry new "
+                               "data (ours: they advance the mark)")
                 classes[cls].append("%s ours %s tshark %s frames %s" %
                                     (where, o_rx, t_rx,
                                      ",".join(map(str, sorted(t_frames[0] + t_frames[1])[:8]))))
