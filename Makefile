@@ -83,7 +83,8 @@ DEB_PKGS := dpkg-dev debhelper fakeroot lintian debootstrap
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 
 .PHONY: all deps deps-fuzz check check-root check-unit check-pcap check-service \
-	check-netns clean install uninstall fixtures sizes deb check-deb
+	check-netns clean install uninstall fixtures sizes deb check-deb \
+	compare-foreign
 
 all: $(RSTWATCHD)
 
@@ -194,7 +195,16 @@ check-pcap: $(RSTWATCHD) $(MKPCAP) $(CAPDUMP) $(MKPAIR)
 	@sh tests/pcap/pcapng.sh $(RSTWATCHD) $(CAPDUMP)
 	@python3 tests/pcap/schema.py tests/pcap/zeek/expected/*.jsonl
 	@sh tests/pcap/zeek.sh $(RSTWATCHD)
+	@sh tests/pcap/undecoded.sh $(RSTWATCHD)
 	@sh tests/pcap/evidence.sh $(RSTWATCHD)
+
+# Flow records against Zeek's conn.log baselines and tshark's TCP analysis
+# on Zeek's test traces (a Zeek git clone: ZEEK_REPO; not part of check,
+# its inputs are not in this tree).  FOREIGN_ARGS=--all reads every trace
+# for the tshark part, -v lists every disagreement.
+ZEEK_REPO ?= /work/.mirror/zeek+zeek/repo
+compare-foreign: $(RSTWATCHD)
+	@python3 tests/pcap/foreign/compare.py --zeek $(ZEEK_REPO) $(FOREIGN_ARGS) $(RSTWATCHD)
 
 # The real daemon and the real TCP stack in network namespaces: needs root
 # (CI is root) and says so loudly rather than skipping.

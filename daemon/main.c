@@ -316,6 +316,46 @@ print_summary(const struct analyzer *a, const struct run_counts *rc)
 		fprintf(stderr, "rstwatchd: summary: every packet decoded\n");
 }
 
+/*
+ * Without the summary, traffic in an encapsulation we do not follow
+ * (link types are said per file by offline.c) still gets one line: it
+ * went unwatched, and nothing else would say so.  Damage (truncated,
+ * malformed) is not meant: that is the capture's, not ours.
+ */
+static void
+warn_undecoded(const struct analyzer *a)
+{
+	static const enum decode_result unsupported[] = {
+		DECODE_tunnel, DECODE_tunnel_too_deep, DECODE_encap_too_deep,
+		DECODE_vlan_too_deep, DECODE_mpls_too_deep,
+		DECODE_gre_bad_version, DECODE_erspan_bad_version
+	};
+	const struct analyzer_stats *st = analyzer_stats(a);
+	char list[256];
+	uint64_t n = 0;
+	size_t len = 0;
+	int w;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]);
+	    i++) {
+		uint64_t c = st->decode[unsupported[i]];
+
+		if (c == 0)
+			continue;
+		n += c;
+		w = snprintf(list + len, sizeof(list) - len, "%s%s=%llu",
+		    len ? " " : "", decode_result_name(unsupported[i]),
+		    (unsigned long long)c);
+		if (w > 0 && (size_t)w < sizeof(list) - len)
+			len += (size_t)w;
+	}
+	if (n > 0)
+		log_warnx("%llu packets in encapsulations not decoded were "
+		    "counted and skipped (%s); -v says more",
+		    (unsigned long long)n, list);
+}
+
 static void
 print_stats(const struct analyzer *a, const struct sinks *s)
 {
@@ -411,6 +451,8 @@ run_files(const struct options *o, const struct conf *c)
 	sinks_close(&sinks);
 	if (o->verbose > 0 || isatty(STDERR_FILENO))
 		print_summary(a, &counts);
+	else
+		warn_undecoded(a);
 	analyzer_free(a);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		log_warn("standard output");

@@ -101,7 +101,8 @@
 	X(ppp_truncated,	"PPP or Cisco HDLC header cut short")	\
 	X(nflog_truncated,	"NFLOG header or attribute cut short")	\
 	X(nflog_malformed,	"NFLOG attribute length impossible")	\
-	X(fddi_truncated,	"FDDI header cut short")
+	X(fddi_truncated,	"FDDI header cut short")		\
+	X(wlan_truncated,	"802.11 header cut short (Aruba GRE)")
 
 #define DECODE_ENUM(name, desc)	DECODE_##name,
 enum decode_result {
@@ -136,6 +137,7 @@ enum decode_result decode_nflog(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_fddi(struct pkt *, const uint8_t *, size_t, size_t);
 /* 802.2 LLC after an 802.3 length field; IP only behind SNAP. */
 enum decode_result decode_llc(struct pkt *, const uint8_t *, size_t, size_t);
+enum decode_result decode_wlan(struct pkt *, const uint8_t *, size_t, size_t);
 /* Starts at an IP header of either version. */
 enum decode_result decode_ip(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_ipv4(struct pkt *, const uint8_t *, size_t, size_t);

@@ -98,6 +98,10 @@ enum decode_result
 decode_next_ethertype(struct pkt *p, uint16_t type, const uint8_t *data,
     size_t caplen, size_t len)
 {
+	/* Aruba's 802.11 in GRE: protocol types no EtherType uses. */
+	if ((type & 0x000f) == 0 && ((type >= 0x8200 && type <= 0x82f0) ||
+	    (type >= 0x8300 && type <= 0x8370)))
+		return decode_wlan(p, data, caplen, len);
 	return decode_ethertype(p, type, data, caplen, len);
 }
 

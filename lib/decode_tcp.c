@@ -150,8 +150,20 @@ decode_tcp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	p->l4_checksum = get_u16(data + 16);
 
 	hlen = (size_t)(data[TCP_DOFF_OFF] >> 4) * 4;
-	if (hlen < TCP_MIN_HDR_LEN || hlen > len)
+	if (hlen < TCP_MIN_HDR_LEN)
 		return DECODE_tcp_bad_offset;
+	/*
+	 * A first fragment may end inside the options: the header goes on
+	 * in the next fragment, which is not reassembled.  What matters is
+	 * all in the fixed header; the options count as not captured and
+	 * the payload, all in later fragments, as unknown (0).
+	 */
+	if (hlen > len) {
+		if (!p->frag_first)
+			return DECODE_tcp_bad_offset;
+		p->payload_len = 0;
+		return DECODE_ok;
+	}
 	p->payload_len = (uint32_t)(len - hlen);
 
 	/*

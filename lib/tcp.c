@@ -157,7 +157,10 @@ tcp_heard(struct seg *s)
 	}
 	h->ttl_min = h->ttl_max = ttl;
 	h->flags |= HALF_TTL;
-	if (s->res->cls == FLOW_PICKUP &&
+	/* A pickup's RST that was only counted closed it; both ends
+	 * talking since say otherwise. */
+	if ((s->res->cls == FLOW_PICKUP || (s->res->cls == FLOW_CLOSED &&
+	    !(s->f->state & FS_CLOSE_SET))) &&
 	    (s->f->half[!s->dir].flags & HALF_TTL))
 		s->res->cls = FLOW_ESTABLISHED;
 }
@@ -724,9 +727,19 @@ tcp_rst(struct seg *s)
 			f->state |= FS_RST_BY_RESP;
 	}
 	if ((f->state & FS_RST_END) ||
-	    ((h->flags & HALF_FIN) && (peer->flags & HALF_FIN)) ||
-	    !(f->state & FS_NONRST))
+	    ((h->flags & HALF_FIN) && (peer->flags & HALF_FIN)))
 		return;
+	/*
+	 * A RST that answers nothing seen ends whatever it answers all the
+	 * same: the flow waits out the closed timeout, and what comes on
+	 * the tuple after it is another flow (a host that resets a dead
+	 * peer's packets once a minute gives one record per RST, as Zeek
+	 * gives one connection each, not one day-long flow).
+	 */
+	if (!(f->state & FS_NONRST)) {
+		s->res->cls = FLOW_CLOSED;
+		return;
+	}
 	/*
 	 * The other side's RST after one judged injected is what a stack
 	 * that believed the forgery sends (to the real SYN-ACK, to the
@@ -803,8 +816,10 @@ tcp_rst(struct seg *s)
 	 * is counted, not classified.
 	 */
 	if ((f->state & FS_MIDSTREAM) &&
-	    !((h->flags & HALF_TTL) && (peer->flags & HALF_TTL)))
+	    !((h->flags & HALF_TTL) && (peer->flags & HALF_TTL))) {
+		s->res->cls = FLOW_CLOSED;
 		return;
+	}
 	verdict(s, EV_app_reset)->by = seg_side(s);
 	tcp_rst_end(s, CLOSE_app_reset);
 }

@@ -2259,6 +2259,35 @@ START_TEST(test_tunnel_first_fragment)
 END_TEST
 
 /*
+ * A first fragment that ends inside the TCP header's options (Zeek's
+ * ipv4/fragmented-syn.pcap: 24 bytes of a 40-byte SYN header): the ports,
+ * sequence numbers and flags are all there, so the segment is decoded,
+ * its options left absent as a snaplen would leave them and no payload
+ * counted (the rest is in fragments not reassembled).  Not a fragment,
+ * the same header is impossible.
+ */
+START_TEST(test_tcp_header_in_fragments)
+{
+	struct frame f;
+	struct pkt p;
+
+	f_eth_v4_frag_first(&f);
+	f.b[ETH + 2] = 0;
+	f.b[ETH + 3] = 44;			/* 20 + 24 */
+	f.b[IP4 + 12] = 0xa0;			/* a 40-byte TCP header */
+	f.b[IP4 + 13] = TH_SYN;
+	f.b[ETH + 6] &= (uint8_t)~0x20;		/* not a fragment */
+	EXPECT_RESULT(&f, &p, DECODE_tcp_bad_offset);
+	f.b[ETH + 6] |= 0x20;			/* more fragments, offset 0 */
+	EXPECT_RESULT(&f, &p, DECODE_ok);
+	ck_assert_int_eq(p.sport, 49157);
+	ck_assert_int_eq(p.dport, 80);
+	ck_assert_int_eq(p.tcp_flags, TH_SYN);
+	ck_assert_int_eq(p.payload_len, 0);
+}
+END_TEST
+
+/*
  * IPv4 in IPv4 nested n times around a SYN: PKT_MAX_TUNNELS layers are
  * followed, one more is refused, so a crafted packet cannot make the
  * decoders recurse without end.
@@ -3615,6 +3644,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_tunnel_malformed);
 	tcase_add_test(tc, test_tunnel_too_deep);
 	tcase_add_test(tc, test_tunnel_first_fragment);
+	tcase_add_test(tc, test_tcp_header_in_fragments);
 	tcase_add_test(tc, test_tunnel_names);
 	tcase_add_test(tc, test_tcp_bad_offset);
 	tcase_add_test(tc, test_tcp_bad_options);

@@ -907,7 +907,8 @@ START_TEST(test_mid_stream_rst)
 	assert_none(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0));
 	ck_assert(!(t.f.state & (FS_CLOSE_SET | FS_RST_END)));
 	ck_assert_uint_eq(t.f.half[DIR_RESP].rst, 1);
-	ck_assert_uint_eq(t.res.cls, FLOW_PICKUP);
+	/* Counted, not judged, but over: the closed timeout applies. */
+	ck_assert_uint_eq(t.res.cls, FLOW_CLOSED);
 	/* The other end now heard: established, and the next RST judged. */
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
 	ck_assert_uint_eq(t.res.cls, FLOW_ESTABLISHED);
@@ -922,6 +923,26 @@ START_TEST(test_mid_stream_rst)
 	    t.seq[DIR_ORIG] - 100, 100));
 	ck_assert_uint_eq(t.f.half[DIR_ORIG].rtx_count, 1);
 	assert_one(tx(&t, DIR_ORIG, 300000, TH_RST | TH_ACK, 0), EV_loss_reset);
+}
+END_TEST
+
+/*
+ * A flow made only of RSTs (a host resetting a dead peer's packets once a
+ * minute, Zeek's llc.pcap) is over after each one: the closed timeout
+ * ends it, so that the next RST is another flow, not one day-long flow
+ * whose RST counter saturates.
+ */
+START_TEST(test_rst_only_flow_closes)
+{
+	struct tc t;
+
+	tc_init(&t, 3, 3, 5);
+	t.f.cls = FLOW_PICKUP;		/* as analyzer.c files a pickup */
+	assert_none(tx(&t, DIR_ORIG, 0, TH_RST, 0));
+	ck_assert_uint_eq(t.f.half[DIR_ORIG].rst, 1);
+	ck_assert(!(t.f.state & FS_CLOSE_SET));
+	ck_assert_uint_eq(t.res.cls, FLOW_CLOSED);
+	ck_assert_int_eq(tcp_conn_state(&t.f), CS_OTH);
 }
 END_TEST
 
@@ -954,6 +975,7 @@ tcp_suite(void)
 	TCase *tc = tcase_create("verdicts");
 
 	tcase_add_test(tc, test_syn_retransmit_at_threshold);
+	tcase_add_test(tc, test_rst_only_flow_closes);
 	tcase_add_test(tc, test_syn_retransmit_not_after_synack);
 	tcase_add_test(tc, test_synack_retransmit);
 	tcase_add_test(tc, test_syn_refused);
