@@ -18,6 +18,9 @@ BENCH_FLOOD	?= 1500000
 BENCH_SEED	?= 1
 BENCH_REPEAT	?= 3
 BENCH_PROFILER	?= perf
+# BENCH_OTHER=PATH: also time that rstwatchd against this one, A/B.
+BENCH_OTHER	?=
+BENCH_AB_REPEAT	?= 5
 
 BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat
 
@@ -28,7 +31,8 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  BENCH_PACKETS=$(BENCH_PACKETS) BENCH_CONCURRENCY=$(BENCH_CONCURRENCY) \
 		  BENCH_SMALL=$(BENCH_SMALL) BENCH_FLOOD=$(BENCH_FLOOD) \
 		  BENCH_SEED=$(BENCH_SEED) BENCH_REPEAT=$(BENCH_REPEAT) \
-		  BENCH_PROFILER=$(BENCH_PROFILER)
+		  BENCH_PROFILER=$(BENCH_PROFILER) BENCH_OTHER=$(BENCH_OTHER) \
+		  BENCH_AB_REPEAT=$(BENCH_AB_REPEAT)
 
 .PHONY: bench bench-profile bench-clean
 
@@ -56,9 +60,11 @@ bench-clean:
 # Live capture under load: replay the headers-only trace with tcpreplay
 # into a veth pair, rstwatchd and tcpdump side by side (root; not in CI).
 BENCH_LIVE_TRACE ?= $(BENCH_DIR)/trace-n2000000-c200000-s1-cut128.pcap
+# BENCH_LIVE_OTHER=PATH: a second rstwatchd captures beside the first (A/B).
+BENCH_LIVE_OTHER ?=
 
 .PHONY: bench-live
 bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
 	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
-	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE)
+	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE) $(BENCH_LIVE_OTHER)

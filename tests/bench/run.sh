@@ -24,6 +24,9 @@ FLOOD_FLOWS=1048576
 SEED=${BENCH_SEED:-1}
 REPEAT=${BENCH_REPEAT:-3}
 PROFILER=${BENCH_PROFILER:-perf}
+# A second rstwatchd (built from another commit) to compare with, A/B.
+OTHER=${BENCH_OTHER:-}
+AB_REPEAT=${BENCH_AB_REPEAT:-5}
 SIZES=${SIZES:-}
 CONF=tests/bench/bench.yaml
 SMALL_CONF=tests/bench/small.yaml
@@ -197,6 +200,51 @@ measure_evidence() {
 	ev_rw_s=$be ev_cpu_s=$ec
 }
 
+# median: the median of the numbers on standard input, one a line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit
+		printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure_ab TAG TRACE CONF: rstwatchd -r (A, this build) against OTHER
+# (B), AB_REPEAT rounds, the order swapped each round so that a drift of
+# the machine's load falls on both; medians of wall and of CPU (user +
+# system) seconds.  Sets <TAG>_ab: "A_WALL A_CPU B_WALL B_CPU".
+measure_ab() {
+	tag=$1 trace=$2 conf=$3
+	: > "$D/$tag.ab.a" && : > "$D/$tag.ab.b"
+	"$PCAPREAD" "$trace" > /dev/null
+	i=0
+	while [ $i -lt "$AB_REPEAT" ]; do
+		i=$((i + 1))
+		if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
+		for who in $order; do
+			if [ "$who" = a ]; then bin=$RSTWATCHD; else bin=$OTHER; fi
+			run_one "$D/$tag.ab.stat" /dev/null "$D/$tag.ab.err" \
+			    "$bin" -r "$trace" -c "$conf" || return 0
+			echo "$(stat_get "$D/$tag.ab.stat" wall_s)" \
+			    "$(calc "$(stat_get "$D/$tag.ab.stat" user_s) + $(stat_get "$D/$tag.ab.stat" sys_s)")" \
+			    >> "$D/$tag.ab.$who"
+		done
+		log "$tag A/B: round $i: A $(tail -1 "$D/$tag.ab.a"), B $(tail -1 "$D/$tag.ab.b") (wall, CPU s)"
+	done
+	eval "${tag}_ab='$(cut -d' ' -f1 "$D/$tag.ab.a" | median)" \
+	    "$(cut -d' ' -f2 "$D/$tag.ab.a" | median)" \
+	    "$(cut -d' ' -f1 "$D/$tag.ab.b" | median)" \
+	    "$(cut -d' ' -f2 "$D/$tag.ab.b" | median)'"
+}
+
+# ab_row TAG NAME: the A/B medians and B's gain over A.
+ab_row() {
+	eval "v=\${${1}_ab:-}"
+	[ -n "$v" ] || return 0
+	# shellcheck disable=SC2086
+	set -- "$2" $v
+	printf '%-28s %8s %8s | %8s %8s | %+6.1f%% %+6.1f%%\n' "$1" "$2" "$3" "$4" "$5" \
+	    "$(calc "($2 / $4 - 1) * 100")" "$(calc "($3 / $5 - 1) * 100")"
+}
+
 # row TRACE TAG NAME: one line of the measurement table.
 row() {
 	trace=$1 tag=$2 name=$3
@@ -262,6 +310,10 @@ bench() {
 	measure_evidence
 	measure small "$SMALLF" "$SMALL_CONF"
 	measure vxlan "$VXLANF" "$SMALL_CONF"
+	if [ -n "$OTHER" ]; then
+		measure_ab full "$FULL" "$CONF"
+		measure_ab cut "$CUT" "$CONF"
+	fi
 
 	tshark_s='' tshark_rss=''
 	if command -v tshark > /dev/null 2>&1; then
@@ -326,6 +378,13 @@ bench() {
 		    "$(stat_get "$D/flood.stat" sys_s)" "$flood_rss"
 	fi
 	echo
+	if [ -n "$OTHER" ]; then
+		echo "A/B, medians of $AB_REPEAT rounds (order swapped each round); A: $RSTWATCHD, B: $OTHER"
+		printf '%-28s %8s %8s | %8s %8s | %-15s\n' "" "A wall" "A CPU" "B wall" "B CPU" "A faster by"
+		ab_row full "full payloads"
+		ab_row cut "headers only (snaplen 128)"
+		echo
+	fi
 	echo "rstwatchd -r threads in the best run (seconds):"
 	echo "  full payloads: ${full_threads:-?}"
 	echo "  headers only:  ${cut_threads:-?}"
