@@ -4,6 +4,8 @@
 #
 #   make bench                          10M-packet traces, ~1M flows open
 #   make bench BENCH_PACKETS=2000000    quicker
+#   make bench BENCH_OTHER=PATH         and A/B against another build
+#   make bench-ab BENCH_OTHER=PATH      the A/B alone
 #   make bench-profile                  where rstwatchd's time goes
 #   make bench-clean                    remove the (large) traces
 #
@@ -34,7 +36,7 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  BENCH_PROFILER=$(BENCH_PROFILER) BENCH_OTHER=$(BENCH_OTHER) \
 		  BENCH_AB_REPEAT=$(BENCH_AB_REPEAT)
 
-.PHONY: bench bench-profile bench-clean
+.PHONY: bench bench-ab bench-profile bench-clean
 
 $(BENCH_DIR)/gentrace: tests/bench/gentrace.c
 	@mkdir -p $(dir $@)
@@ -50,6 +52,10 @@ $(BENCH_DIR)/runstat: tests/bench/runstat.c
 
 bench: $(RSTWATCHD) $(BENCH_BIN) $(BUILD)/tests/check_flow
 	@$(BENCH_ENV) sh tests/bench/run.sh bench
+
+# The A/B alone: make bench-ab BENCH_OTHER=/path/to/other/rstwatchd
+bench-ab: $(RSTWATCHD) $(BENCH_BIN)
+	@$(BENCH_ENV) sh tests/bench/run.sh ab
 
 bench-profile: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh profile

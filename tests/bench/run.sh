@@ -4,6 +4,8 @@
 #
 #   run.sh bench     generate the traces (cached in $BENCH_DIR while
 #                    gentrace is unchanged), measure, print one table
+#   run.sh ab        only the A/B of this rstwatchd and BENCH_OTHER on
+#                    the two big traces
 #   run.sh profile   profile rstwatchd's packet path on the big
 #                    headers-only trace (perf, else callgrind)
 #
@@ -235,14 +237,39 @@ measure_ab() {
 	    "$(cut -d' ' -f2 "$D/$tag.ab.b" | median)'"
 }
 
-# ab_row TAG NAME: the A/B medians and B's gain over A.
+# ab_row TAG NAME: the A/B medians and what A saves against B (1 - A/B:
+# positive when A is faster), wall then CPU.
 ab_row() {
 	eval "v=\${${1}_ab:-}"
 	[ -n "$v" ] || return 0
 	# shellcheck disable=SC2086
 	set -- "$2" $v
 	printf '%-28s %8s %8s | %8s %8s | %+6.1f%% %+6.1f%%\n' "$1" "$2" "$3" "$4" "$5" \
-	    "$(calc "($2 / $4 - 1) * 100")" "$(calc "($3 / $5 - 1) * 100")"
+	    "$(calc "(1 - $2 / $4) * 100")" "$(calc "(1 - $3 / $5) * 100")"
+}
+
+# ab_table: the A/B section of the results.
+ab_table() {
+	echo "A/B, medians of $AB_REPEAT rounds (order swapped each round); A: $RSTWATCHD, B: $OTHER"
+	printf '%-28s %8s %8s | %8s %8s | %-15s\n' "" "A wall" "A CPU" "B wall" "B CPU" "A saves (wall, CPU)"
+	ab_row full "full payloads"
+	ab_row cut "headers only (snaplen 128)"
+}
+
+# ab: the A/B alone, on the two big traces.
+ab() {
+	: "${OTHER:?BENCH_OTHER=PATH names the rstwatchd to compare with}"
+	gen "$FULL" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED"
+	gen "$CUT" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED" -s 128
+	read -r load_start _ < /proc/loadavg
+	measure_ab full "$FULL" "$CONF"
+	measure_ab cut "$CUT" "$CONF"
+	read -r load_end _ < /proc/loadavg
+	{
+	echo
+	echo "load average (1 min) at start $load_start, at end $load_end"
+	ab_table
+	} | tee "$D/ab.txt"
 }
 
 # row TRACE TAG NAME: one line of the measurement table.
@@ -379,10 +406,7 @@ bench() {
 	fi
 	echo
 	if [ -n "$OTHER" ]; then
-		echo "A/B, medians of $AB_REPEAT rounds (order swapped each round); A: $RSTWATCHD, B: $OTHER"
-		printf '%-28s %8s %8s | %8s %8s | %-15s\n' "" "A wall" "A CPU" "B wall" "B CPU" "A faster by"
-		ab_row full "full payloads"
-		ab_row cut "headers only (snaplen 128)"
+		ab_table
 		echo
 	fi
 	echo "rstwatchd -r threads in the best run (seconds):"
@@ -493,6 +517,7 @@ profile() {
 
 case $mode in
 bench)	bench ;;
+ab)	ab ;;
 profile) profile ;;
-*)	echo "usage: run.sh bench|profile" >&2; exit 2 ;;
+*)	echo "usage: run.sh bench|ab|profile" >&2; exit 2 ;;
 esac
