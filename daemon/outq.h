@@ -43,6 +43,8 @@ struct outq {
 	struct evbuffer	*buf;		/* [uint32 len << 1 | alert][bytes]... */
 	struct event_base *base;	/* NULL: no loop, writes on each push */
 	struct event	*wev;		/* EV_WRITE while the descriptor is full */
+	struct event	*fev;		/* stream: the write after the callback */
+	bool		 deferred;	/* fev is active */
 	int		 fd;		/* -1: nowhere to write, pushes are lost */
 	enum outq_kind	 kind;
 	bool		 regular;	/* a regular file: never leave half a line */
@@ -76,8 +78,9 @@ void	outq_set_fd(struct outq *, int);
 /* Waits for EV_WRITE in base from now on; NULL: not any more. */
 int	outq_attach(struct outq *, struct event_base *);
 /*
- * Queues one record and writes what it can at once; false when the record
- * was lost (counted).  Never blocks.
+ * Queues one record and writes what it can at once (a stream in a loop:
+ * when the current callback returns, with the others); false when the
+ * record was lost (counted).  Never blocks.
  */
 bool	outq_push(struct outq *, const void *, size_t, bool alert);
 /* Writes what the descriptor takes now. */

@@ -4,6 +4,8 @@
 #
 #   make bench                          10M-packet traces, ~1M flows open
 #   make bench BENCH_PACKETS=2000000    quicker
+#   make bench BENCH_OTHER=PATH         and A/B against another build
+#   make bench-ab BENCH_OTHER=PATH      the A/B alone
 #   make bench-profile                  where rstwatchd's time goes
 #   make bench-clean                    remove the (large) traces
 #
@@ -18,6 +20,9 @@ BENCH_FLOOD	?= 1500000
 BENCH_SEED	?= 1
 BENCH_REPEAT	?= 3
 BENCH_PROFILER	?= perf
+# BENCH_OTHER=PATH: also time that rstwatchd against this one, A/B.
+BENCH_OTHER	?=
+BENCH_AB_REPEAT	?= 5
 
 BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat
 
@@ -28,9 +33,10 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  BENCH_PACKETS=$(BENCH_PACKETS) BENCH_CONCURRENCY=$(BENCH_CONCURRENCY) \
 		  BENCH_SMALL=$(BENCH_SMALL) BENCH_FLOOD=$(BENCH_FLOOD) \
 		  BENCH_SEED=$(BENCH_SEED) BENCH_REPEAT=$(BENCH_REPEAT) \
-		  BENCH_PROFILER=$(BENCH_PROFILER)
+		  BENCH_PROFILER=$(BENCH_PROFILER) BENCH_OTHER=$(BENCH_OTHER) \
+		  BENCH_AB_REPEAT=$(BENCH_AB_REPEAT)
 
-.PHONY: bench bench-profile bench-clean
+.PHONY: bench bench-ab bench-profile bench-clean
 
 $(BENCH_DIR)/gentrace: tests/bench/gentrace.c
 	@mkdir -p $(dir $@)
@@ -47,6 +53,10 @@ $(BENCH_DIR)/runstat: tests/bench/runstat.c
 bench: $(RSTWATCHD) $(BENCH_BIN) $(BUILD)/tests/check_flow
 	@$(BENCH_ENV) sh tests/bench/run.sh bench
 
+# The A/B alone: make bench-ab BENCH_OTHER=/path/to/other/rstwatchd
+bench-ab: $(RSTWATCHD) $(BENCH_BIN)
+	@$(BENCH_ENV) sh tests/bench/run.sh ab
+
 bench-profile: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh profile
 
@@ -56,12 +66,14 @@ bench-clean:
 # Live capture under load: replay the headers-only trace with tcpreplay
 # into a veth pair, rstwatchd and tcpdump side by side (root; not in CI).
 BENCH_LIVE_TRACE ?= $(BENCH_DIR)/trace-n2000000-c200000-s1-cut128.pcap
+# BENCH_LIVE_OTHER=PATH: a second rstwatchd captures beside the first (A/B).
+BENCH_LIVE_OTHER ?=
 
 .PHONY: bench-live
 bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
 	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
-	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE)
+	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE) $(BENCH_LIVE_OTHER)
 
 # Two vantage points (-r A -R B, lib/path.c): a 1M-packet headers-only
 # trace compared with a copy of itself, every flow matched; CPU seconds,

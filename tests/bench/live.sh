@@ -19,10 +19,13 @@
 # everything is removed at exit.
 # With SPEED=N (env) the trace is replayed N times faster than recorded
 # instead: slower, but with the trace's timing kept in proportion.
-# usage: live.sh RSTWATCHD TRACE
+# A second binary (OTHER, e.g. one built from another commit) captures
+# beside the first, so that a change is measured A/B on the same replay.
+# usage: live.sh RSTWATCHD TRACE [OTHER]
 set -u
 bin=$1
 trace=$2
+other=${3:-}
 rep=rw-rep-$$
 cap=rw-cap-$$
 dir=$(mktemp -d /tmp/rw-live.XXXXXX)
@@ -73,9 +76,17 @@ rw=$!
 ip netns exec "$cap" tcpdump -q -n -i veth1 -s 128 -B 32768 -w /dev/null 2> "$dir/tcpdump.err" &
 pids+=($!)
 td=$!
-# Both must be capturing before the replay starts.
+ob=''
+touch "$dir/other.err"
+if [ -n "$other" ]; then
+	ip netns exec "$cap" "$other" -f -v -j -c "$dir/conf.yaml" > "$dir/other.jsonl" 2> "$dir/other.err" &
+	pids+=($!)
+	ob=$!
+fi
+# All must be capturing before the replay starts.
 for _ in $(seq 100); do
-	grep -q "capturing on veth1" "$dir/rstwatchd.err" && grep -q "listening on" "$dir/tcpdump.err" && break
+	grep -q "capturing on veth1" "$dir/rstwatchd.err" && grep -q "listening on" "$dir/tcpdump.err" &&
+	    { [ -z "$other" ] || grep -q "capturing on veth1" "$dir/other.err"; } && break
 	sleep 0.1
 done
 
@@ -85,6 +96,12 @@ cpu() {
 	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
 }
 hz=$(getconf CLK_TCK)
+# wakeups PID: voluntary context switches of all PID's threads so far (each
+# is one sleep in poll/epoll_wait ended by a packet block or a timer).
+wakeups() {
+	cat /proc/"$1"/task/*/status 2>/dev/null |
+	    awk '$1 == "voluntary_ctxt_switches:" { n += $2 } END { print n + 0 }'
+}
 
 if [ -n "${SPEED:-}" ]; then
 	speed=(--multiplier="$SPEED")
@@ -95,12 +112,24 @@ else
 fi
 rw_cpu0=$(cpu "$rw")
 td_cpu0=$(cpu "$td")
+rw_wk0=$(wakeups "$rw")
+td_wk0=$(wakeups "$td")
+if [ -n "$ob" ]; then
+	ob_cpu0=$(cpu "$ob")
+	ob_wk0=$(wakeups "$ob")
+fi
 ip netns exec "$rep" tcpreplay -q "${speed[@]}" -i veth0 "$trace" > "$dir/tcpreplay.out" 2>&1
 # Both have read everything by then (a block is handed over within 100 ms
 # for rstwatchd, within 1 s for tcpdump's default timeout).
 sleep 2
 rw_cpu1=$(cpu "$rw")
 td_cpu1=$(cpu "$td")
+rw_wk=$(($(wakeups "$rw") - rw_wk0))
+td_wk=$(($(wakeups "$td") - td_wk0))
+if [ -n "$ob" ]; then
+	ob_cpu1=$(cpu "$ob")
+	ob_wk=$(($(wakeups "$ob") - ob_wk0))
+fi
 # used BEFORE AFTER: "user system total" ticks between the two readings.
 used() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
@@ -110,9 +139,10 @@ used() {
 }
 rw_cpu=$(used "$rw_cpu0" "$rw_cpu1")
 td_cpu=$(used "$td_cpu0" "$td_cpu1")
-kill -TERM "$td" "$rw"
+kill -TERM "$td" "$rw" $ob
 wait "$td" 2>/dev/null
 wait "$rw" 2>/dev/null
+[ -z "$ob" ] || wait "$ob" 2>/dev/null
 
 sent=$(sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' "$dir/tcpreplay.out" | head -1)
 rate=$(sed -n 's/.*Rated: [0-9.]* Bps, [0-9.]* Mbps, \([0-9.]*\) pps.*/\1/p' "$dir/tcpreplay.out" | head -1)
@@ -123,21 +153,28 @@ rw_pk=$(printf '%s\n' "$stop" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')
 rw_drop=$(printf '%s\n' "$stop" | sed -n 's/.*dropped=\([0-9]*\).*/\1/p')
 
 printf '%-30s %12s\n' "replayed (tcpreplay)" "${sent:-?} packets at ${rate:-?} pps"
-# row NAME CAPTURED DROPS "USER SYS TOTAL": one line of the table, CPU in
-# seconds and in microseconds per packet captured (user, system, total).
+# row NAME CAPTURED DROPS "USER SYS TOTAL" WAKEUPS: one line of the table,
+# CPU in seconds and in microseconds per packet captured (user, system,
+# total), then the voluntary context switches during the replay.
 row() {
-	awk -v name="$1" -v n="$2" -v d="$3" -v c="$4" -v hz="$hz" 'BEGIN {
+	awk -v name="$1" -v n="$2" -v d="$3" -v c="$4" -v w="$5" -v hz="$hz" 'BEGIN {
 		split(c, t, " ")
 		printf "%-22s %10s %7s %6.2f s", name, n, d, t[3] / hz
 		for (i = 1; i <= 3; i++)
 			printf(" %7s", (n > 0 ? sprintf("%.3f", t[i] / hz * 1e6 / n) : "?"))
-		printf "\n"
+		printf " %8s\n", w
 	}'
 }
 echo "CPU during the replay; then microseconds of CPU per packet captured:"
-printf '%-22s %10s %7s %8s %7s %7s %7s\n' "" captured drops "CPU" user system total
-row "tcpdump -w /dev/null" "${td_cap:-0}" "${td_drop:-?}" "$td_cpu"
-row "rstwatchd" "${rw_pk:-0}" "${rw_drop:-?}" "$rw_cpu"
+printf '%-22s %10s %7s %8s %7s %7s %7s %8s\n' "" captured drops "CPU" user system total wakeups
+row "tcpdump -w /dev/null" "${td_cap:-0}" "${td_drop:-?}" "$td_cpu" "$td_wk"
+row "rstwatchd" "${rw_pk:-0}" "${rw_drop:-?}" "$rw_cpu" "$rw_wk"
+if [ -n "$ob" ]; then
+	stop=$(grep "stopped:" "$dir/other.err" | tail -1)
+	row "rstwatchd (other)" "$(printf '%s\n' "$stop" | sed -n 's/.*packets=\([0-9]*\).*/\1/p')" \
+	    "$(printf '%s\n' "$stop" | sed -n 's/.*dropped=\([0-9]*\).*/\1/p')" \
+	    "$(used "$ob_cpu0" "$ob_cpu1")" "$ob_wk"
+fi
 # The target (issue 8): no more CPU per packet than tcpdump.  rstwatchd's
 # analysis and output come on top of the capture: user time, and system
 # time for the flow table's page faults and for the listening check of

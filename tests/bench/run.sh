@@ -4,6 +4,8 @@
 #
 #   run.sh bench     generate the traces (cached in $BENCH_DIR while
 #                    gentrace is unchanged), measure, print one table
+#   run.sh ab        only the A/B of this rstwatchd and BENCH_OTHER on
+#                    the two big traces
 #   run.sh profile   profile rstwatchd's packet path on the big
 #                    headers-only trace (perf, else callgrind)
 #
@@ -24,6 +26,9 @@ FLOOD_FLOWS=1048576
 SEED=${BENCH_SEED:-1}
 REPEAT=${BENCH_REPEAT:-3}
 PROFILER=${BENCH_PROFILER:-perf}
+# A second rstwatchd (built from another commit) to compare with, A/B.
+OTHER=${BENCH_OTHER:-}
+AB_REPEAT=${BENCH_AB_REPEAT:-5}
 SIZES=${SIZES:-}
 CONF=tests/bench/bench.yaml
 SMALL_CONF=tests/bench/small.yaml
@@ -156,8 +161,6 @@ measure() {
 			br=$w
 			bu=$(stat_get "$D/$tag.rw.stat" user_s)
 			bs=$(stat_get "$D/$tag.rw.stat" sys_s)
-			# The two threads of -r, from -vv: which one sets the pace.
-			eval "${tag}_threads='$(sed -n 's/.*seconds: //p' "$D/$tag.rw.err" | head -1)'"
 		fi
 		log "$tag: run $i: floor $(stat_get "$D/$tag.floor.stat" wall_s) s, rstwatchd $w s"
 	done
@@ -218,6 +221,76 @@ measure_evidence() {
 	ev_off_a=$(awk '$1 == "off" { print $4 }' "$D/ev.runs" | median)
 	ev_on_a=$(awk '$1 == "on" { print $4 }' "$D/ev.runs" | median)
 	ev_runs=$n
+}
+
+# median: the median of the numbers on standard input, one a line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) exit
+		printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure_ab TAG TRACE CONF: rstwatchd -r (A, this build) against OTHER
+# (B), AB_REPEAT rounds, the order swapped each round so that a drift of
+# the machine's load falls on both; medians of wall and of CPU (user +
+# system) seconds.  Sets <TAG>_ab: "A_WALL A_CPU B_WALL B_CPU".
+measure_ab() {
+	tag=$1 trace=$2 conf=$3
+	: > "$D/$tag.ab.a" && : > "$D/$tag.ab.b"
+	"$PCAPREAD" "$trace" > /dev/null
+	i=0
+	while [ $i -lt "$AB_REPEAT" ]; do
+		i=$((i + 1))
+		if [ $((i % 2)) -eq 1 ]; then order="a b"; else order="b a"; fi
+		for who in $order; do
+			if [ "$who" = a ]; then bin=$RSTWATCHD; else bin=$OTHER; fi
+			run_one "$D/$tag.ab.stat" /dev/null "$D/$tag.ab.err" \
+			    "$bin" -r "$trace" -c "$conf" || return 0
+			echo "$(stat_get "$D/$tag.ab.stat" wall_s)" \
+			    "$(calc "$(stat_get "$D/$tag.ab.stat" user_s) + $(stat_get "$D/$tag.ab.stat" sys_s)")" \
+			    >> "$D/$tag.ab.$who"
+		done
+		log "$tag A/B: round $i: A $(tail -1 "$D/$tag.ab.a"), B $(tail -1 "$D/$tag.ab.b") (wall, CPU s)"
+	done
+	eval "${tag}_ab='$(cut -d' ' -f1 "$D/$tag.ab.a" | median)" \
+	    "$(cut -d' ' -f2 "$D/$tag.ab.a" | median)" \
+	    "$(cut -d' ' -f1 "$D/$tag.ab.b" | median)" \
+	    "$(cut -d' ' -f2 "$D/$tag.ab.b" | median)'"
+}
+
+# ab_row TAG NAME: the A/B medians and what A saves against B (1 - A/B:
+# positive when A is faster), wall then CPU.
+ab_row() {
+	eval "v=\${${1}_ab:-}"
+	[ -n "$v" ] || return 0
+	# shellcheck disable=SC2086
+	set -- "$2" $v
+	printf '%-28s %8s %8s | %8s %8s | %+6.1f%% %+6.1f%%\n' "$1" "$2" "$3" "$4" "$5" \
+	    "$(calc "(1 - $2 / $4) * 100")" "$(calc "(1 - $3 / $5) * 100")"
+}
+
+# ab_table: the A/B section of the results.
+ab_table() {
+	echo "A/B, medians of $AB_REPEAT rounds (order swapped each round); A: $RSTWATCHD, B: $OTHER"
+	printf '%-28s %8s %8s | %8s %8s | %-15s\n' "" "A wall" "A CPU" "B wall" "B CPU" "A saves (wall, CPU)"
+	ab_row full "full payloads"
+	ab_row cut "headers only (snaplen 128)"
+}
+
+# ab: the A/B alone, on the two big traces.
+ab() {
+	: "${OTHER:?BENCH_OTHER=PATH names the rstwatchd to compare with}"
+	gen "$FULL" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED"
+	gen "$CUT" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED" -s 128
+	read -r load_start _ < /proc/loadavg
+	measure_ab full "$FULL" "$CONF"
+	measure_ab cut "$CUT" "$CONF"
+	read -r load_end _ < /proc/loadavg
+	{
+	echo
+	echo "load average (1 min) at start $load_start, at end $load_end"
+	ab_table
+	} | tee "$D/ab.txt"
 }
 
 # row TRACE TAG NAME: one line of the measurement table.
@@ -285,6 +358,10 @@ bench() {
 	measure_evidence
 	measure small "$SMALLF" "$SMALL_CONF"
 	measure vxlan "$VXLANF" "$SMALL_CONF"
+	if [ -n "$OTHER" ]; then
+		measure_ab full "$FULL" "$CONF"
+		measure_ab cut "$CUT" "$CONF"
+	fi
 
 	tshark_s='' tshark_rss=''
 	if command -v tshark > /dev/null 2>&1; then
@@ -349,9 +426,6 @@ bench() {
 		    "$(stat_get "$D/flood.stat" sys_s)" "$flood_rss"
 	fi
 	echo
-	echo "rstwatchd -r threads in the best run (seconds):"
-	echo "  full payloads: ${full_threads:-?}"
-	echo "  headers only:  ${cut_threads:-?}"
 	if [ -n "$ev_on_s" ]; then
 		echo
 		echo "evidence, headers only, $EV_CONF, medians of $ev_runs alternating runs (s):"
@@ -360,6 +434,10 @@ bench() {
 		printf '  %-22s %8.3f %8.3f %16.3f\n' "on (-w, max_files)" "$ev_on_s" "$ev_on_cpu" "${ev_on_a:-0}"
 	fi
 	echo
+	if [ -n "$OTHER" ]; then
+		ab_table
+		echo
+	fi
 	printf '%-42s %-34s %-19s %s\n' "figure" "measured" "target" "result"
 	if [ -n "${full_rw_s:-}" ]; then
 		x=$(calc "$full_floor_s / $full_rw_s")
@@ -464,6 +542,7 @@ profile() {
 
 case $mode in
 bench)	bench ;;
+ab)	ab ;;
 profile) profile ;;
-*)	echo "usage: run.sh bench|profile" >&2; exit 2 ;;
+*)	echo "usage: run.sh bench|ab|profile" >&2; exit 2 ;;
 esac

@@ -332,6 +332,40 @@ START_TEST(test_pipe_slow_reader_whole_lines)
 }
 END_TEST
 
+/*
+ * In a loop, a stream's lines wait for the pushing callback to return and
+ * then go out together, in order, counted as sent (alerts apart).
+ */
+START_TEST(test_stream_in_loop_after_the_callback)
+{
+	struct event_base *base = event_base_new();
+	struct outq q;
+	struct notes n;
+	char buf[64];
+	int p[2];
+
+	ck_assert_ptr_nonnull(base);
+	ck_assert_int_eq(pipe2(p, O_NONBLOCK), 0);
+	setup(&q, OUTQ_STREAM, 0, p[1], &n);
+	ck_assert_int_eq(outq_attach(&q, base), 0);
+	ck_assert(outq_push(&q, "one\n", 4, true));
+	ck_assert(outq_push(&q, "two\n", 4, false));
+	ck_assert(outq_push(&q, "three\n", 6, true));
+	ck_assert_int_eq(read(p[0], buf, sizeof(buf)), -1);
+	ck_assert_uint_eq(outq_pending(&q), 3);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	ck_assert_uint_eq(outq_pending(&q), 0);
+	ck_assert_int_eq(read(p[0], buf, sizeof(buf)), 14);
+	ck_assert_int_eq(memcmp(buf, "one\ntwo\nthree\n", 14), 0);
+	ck_assert_uint_eq(q.sent.records, 3);
+	ck_assert_uint_eq(q.sent.alerts, 2);
+	outq_free(&q);
+	event_base_free(base);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 /* At the end of the run, what did not go out is counted, not kept. */
 START_TEST(test_drain_counts_the_rest)
 {
@@ -369,6 +403,7 @@ main(void)
 	tcase_add_test(tc, test_file_full_no_half_line);
 	tcase_add_test(tc, test_pipe_slow_reader_whole_lines);
 	tcase_add_test(tc, test_drain_counts_the_rest);
+	tcase_add_test(tc, test_stream_in_loop_after_the_callback);
 	suite_add_tcase(s, tc);
 	return util_run(s);
 }
