@@ -1,9 +1,13 @@
 /*
- * Capture files for -r.  Classic pcap files, from disk or a pipe, are read
- * by libpcap (pcap_next_ex()).  pcapng files are read by our own block
- * reader (lib/pcapng.c parses the blocks): each interface has its own
- * link type, snapshot length and time stamp unit, which libpcap 1.10
- * refuses as soon as they differ from the first interface's.
+ * Capture files for -r.  libpcap opens classic pcap files and validates
+ * their header; those on disk are then mapped a window at a time and
+ * parsed by our own record reader, the rest (standard input, pipes, other
+ * variants) read through pcap_next_ex().  libpcap's reader copies each
+ * record twice through stdio, which cost more than the analysis of a
+ * header-only packet.  pcapng files, from disk or a pipe, are read by our
+ * own block reader (lib/pcapng.c parses the blocks): each interface has
+ * its own link type, snapshot length and time stamp unit, which libpcap
+ * 1.10 refuses as soon as they differ from the first interface's.
  */
 #ifndef RSTWATCHD_CAPFILE_H
 #define RSTWATCHD_CAPFILE_H
@@ -45,15 +49,19 @@ int	capfile_next(struct capfile *, struct capfile_pkt *);
 /*
  * Up to max packets, each handed to fn with its index; fn may read the
  * packet only during the call.  Returns how many; *rc is what the last
- * capfile_next() said (1 when max was reached).
+ * capfile_next() said (1 when max was reached).  Reading a file through
+ * this call, not capfile_next(), survives the file being truncated under
+ * its mapping: that ends the file with an error.
  */
 size_t	capfile_read(struct capfile *, size_t max,
 	    void (*fn)(void *ctx, size_t i, const struct capfile_pkt *),
 	    void *ctx, int *rc);
 /* Why capfile_next() returned -1. */
 const char *capfile_error(const struct capfile *);
-/* Which reader reads the records (for -vv): pcapng or libpcap. */
+/* Which reader reads the records (for -vv): block, pcapng or libpcap. */
 const char *capfile_reader(const struct capfile *);
+/* Whether our classic pcap reader, not libpcap's, reads the records. */
+int	capfile_is_fast(const struct capfile *);
 void	capfile_close(struct capfile *);
 
 #endif

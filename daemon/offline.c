@@ -2,16 +2,17 @@
  * -r: capture files (pcap or pcapng) through the same packet path as live
  * capture, with the packets' own time driving every timer.
  *
- * The file is read a batch at a time: each packet of the batch is staged
- * (decoded, its flow key made and hashed), then the batch is analysed in
- * packet order with each packet's hash bucket and flow fetched a few
- * packets ahead, so that the cache misses of a big flow table overlap
- * instead of adding up, as live capture does with each read.  One thread:
- * an A/B on 10M-packet traces found a reader thread (with our own pcap
- * reader and the flow table faulted in ahead) short of the 15% it had to
- * gain to earn its keep (README, Numbers).
+ * Two threads share the work.  A reader thread reads the file and stages
+ * each packet (decode, flow key, hash) into batches; the calling thread
+ * analyses the batches in packet order, the only one that touches the
+ * flow table, the outputs and the log.  Staging reads nothing that
+ * analysis changes (see analyzer_stage()), and a batch changes hands under
+ * a mutex, so the two never share memory unguarded.  The results are the
+ * same as one thread would give, packet for packet.
  */
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,58 +22,262 @@
 #include "log.h"
 #include "offline.h"
 
-/* Large enough that a batch's fetches ahead cost nothing per packet. */
+/*
+ * Batches large enough that handing them over costs nothing per packet;
+ * a ring deep enough (16k packets, 3.5 MB) to absorb the moments when one
+ * thread or the other is held up.
+ */
 #define BATCH_SLOTS	512
+#define RING_BATCHES	32
 
-/* Within a batch, how far ahead a bucket, then a flow, is fetched. */
+/*
+ * Within a batch, how far ahead a slot (written on the other core), its
+ * bucket and its flow are fetched.
+ */
+#define AHEAD_SLOT	32
 #define AHEAD_BUCKET	16
 #define AHEAD_FLOW	8
 
 /*
+ * The reader keeps the flow table's memory resident ahead of the
+ * analysis: as many slots again as are in use, between PREFAULT_MIN and
+ * PREFAULT_MAX, asking again every PREFAULT_STEP: small steps, so that no
+ * single request keeps the reader from filling batches for long, and a
+ * small file does not pay for megabytes it never uses.
+ */
+#define PREFAULT_MIN	4096
+#define PREFAULT_MAX	65536
+#define PREFAULT_STEP	4096
+
+/*
  * Evidence (-w) needs each frame's first bytes until its commit: a buffer
- * for the batch, with fewer slots per batch when the evidence snap length
- * is large.
+ * per batch, with fewer slots per batch when the evidence snap length is
+ * large.
  */
 #define KEEP_BYTES	(256 * 1024)
 
 struct batch {
-	const struct analyzer *a;
-	size_t		 n;
-	size_t		 max;		/* slots per batch */
-	uint32_t	 keep_snaplen;	/* evidence: bytes kept per frame, or 0 */
-	uint8_t		*keep;		/* KEEP_BYTES, with evidence */
+	size_t		n;
 	struct analyzer_slot slot[BATCH_SLOTS];
+	uint8_t		*keep;		/* KEEP_BYTES, with evidence */
 };
+
+struct feed {
+	const struct analyzer *a;
+	struct capfile	*file;
+	uint32_t	 keep_snaplen;	/* evidence: bytes kept per frame, or 0 */
+	size_t		 batch_max;	/* slots per batch */
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 room;		/* the reader may go on */
+	pthread_cond_t	 data;		/* the analysis may go on */
+	bool		 reader_asleep;
+	bool		 analysis_asleep;
+	struct batch	*ring;
+	struct batch	*staging;	/* the reader's batch being filled */
+	uint64_t	 filled;	/* batches handed to the analysis */
+	uint64_t	 emptied;	/* batches handed back */
+	bool		 done;		/* the reader has stopped */
+	int		 rc;		/* capfile_next()'s last: 0 or -1 */
+	uint32_t	 slots_used;	/* the flow table's, as of the last batch */
+	uint32_t	 prefaulted;	/* the reader's: slots resident up to */
+	double		 reader_cpu_s;	/* CPU time the reader thread used */
+	double		 reader_wait_s;	/* time it waited for room */
+	double		 analysis_wait_s; /* time the analysis waited for it */
+};
+
+/* Seconds on a clock: CLOCK_MONOTONIC, or the calling thread's CPU time. */
+static double
+clock_s(clockid_t clock)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clock, &ts) == -1)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Fresh memory costs a page fault and the zeroing of a page when a flow
+ * first lands on it; on the reader's core that is off the critical path.
+ */
+static void
+feed_prefault(struct feed *f, uint32_t slots_used)
+{
+	uint32_t ahead = slots_used < PREFAULT_MIN ? PREFAULT_MIN :
+	    slots_used > PREFAULT_MAX ? PREFAULT_MAX : slots_used;
+
+	if (slots_used + ahead < f->prefaulted + PREFAULT_STEP)
+		return;
+	if (f->prefaulted < slots_used)
+		f->prefaulted = slots_used;
+	analyzer_flow_prefault(f->a, f->prefaulted,
+	    slots_used + ahead - f->prefaulted);
+	f->prefaulted = slots_used + ahead;
+}
 
 static void
 stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
 {
-	struct batch *b = arg;
+	struct feed *f = arg;
 
-	analyzer_stage(b->a, &b->slot[i], pkt->linktype, pkt->data,
+	analyzer_stage(f->a, &f->staging->slot[i], pkt->linktype, pkt->data,
 	    pkt->caplen, pkt->wirelen, pkt->ts_us, NULL);
-	if (b->keep_snaplen != 0)
-		analyzer_keep_frame(b->a, &b->slot[i],
-		    b->keep + i * b->keep_snaplen, pkt->data, pkt->caplen);
+	if (f->keep_snaplen != 0)
+		analyzer_keep_frame(f->a, &f->staging->slot[i],
+		    f->staging->keep + i * f->keep_snaplen, pkt->data,
+		    pkt->caplen);
 }
 
-/* In packet order, each bucket and flow fetched a few packets ahead. */
+/* Fills b from the file; capfile_next()'s last return code. */
+static int
+fill_batch(struct feed *f, struct batch *b)
+{
+	int rc;
+
+	f->staging = b;
+	b->n = capfile_read(f->file, f->batch_max, stage_one, f, &rc);
+	return rc;
+}
+
+static void *
+feed_reader(void *arg)
+{
+	struct feed *f = arg;
+	struct batch *b;
+	uint32_t slots_used;
+	int rc = 1;
+
+	while (rc == 1) {
+		pthread_mutex_lock(&f->lock);
+		if (f->filled - f->emptied == RING_BATCHES) {
+			double t0 = clock_s(CLOCK_MONOTONIC);
+
+			/* Woken only once half the ring is free again. */
+			f->reader_asleep = true;
+			while (f->reader_asleep)
+				pthread_cond_wait(&f->room, &f->lock);
+			f->reader_wait_s += clock_s(CLOCK_MONOTONIC) - t0;
+		}
+		b = &f->ring[f->filled % RING_BATCHES];
+		slots_used = f->slots_used;
+		pthread_mutex_unlock(&f->lock);
+
+		feed_prefault(f, slots_used);
+		rc = fill_batch(f, b);
+
+		pthread_mutex_lock(&f->lock);
+		if (b->n > 0)
+			f->filled++;
+		if (rc != 1) {
+			f->done = true;
+			f->rc = rc;
+			f->reader_cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID);
+		}
+		if (f->analysis_asleep) {
+			f->analysis_asleep = false;
+			pthread_cond_signal(&f->data);
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+	return NULL;
+}
+
+static void
+prefetch_slot(const struct analyzer_slot *s)
+{
+	for (size_t off = 0; off < ANALYZER_SLOT_HOT; off += 64)
+		__builtin_prefetch((const char *)s + off);
+}
+
+/*
+ * In packet order.  Each slot, its bucket, then its flow, is fetched a few
+ * packets before the slot is analysed, so that the cache misses of a big
+ * flow table (and of slots written on the other core) overlap instead of
+ * adding up.
+ */
 static void
 analyse_batch(struct analyzer *a, struct batch *b)
 {
 	size_t i;
 
+	for (i = 0; i < b->n && i < AHEAD_SLOT; i++)
+		prefetch_slot(&b->slot[i]);
 	for (i = 0; i < b->n && i < AHEAD_BUCKET; i++)
 		analyzer_prefetch_bucket(a, &b->slot[i]);
 	for (i = 0; i < b->n && i < AHEAD_FLOW; i++)
 		analyzer_prefetch_flow(a, &b->slot[i]);
 	for (i = 0; i < b->n; i++) {
+		if (i + AHEAD_SLOT < b->n)
+			prefetch_slot(&b->slot[i + AHEAD_SLOT]);
 		if (i + AHEAD_BUCKET < b->n)
 			analyzer_prefetch_bucket(a, &b->slot[i + AHEAD_BUCKET]);
 		if (i + AHEAD_FLOW < b->n)
 			analyzer_prefetch_flow(a, &b->slot[i + AHEAD_FLOW]);
 		analyzer_commit(a, &b->slot[i]);
 	}
+}
+
+/* Analyses what the reader stages until it stops; its last return code. */
+static int
+feed_analyse(struct analyzer *a, struct feed *f)
+{
+	struct batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		if (f->filled == f->emptied && !f->done) {
+			double t0 = clock_s(CLOCK_MONOTONIC);
+
+			f->analysis_asleep = true;
+			while (f->analysis_asleep)
+				pthread_cond_wait(&f->data, &f->lock);
+			f->analysis_wait_s += clock_s(CLOCK_MONOTONIC) - t0;
+		}
+		if (f->filled == f->emptied) {
+			pthread_mutex_unlock(&f->lock);
+			return f->rc;
+		}
+		b = &f->ring[f->emptied % RING_BATCHES];
+		pthread_mutex_unlock(&f->lock);
+
+		analyse_batch(a, b);
+
+		pthread_mutex_lock(&f->lock);
+		f->emptied++;
+		f->slots_used = analyzer_flow_slots_used(a);
+		/*
+		 * Waking the reader for every batch would have the two
+		 * threads take turns on one core; let the ring drain first.
+		 */
+		if (f->reader_asleep &&
+		    f->filled - f->emptied <= RING_BATCHES / 2) {
+			f->reader_asleep = false;
+			pthread_cond_signal(&f->room);
+		}
+		pthread_mutex_unlock(&f->lock);
+	}
+}
+
+/* The same, one thread, when a second one cannot be had. */
+static int
+feed_inline(struct analyzer *a, struct feed *f)
+{
+	struct batch *b = &f->ring[0];
+	int rc = 1;
+
+	while (rc == 1) {
+		rc = fill_batch(f, b);
+		analyse_batch(a, b);
+	}
+	return rc;
+}
+
+static void
+ring_free(struct batch *ring)
+{
+	for (int i = 0; i < RING_BATCHES; i++)
+		free(ring[i].keep);
+	free(ring);
 }
 
 /*
@@ -102,42 +307,56 @@ static int
 offline_file(struct analyzer *a, const char *path, const char *filter)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
-	struct capfile *file;
-	struct batch *b;
-	int rc = 1;
+	struct feed f;
+	pthread_t reader;
+	double cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	int rc;
 
-	if ((file = capfile_open(path, filter, err, sizeof(err))) == NULL) {
+	memset(&f, 0, sizeof(f));
+	if ((f.file = capfile_open(path, filter, err, sizeof(err))) == NULL) {
 		log_errx("%s: %s", path, err);
 		return 2;
 	}
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
+	if ((f.ring = calloc(RING_BATCHES, sizeof(*f.ring))) == NULL) {
 		log_errx("%s: out of memory", path);
-		capfile_close(file);
+		capfile_close(f.file);
 		return 2;
 	}
-	b->a = a;
-	b->max = BATCH_SLOTS;
-	if ((b->keep_snaplen = analyzer_evidence_snaplen(a)) != 0) {
-		if (KEEP_BYTES / b->keep_snaplen < BATCH_SLOTS)
-			b->max = KEEP_BYTES / b->keep_snaplen;
-		if ((b->keep = malloc(KEEP_BYTES)) == NULL) {
-			log_errx("%s: out of memory", path);
-			free(b);
-			capfile_close(file);
-			return 2;
-		}
+	f.a = a;
+	f.batch_max = BATCH_SLOTS;
+	if ((f.keep_snaplen = analyzer_evidence_snaplen(a)) != 0) {
+		if (KEEP_BYTES / f.keep_snaplen < BATCH_SLOTS)
+			f.batch_max = KEEP_BYTES / f.keep_snaplen;
+		for (int i = 0; i < RING_BATCHES; i++)
+			if ((f.ring[i].keep = malloc(KEEP_BYTES)) == NULL) {
+				log_errx("%s: out of memory", path);
+				ring_free(f.ring);
+				capfile_close(f.file);
+				return 2;
+			}
 	}
-	if (capfile_linktype(file) == -1)
+	if (capfile_linktype(f.file) == -1)
 		log_debug("%s: linktype=per-interface reader=%s", path,
-		    capfile_reader(file));
+		    capfile_reader(f.file));
 	else
 		log_debug("%s: linktype=%d reader=%s", path,
-		    capfile_linktype(file), capfile_reader(file));
+		    capfile_linktype(f.file), capfile_reader(f.file));
 
-	while (rc == 1) {
-		b->n = capfile_read(file, b->max, stage_one, b, &rc);
-		analyse_batch(a, b);
-	}
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.room, NULL);
+	pthread_cond_init(&f.data, NULL);
+	if (pthread_create(&reader, NULL, feed_reader, &f) == 0) {
+		rc = feed_analyse(a, &f);
+		pthread_join(reader, NULL);
+	} else
+		rc = feed_inline(a, &f);
+	log_debug("%s: seconds: analysis CPU %.3f waiting %.3f, reader CPU "
+	    "%.3f waiting %.3f", path,
+	    clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu_s, f.analysis_wait_s,
+	    f.reader_cpu_s, f.reader_wait_s);
+	pthread_cond_destroy(&f.room);
+	pthread_cond_destroy(&f.data);
+	pthread_mutex_destroy(&f.lock);
 
 	/*
 	 * A file cut short is read up to the cut: what came before counts,
@@ -145,11 +364,10 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	 */
 	if (rc == -1)
 		log_warnx("%s: %s; stopped reading this file there", path,
-		    capfile_error(file));
-	warn_linktypes(path, file);
-	capfile_close(file);
-	free(b->keep);
-	free(b);
+		    capfile_error(f.file));
+	warn_linktypes(path, f.file);
+	capfile_close(f.file);
+	ring_free(f.ring);
 	return rc == -1 ? 1 : 0;
 }
 

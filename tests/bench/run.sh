@@ -161,6 +161,8 @@ measure() {
 			br=$w
 			bu=$(stat_get "$D/$tag.rw.stat" user_s)
 			bs=$(stat_get "$D/$tag.rw.stat" sys_s)
+			# The two threads of -r, from -vv: which one sets the pace.
+			eval "${tag}_threads='$(sed -n 's/.*seconds: //p' "$D/$tag.rw.err" | head -1)'"
 		fi
 		log "$tag: run $i: floor $(stat_get "$D/$tag.floor.stat" wall_s) s, rstwatchd $w s"
 	done
@@ -438,6 +440,10 @@ bench() {
 		ab_table
 		echo
 	fi
+	echo "rstwatchd -r threads in the best run (seconds):"
+	echo "  full payloads: ${full_threads:-?}"
+	echo "  headers only:  ${cut_threads:-?}"
+	echo
 	printf '%-42s %-34s %-19s %s\n' "figure" "measured" "target" "result"
 	if [ -n "${full_rw_s:-}" ]; then
 		x=$(calc "$full_floor_s / $full_rw_s")

@@ -1,8 +1,8 @@
 /*
  * libFuzzer target for the -r file reader, daemon/capfile.c.  The input
  * is a capture file.  It is written to a memory file and opened through
- * /proc/self/fd/N, so that libpcap and the pcapng reader see a regular
- * file on disk, as they do under -r.  It is read as
+ * /proc/self/fd/N, so that libpcap's checks and the block reader see a
+ * regular file on disk, as they do under -r.  It is read as
  * daemon/offline.c reads it, in batches through capfile_read() (which
  * calls capfile_next()), and every packet goes through the analyser.
  *
@@ -17,10 +17,12 @@
  *    wirelen at least caplen, data there when caplen is not 0.  The
  *    packet is copied into a buffer of exactly caplen bytes first, so
  *    AddressSanitizer sees the analyser read past the packet;
- *  - that capfile gives what libpcap gives: the same file is read again
- *    with pcap_next_ex(), and every packet (both lengths, the time, the
- *    bytes) and the way the file ends, at its end or with an error, must
- *    be the same;
+ *  - that a classic pcap 2.4 file of a link type the analyser decodes
+ *    goes to the block reader at all;
+ *  - that the block reader gives what libpcap gives: the same file is
+ *    read again with pcap_next_ex() (capfile's own fallback), and every
+ *    packet (both lengths, the time, the bytes) and the way the file
+ *    ends, at its end or with an error, must be the same;
  *  - pcapng files, which our own reader reads and libpcap 1.10 only in
  *    part (it refuses interfaces whose link type or snapshot length
  *    differ from the first one's, and stops there): the packets are
@@ -73,7 +75,7 @@
 /* Descriptors below this are compared before and after each input. */
 #define FD_WINDOW		128
 
-/* The same file read by libpcap alone: what capfile must match. */
+/* The same file read by libpcap alone: what the block reader must match. */
 struct ref {
 	pcap_t		*pcap;
 	struct bpf_program prog;
@@ -90,6 +92,7 @@ struct run {
 	struct analyzer	*a;
 	struct ref	 ref;
 	int		 linktype;
+	bool		 fast;		/* capfile's own reader, not libpcap */
 	bool		 swapped;	/* the file's byte order is not ours */
 	bool		 ng;		/* capfile's pcapng reader */
 	bool		 ref_stopped;	/* libpcap failed first (pcapng only) */
@@ -100,7 +103,8 @@ struct run {
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int	memfile(const uint8_t *, size_t);
-static void	read_capture(const char *, const char *);
+static void	read_capture(const char *, const char *, bool);
+static bool	classic_pcap(const uint8_t *, size_t);
 static void	on_packet(void *, size_t, const struct capfile_pkt *);
 static bool	ref_open(struct ref *, const char *, const char *);
 static int	ref_next(struct ref *, struct capfile_pkt *);
@@ -128,7 +132,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fds_open(open_before);
 	fd = memfile(data, size);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	read_capture(path, (size & 1) ? FUZZ_FILTER : NULL);
+	read_capture(path, (size & 1) ? FUZZ_FILTER : NULL,
+	    classic_pcap(data, size));
 	close(fd);
 	fds_check(open_before);
 	return 0;
@@ -136,8 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 /*
  * A memory file holding the input.  Opening its /proc path gives a new
- * open file description, as opening a file by name does, so capfile's
- * and the reference's readers keep their own offsets.
+ * open file description, as opening a file by name does, so libpcap's
+ * stdio stream and the block reader's descriptor keep their own offsets.
  */
 static int
 memfile(const uint8_t *data, size_t size)
@@ -160,9 +165,35 @@ memfile(const uint8_t *data, size_t size)
 	return fd;
 }
 
+/*
+ * Whether the file header is one the block reader takes if the link type
+ * is one the analyser decodes (capfile.c leaves other link types to
+ * libpcap): classic pcap, either byte order, micro- or nanoseconds,
+ * version 2.4, what every writer writes today.  Without this check a
+ * change that sent every file to libpcap would leave the target fuzzing
+ * libpcap alone, silently.
+ */
+static bool
+classic_pcap(const uint8_t *data, size_t size)
+{
+	static const uint8_t magic[4][8] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00 },
+		{ 0x4d, 0x3c, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00 },
+		{ 0xa1, 0xb2, 0xc3, 0xd4, 0x00, 0x02, 0x00, 0x04 },
+		{ 0xa1, 0xb2, 0x3c, 0x4d, 0x00, 0x02, 0x00, 0x04 }
+	};
+
+	if (size < 24)
+		return false;
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (memcmp(data, magic[i], sizeof(magic[i])) == 0)
+			return true;
+	return false;
+}
+
 /* What daemon/offline.c does with one -r file, with every step checked. */
 static void
-read_capture(const char *path, const char *filter)
+read_capture(const char *path, const char *filter, bool classic)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
 	struct analyzer_params params;
@@ -199,6 +230,9 @@ read_capture(const char *path, const char *filter)
 	if (r.ng ? r.linktype != -1 : r.linktype != pcap_datalink(r.ref.pcap))
 		fail("link type %d, libpcap says %d", r.linktype,
 		    ref_ok ? pcap_datalink(r.ref.pcap) : -1);
+	r.fast = capfile_is_fast(c) != 0;
+	if (classic && decode_linktype_supported(r.linktype) && !r.fast)
+		fail("a classic pcap 2.4 file on disk left to libpcap");
 	r.swapped = ref_ok && pcap_is_swapped(r.ref.pcap) != 0;
 
 	memset(&count, 0, sizeof(count));
@@ -294,12 +328,12 @@ on_packet(void *arg, size_t i, const struct capfile_pkt *pkt)
 			    pcap_geterr(r->ref.pcap) : "end of file");
 		else
 			compare_packet(pkt, &want, r->n, pkt->linktype,
-			    r->ng, r->swapped, r->ng);
+			    r->fast || r->ng, r->swapped, r->ng);
 	}
 
 	/*
 	 * Exactly caplen bytes: AddressSanitizer sees memcpy read outside
-	 * the reader's buffer, and the
+	 * the reader's buffer (not when the reader maps the file), and the
 	 * analyser read past the packet rather than into the next record.
 	 */
 	if ((copy = malloc(pkt->caplen)) == NULL && pkt->caplen > 0)
@@ -396,8 +430,8 @@ check_packet(const struct capfile_pkt *pkt, uint64_t n)
 }
 
 /*
- * capfile against libpcap.  libpcap itself rewrites two things our pcapng
- * reader leaves as they are, neither of which the analyser
+ * The block reader against libpcap.  libpcap itself rewrites two things
+ * the block reader leaves as they are, neither of which the analyser
  * decodes: in a file of the other byte order, the pseudo-headers of a
  * few link types, and for Linux USB (memory-mapped) the length on the
  * wire.  Those bytes and that length are not compared.
@@ -405,20 +439,20 @@ check_packet(const struct capfile_pkt *pkt, uint64_t n)
 static const char *
 capfile_reader_name(const struct run *r)
 {
-	return r->ng ? "pcapng" : "libpcap";
+	return r->ng ? "pcapng" : r->fast ? "block" : "libpcap";
 }
 
 static void
 compare_packet(const struct capfile_pkt *got, const struct capfile_pkt *want,
-    uint64_t n, int linktype, bool ours, bool swapped, bool ng)
+    uint64_t n, int linktype, bool fast, bool swapped, bool ng)
 {
-	const char *reader = ng ? "pcapng" : "libpcap";
+	const char *reader = ng ? "pcapng" : fast ? "block" : "libpcap";
 
 	if (got->caplen != want->caplen)
 		fail("%s reader: packet %llu: caplen %u, libpcap %u", reader,
 		    (unsigned long long)n, got->caplen, want->caplen);
 	if (got->wirelen != want->wirelen &&
-	    !(ours && linktype == DLT_USB_LINUX_MMAPPED))
+	    !(fast && linktype == DLT_USB_LINUX_MMAPPED))
 		fail("%s reader: packet %llu: wirelen %u, libpcap %u", reader,
 		    (unsigned long long)n, got->wirelen, want->wirelen);
 	if (got->ts_us != want->ts_us && (!ng ||
@@ -428,7 +462,7 @@ compare_packet(const struct capfile_pkt *got, const struct capfile_pkt *want,
 		    (unsigned long long)n, (unsigned long long)got->ts_us,
 		    (unsigned long long)want->ts_us);
 	if (got->caplen > 0 && want->data != NULL &&
-	    !(ours && swapped && pseudo_header_swapped(linktype)) &&
+	    !(fast && swapped && pseudo_header_swapped(linktype)) &&
 	    memcmp(got->data, want->data, got->caplen) != 0)
 		fail("%s reader: packet %llu: bytes differ from libpcap's",
 		    reader, (unsigned long long)n);

@@ -1,28 +1,30 @@
 #!/bin/sh
-# How rstwatchd -r reads classic pcap files, by name and from a pipe.
+# Differential test of rstwatchd's two capture file readers.
 #
 #	sh tests/pcap/reader.sh RSTWATCHD
 #
-# Both "-r FILE" and "-r -" read classic pcap files through libpcap (the
-# first by name, the second through a stream that gives back the bytes
-# read to tell pcap from pcapng); pcapng files through our pcapng reader
-# (tests/pcap/pcapng.sh holds it against tshark).  Both must give the
-# analysis exactly the same packets, and stop at the same packet in a
-# damaged file.  For every input below both
+# "-r FILE" reads a classic pcap file on disk with rstwatchd's own block
+# reader (daemon/capfile.c); "-r -" goes through libpcap (pcapng files
+# excepted: both read them with our pcapng reader, which tests/pcap/
+# pcapng.sh holds against tshark).  Both must give the analysis exactly
+# the same packets, and stop at the same packet in a damaged file.  For every input below both
 #	RSTWATCHD -vv -r FILE -j -c tests/pcap/test.yaml </dev/null
 #	RSTWATCHD -vv -r - -j -c tests/pcap/test.yaml <FILE
 # run and are compared: exit status, standard output byte for byte, and
 # standard error once the file name, timings, the reader's name and the
 # wording of a read error are taken out (what remains are the packet and
 # decode counters of -v, and "stopped reading this file there" when the
-# file is damaged).  -vv also says which reader ran.
+# file is damaged).  -vv also says which reader ran: -r FILE must use the
+# block reader for the classic files it is meant for (version 2.4, either
+# byte order, micro- or nanoseconds), or the comparison would prove nothing.
 #
 # Inputs: the fixtures as they are; rewritten byte-swapped and with
 # nanosecond time stamps (the output must then equal the original's);
 # cut short at many offsets; records too long for libpcap or longer than
 # the file's snapshot length; an extra BPF filter; other header versions,
-# odd time stamps, and large files.  tests/pcap/pcapvariant.py writes the
-# variants into a scratch directory.
+# odd time stamps, and files large enough to span several of the reader's
+# buffers or windows.  tests/pcap/pcapvariant.py writes the variants into a
+# scratch directory.
 #
 # Prints one line per failure (with a short diff) and, last, exactly one
 # summary line "reader: N passed, M failed"; exits nonzero if anything
@@ -104,14 +106,14 @@ norm() {
 }
 
 # pair TAG FILE EXPECT READER [CONFIG]
-# Runs both ways on FILE; outputs in $tmp/f.* (-r FILE) and $tmp/p.*
-# (-r -).  EXPECT is what libpcap does with the file:
+# Runs both readers on FILE; outputs in $tmp/f.* (block reader, -r FILE)
+# and $tmp/p.* (libpcap, -r -).  EXPECT is what libpcap does with the file:
 # clean (read to the end), stop (damaged: read up to a packet, warned,
 # exit status 2),
 # noopen (not opened: exit status 2).  READER is the reader -r FILE must
-# use: libpcap for classic pcap files, any where it does not matter,
-# pcapng for pcapng files, which both -r FILE and -r - read with our
-# pcapng reader.
+# use: block, libpcap for what the block reader leaves to it, or any where
+# handing the file to libpcap would be as good; pcapng for pcapng files,
+# which both -r FILE and -r - read with our pcapng reader.
 pair() {
 	tag=$1
 	file=$2
@@ -201,12 +203,12 @@ pair() {
 	return 0
 }
 
-# Keeps the -r FILE outputs of the last pair under a name.
+# Keeps the block reader's outputs of the last pair under a name.
 keep() {
 	cp "$tmp/f.out" "$tmp/keep/$1.out" && cp "$tmp/f.err" "$tmp/keep/$1.err"
 }
 
-# same_as TAG NAME [nowarn]: the last pair's output (-r FILE) equals
+# same_as TAG NAME [nowarn]: the last pair's output (block reader) equals
 # what was kept as NAME; with nowarn, the read warning is left out first.
 same_as() {
 	if [ "${3:-}" = nowarn ]; then
@@ -247,14 +249,14 @@ truncations() {
 	while read -r kind off path; do
 		case $kind in
 		header)
-			pair "$1@$off (file header)" "$path" noopen libpcap
+			pair "$1@$off (file header)" "$path" noopen block
 			;;
 		boundary)
-			pair "$1@$off (record boundary)" "$path" clean libpcap
+			pair "$1@$off (record boundary)" "$path" clean block
 			keep boundary
 			;;
 		rechdr|recdata)
-			pair "$1@$off (inside $kind)" "$path" stop libpcap
+			pair "$1@$off (inside $kind)" "$path" stop block
 			same_as "$1@$off: stops at the cut record" boundary nowarn
 			;;
 		esac
@@ -282,11 +284,11 @@ else
 	for f in "$dir"/input/*.pcap; do
 		b=${f##*/}
 		v=$tmp/v/${b%.pcap}
-		pair "$b" "$f" clean libpcap
+		pair "$b" "$f" clean block
 		keep "$b"
 		for x in "swap swapped" "nsec nanosecond" \
 		    "nsec999 nanosecond+999" "swapnsec swapped nanosecond+999"; do
-			pair "${x#* } $b" "$v.${x%% *}.pcap" clean libpcap
+			pair "${x#* } $b" "$v.${x%% *}.pcap" clean block
 			same_as "${x#* } $b" "$b"
 		done
 	done
@@ -314,28 +316,28 @@ f=$dir/input/data_loss_reset.pcap
 # What comes before record 3, where the damaged files below stop.
 make_variant cut "$f" "$v.upto3.pcap" "$(py offsets "$f" |
     awk '$1 == "boundary" { n++ } n == 4 && !done { print $2; done = 1 }')" &&
-    pair "cut before record 3" "$v.upto3.pcap" clean libpcap &&
+    pair "cut before record 3" "$v.upto3.pcap" clean block &&
     keep upto3
 # Record 3 claims 300000 captured bytes; the file goes on with the rest.
 make_variant setcaplen "$f" "$v.claim.pcap" 3 300000 &&
-    pair "record 3 claims caplen 300000" "$v.claim.pcap" stop libpcap &&
+    pair "record 3 claims caplen 300000" "$v.claim.pcap" stop block &&
     same_as "record 3 claims caplen 300000: stops there" upto3 nowarn
 # Whole records of 300000, 262145 and 262144 bytes before record 3.
 for n in 300000 262145; do
 	make_variant insert "$f" "$v.ins$n.pcap" 3 $n &&
-	    pair "record of $n bytes" "$v.ins$n.pcap" stop libpcap &&
+	    pair "record of $n bytes" "$v.ins$n.pcap" stop block &&
 	    same_as "record of $n bytes: stops there" upto3 nowarn
 done
 make_variant insert "$f" "$v.ins262144.pcap" 3 262144 &&
-    pair "record of 262144 bytes" "$v.ins262144.pcap" clean libpcap
+    pair "record of 262144 bytes" "$v.ins262144.pcap" clean block
 make_variant swap "$v.ins300000.pcap" "$v.ins300000.swap.pcap" &&
-    pair "swapped, record of 300000 bytes" "$v.ins300000.swap.pcap" stop libpcap
+    pair "swapped, record of 300000 bytes" "$v.ins300000.swap.pcap" stop block
 # A snapshot length of 0, or above 262144, means 262144 to both.
 for n in 0 300000; do
 	make_variant snaplen "$v.ins262144.pcap" "$v.snap$n.pcap" $n 0 &&
-	    pair "snaplen $n, record of 262144 bytes" "$v.snap$n.pcap" clean libpcap
+	    pair "snaplen $n, record of 262144 bytes" "$v.snap$n.pcap" clean block
 	make_variant snaplen "$v.ins262145.pcap" "$v.snap$n.big.pcap" $n 0 &&
-	    pair "snaplen $n, record of 262145 bytes" "$v.snap$n.big.pcap" stop libpcap
+	    pair "snaplen $n, record of 262145 bytes" "$v.snap$n.big.pcap" stop block
 done
 # Link types whose packets libpcap takes larger than 262144 bytes: 249
 # (USBPCAP, up to 1 MiB), 231 (D-Bus, up to 128 MiB).  rstwatchd counts
@@ -354,7 +356,7 @@ done
 for b in app_reset.pcap syn_refused.pcap malformed_mix.pcap; do
 	v=$tmp/v/${b%.pcap}
 	make_variant snaplen "$dir/input/$b" "$v.pad100.pcap" 262144 100 &&
-	    pair "$b padded to 100" "$v.pad100.pcap" clean libpcap &&
+	    pair "$b padded to 100" "$v.pad100.pcap" clean block &&
 	    keep "$b.pad100"
 	for n in 60 40 1; do
 		make_variant snaplen "$dir/input/$b" "$v.snap$n.pcap" $n 100 ||
@@ -364,14 +366,14 @@ for b in app_reset.pcap syn_refused.pcap malformed_mix.pcap; do
 		else
 			fail "$b snaplen $n: no record above the snapshot length"
 		fi
-		pair "$b snaplen $n, records of 100" "$v.snap$n.pcap" clean libpcap
+		pair "$b snaplen $n, records of 100" "$v.snap$n.pcap" clean block
 		keep "$b.snap$n"
 		[ "$n" -eq 60 ] ||
 		    differs "$b snaplen $n: records cut" "$b.pad100" "$b.snap$n"
 	done
 done
 make_variant swap "$tmp/v/app_reset.snap60.pcap" "$tmp/v/app_reset.snap60.swap.pcap" &&
-    pair "swapped app_reset.pcap snaplen 60" "$tmp/v/app_reset.snap60.swap.pcap" clean libpcap &&
+    pair "swapped app_reset.pcap snaplen 60" "$tmp/v/app_reset.snap60.swap.pcap" clean block &&
     same_as "swapped app_reset.pcap snaplen 60" app_reset.pcap.snap60
 truncations "app_reset.pcap snaplen 60" "$tmp/v/app_reset.snap60.pcap"
 
@@ -402,7 +404,7 @@ if [ -n "$fconf" ]; then
 	changed=
 	for b in syn_refused.pcap app_reset.pcap data_loss_reset.pcap \
 	    ipv6_refused.pcap; do
-		pair "filter tcp port 81, $b" "$dir/input/$b" clean libpcap "$fconf"
+		pair "filter tcp port 81, $b" "$dir/input/$b" clean block "$fconf"
 		keep "$b.port81"
 		cmp -s "$tmp/keep/$b.out" "$tmp/f.out" || changed="$changed $b"
 	done
@@ -420,11 +422,11 @@ if [ -n "$fconf" ]; then
 		fail "filter tcp port 81: no output changed, the filter does not apply"
 	fi
 	pair "filter tcp port 81, swapped syn_refused.pcap" \
-	    "$tmp/v/syn_refused.swap.pcap" clean libpcap "$fconf"
+	    "$tmp/v/syn_refused.swap.pcap" clean block "$fconf"
 	pair "filter tcp port 81, app_reset.pcap snaplen 60" \
-	    "$tmp/v/app_reset.snap60.pcap" clean libpcap "$fconf"
+	    "$tmp/v/app_reset.snap60.pcap" clean block "$fconf"
 	pair "filter tcp port 81, record of 300000 bytes" \
-	    "$tmp/v/dlr.ins300000.pcap" stop libpcap "$fconf"
+	    "$tmp/v/dlr.ins300000.pcap" stop block "$fconf"
 fi
 
 # --- more: header versions, odd time stamps, large files --------------------
@@ -459,8 +461,8 @@ make_variant kuznetzov "$v.swap.pcap" "$v.kuz.swap.pcap" &&
     clean any &&
     same_as "swapped app_reset.pcap in the patched format" app_reset.pcap
 
-# A named pipe, read by name.
-# A regular file named otherwise than "-" is read by name.
+# What cannot be read at an offset is libpcap's even when named: a pipe.
+# A regular file named otherwise than "-" is the block reader's.
 if mkfifo "$tmp/fifo" 2>/dev/null; then
 	cat "$f" >"$tmp/fifo" &
 	writer=$!
@@ -484,10 +486,10 @@ if [ -r /dev/stdin ]; then
 	    <"$f" >"$tmp/f.out" 2>"$tmp/f.raw"
 	fst=$?
 	norm /dev/stdin "$tmp/f.raw" "$tmp/f.err"
-	if [ "$fst" -eq 0 ] && grep -q ' reader=libpcap$' "$tmp/f.raw"; then
+	if [ "$fst" -eq 0 ] && grep -q ' reader=block$' "$tmp/f.raw"; then
 		pass
 	else
-		fail "app_reset.pcap as /dev/stdin: exit status $fst, or not read by libpcap:"
+		fail "app_reset.pcap as /dev/stdin: exit status $fst, or not the block reader:"
 		sed -n '1,3s/^/    /p' "$tmp/f.raw"
 	fi
 	same_as "app_reset.pcap as /dev/stdin" app_reset.pcap
@@ -497,19 +499,19 @@ fi
 for b in app_reset.pcap data_loss_reset.pcap syn_retransmit.pcap; do
 	v=$tmp/v/${b%.pcap}
 	make_variant times "$dir/input/$b" "$v.times.pcap" &&
-	    pair "$b, odd time stamps" "$v.times.pcap" clean libpcap
+	    pair "$b, odd time stamps" "$v.times.pcap" clean block
 	make_variant times "$v.swap.pcap" "$v.swap.times.pcap" &&
-	    pair "swapped $b, odd time stamps" "$v.swap.times.pcap" clean libpcap
+	    pair "swapped $b, odd time stamps" "$v.swap.times.pcap" clean block
 	make_variant times "$v.nsec.pcap" "$v.nsec.times.pcap" &&
-	    pair "nanosecond $b, odd time stamps" "$v.nsec.times.pcap" clean libpcap
+	    pair "nanosecond $b, odd time stamps" "$v.nsec.times.pcap" clean block
 	make_variant times "$v.swapnsec.pcap" "$v.swapnsec.times.pcap" &&
 	    pair "swapped nanosecond $b, odd time stamps" \
-	    "$v.swapnsec.times.pcap" clean libpcap
+	    "$v.swapnsec.times.pcap" clean block
 done
 
 # Files of tens of MiB: records of 100000 to 262144 bytes, and small
 # records by the hundred thousand, so that records span the ends of the
-# reader's buffers (whatever their size, a power of two).
+# reader's buffers or windows (whatever their size, a power of two).
 v=$tmp/v/big
 # cut_around TAG FILE: cuts at the records that span 1, 2, 4, ... MiB.
 cut_around() {
@@ -523,11 +525,11 @@ cut_around() {
 		    exit 2
 		case $kind in
 		boundary)
-			pair "$1@$off (record boundary)" "$v.cut.pcap" clean libpcap
+			pair "$1@$off (record boundary)" "$v.cut.pcap" clean block
 			keep boundary
 			;;
 		*)
-			pair "$1@$off (inside $kind)" "$v.cut.pcap" stop libpcap
+			pair "$1@$off (inside $kind)" "$v.cut.pcap" stop block
 			same_as "$1@$off: stops at the cut record" boundary nowarn
 			;;
 		esac
@@ -536,16 +538,16 @@ cut_around() {
 }
 make_variant pad "$dir/input/zero_window.pcap" "$v.pad1.pcap" 100000 7919 &&
     make_variant repeat "$v.pad1.pcap" "$v.pad.pcap" 5 1000 &&
-    pair "zero_window.pcap padded, 5 times" "$v.pad.pcap" clean libpcap &&
+    pair "zero_window.pcap padded, 5 times" "$v.pad.pcap" clean block &&
     cut_around "zero_window.pcap padded, 5 times" "$v.pad.pcap"
 make_variant repeat "$dir/input/data_loss_reset.pcap" "$v.rep.pcap" 12000 1000 &&
-    pair "data_loss_reset.pcap 12000 times" "$v.rep.pcap" clean libpcap &&
+    pair "data_loss_reset.pcap 12000 times" "$v.rep.pcap" clean block &&
     cut_around "data_loss_reset.pcap 12000 times" "$v.rep.pcap"
 make_variant repeat "$dir/input/clean_close.pcap" "$v.rep2.pcap" 5000 1000 &&
     make_variant swap "$v.rep2.pcap" "$v.rep2.swap.pcap" &&
     make_variant nsec "$v.rep2.swap.pcap" "$v.rep2.swapnsec.pcap" 0 &&
     pair "swapped nanosecond clean_close.pcap 5000 times" \
-    "$v.rep2.swapnsec.pcap" clean libpcap
+    "$v.rep2.swapnsec.pcap" clean block
 rm -f "$v".*
 
 echo "reader: $passed passed, $failed failed"

@@ -1,8 +1,8 @@
 /*
- * The capture file interface of -r (daemon/capfile.c) over classic pcap
- * files: records as written, in both byte orders and both timestamp
- * precisions, handed on in batches; damaged files end with an error after
- * the last whole record; the filter.
+ * The capture file reader of -r (daemon/capfile.c): records as written,
+ * in both byte orders and both timestamp precisions, across mapping
+ * windows; damaged files end with an error after the last whole record;
+ * a file truncated while it is mapped ends with an error, not SIGBUS.
  */
 #include <check.h>
 #include <stdint.h>
@@ -195,6 +195,7 @@ START_TEST(test_variants)
 		    54 + i * 7, i, 6);
 	w_close(&w);
 	c = open_ok(NULL);
+	ck_assert(capfile_is_fast(c));
 	ck_assert_int_eq(capfile_linktype(c), 1);
 	ck_assert_int_eq(read_all(c, g, 16), 0);
 	ck_assert_uint_eq(g->n, 100);
@@ -206,6 +207,43 @@ START_TEST(test_variants)
 		if (i > 0)
 			ck_assert_uint_eq(g->last[i],
 			    (uint8_t)(i + 54 + i * 7 - 1));
+	}
+	capfile_close(c);
+	unlink(path);
+	free(g);
+}
+END_TEST
+
+/*
+ * More records than one mapping window holds, of sizes that put record
+ * headers and data across every window boundary.
+ */
+START_TEST(test_many_windows)
+{
+	struct wfile w;
+	struct got *g = got_new();
+	struct capfile *c;
+	uint32_t n = 0;
+
+	w_open(&w, 0, 0, 65535);
+	for (uint64_t bytes = 0; bytes < (40u << 20); n++) {
+		uint32_t len = 60 + (n * 37) % 1900;
+
+		w_packet(&w, 1700000000000000ULL + n, len, len, n, 6);
+		bytes += 16 + len;
+	}
+	w_close(&w);
+	ck_assert_uint_le(n, MAX_PKTS);
+	c = open_ok(NULL);
+	ck_assert_int_eq(read_all(c, g, 512), 0);
+	ck_assert_uint_eq(g->n, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t len = 60 + (i * 37) % 1900;
+
+		if (g->caplen[i] != len || g->first[i] != (uint8_t)i ||
+		    g->last[i] != (uint8_t)(i + len - 1) ||
+		    g->ts_us[i] != 1700000000000000ULL + i)
+			ck_abort_msg("record %u read wrong", i);
 	}
 	capfile_close(c);
 	unlink(path);
@@ -314,6 +352,45 @@ START_TEST(test_filter)
 }
 END_TEST
 
+static void
+shrink_after(void *ctx, size_t i, const struct capfile_pkt *p)
+{
+	struct got *g = ctx;
+
+	got_one(g, i, p);
+	/* Another program cuts the file short while we read it. */
+	if (g->n == 3 && truncate(path, 24) != 0)
+		abort();
+}
+
+/* Pages of a mapped file that vanish raise SIGBUS: it ends the file. */
+START_TEST(test_file_shrinks)
+{
+	struct wfile w;
+	struct got *g = got_new();
+	struct capfile *c;
+	int rc;
+
+	w_open(&w, 0, 0, 65535);
+	for (uint32_t i = 0; i < 5000; i++)
+		w_packet(&w, 1700000000000000ULL + i, 1500, 1500, i, 6);
+	w_close(&w);
+	c = open_ok(NULL);
+	ck_assert(capfile_is_fast(c));
+	(void)capfile_read(c, 100, shrink_after, g, &rc);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_uint_eq(g->n, 3);
+	ck_assert_ptr_nonnull(strstr(capfile_error(c), "shrank"));
+	/* It stays ended. */
+	g->base = g->n;
+	ck_assert_uint_eq(capfile_read(c, 100, got_one, g, &rc), 0);
+	ck_assert_int_eq(rc, -1);
+	capfile_close(c);
+	unlink(path);
+	free(g);
+}
+END_TEST
+
 START_TEST(test_not_a_capture)
 {
 	char err[512];
@@ -340,9 +417,11 @@ capfile_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_variants, 0, 4);
+	tcase_add_test(tc, test_many_windows);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_lengths);
 	tcase_add_test(tc, test_filter);
+	tcase_add_test(tc, test_file_shrinks);
 	tcase_add_test(tc, test_not_a_capture);
 	suite_add_tcase(s, tc);
 	return s;
