@@ -37,6 +37,14 @@
 /* Distinct (kind, service) pairs in cooldown at once. */
 #define COOLDOWN_SLOTS	4096
 #define TICK_US		250000	/* expiry, cooldowns, capture statistics */
+/*
+ * The analysis clock follows the packets' own times; the tick moves it
+ * only while no packet comes, and only to this far behind the wall
+ * clock: the capture hands packets over up to its 100 ms block timeout
+ * late, and a clock already past them would stamp their alerts late and
+ * squeeze the gaps between them (round trip, re-send delays) to zero.
+ */
+#define TICK_CLOCK_LAG_US	500000
 /* How often `systemctl status` gets a new STATUS= line. */
 #define STATUS_US	2000000
 /* At stop, how long each output may take to empty its queue. */
@@ -223,7 +231,8 @@ daemon_tick(evutil_socket_t fd, short what, void *arg)
 	/* Interfaces gone or back: close or reopen their captures. */
 	for (size_t i = 0; i < d->ncaps; i++)
 		capture_tend(&d->caps[i], d->conf, now);
-	analyzer_tick(d->analyzer, now);
+	if (now > TICK_CLOCK_LAG_US)
+		analyzer_tick(d->analyzer, now - TICK_CLOCK_LAG_US);
 	cooldown_expire(d->cooldown, now, sinks_summary, &d->sinks);
 	daemon_capture_stats(d, now);
 	if (d->conf->stats_interval_s > 0 && now >= d->next_stats_us) {
