@@ -48,7 +48,7 @@ point_next(struct point *pt)
 {
 	struct capfile_pkt cp;
 	enum decode_result r;
-	int rc;
+	int rc = 0;
 
 	pt->ready = false;
 	while (pt->cf != NULL && (rc = capfile_next(pt->cf, &cp)) == 1) {
