@@ -398,7 +398,18 @@ def cmd_compare(oracle_path, rw_path, label):
                r["retransmits_resp"] + r["synack_retransmits"],
                r["rst_orig"], r["rst_resp"])
         want = (o["rtx_orig"], o["rtx_resp"], o["rst_orig"], o["rst_resp"])
-        if got != want:
+        # The documented class (README, Foreign traces): a re-send that
+        # comes within the reordering window of the hole it fills is
+        # out-of-order to us and a retransmission to tshark.  Only fewer
+        # retransmissions, each one found among the out-of-order, pass.
+        short = (want[0] - got[0]) + (want[1] - got[1])
+        if (got != want and got[2:] == want[2:] and got[0] <= want[0] and
+                got[1] <= want[1] and short <= r["out_of_order"]):
+            print("note: %s %s: %d re-sends within the reordering window: "
+                  "out-of-order to us, retransmissions to tshark %s" %
+                  (label, k, short, want))
+            ncount += 1
+        elif got != want:
             print("FAIL %s %s: retransmissions orig/resp, RSTs orig/resp "
                   "%s, tshark says %s (record: %s)" %
                   (label, k, got, want, json.dumps(r, sort_keys=True)))
