@@ -117,3 +117,15 @@ wait_file() {
 		sleep 0.02
 	done
 }
+
+# wait_pid PID SECONDS: wait for a background job, at most SECONDS.
+wait_pid() {
+	local end=$(($(now_ms) + $2 * 1000))
+
+	while running "$1"; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	wait "$1" 2>/dev/null
+	return 0
+}

@@ -62,39 +62,7 @@ daemon_pid=
 TOPO_TAG=l
 
 cleanup() {
-	local p
-
-	set +e
-	if [ -n "$daemon_pid" ] && running "$daemon_pid"; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$daemon_pid" 2>/dev/null
-	fi
-	topo_capture_stop
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	topo_down
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "loss: files kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
-}
-
-# wait_pid PID SECONDS: wait for a background job, at most SECONDS.
-wait_pid() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	while running "$1"; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-	wait "$1" 2>/dev/null
-	return 0
+	topo_cleanup loss
 }
 
 # kinds FILE SPORT: "kind:by" of the events about that client port, sorted.

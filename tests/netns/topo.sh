@@ -155,3 +155,31 @@ topo_down() {
 	TOPO_CLI= TOPO_RTR= TOPO_SRV=
 	return 0
 }
+
+# topo_cleanup SUITE: the end of a path suite, from its EXIT trap: its
+# daemon ($daemon_pid, if any) and background jobs ($pids) stopped, the
+# captures and the namespaces gone, its scratch $dir removed unless KEEP=1
+# or a check failed ($failed).
+topo_cleanup() {
+	local p
+
+	set +e
+	if [ -n "${daemon_pid:-}" ] && running "$daemon_pid"; then
+		kill -TERM "$daemon_pid" 2>/dev/null
+		sleep 0.2
+		kill -KILL "$daemon_pid" 2>/dev/null
+	fi
+	topo_capture_stop
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	topo_down
+	if [ -n "${dir:-}" ]; then
+		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
+			echo "$1: files kept in $dir" >&2
+		else
+			rm -rf "$dir"
+		fi
+	fi
+}

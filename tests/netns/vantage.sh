@@ -40,22 +40,7 @@ dir=
 TOPO_TAG=v
 
 cleanup() {
-	local p
-
-	set +e
-	topo_capture_stop
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	topo_down
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "vantage: files kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
+	topo_cleanup vantage
 }
 
 # The server: each connection's 64 KB are read and 64 KB sent back.
