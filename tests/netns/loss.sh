@@ -379,9 +379,8 @@ def load(path):
         if r.get("type") == "flow":
             sp = dict((k, r.pop(k)) for k in SPLIT)
             d = sp["duplicates"]
-            r["rtx+ooo+copies"] = sum(sp[k] for k in SPLIT[:4])
             r["pkts+copies"] = sp["pkts_orig"] + sp["pkts_resp"] + d
-            split = [sp[k] for k in SPLIT]
+            split = [sp[k] for k in SPLIT] + [sum(sp[k] for k in SPLIT[:4])]
             fl[json.dumps(r, sort_keys=True)] = (ts, split)
         else:
             ev[json.dumps(r, sort_keys=True)] = (ts, None)
@@ -412,9 +411,19 @@ for name, a, b in (("alerts", le, re_), ("flow records", lf, rf)):
         # Bytes: equal unless a copy was told apart differently.
         for k in a:
             la, lb = a[k][1], b[k][1]
-            if la[3] == lb[3] and la[6:] != lb[6:]:
+            if la[3] == lb[3] and la[6:8] != lb[6:8]:
                 ok = False
                 print("FAIL live daemon vs -r: bytes differ in %s" % k)
+        # The sum of the three classes: equal, or one apart where a
+        # packet's stamps fall on either side of the copy window (seen
+        # once in a few runs); more is a failure.
+        for k in a:
+            dsum = abs(a[k][1][-1] - b[k][1][-1])
+            if dsum > 1:
+                ok = False
+                print("FAIL live daemon vs -r: retransmissions + out-of-order + copies %d against %d in %s" % (a[k][1][-1], b[k][1][-1], k))
+            elif dsum == 1:
+                print("note: live daemon vs -r: one packet classed apart at the timing boundary in %s" % k)
         n = sum(1 for k in a if a[k][1] != b[k][1])
         print("note: live daemon vs -r: %d of %d flows split retransmissions, "
               "out-of-order and copies differently (the timing boundary)" % (n, len(a)))
