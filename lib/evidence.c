@@ -50,8 +50,12 @@ struct rec {
 	uint32_t	wirelen;
 	uint32_t	order;		/* arrival number */
 	uint16_t	linktype;
-	uint16_t	pad;
+	uint16_t	flags;
 };
+
+/* The record's bytes are a uint64_t reference, not the packet's. */
+#define REC_REF		0x1
+#define REF_SIZE	((uint32_t)sizeof(uint64_t))
 
 #define REC_SIZE(caplen) \
 	((uint32_t)sizeof(struct rec) + (((caplen) + 7u) & ~7u))
@@ -117,6 +121,9 @@ struct evidence {
 	uint32_t	 req_count;
 	evidence_done_fn *done;
 	void		*ctx;
+	evidence_fetch_fn *fetch;
+	void		*fetch_ctx;
+	uint8_t		*fetch_buf;	/* snaplen bytes */
 	uint32_t	*walk[NRINGS];	/* EVIDENCE_WALK_MAX offsets each */
 	struct ev_op	 pipe[EV_PIPE];
 	uint32_t	 pipe_first;
@@ -215,7 +222,8 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	/* Zeroed, and left untouched until used: calloc maps fresh pages. */
 	if ((e->mem = calloc(1, memory)) == NULL ||
 	    (e->walk[0] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL ||
-	    (e->walk[1] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL) {
+	    (e->walk[1] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL ||
+	    (e->fetch_buf = malloc(snaplen)) == NULL) {
 		evidence_free(e);
 		return NULL;
 	}
@@ -244,6 +252,7 @@ evidence_free(struct evidence *e)
 		return;
 	free(e->walk[0]);
 	free(e->walk[1]);
+	free(e->fetch_buf);
 	free(e->mem);
 	free(e);
 }
@@ -482,35 +491,35 @@ pipe_push(struct evidence *e, uint32_t flow, uint32_t off, uint32_t order,
 	e->pipe_count++;
 }
 
-void
-evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
-    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+/* A packet's record, size bytes after its header, at its ring's head. */
+static struct rec *
+hold_begin(struct evidence *e, int which, int linktype,
+    uint64_t ts_us, uint32_t size, uint32_t caplen, uint32_t wirelen,
+    uint32_t *off, uint32_t *order)
 {
-	int which = edge ? RING_EDGE : RING_BULK;
-	struct ring *r = &e->ring[which];
 	struct rec *rec;
-	uint32_t off, order;
 
-	if (flow >= e->nflows)
-		return;
-	if (caplen > e->snaplen)
-		caplen = e->snaplen;
-	order = e->order++;
-	off = ring_alloc(e, r, REC_SIZE(caplen), order);
-	rec = rec_at(r, off);
+	*order = e->order++;
+	*off = ring_alloc(e, &e->ring[which], REC_SIZE(size), *order);
+	rec = rec_at(&e->ring[which], *off);
 	rec->ts_us = ts_us;
 	rec->prev = NONE;
 	rec->prev_order = 0;
 	rec->caplen = caplen;
 	rec->wirelen = wirelen < caplen ? caplen : wirelen;
-	rec->order = order;
+	rec->order = *order;
 	rec->linktype = (uint16_t)linktype;
-	rec->pad = 0;
-	if (caplen > 0)
-		memcpy(rec + 1, data, caplen);
+	rec->flags = 0;
 	e->stats.held++;
 	e->stats.packets++;
+	return rec;
+}
 
+/* The record is written: into its flow's chain, now or a little later. */
+static void
+hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
+    uint32_t order)
+{
 	if (req_find(e, flow) == NONE)
 		pipe_push(e, flow, off, order, which);
 	else {
@@ -518,6 +527,52 @@ evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 		pipe_drain(e);
 		chain_link(e, flow, which, off, order);
 	}
+}
+
+void
+evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
+    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	int which = edge ? RING_EDGE : RING_BULK;
+	struct rec *rec;
+	uint32_t off, order;
+
+	if (flow >= e->nflows)
+		return;
+	if (caplen > e->snaplen)
+		caplen = e->snaplen;
+	rec = hold_begin(e, which, linktype, ts_us, caplen, caplen,
+	    wirelen, &off, &order);
+	if (caplen > 0)
+		memcpy(rec + 1, data, caplen);
+	hold_end(e, flow, which, off, order);
+}
+
+void
+evidence_hold_ref(struct evidence *e, uint32_t flow, bool edge,
+    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
+    uint32_t wirelen)
+{
+	int which = edge ? RING_EDGE : RING_BULK;
+	struct rec *rec;
+	uint32_t off, order;
+
+	if (flow >= e->nflows)
+		return;
+	if (caplen > e->snaplen)
+		caplen = e->snaplen;
+	rec = hold_begin(e, which, linktype, ts_us, REF_SIZE, caplen,
+	    wirelen, &off, &order);
+	rec->flags = REC_REF;
+	memcpy(rec + 1, &ref, sizeof(ref));
+	hold_end(e, flow, which, off, order);
+}
+
+void
+evidence_set_fetch(struct evidence *e, evidence_fetch_fn *fetch, void *ctx)
+{
+	e->fetch = fetch;
+	e->fetch_ctx = ctx;
 }
 
 static void
@@ -664,6 +719,18 @@ pipe_collect(const struct evidence *e, uint32_t flow,
 	return chains;
 }
 
+/* A record held by reference: its bytes into e->fetch_buf. */
+static bool
+rec_fetch(const struct evidence *e, const struct rec *r)
+{
+	uint64_t ref;
+
+	if (e->fetch == NULL)
+		return false;
+	memcpy(&ref, r + 1, sizeof(ref));
+	return e->fetch(e->fetch_ctx, ref, e->fetch_buf, r->caplen);
+}
+
 size_t
 evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
     void *ctx)
@@ -704,8 +771,12 @@ evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
 			r = b;
 			ib++;
 		}
-		fn(ctx, r->linktype, r->ts_us, (const uint8_t *)(r + 1),
-		    r->caplen, r->wirelen);
+		if ((r->flags & REC_REF) == 0)
+			fn(ctx, r->linktype, r->ts_us,
+			    (const uint8_t *)(r + 1), r->caplen, r->wirelen);
+		else if (rec_fetch(e, r))
+			fn(ctx, r->linktype, r->ts_us, e->fetch_buf,
+			    r->caplen, r->wirelen);
 	}
 	return n[RING_EDGE] + n[RING_BULK];
 }

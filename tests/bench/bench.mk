@@ -6,6 +6,7 @@
 #   make bench BENCH_PACKETS=2000000    quicker
 #   make bench BENCH_OTHER=PATH         and A/B against another build
 #   make bench-ab BENCH_OTHER=PATH      the A/B alone
+#   make bench-evidence                 what evidence (-w) costs, alone
 #   make bench-profile                  where rstwatchd's time goes
 #   make bench-clean                    remove the (large) traces
 #
@@ -36,7 +37,7 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  BENCH_PROFILER=$(BENCH_PROFILER) BENCH_OTHER=$(BENCH_OTHER) \
 		  BENCH_AB_REPEAT=$(BENCH_AB_REPEAT)
 
-.PHONY: bench bench-ab bench-profile bench-clean
+.PHONY: bench bench-ab bench-evidence bench-profile bench-clean
 
 $(BENCH_DIR)/gentrace: tests/bench/gentrace.c
 	@mkdir -p $(dir $@)
@@ -56,6 +57,9 @@ bench: $(RSTWATCHD) $(BENCH_BIN) $(BUILD)/tests/check_flow
 # The A/B alone: make bench-ab BENCH_OTHER=/path/to/other/rstwatchd
 bench-ab: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh ab
+
+bench-evidence: $(RSTWATCHD) $(BENCH_BIN)
+	@$(BENCH_ENV) sh tests/bench/run.sh evidence
 
 bench-profile: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh profile
