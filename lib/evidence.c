@@ -119,6 +119,7 @@ struct evidence {
 	struct ev_req	*req;
 	uint32_t	 req_first;	/* the oldest, open or not */
 	uint32_t	 req_count;
+	uint32_t	 req_open;	/* of those, open: mostly none */
 	evidence_done_fn *done;
 	void		*ctx;
 	evidence_fetch_fn *fetch;
@@ -427,7 +428,8 @@ chain_link(struct evidence *e, uint32_t flow, int which, uint32_t off,
 	rec->prev_order = f->last_order[which];
 	f->last[which] = off + 1;
 	f->last_order[which] = order;
-	if ((i = req_find(e, flow)) != NONE && --e->req[i].left == 0)
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE &&
+	    --e->req[i].left == 0)
 		req_complete(e, i);
 }
 
@@ -438,7 +440,7 @@ flow_forget(struct evidence *e, uint32_t flow)
 	struct ev_flow *f = &e->flows[flow];
 	uint32_t i;
 
-	if ((i = req_find(e, flow)) != NONE)
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE)
 		req_complete(e, i);
 	/* Its records stay where they are until their ring comes round. */
 	if (f->last[RING_EDGE] != 0 || f->last[RING_BULK] != 0)
@@ -520,7 +522,7 @@ static void
 hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
     uint32_t order)
 {
-	if (req_find(e, flow) == NONE)
+	if (e->req_open == 0 || req_find(e, flow) == NONE)
 		pipe_push(e, flow, off, order, which);
 	else {
 		/* Perhaps an open request: count this packet now. */
@@ -583,6 +585,7 @@ req_complete(struct evidence *e, uint32_t i)
 	if (!q->open)
 		return;
 	q->open = false;
+	e->req_open--;
 	reqtab_del(e, q->flow);
 	e->stats.completed++;
 	if (e->done != NULL)
@@ -626,6 +629,7 @@ evidence_request(struct evidence *e, uint32_t flow, uint64_t now_us,
 	q->left = EVIDENCE_AFTER_PACKETS;
 	q->deadline_us = now_us + EVIDENCE_AFTER_US;
 	q->open = true;
+	e->req_open++;
 	memcpy(q->name, name, len + 1);
 	reqtab_add(e, flow, i);
 	e->stats.requests++;
@@ -661,7 +665,7 @@ evidence_release(struct evidence *e, uint32_t flow)
 {
 	if (flow >= e->nflows)
 		return;
-	if (req_find(e, flow) == NONE)
+	if (e->req_open == 0 || req_find(e, flow) == NONE)
 		pipe_push(e, flow, NONE, 0, 0);
 	else {
 		pipe_drain(e);
