@@ -511,7 +511,6 @@ hold_begin(struct evidence *e, int which, int linktype,
 	rec->wirelen = wirelen < caplen ? caplen : wirelen;
 	rec->order = *order;
 	rec->linktype = (uint16_t)linktype;
-	rec->flags = 0;
 	e->stats.held++;
 	e->stats.packets++;
 	return rec;
@@ -531,23 +530,36 @@ hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
 	}
 }
 
-void
-evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
-    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+/*
+ * Keeps nbytes of bytes as the record of a packet of caplen bytes: the
+ * packet's own first bytes, or a reference to them (REC_REF).
+ */
+static void
+hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
+    uint64_t ts_us, const void *bytes, uint32_t nbytes, uint32_t caplen,
+    uint32_t wirelen, uint16_t flags)
 {
 	int which = edge ? RING_EDGE : RING_BULK;
 	struct rec *rec;
 	uint32_t off, order;
 
+	rec = hold_begin(e, which, linktype, ts_us, nbytes, caplen, wirelen,
+	    &off, &order);
+	rec->flags = flags;
+	if (nbytes > 0)
+		memcpy(rec + 1, bytes, nbytes);
+	hold_end(e, flow, which, off, order);
+}
+
+void
+evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
+    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
 	if (flow >= e->nflows)
 		return;
 	if (caplen > e->snaplen)
 		caplen = e->snaplen;
-	rec = hold_begin(e, which, linktype, ts_us, caplen, caplen,
-	    wirelen, &off, &order);
-	if (caplen > 0)
-		memcpy(rec + 1, data, caplen);
-	hold_end(e, flow, which, off, order);
+	hold(e, flow, edge, linktype, ts_us, data, caplen, caplen, wirelen, 0);
 }
 
 void
@@ -555,19 +567,12 @@ evidence_hold_ref(struct evidence *e, uint32_t flow, bool edge,
     int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
     uint32_t wirelen)
 {
-	int which = edge ? RING_EDGE : RING_BULK;
-	struct rec *rec;
-	uint32_t off, order;
-
 	if (flow >= e->nflows)
 		return;
 	if (caplen > e->snaplen)
 		caplen = e->snaplen;
-	rec = hold_begin(e, which, linktype, ts_us, REF_SIZE, caplen,
-	    wirelen, &off, &order);
-	rec->flags = REC_REF;
-	memcpy(rec + 1, &ref, sizeof(ref));
-	hold_end(e, flow, which, off, order);
+	hold(e, flow, edge, linktype, ts_us, &ref, REF_SIZE, caplen, wirelen,
+	    REC_REF);
 }
 
 void
