@@ -25,11 +25,12 @@ BENCH_PROFILER	?= perf
 BENCH_OTHER	?=
 BENCH_AB_REPEAT	?= 5
 
-BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat
+BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat \
+		   $(BENCH_DIR)/memtouch
 
 BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  GENTRACE=$(BENCH_DIR)/gentrace PCAPREAD=$(BENCH_DIR)/pcapread \
-		  RUNSTAT=$(BENCH_DIR)/runstat \
+		  RUNSTAT=$(BENCH_DIR)/runstat MEMTOUCH=$(BENCH_DIR)/memtouch \
 		  SIZES="$(BUILD)/tests/check_flow --sizes" \
 		  BENCH_PACKETS=$(BENCH_PACKETS) BENCH_CONCURRENCY=$(BENCH_CONCURRENCY) \
 		  BENCH_SMALL=$(BENCH_SMALL) BENCH_FLOOD=$(BENCH_FLOOD) \
@@ -46,6 +47,10 @@ $(BENCH_DIR)/gentrace: tests/bench/gentrace.c
 $(BENCH_DIR)/pcapread: tests/bench/pcapread.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DAEMON_LIBS)
+
+$(BENCH_DIR)/memtouch: tests/bench/memtouch.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BENCH_DIR)/runstat: tests/bench/runstat.c
 	@mkdir -p $(dir $@)

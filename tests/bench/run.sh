@@ -180,11 +180,12 @@ measure() {
 	eval "${tag}_evicted=$(sed -n 's/.* evicted=\([0-9]*\).*/\1/p' "$D/$tag.log")"
 }
 
-# median: the median of the numbers on standard input, one a line.
-median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1
-		if (NR % 2) print v[(NR + 1) / 2]
-		else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# memtouch: how fast the machine gives fresh memory (first touch of 256
+# MiB) against writing it again, "FRESH (again AGAIN)" in GB/s.  A VM
+# that returns freed memory to its host makes the first touch slow, and
+# every -r run pays it for its tables: a figure to read the times by.
+memtouch() {
+	"$MEMTOUCH" 256 | awk -F'[= ]' '{ printf "%s (again %s)", $2, $4 }'
 }
 
 # measure_evidence: what evidence costs -r on the headers-only trace.  The
@@ -362,6 +363,7 @@ bench() {
 	gen "$VXLANF" -n "$SMALL" -c "$SMALL_CONC" -S "$SEED" -x
 	gen "$FLOODF" -f -n "$FLOOD" -S "$SEED"
 
+	memtouch_start=$(memtouch)
 	measure full "$FULL" "$CONF"
 	measure cut "$CUT" "$CONF"
 	measure_evidence
@@ -413,6 +415,8 @@ bench() {
 	    "$(awk "BEGIN { exit !($load_start + $load_end > 0.6) }" &&
 	    echo "other processes took CPU time, wall-clock figures are pessimistic" ||
 	    echo "quiet machine")"
+	echo "fresh memory, first touch at start $memtouch_start, at end $(memtouch)" \
+	    "(GB/s; see tests/bench/memtouch.c)"
 	echo "CONF: $CONF (max_flows $BIG_FLOWS) for the 10M traces, $SMALL_CONF" \
 	    "(defaults) for the small one, $FLOOD_CONF (max_flows $FLOOD_FLOWS) for the flood"
 	echo
@@ -556,6 +560,7 @@ profile() {
 # The evidence figure alone (make bench-evidence).
 evidence_only() {
 	gen "$CUT" -n "$PACKETS" -c "$CONCURRENCY" -S "$SEED" -s 128
+	echo "fresh memory, first touch: $(memtouch) GB/s (tests/bench/memtouch.c)"
 	measure_evidence
 	echo "evidence, headers only, $EV_CONF, medians of $ev_runs alternating runs (s):"
 	printf '  %-22s %8s %8s %16s\n' "" wall CPU "analysis thread"
