@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../put.h"
+
 #define USEC		1000000ULL
 #define MSEC		1000ULL
 #define T_START		(1700000000ULL * USEC)
@@ -217,10 +219,6 @@ struct ipx {
 	int		 rawsum;	/* the L4 checksum is as given */
 };
 
-static void	put16(uint8_t *, uint16_t);
-static void	put32(uint8_t *, uint32_t);
-static void	le16(uint8_t *, uint16_t);
-static void	le32(uint8_t *, uint32_t);
 static uint32_t	sum_add(uint32_t, const uint8_t *, size_t);
 static uint16_t	sum_fold(uint32_t);
 static void	out(struct wr *, const void *, size_t);
@@ -483,42 +481,6 @@ static const struct scenario {
 	{ "gtpu_two_teids", "pcap", LT_EN10MB, 0,
 	    NULL, &lk_gtpu_two_teids, 0 },
 };
-
-/*
- * Byte order helpers: packets are big-endian (network order), the capture
- * files little-endian, as a little-endian host writes them.
- */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static void
-le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = v >> 24;
-}
 
 /* The Internet checksum (RFC 1071), accumulated over several pieces. */
 static uint32_t
