@@ -19,7 +19,8 @@
  * otherwise; that is what the SLL packet types say.
  *
  * This file stands alone on purpose: it must not share code with the
- * decoder it produces input for.
+ * decoder it produces input for (tests/put.h's byte stores are all it
+ * takes from elsewhere).
  */
 
 #include <err.h>
