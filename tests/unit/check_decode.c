@@ -5,7 +5,6 @@
  * it must decode to, so the truncation test knows the right answer for
  * every caplen rather than only "something not ok".
  */
-#include <arpa/inet.h>
 #include <check.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -126,9 +125,6 @@ static void	outer_want_udp(struct frame *, const char *, const char *,
 		    uint16_t, uint16_t, uint32_t);
 static void	frame_build(struct frame *, const struct frame_spec *);
 static void	frame_load(struct frame *, const char *);
-static struct addr a4(const char *);
-static struct addr a6(const char *);
-static struct addr addr_text(const char *);
 static void	pkt_expect(const struct pkt *, const struct pkt *,
 		    const char *, bool);
 static enum decode_result decode_copy(struct pkt *, int, const uint8_t *,
@@ -210,28 +206,6 @@ frame_done(struct frame *f, size_t wirelen, enum decode_result rc)
 	f->want_rc = rc;
 	f->want.caplen = (uint32_t)f->len;
 	f->want.wirelen = (uint32_t)f->wirelen;
-}
-
-static struct addr
-a4(const char *s)
-{
-	struct addr a;
-	uint8_t b[4];
-
-	ck_assert_int_eq(inet_pton(AF_INET, s, b), 1);
-	addr_from_v4(&a, b);
-	return a;
-}
-
-static struct addr
-a6(const char *s)
-{
-	struct addr a;
-	uint8_t b[16];
-
-	ck_assert_int_eq(inet_pton(AF_INET6, s, b), 1);
-	addr_from_v6(&a, b);
-	return a;
 }
 
 /*
@@ -1561,13 +1535,6 @@ static const struct frame_spec frame_specs[] = {
 };
 #define NFRAMES	((int)(sizeof(frame_specs) / sizeof(frame_specs[0])))
 
-/* An address in either family, from text. */
-static struct addr
-addr_text(const char *s)
-{
-	return strchr(s, ':') != NULL ? a6(s) : a4(s);
-}
-
 static void
 tun_want(struct frame *f, enum pkt_tunnel_type type, const char *src,
     const char *dst, bool has_id, uint32_t id)
@@ -1576,8 +1543,8 @@ tun_want(struct frame *f, enum pkt_tunnel_type type, const char *src,
 
 	ck_assert_int_lt(f->want.ntunnels, PKT_MAX_TUNNELS);
 	t = &f->want.tunnels[f->want.ntunnels++];
-	t->src = addr_text(src);
-	t->dst = addr_text(dst);
+	t->src = util_addr(src);
+	t->dst = util_addr(dst);
 	t->type = (uint8_t)type;
 	t->has_id = has_id;
 	t->id = id;
@@ -1592,8 +1559,8 @@ outer_want_udp(struct frame *f, const char *src, const char *dst,
 	memset(w, 0, sizeof(*w));
 	w->ts_us = TS_MAGIC;
 	w->wscale = TCP_NO_WSCALE;
-	w->src = addr_text(src);
-	w->dst = addr_text(dst);
+	w->src = util_addr(src);
+	w->dst = util_addr(dst);
 	w->proto = PKT_PROTO_UDP;
 	w->ttl = 64;
 	w->ip_id = 0x1234;
@@ -1620,13 +1587,13 @@ frame_build(struct frame *f, const struct frame_spec *s)
 	if (f->want.wscale == 0)
 		f->want.wscale = TCP_NO_WSCALE;
 	if (s->src != NULL)
-		f->want.src = addr_text(s->src);
+		f->want.src = util_addr(s->src);
 	if (s->dst != NULL)
-		f->want.dst = addr_text(s->dst);
+		f->want.dst = util_addr(s->dst);
 	if (s->qsrc != NULL)
-		f->want.quote.src = addr_text(s->qsrc);
+		f->want.quote.src = util_addr(s->qsrc);
 	if (s->qdst != NULL)
-		f->want.quote.dst = addr_text(s->qdst);
+		f->want.quote.dst = util_addr(s->qdst);
 	for (t = s->tun; t < s->tun + PKT_MAX_TUNNELS && t->src != NULL; t++)
 		tun_want(f, t->type, t->src, t->dst, t->has_id, t->id);
 	if (s->outer.src != NULL)
