@@ -68,6 +68,23 @@ util_flow_event(enum event_kind kind, const char *src, uint16_t sport,
 }
 
 /*
+ * Two pseudo-random addresses from *seed (an LCG, so that a failure can
+ * be replayed) equal in their first same bytes, so that the later bytes
+ * decide an order.
+ */
+static inline void
+util_random_addrs(uint32_t *seed, struct addr *a, struct addr *b, size_t same)
+{
+	for (size_t j = 0; j < sizeof(a->b); j++) {
+		*seed = *seed * 1103515245u + 12345u;
+		a->b[j] = (uint8_t)(*seed >> 16);
+		*seed = *seed * 1103515245u + 12345u;
+		b->b[j] = (uint8_t)(*seed >> 16);
+	}
+	memcpy(b->b, a->b, same);
+}
+
+/*
  * An event of kind about the TCP service 192.0.2.<last>:dport (no source
  * port, no source address, no time), with its kind's default severity.
  */
