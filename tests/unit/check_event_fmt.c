@@ -678,20 +678,8 @@ END_TEST
 /* Whatever the interface name, the line is printable ASCII only. */
 START_TEST(test_every_byte_stays_on_the_line)
 {
-	struct event ev;
-	char iface[2], buf[1024];
-	int n;
-
-	ev = util_event(EV_capture_drop);
-	ev.iface = iface;
-	for (int c = 1; c < 256; c++) {
-		iface[0] = (char)c;
-		iface[1] = '\0';
-		n = event_format_text(&ev, buf, sizeof(buf));
-		ck_assert_int_gt(n, 0);
-		util_check_ascii_line(buf);
-		ck_assert_ptr_nonnull(strstr(buf, " msg=\"0 packets were "));
-	}
+	util_check_every_iface_byte(event_format_text,
+	    " msg=\"0 packets were ", '"');
 }
 END_TEST
 

@@ -147,6 +147,31 @@ util_check_ascii_line(const char *s)
 	}								\
 } while (0)
 
+/*
+ * fmt on a capture_drop event whose interface name is each byte value from
+ * 1 to 255 in turn (the only string from outside): one line of printable
+ * ASCII every time, holding part and ending in last.
+ */
+static inline void
+util_check_every_iface_byte(int (*fmt)(const struct event *, char *, size_t),
+    const char *part, char last)
+{
+	struct event ev = util_event(EV_capture_drop);
+	char iface[2], buf[1024];
+	int n;
+
+	ev.iface = iface;
+	for (int c = 1; c < 256; c++) {
+		iface[0] = (char)c;
+		iface[1] = '\0';
+		n = fmt(&ev, buf, sizeof(buf));
+		ck_assert_int_gt(n, 0);
+		util_check_ascii_line(buf);
+		ck_assert_ptr_nonnull(strstr(buf, part));
+		ck_assert_int_eq(buf[n - 1], last);
+	}
+}
+
 /* Runs every test of s: main()'s exit status. */
 static inline int
 util_run(Suite *s)
