@@ -78,7 +78,7 @@ struct frame {
 struct seg {
 	int		 cut;
 	const char	*hex;
-	size_t		 zeros;		/* hex NULL: so many zeros */
+	size_t		 zeros;		/* hex NULL: this many */
 };
 #define ZEROS(cut, n)	{ (cut), NULL, (n) }
 
@@ -235,6 +235,50 @@ frame_done(struct frame *f, size_t wirelen, enum decode_result rc)
 			.dport = 54321, .ack = 0x6b8b4568, \
 			.tcp_flags = TH_RST | TH_ACK
 
+/* The RST/ACK of sll_v4_tcp_rst as the last segments of a frame. */
+#define SEGS_V4_RST	{ DECODE_ipv4_truncated, V4_RST_IP }, \
+			{ DECODE_tcp_truncated, V4_RST_TCP }
+
+/*
+ * Eight bytes of syslog from [2001:db8::1]:50000 to port 514 after the
+ * IPv6 header, and what they decode to.
+ */
+#define SEGS_SYSLOG6	\
+	{ DECODE_udp_truncated, "c3 50 02 02 00 10 00 00" }, \
+	{ CUT_FULL, "3c 31 33 3e 68 69 21 0a" }
+#define WANT_SYSLOG6	\
+	.proto = PKT_PROTO_UDP, .ttl = 64, .sport = 50000, .dport = 514, \
+	.payload_len = 8
+
+/*
+ * The tunnels' inner SYN, IPv4 or IPv6, as the last segments of a frame
+ * and what the frame decodes to.
+ */
+#define SEGS_IN4_SYN	{ DECODE_ipv4_truncated, IN4_SYN }, \
+			{ DECODE_tcp_truncated, TCP_SYN20 }
+#define WANT_IN4_SYN	.src = TXT_V4_A, .dst = TXT_V4_B, \
+			.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 }
+#define SEGS_IN6_SYN	{ DECODE_ipv6_truncated, IN6_SYN }, \
+			{ DECODE_tcp_truncated, TCP_SYN20 }
+#define WANT_IN6_SYN	.src = TXT_V6_A, .dst = TXT_V6_B, \
+			.want = { WANT_SYN, .ttl = 63 }
+
+/*
+ * An IPv6 server's data segment with timestamps in VLAN 100 (after the
+ * IPv6 header), and what the frame decodes to.
+ */
+#define SEGS_DATA6	{ DECODE_tcp_truncated, "01 bb d4 31 00 00 10 00 " \
+			    "6b 8b 45 68 80 18 01 f5 00 00 00 00" }, \
+			{ CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40" }, \
+			{ CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c" }
+#define WANT_DATA6	.src = TXT_V6_B, .dst = TXT_V6_A, \
+			.want = { .vlan_outer = 100, .proto = PKT_PROTO_TCP, \
+			    .ttl = 63, .sport = 443, .dport = 54321, \
+			    .seq = 0x1000, .ack = 0x6b8b4568, .win = 501, \
+			    .tcp_flags = TH_PUSH | TH_ACK, \
+			    .has_timestamp = true, .tsval = 1000001, \
+			    .tsecr = 1000000, .payload_len = 10 }
+
 static const struct frame_spec frame_specs[] = {
 	/*
 	 * A Linux SYN: MSS, SACK permitted, timestamps, NOP, window scale 7.
@@ -269,18 +313,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_vlan_truncated, "20 64 86 dd" },
 			{ DECODE_ipv6_truncated,
 			    "60 00 00 00 00 2a 06 3f " V6_BA },
-			{ DECODE_tcp_truncated,
-			    "01 bb d4 31 00 00 10 00 6b 8b 45 68 "
-			    "80 18 01 f5 00 00 00 00" },
-			{ CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40" },
-			{ CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c" },
+			SEGS_DATA6,
 		},
-		.src = TXT_V6_B, .dst = TXT_V6_A,
-		.want = { .vlan_outer = 100, .proto = PKT_PROTO_TCP,
-		    .ttl = 63, .sport = 443, .dport = 54321, .seq = 0x1000,
-		    .ack = 0x6b8b4568, .win = 501,
-		    .tcp_flags = TH_PUSH | TH_ACK, .has_timestamp = true,
-		    .tsval = 1000001, .tsecr = 1000000, .payload_len = 10 },
+		WANT_DATA6,
 		.rc = DECODE_ok,
 	},
 	/* 802.1ad S-tag 200 (PCP 5) over C-tag 300, IPv4 UDP (DNS query). */
@@ -309,8 +344,7 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_sll_truncated,
 			    "00 04 00 01 00 06 52 54 "
 			    "00 12 34 56 00 00 08 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST, .direction = PKT_DIR_OUT },
@@ -346,13 +380,11 @@ static const struct frame_spec frame_specs[] = {
 			    "52 54 00 12 34 56 00 00" },
 			{ DECODE_ipv6_truncated,
 			    "60 00 00 00 00 10 11 40 " V6_AB },
-			{ DECODE_udp_truncated, "c3 50 02 02 00 10 00 00" },
-			{ CUT_FULL, "3c 31 33 3e 68 69 21 0a" },
+			SEGS_SYSLOG6,
 		},
 		.src = TXT_V6_A, .dst = TXT_V6_B,
 		.want = { .ifindex = 3, .direction = PKT_DIR_OUT,
-		    .proto = PKT_PROTO_UDP, .ttl = 64, .sport = 50000,
-		    .dport = 514, .payload_len = 8 },
+		    WANT_SYSLOG6 },
 		.rc = DECODE_ok,
 	},
 	/* BSD loopback written on a little-endian host: SYN-ACK with MSS. */
@@ -793,11 +825,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_ipv4_truncated,
 			    "45 00 00 3c 12 34 40 00 40 04 00 00 "
 			    "0a 00 00 05 0a 00 00 06" },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_IPIP, TXT_O4_A, TXT_O4_B } },
 		.rc = DECODE_ok,
 	},
@@ -809,11 +839,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_ipv4_truncated,
 			    "45 00 00 50 12 34 40 00 40 29 00 00 "
 			    "0a 00 00 05 0a 00 00 06" },
-			{ DECODE_ipv6_truncated, IN6_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN6_SYN,
 		},
-		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { WANT_SYN, .ttl = 63, .ip_id = 0 },
+		WANT_IN6_SYN,
 		.tun = { { TUN_6IN4, TXT_O4_A, TXT_O4_B } },
 		.rc = DECODE_ok,
 	},
@@ -827,11 +855,9 @@ static const struct frame_spec frame_specs[] = {
 			    "00 00 00 00 00 00 00 00 00 00 00 05 "
 			    "fd 00 00 00 00 00 00 00 00 00 00 00 "
 			    "00 00 00 06" },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_4IN6, TXT_O6_A, TXT_O6_B } },
 		.rc = DECODE_ok,
 	},
@@ -845,11 +871,9 @@ static const struct frame_spec frame_specs[] = {
 			    "00 00 00 00 00 00 00 00 00 00 00 05 "
 			    "fd 00 00 00 00 00 00 00 00 00 00 00 "
 			    "00 00 00 06" },
-			{ DECODE_ipv6_truncated, IN6_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN6_SYN,
 		},
-		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { WANT_SYN, .ttl = 63, .ip_id = 0 },
+		WANT_IN6_SYN,
 		.tun = { { TUN_6IN6, TXT_O6_A, TXT_O6_B } },
 		.rc = DECODE_ok,
 	},
@@ -868,11 +892,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_gre_truncated,
 			    "b0 00 86 dd 12 34 00 00 "
 			    "10 00 00 2a 00 00 00 07" },
-			{ DECODE_ipv6_truncated, IN6_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN6_SYN,
 		},
-		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { WANT_SYN, .ttl = 63, .ip_id = 0 },
+		WANT_IN6_SYN,
 		.tun = { { TUN_GRE, TXT_O4_A, TXT_O4_B, true, 0x1000002a } },
 		.rc = DECODE_ok,
 	},
@@ -888,11 +910,9 @@ static const struct frame_spec frame_specs[] = {
 			    "00 00 00 06" },
 			{ DECODE_gre_truncated, "00 00 65 58" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_GRE, TXT_O6_A, TXT_O6_B } },
 		.rc = DECODE_ok,
 	},
@@ -909,11 +929,9 @@ static const struct frame_spec frame_specs[] = {
 			    "0a 00 00 05 0a 00 00 06" },
 			{ DECODE_gre_truncated, "00 00 88 be" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_ERSPAN, TXT_O4_A, TXT_O4_B } },
 		.rc = DECODE_ok,
 	},
@@ -928,11 +946,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_gre_truncated, "10 00 88 be 00 00 00 01" },
 			{ DECODE_erspan_truncated, "10 64 00 05 00 00 00 00" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_ERSPAN, TXT_O4_A, TXT_O4_B, true, 5 } },
 		.rc = DECODE_ok,
 	},
@@ -949,11 +965,9 @@ static const struct frame_spec frame_specs[] = {
 			    "20 00 00 07 11 22 33 44 00 00 00 01" },
 			{ DECODE_erspan_truncated, "00 00 00 00 00 00 00 00" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_ERSPAN, TXT_O4_A, TXT_O4_B, true, 7 } },
 		.rc = DECODE_ok,
 	},
@@ -968,11 +982,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_udp_truncated, "c0 00 12 b5 00 46 00 00" },
 			{ DECODE_vxlan_truncated, "08 00 00 00 00 00 2a 00" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_VXLAN, TXT_O4_A, TXT_O4_B, true, 42 } },
 		.rc = DECODE_ok,
 	},
@@ -990,11 +1002,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_geneve_truncated, "02 00 65 58 12 34 56 00" },
 			{ DECODE_geneve_truncated, "01 02 03 01 de ad be ef" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_GENEVE, TXT_O6_A, TXT_O6_B, true, 0x123456 } },
 		.rc = DECODE_ok,
 	},
@@ -1008,11 +1018,9 @@ static const struct frame_spec frame_specs[] = {
 			    "0a 00 00 05 0a 00 00 06" },
 			{ DECODE_udp_truncated, "c3 50 17 c1 00 4c 00 00" },
 			{ DECODE_geneve_truncated, "00 00 86 dd 00 00 07 00" },
-			{ DECODE_ipv6_truncated, IN6_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN6_SYN,
 		},
-		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { WANT_SYN, .ttl = 63, .ip_id = 0 },
+		WANT_IN6_SYN,
 		.tun = { { TUN_GENEVE, TXT_O4_A, TXT_O4_B, true, 7 } },
 		.rc = DECODE_ok,
 	},
@@ -1030,11 +1038,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_gtpu_truncated, "34 ff 00 30 de ad be ef" },
 			{ DECODE_gtpu_truncated, "00 00 00 85" },
 			{ DECODE_gtpu_truncated, "01 00 09 00" },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_GTPU, TXT_O4_A, TXT_O4_B, true, 0xdeadbeef } },
 		.rc = DECODE_ok,
 	},
@@ -1085,11 +1091,9 @@ static const struct frame_spec frame_specs[] = {
 			    "00 01 02 03 04 05 06 07 08 09 0a 0b "
 			    "0c 0d 0e 0f aa aa aa aa aa aa aa aa "
 			    "aa aa aa aa aa aa aa aa aa aa aa aa" },
-			{ DECODE_ipv6_truncated, IN6_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN6_SYN,
 		},
-		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { WANT_SYN, .ttl = 63, .ip_id = 0 },
+		WANT_IN6_SYN,
 		.tun = { { TUN_AYIYA, TXT_O4_A, TXT_O4_B } },
 		.rc = DECODE_ok,
 	},
@@ -1103,11 +1107,9 @@ static const struct frame_spec frame_specs[] = {
 			    "0a 00 00 05 0a 00 00 06" },
 			{ DECODE_udp_truncated, "80 e8 12 92 00 38 00 00" },
 			{ DECODE_gre_truncated, "20 00 08 00 00 00 00 63" },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = { { TUN_GRE, TXT_O4_A, TXT_O4_B, true, 99 } },
 		.rc = DECODE_ok,
 	},
@@ -1126,11 +1128,9 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_udp_truncated, "c0 00 12 b5 00 46 00 00" },
 			{ DECODE_vxlan_truncated, "08 00 00 00 00 00 2a 00" },
 			{ DECODE_eth_truncated, ETH_IN4 },
-			{ DECODE_ipv4_truncated, IN4_SYN },
-			{ DECODE_tcp_truncated, TCP_SYN20 },
+			SEGS_IN4_SYN,
 		},
-		.src = TXT_V4_A, .dst = TXT_V4_B,
-		.want = { WANT_SYN, .ip_id = 0x1234, .ttl = 63 },
+		WANT_IN4_SYN,
 		.tun = {
 			{ TUN_GRE, TXT_O4_A, TXT_O4_B },
 			{ TUN_VXLAN, "172.16.0.1", "172.16.0.2", true, 42 },
@@ -1174,18 +1174,9 @@ static const struct frame_spec frame_specs[] = {
 			    "00 00 00 00 00 00 00 00 00 00 02 20 "
 			    "01 0d b8 00 00 00 00 00 00 00 00 00 "
 			    "00 00 01" },
-			{ DECODE_tcp_truncated,
-			    "01 bb d4 31 00 00 10 00 6b 8b 45 68 "
-			    "80 18 01 f5 00 00 00 00" },
-			{ CUT_OPTS, "01 01 08 0a 00 0f 42 41 00 0f 42 40" },
-			{ CUT_FULL, "68 65 6c 6c 6f 20 77 6f 72 6c" },
+			SEGS_DATA6,
 		},
-		.src = TXT_V6_B, .dst = TXT_V6_A,
-		.want = { .vlan_outer = 100, .proto = PKT_PROTO_TCP,
-		    .ttl = 63, .sport = 443, .dport = 54321, .seq = 0x1000,
-		    .ack = 0x6b8b4568, .win = 501,
-		    .tcp_flags = TH_PUSH | TH_ACK, .has_timestamp = true,
-		    .tsval = 1000001, .tsecr = 1000000, .payload_len = 10 },
+		WANT_DATA6,
 		.rc = DECODE_ok,
 	},
 	/*
@@ -1230,12 +1221,10 @@ static const struct frame_spec frame_specs[] = {
 			    "54 00 12 34 56 52 54 00 ab cd ef 86 dd" },
 			{ DECODE_ipv6_truncated,
 			    "60 00 00 00 00 10 11 40 " V6_AB },
-			{ DECODE_udp_truncated, "c3 50 02 02 00 10 00 00" },
-			{ CUT_FULL, "3c 31 33 3e 68 69 21 0a" },
+			SEGS_SYSLOG6,
 		},
 		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { .proto = PKT_PROTO_UDP, .ttl = 64, .sport = 50000,
-		    .dport = 514, .payload_len = 8 },
+		.want = { WANT_SYSLOG6 },
 		.rc = DECODE_ok,
 	},
 	/* PPPoE session 0x1234, PPP IPv4: the SYN of a DSL subscriber. */
@@ -1268,13 +1257,10 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_pppoe_truncated, "00 57" },
 			{ DECODE_ipv6_truncated,
 			    "60 00 00 00 00 10 11 40 " V6_AB },
-			{ DECODE_udp_truncated, "c3 50 02 02 00 10 00 00" },
-			{ CUT_FULL, "3c 31 33 3e 68 69 21 0a" },
+			SEGS_SYSLOG6,
 		},
 		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { .vlan_outer = 100, .vlan_inner = 200,
-		    .proto = PKT_PROTO_UDP, .ttl = 64, .sport = 50000,
-		    .dport = 514, .payload_len = 8 },
+		.want = { .vlan_outer = 100, .vlan_inner = 200, WANT_SYSLOG6 },
 		.rc = DECODE_ok,
 	},
 	/*
@@ -1341,8 +1327,7 @@ static const struct frame_spec frame_specs[] = {
 		.name = "ppp_v4_tcp", .linktype = LINKTYPE_PPP,
 		.seg = {
 			{ DECODE_ppp_truncated, "ff 03 00 21" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
@@ -1358,12 +1343,10 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_ppp_truncated, "57" },
 			{ DECODE_ipv6_truncated,
 			    "60 00 00 00 00 10 11 40 " V6_AB },
-			{ DECODE_udp_truncated, "c3 50 02 02 00 10 00 00" },
-			{ CUT_FULL, "3c 31 33 3e 68 69 21 0a" },
+			SEGS_SYSLOG6,
 		},
 		.src = TXT_V6_A, .dst = TXT_V6_B,
-		.want = { .proto = PKT_PROTO_UDP, .ttl = 64, .sport = 50000,
-		    .dport = 514, .payload_len = 8 },
+		.want = { WANT_SYSLOG6 },
 		.rc = DECODE_ok,
 	},
 	/* PPP in HDLC-like framing (LINKTYPE_PPP_HDLC), as DLT_PPP_SERIAL. */
@@ -1371,8 +1354,7 @@ static const struct frame_spec frame_specs[] = {
 		.name = "ppp_hdlc_v4_tcp", .linktype = LINKTYPE_PPP_HDLC,
 		.seg = {
 			{ DECODE_ppp_truncated, "ff 03 00 21" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
@@ -1385,8 +1367,7 @@ static const struct frame_spec frame_specs[] = {
 		.name = "ppp_hdlc_cisco_v4_tcp", .linktype = LINKTYPE_PPP_HDLC,
 		.seg = {
 			{ DECODE_ppp_truncated, "0f 00 08 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
@@ -1411,8 +1392,7 @@ static const struct frame_spec frame_specs[] = {
 		.name = "ppp_dir_v4_tcp", .linktype = LINKTYPE_PPP_WITH_DIR,
 		.seg = {
 			{ DECODE_ppp_truncated, "01 ff 03 00 21" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST, .direction = PKT_DIR_OUT },
@@ -1432,8 +1412,7 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_nflog_truncated, "08 00 0a 00 72 73 74 00" },
 			{ DECODE_nflog_truncated, "08 00 03 00 00 00 00 2a" },
 			{ DECODE_nflog_truncated, "2c 00 09 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
@@ -1476,8 +1455,7 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_eth_truncated,
 			    "52 54 00 12 34 56 52 54 00 ab cd ef 00 30" },
 			{ DECODE_llc_truncated, "aa aa 03 00 00 00 08 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
@@ -1511,8 +1489,7 @@ static const struct frame_spec frame_specs[] = {
 			    "00 00 00 01 00 06 52 54 "
 			    "00 ab cd ef 00 00 00 04" },
 			{ DECODE_llc_truncated, "aa aa 03 00 00 00 08 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST, .direction = PKT_DIR_IN },
@@ -1525,8 +1502,7 @@ static const struct frame_spec frame_specs[] = {
 			{ DECODE_fddi_truncated,
 			    "50 52 54 00 12 34 56 52 54 00 ab cd ef" },
 			{ DECODE_llc_truncated, "aa aa 03 00 00 00 08 00" },
-			{ DECODE_ipv4_truncated, V4_RST_IP },
-			{ DECODE_tcp_truncated, V4_RST_TCP },
+			SEGS_V4_RST,
 		},
 		.src = TXT_V4_B, .dst = TXT_V4_A,
 		.want = { WANT_RST },
