@@ -146,6 +146,10 @@ $(CAPDUMP): tests/pcap/capdump.c $(BUILD)/daemon/capfile.o $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Idaemon -o $@ $< $(BUILD)/daemon/capfile.o \
 	    $(LIB) $(LDFLAGS) $(DAEMON_LIBS)
 
+# The headers the test programs share: a change rebuilds them all.
+$(UNIT_BIN): tests/unit/check_util.h tests/put.h
+$(MKPCAP) $(MKPAIR): tests/put.h
+
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)

@@ -40,7 +40,7 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 
 .PHONY: bench bench-ab bench-evidence bench-profile bench-clean
 
-$(BENCH_DIR)/gentrace: tests/bench/gentrace.c
+$(BENCH_DIR)/gentrace: tests/bench/gentrace.c tests/put.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
 
