@@ -1,7 +1,8 @@
 /*
  * Evidence files (daemon/evidence_out.c), driven by the real analyser and
  * store on Ethernet frames built here: a file per alert, named as the
- * alert says, that libpcap reads back packet for packet; the directory
+ * alert says, that libpcap reads back packet for packet (raw IP as
+ * LINKTYPE_RAW, whatever number it came as); the directory
  * kept within evidence.max_files and evidence.max_bytes by deleting the
  * oldest files (ours already there at start included, nobody else's
  * touched); -r's limits, which delete nothing; a file that cannot be
@@ -54,6 +55,7 @@ struct rig {
 	struct event_base *base;	/* NULL: -r */
 	struct evidence_out eo;
 	bool		 open;
+	int		 linktype;	/* of the frames fed */
 	char		 dir[64];
 	uint64_t	 now;
 	/* The alerts, and the path each named (empty: none). */
@@ -124,9 +126,9 @@ put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Feeds an Ethernet frame with a TCP segment of len bytes (filled with a
- * pattern) from 10.0.0.1:cport to 10.0.0.2:sport, or back with to_client,
- * dt_us after the previous one.
+ * Feeds a frame (Ethernet, or raw IP for the other link types) with a TCP
+ * segment of len bytes (filled with a pattern) from 10.0.0.1:cport to
+ * 10.0.0.2:sport, or back with to_client, dt_us after the previous one.
  */
 static void
 tx(struct rig *r, bool to_client, uint16_t cport, uint16_t sport,
@@ -135,18 +137,21 @@ tx(struct rig *r, bool to_client, uint16_t cport, uint16_t sport,
 	struct frame *f;
 	uint8_t *ip, *th;
 	uint32_t total = 20 + 20 + len;
+	uint32_t link = r->linktype == LINKTYPE_ETHERNET ? 14 : 0;
 
 	ck_assert_uint_lt(r->nfed, MAX_FRAMES);
-	ck_assert_uint_le(14 + total, FRAME_MAX);
+	ck_assert_uint_le(link + total, FRAME_MAX);
 	f = &r->fed[r->nfed++];
 	r->now += dt_us;
 	memset(f, 0, sizeof(*f));
 	f->ts_us = r->now;
-	f->len = 14 + total;
-	memset(f->data, to_client ? 0x02 : 0x04, 6);
-	memset(f->data + 6, to_client ? 0x04 : 0x02, 6);
-	put16(f->data + 12, 0x0800);
-	ip = f->data + 14;
+	f->len = link + total;
+	if (link != 0) {
+		memset(f->data, to_client ? 0x02 : 0x04, 6);
+		memset(f->data + 6, to_client ? 0x04 : 0x02, 6);
+		put16(f->data + 12, 0x0800);
+	}
+	ip = f->data + link;
 	ip[0] = 0x45;
 	put16(ip + 2, (uint16_t)total);
 	put16(ip + 4, (uint16_t)r->nfed);
@@ -165,7 +170,7 @@ tx(struct rig *r, bool to_client, uint16_t cport, uint16_t sport,
 	put16(th + 14, 64240);
 	for (uint32_t i = 0; i < len; i++)
 		th[20 + i] = (uint8_t)(i * 7 + 1);
-	analyzer_packet(r->an, LINKTYPE_ETHERNET, f->data, f->len, f->len,
+	analyzer_packet(r->an, r->linktype, f->data, f->len, f->len,
 	    f->ts_us, "eth0");
 }
 
@@ -234,6 +239,7 @@ rig_start(struct rig *r, bool live, uint32_t max_files, uint64_t max_bytes)
 		ck_assert_ptr_nonnull(r->base);
 	}
 	r->now = UTIL_TS_US;
+	r->linktype = LINKTYPE_ETHERNET;
 }
 
 static void
@@ -553,6 +559,38 @@ START_TEST(test_file_bytes)
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(got, want, n);
 	rig_end(&r);
+}
+END_TEST
+
+/*
+ * Raw IP, whichever number it came as (DLT_RAW live and from classic
+ * files, LINKTYPE_RAW from pcapng, OpenBSD's DLT_RAW from its files), is
+ * written as LINKTYPE_RAW (101), the number every reader knows it by.
+ */
+START_TEST(test_raw_ip_is_linktype_raw)
+{
+	static const int in[] = { LINKTYPE_RAW, LINKTYPE_RAW_PCAP,
+	    LINKTYPE_RAW_ALT };
+	struct rig r;
+	uint32_t lt;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		rig_start(&r, true, 10, 1024 * 1024);
+		r.linktype = in[i];
+		rig_open(&r);
+		reset_after_data(&r, (uint16_t)(40100 + i));
+		settle(&r);
+		ck_assert_uint_eq(r.nalerts, 1);
+		ck_assert_uint_eq(r.eo.stats.written, 1);
+		ck_assert_ptr_nonnull(f = fopen(r.path[0], "rb"));
+		ck_assert_int_eq(fseek(f, 20, SEEK_SET), 0);
+		ck_assert_uint_eq(fread(&lt, sizeof(lt), 1, f), 1);
+		fclose(f);
+		ck_assert_uint_eq(lt, 101);
+		assert_pcap_holds(r.path[0], DLT_RAW, r.fed, r.nfed);
+		rig_end(&r);
+	}
 }
 END_TEST
 
@@ -879,6 +917,7 @@ evidence_out_suite(void)
 	tcase_add_test(tc, test_live_file_is_the_flows_packets);
 	tcase_add_test(tc, test_offline_file_is_the_flows_packets);
 	tcase_add_test(tc, test_file_bytes);
+	tcase_add_test(tc, test_raw_ip_is_linktype_raw);
 	tcase_add_test(tc, test_max_files_oldest_first);
 	tcase_add_test(tc, test_max_files_at_start);
 	tcase_add_test(tc, test_max_bytes_oldest_first);
