@@ -329,6 +329,15 @@ evidence_out_flush(evutil_socket_t fd, short what, void *arg)
 		o->jobs = job->next;
 		o->queued--;
 		o->queued_bytes -= job->len;
+		/*
+		 * A file that alone is more than max_bytes would empty the
+		 * directory and still be over: it is not written.
+		 */
+		if (job->len > o->max_bytes) {
+			o->stats.skipped++;
+			free(job);
+			continue;
+		}
 		enforce_limits(o, job->len);
 		if (write_file(o, job) == 0) {
 			struct evidence_file *f = &o->files[(o->first +

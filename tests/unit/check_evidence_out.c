@@ -1,13 +1,14 @@
 /*
  * Evidence files (daemon/evidence_out.c), driven by the real analyser and
- * store on Ethernet frames built here: a file per alert, named as the
- * alert says, that libpcap reads back packet for packet (raw IP as
- * LINKTYPE_RAW, whatever number it came as); the directory
- * kept within evidence.max_files and evidence.max_bytes by deleting the
- * oldest files (ours already there at start included, nobody else's
- * touched); -r's limits, which delete nothing; a file that cannot be
- * written (the file size limit, a vanished directory) removed, counted,
- * said once, and never fatal; a full live queue counted as failed.
+ * store on frames built here: a file per alert, named as the alert says,
+ * that libpcap reads back packet for packet (raw IP as LINKTYPE_RAW,
+ * whatever number it came as); the directory kept within
+ * evidence.max_files and evidence.max_bytes by deleting the oldest files
+ * (ours already there at start included, nobody else's touched), a file
+ * bigger than max_bytes alone not written; -r's limits, which delete
+ * nothing; a file that cannot be written (the file size limit, a vanished
+ * directory) removed, counted, said once, and never fatal; a full live
+ * queue counted as failed.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -718,6 +719,50 @@ START_TEST(test_max_bytes_oldest_first)
 }
 END_TEST
 
+/*
+ * Live, a file more than max_bytes by itself is not written (deleting
+ * every other file would not make it fit), and counted; nothing is
+ * deleted for it.
+ */
+START_TEST(test_file_over_max_bytes_skipped)
+{
+	struct rig r;
+	uint64_t small, big;
+
+	/* Learn the sizes: a refused connection's, a reset one's (bigger). */
+	rig_start(&r, true, 100, 1024 * 1024);
+	rig_open(&r);
+	refused(&r, 42100);
+	settle(&r);
+	small = file_size(r.path[0]);
+	reset_after_data(&r, 42101);
+	settle(&r);
+	big = file_size(r.path[1]);
+	rig_end(&r);
+	ck_assert_uint_lt(small, big);
+
+	rig_start(&r, true, 100, big - 1);
+	make_file(&r, OLD1, 10);
+	rig_open(&r);
+	reset_after_data(&r, 42102);
+	settle(&r);
+	ck_assert(!exists(&r, alert_name(&r, 0)));
+	ck_assert(exists(&r, OLD1));
+	ck_assert_uint_eq(r.eo.stats.skipped, 1);
+	ck_assert_uint_eq(r.eo.stats.deleted, 0);
+	ck_assert_uint_eq(r.eo.stats.written, 0);
+	assert_loss(&r.eo, "evidence_skipped", 1);
+	/* One that fits is written, with OLD1 (10 bytes) beside it. */
+	refused(&r, 42103);
+	settle(&r);
+	ck_assert(exists(&r, alert_name(&r, 1)));
+	ck_assert(exists(&r, OLD1));
+	ck_assert_uint_eq(r.eo.stats.written, 1);
+	ck_assert_uint_eq(r.eo.disk_bytes, small + 10);
+	rig_end(&r);
+}
+END_TEST
+
 /* -r: nothing is deleted; files beyond max_files are not written, and said. */
 START_TEST(test_offline_max_files_skips)
 {
@@ -921,6 +966,7 @@ evidence_out_suite(void)
 	tcase_add_test(tc, test_max_files_oldest_first);
 	tcase_add_test(tc, test_max_files_at_start);
 	tcase_add_test(tc, test_max_bytes_oldest_first);
+	tcase_add_test(tc, test_file_over_max_bytes_skipped);
 	tcase_add_test(tc, test_offline_max_files_skips);
 	tcase_add_test(tc, test_offline_max_bytes_skips);
 	tcase_add_test(tc, test_live_write_failure_counted);
