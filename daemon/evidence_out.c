@@ -16,12 +16,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <pcap/pcap.h>
 
 #include "evidence_out.h"
 #include "log.h"
