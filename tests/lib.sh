@@ -7,6 +7,23 @@
 # Test cases in every suite are named after what they show, as the Check
 # programs' test_<what> (tests/unit/check_util.h).
 
+# The counters: pass counts a check that held, fail one that did not (and
+# says which, on standard output); t_summary SUITE prints the last line,
+# "SUITE: N passed, M failed", and is true when nothing failed.
+passed=0
+failed=0
+pass() {
+	passed=$((passed + 1))
+}
+fail() {
+	echo "FAIL: $*"
+	failed=$((failed + 1))
+}
+t_summary() {
+	echo "$1: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
 # t_args COUNT USAGE "$@": exactly COUNT arguments, or the usage and exit 2.
 t_args() {
 	t_n=$1
@@ -38,6 +55,16 @@ t_locale() {
 	TZ=UTC
 	LC_ALL=C
 	export TZ LC_ALL
+}
+
+# t_pcapdir: t_top and t_locale; $dir is tests/pcap, $conf its test.yaml
+# and $WARNING what -r says where it stops reading a damaged file.
+t_pcapdir() {
+	t_top
+	t_locale
+	dir=tests/pcap
+	conf=$dir/test.yaml
+	WARNING="stopped reading this file there"
 }
 
 # t_tmpdir NAME: a scratch directory, $tmp, removed at exit and on signals.

@@ -46,42 +46,12 @@
 # the test cannot run at all (not root, no namespaces, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=capture
 NEEDS="nft, unshare and python3"
 . "$(dirname "$0")/lib.sh"
 
-cli=rw-ccli-$$
-srv=rw-csrv-$$
-dir=
-daemon_pid=
-
-n_cli() { run ip netns exec "$cli" "$@"; }
-n_srv() { run ip netns exec "$srv" "$@"; }
-
-cleanup() {
-	local p
-
-	set +e
-	if [ -n "$daemon_pid" ] && running "$daemon_pid"; then
-		kill -CONT "$daemon_pid" 2>/dev/null
-		kill -KILL "$daemon_pid" 2>/dev/null
-	fi
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "capture: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
-}
+cli=rw-ccli-$$ srv=rw-csrv-$$
 
 msg_of() { printf '%s\n' "${1#*]: }"; }
 
@@ -122,38 +92,25 @@ start_daemon() {
 	local p=$1 c=$2
 
 	shift 2
-	spawn unshare --mount --propagation private sh -c 'set -e
-		d=$1; shift
-		for n in null zero full random urandom; do
-			mount --bind "/dev/$n" "$d/dev/$n"
-		done
-		mount --rbind "$d/dev" /dev
-		exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -j -c "$c" "$@" \
-	    > "$dir/$p.out" 2> "$dir/$p.err"
-	daemon_pid=$!
+	spawn_daemon "$dir/$p.out" "$dir/$p.err" -f -j -c "$c" "$@"
 }
 
-# stop_daemon DESC [MARK]: SIGTERM (unless MARK says when it was sent),
-# exit 0 within 5 s; sets $stopline.
-stop_daemon() {
-	local t0 m=${2:-} rc
+# stop_phase DESC [MARK]: SIGTERM (unless MARK says when it was sent),
+# exit 0 within 5 s (failed otherwise, not passed); sets $stopline.
+stop_phase() {
+	local m=${2:-}
 
-	t0=$(now_ms)
 	if [ -z "$m" ]; then
 		m=$(mark)
 		run kill -TERM "$daemon_pid"
 	fi
-	while running "$daemon_pid" && [ $(($(now_ms) - t0)) -lt 5000 ]; do
-		sleep 0.02
-	done
-	if running "$daemon_pid"; then
-		fail "$1: still running 5 s after SIGTERM"
-		kill -KILL "$daemon_pid"
+	if ! daemon_wait 5; then
+		if [ "$term_rc" = timeout ]; then
+			fail "$1: still running 5 s after SIGTERM"
+		else
+			fail "$1: exit status $term_rc after SIGTERM"
+		fi
 	fi
-	wait "$daemon_pid"
-	rc=$?
-	[ $rc -eq 0 ] || fail "$1: exit status $rc after SIGTERM"
-	daemon_pid=
 	stopline=$(wait_for "$m" 2 "]: stopped: packets=") || stopline=
 }
 
@@ -185,10 +142,8 @@ write_conf() {
 		echo "  syn_refused: { cooldown: 0 }"
 		echo "output:"
 		echo "  syslog: { facility: daemon, ident: rstwatchd }"
-		echo "daemon:"
-		echo "  user: nobody"
-		echo "  stats_interval: 0"
-	} > "$1.new" && chmod 644 "$1.new" && mv "$1.new" "$1"
+		conf_daemon
+	} | put_conf "$1"
 }
 
 # veth CLI_IF SRV_IF NET: a veth pair with NET.1 and NET.2, both ends up.
@@ -204,35 +159,14 @@ veth() {
 # Preconditions: loud, never a silent skip.
 
 require ip nft unshare mount awk
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$HELPER" ] || loud "$HELPER missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$HELPER"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "capture: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup
 
-dir=$(mktemp -d /tmp/rw-capture.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-mkdir -m 755 "$dir/dev"
-for d in null zero full random urandom; do
-	: > "$dir/dev/$d"
-done
-syslog=$dir/syslog.txt
-conf=$dir/rstwatch.yaml
-: > "$syslog"
+scratch capture
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
-n_cli ip link set lo up
-n_srv ip link set lo up
 # veth1 exists but is down; veth2 does not exist yet.
-n_cli ip link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
-n_cli ip addr add 10.9.0.1/24 dev veth0
-n_srv ip addr add 10.9.0.2/24 dev veth1
-n_cli ip link set veth0 up
+pair_up 10.9.0.1/24 10.9.0.2/24 down
 n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 	table inet rwcap {
 		counter c5400 { }
@@ -245,12 +179,7 @@ n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 	}
 EOF
 
-spawn "$PY" "$HELPER" recv "$dir/dev/log" "$syslog"
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/dev/log" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the syslog receiver did not start"
-	sleep 0.02
-done
+recv_syslog
 
 # ---------------------------------------------------------------------------
 # 1a. At start, veth1 is down and veth2 does not exist.
@@ -290,7 +219,7 @@ m=$(mark)
 veth veth3 veth2 10.9.1
 expect "veth2 created" "$m" 3 "]: capturing on veth2 linktype=EN10MB filter="
 refused "closed port on the new veth2" 10.9.1.2 43002 veth2
-stop_daemon "interfaces at start"
+stop_phase "interfaces at start"
 }
 phase_start
 
@@ -327,7 +256,7 @@ expect "veth1 up again" "$m" 3 "]: capturing on veth1 again after "
 refused "closed port after veth1 went down and up" 10.9.0.2 43004 veth1
 refused "veth2 kept capturing throughout" 10.9.1.2 43005 veth2
 
-stop_daemon "interfaces while running"
+stop_phase "interfaces while running"
 r=$(stat_of reopened "$stopline")
 if [ "$r" = 2 ]; then
 	pass "stop: $(msg_of "$stopline")"
@@ -357,7 +286,7 @@ sent=$(( $(nft_count c5400) - c0 ))
 m=$(mark)
 run kill -TERM "$daemon_pid"
 run kill -CONT "$daemon_pid"
-stop_daemon "behind" "$m"
+stop_phase "behind" "$m"
 pk=$(stat_of packets "$stopline")
 rcv=$(stat_of received "$stopline")
 drp=$(stat_of dropped "$stopline")
@@ -422,7 +351,7 @@ flips() {
 	sent=$(( $(nft_count c5500) - c0 ))
 	reloads=$(tail -n +"$((m + 1))" "$syslog" | grep -c ']: configuration reloaded')
 	sleep 0.5
-	stop_daemon "$name"
+	stop_phase "$name"
 	got=$(flow_pkts "$dir/$phase.out" 5500)
 	drp=$(stat_of dropped "$stopline")
 	if [ "$reloads" -lt 50 ]; then

@@ -22,91 +22,20 @@
 # the test cannot run at all (not root, no namespaces, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-case $1 in
-/*)	RSTWATCHD=$1 ;;
-*)	RSTWATCHD=$PWD/$1 ;;
-esac
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-VERBOSE=${VERBOSE:-0}
+SUITE=encap
+NEEDS="ip and python3"
+. "$(dirname "$0")/lib.sh"
 
 ns=rw-encap-$$
-dir=
-daemon_pid=
-passed=0
-failed=0
 
 FIXTURES="qinq_refused mpls_refused vlan_mpls_refused mpls_pw_cw_refused
 	mpls_pw_refused pppoe_refused qinq_pppoe_refused pbb_refused
 	vntag_refused etag_refused"
 
-loud() {
-	{
-		echo "##################################################################"
-		echo "# encap: CANNOT RUN: $*"
-		echo "# This test needs root, network namespaces, ip and python3."
-		echo "# It is not skipped: fix the machine."
-		echo "##################################################################"
-	} >&2
-	echo "encap: $passed passed, $((failed + 1)) failed"
-	exit 2
-}
-
-run() {
-	[ "$VERBOSE" = 1 ] && printf '[+] %s\n' "$*" >&2
-	"$@"
-}
-
-pass() {
-	passed=$((passed + 1))
-	printf 'ok   %s\n' "$*"
-}
-
-fail() {
-	failed=$((failed + 1))
-	printf 'FAIL %s\n' "$*"
-}
-
-cleanup() {
-	set +e
-	if [ -n "$daemon_pid" ]; then
-		kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-	fi
-	ip netns del "$ns" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "encap: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# wait_for FILE PATTERN: poll up to 5 s for a line matching PATTERN.
-wait_for() {
-	local i
-
-	for i in $(seq 50); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-[ "$(id -u)" = 0 ] || loud "not root"
-for t in ip python3; do
-	command -v "$t" >/dev/null || loud "$t missing"
-done
-dir=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-encap.XXXXXX") || loud "mktemp"
+require ip
+trap_cleanup 'end_suite "$ns"'
+scratch encap
 run ip netns add "$ns" || loud "ip netns add"
 run ip -n "$ns" link add va type veth peer name vb || loud "veth"
 run ip -n "$ns" link set va up || loud "va up"
@@ -143,10 +72,10 @@ for case in $FIXTURES syn_refused:filter vlan_two_flows:filter; do
 	out=$dir/${case%%:*}${case#"$fx"}.jsonl
 	out=${out/:/_}
 	err=${out%.jsonl}.err
-	ip netns exec "$ns" "$RSTWATCHD" -f -j -i vb -c "$conf" \
-	    >"$out" 2>"$err" &
+	spawn ip netns exec "$ns" "$RSTWATCHD" -f -j -i vb -c "$conf" \
+	    >"$out" 2>"$err"
 	daemon_pid=$!
-	if ! wait_for "$err" "capturing on vb"; then
+	if ! wait_file "$err" 5 "capturing on vb"; then
 		fail "$fx: the daemon did not start capturing"
 		kill -KILL "$daemon_pid" 2>/dev/null
 		wait "$daemon_pid" 2>/dev/null
@@ -156,14 +85,12 @@ for case in $FIXTURES syn_refused:filter vlan_two_flows:filter; do
 	run ip netns exec "$ns" python3 "$dir/inject.py" va \
 	    "$TOP/tests/pcap/input/$fx.pcap"
 	# vlan_two_flows refuses port 80 in VLAN 10; the rest port 81.
-	if wait_for "$out" '"kind":"syn_refused".*"dport":8[01]'; then
+	if wait_file "$out" 5 '"kind":"syn_refused".*"dport":8[01]'; then
 		pass "$case: syn_refused for the inner flow, live"
 	else
 		fail "$case: no syn_refused (the built-in filter or the decoder dropped it)"
 	fi
-	kill -TERM "$daemon_pid" 2>/dev/null
-	wait "$daemon_pid" 2>/dev/null
-	daemon_pid=
+	daemon_term 10
 	if grep -q "ERROR: AddressSanitizer\|runtime error:" "$err"; then
 		fail "$fx: sanitizer report in the daemon's stderr"
 	fi

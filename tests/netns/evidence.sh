@@ -43,55 +43,12 @@
 # when the test cannot run at all (not root, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=evidence
 NEEDS="nft, unshare, tcpdump, tshark, tcpreplay, cc and python3"
 . "$(dirname "$0")/lib.sh"
 
-cli=rw-ecli-$$
-srv=rw-esrv-$$
-cli4=10.8.0.1 srv4=10.8.0.2
-dir=
-daemon_pid=
-
-n_cli() { run ip netns exec "$cli" "$@"; }
-n_srv() { run ip netns exec "$srv" "$@"; }
-
-cleanup() {
-	local p
-
-	set +e
-	if [ -n "$daemon_pid" ] && running "$daemon_pid"; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$daemon_pid" 2>/dev/null
-	fi
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "evidence: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
-}
-
-# wait_until SECONDS CMD...: poll (every 50 ms) until CMD succeeds.
-wait_until() {
-	local end=$(($(now_ms) + $1 * 1000))
-
-	shift
-	until "$@"; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
+cli=rw-ecli-$$ srv=rw-esrv-$$
 
 # The event of KIND for client port SPORT, as "evidence-path ts", from the
 # daemon's -j output.
@@ -176,18 +133,10 @@ check_file() {
 	case $kind in
 	data_retransmit|loss_reset)
 		n=$(awk -F'\t' '$8 == 1' "$f.got" | wc -l)
-		if [ "$n" -ge 3 ]; then
-			pass "$desc: tshark sees $n retransmissions"
-		else
-			fail "$desc: tshark sees $n retransmissions, wanted 3 or more"
-		fi ;;
+		expect_ge "$desc: tshark sees" "$n" 3 retransmissions ;;
 	syn_retransmit)
 		n=$(awk -F'\t' '$6 == "0x0002"' "$f.got" | wc -l)
-		if [ "$n" -ge 3 ]; then
-			pass "$desc: $n SYNs"
-		else
-			fail "$desc: $n SYNs, wanted 3 or more"
-		fi ;;
+		expect_ge "$desc" "$n" 3 SYNs ;;
 	esac
 	case $kind in
 	syn_refused|loss_reset|app_reset)
@@ -233,23 +182,13 @@ check_file() {
 # Preconditions: loud, never a silent skip.
 
 require ip nft unshare mount awk tcpdump tshark tcpreplay cc
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$HELPER" ] || loud "$HELPER missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$HELPER"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "evidence: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup
 
-dir=$(mktemp -d /tmp/rw-evidence.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
+scratch evidence
 evdir=$dir/ev
 dout=$dir/daemon.out
-mkdir -m 755 "$dir/dev"
-for d in null zero full random urandom; do
-	: > "$dir/dev/$d"
-done
 # The daemon's user owns the directory; two files of an earlier run wait.
 mkdir -m 750 "$dir/ev"
 old1=20200101T000000.000001Z-syn_refused-10.8.0.1.1-10.8.0.2.1.pcap
@@ -290,22 +229,12 @@ thresholds:
   max_syn_retransmissions: 2
   max_data_retransmissions: 3
 EOF
-run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
-    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+check_conf "$conf"
 
 # ---------------------------------------------------------------------------
 # Topology.
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
-run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
-n_cli ip link set lo up
-n_srv ip link set lo up
-n_cli ip addr add "$cli4/24" dev veth0
-n_srv ip addr add "$srv4/24" dev veth1
-n_cli ip link set veth0 up
-n_srv ip link set veth1 up
+pair_up "$cli4/24" "$srv4/24"
 n_cli sysctl -q -w net.ipv4.tcp_syn_retries=3
 n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 	table inet rwtest {
@@ -350,18 +279,16 @@ start_daemon() {
 	daemon_pid=$!
 }
 
-# stop_daemon ERR: SIGTERM, exit 0 within 10 s; the statistics line.
-stop_daemon() {
-	local rc
-
-	run kill -TERM "$daemon_pid"
-	if wait_until 10 sh -c "! kill -0 $daemon_pid 2>/dev/null"; then
-		wait "$daemon_pid"
-		rc=$?
-		daemon_pid=
-		[ "$rc" = 0 ] && pass "stop: exit 0" || fail "stop: exit $rc"
-	else
-		fail "stop: still running 10 s after SIGTERM"
+# stop_daemon_ev ERR [ERE]: SIGTERM, exit 0 within 10 s; no sanitizer
+# report; with ERE, one check that the statistics line matches it.
+stop_daemon_ev() {
+	stop_daemon stop 10
+	if [ -n "${2:-}" ]; then
+		if grep -Eq "stopped: .*$2" "$1"; then
+			pass "stop: $(grep -o 'evidence_files=.*' "$1" | tail -n 1)"
+		else
+			fail "stop: statistics: $(grep 'stopped:' "$1")"
+		fi
 	fi
 	if grep -Eq 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$1"; then
 		fail "sanitizer reports in the daemon's stderr"
@@ -451,12 +378,8 @@ else
 fi
 
 # Stop: exit 0, the statistics line counts the files.
-stop_daemon "$dir/daemon.err"
-if grep -q "stopped: .* evidence_files=5 evidence_failed=0 .*evidence_deleted=3" "$dir/daemon.err"; then
-	pass "stop: $(grep -o 'evidence_files=.*' "$dir/daemon.err" | tail -n 1)"
-else
-	fail "stop: statistics: $(grep 'stopped:' "$dir/daemon.err")"
-fi
+stop_daemon_ev "$dir/daemon.err" \
+    " evidence_files=5 evidence_failed=0 .*evidence_deleted=3"
 
 # ---------------------------------------------------------------------------
 # The other seed scenarios, with a second daemon and directory: an
@@ -500,12 +423,7 @@ check_file "application reset" app_reset 42011 85
 check_file "closed UDP port" icmp_unreachable 42012 9999
 check_file "forged RST" rst_injected 42013 87
 check_file "forged segment" seq_anomaly 42014 88
-stop_daemon "$dir/daemon2.err"
-if grep -q "stopped: .* evidence_files=4 evidence_failed=0 " "$dir/daemon2.err"; then
-	pass "stop: $(grep -o 'evidence_files=.*' "$dir/daemon2.err" | tail -n 1)"
-else
-	fail "stop: statistics: $(grep 'stopped:' "$dir/daemon2.err")"
-fi
+stop_daemon_ev "$dir/daemon2.err" " evidence_files=4 evidence_failed=0 "
 
 # ---------------------------------------------------------------------------
 # A full disk: the evidence directory is a 64 KiB tmpfs, full before the
@@ -535,7 +453,7 @@ done
     fail "full disk: $n of 6 alerts came"
 # Their files complete at the flows' end (1 s after the RST) or in 10 s.
 sleep 3
-stop_daemon "$dir/daemon3.err"
+stop_daemon_ev "$dir/daemon3.err"
 st=$(grep 'stopped:' "$dir/daemon3.err" | tail -n 1)
 f=$(printf '%s\n' "$st" | sed -n 's/.* evidence_failed=\([0-9]*\).*/\1/p')
 if [ "${f:-0}" -ge 3 ] && printf '%s\n' "$st" | grep -q ' dropped=0 '; then
@@ -565,7 +483,7 @@ replay_run() {
 	n_cli tcpreplay -q --topspeed -i veth0 "$dir/replay.pcap" \
 	    > "$dir/tcpreplay.out" 2>&1 || fail "replay: tcpreplay failed"
 	sleep 1
-	stop_daemon "$2" > /dev/null
+	stop_daemon_ev "$2" > /dev/null
 	grep 'stopped:' "$2" | tail -n 1 |
 	    sed -n 's/.* packets=\([0-9]*\) .* dropped=\([0-9]*\) .*/\1 \2/p'
 }

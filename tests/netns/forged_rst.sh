@@ -39,21 +39,12 @@
 # test cannot run (not root, a tool missing).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=forged_rst
 NEEDS="nft, tcpdump, timeout and python3"
-. "$(dirname "$0")/lib.sh"
-. "$HERE/topo.sh"
+. "$(dirname "$0")/topo.sh"
 
 TOOL=$HERE/forge.py
-dir=
-daemon_pid=
-TOPO_TAG=f
-
-cleanup() {
-	topo_cleanup forged_rst
-}
 
 # story FILE SPORT: the flow's events in order, "kind:by" (with ttl=/
 # expected_ttl= or window= when the kind has them), then "close=" from its
@@ -81,34 +72,20 @@ EOF
 
 # expect LABEL FILE SPORT WANT: the story is WANT.
 expect() {
-	local got
-
-	got=$(story "$2" "$3")
-	if [ "$got" = "$4" ]; then
-		pass "$1: sport $3: $got"
-	else
-		fail "$1: sport $3: \"$got\", wanted \"$4\""
-	fi
+	expect_eq "$1: sport $3" "$(story "$2" "$3")" "$4"
 }
 
 # ---------------------------------------------------------------------------
 # Preconditions: loud, never a silent skip.
 
 require ip nft tcpdump timeout ss
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$TOOL" ] || loud "$TOOL missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$TOOL"
 PY=$("$PY" -c 'import sys; print(sys.executable)') || loud "python3 does not run"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "forged_rst: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup topo_cleanup
 
 t_start=$(now_ms)
-dir=$(mktemp -d /tmp/rw-forge.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-conf=$dir/rstwatch.yaml
+scratch forge
 
 topo_up
 in_rtr nft -f - <<-EOF || loud "nft failed in the router"
@@ -125,61 +102,32 @@ for p in 6001:echo 6002:echo 6003:drip 6004:drip; do
 done
 spawn ip netns exec "$TOPO_RTR" "$PY" "$TOOL" forge "$RTR_CIF" "$CLI4" "$SRV4" \
     "inet rwforge answered" > "$dir/forge.out" 2>&1
-end=$(($(now_ms) + 5000))
-until [ "$(ip netns exec "$TOPO_SRV" ss -Htln | wc -l)" -ge 4 ] &&
-    grep -q '^ready' "$dir/forge.out"; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the servers or the forger did not start: $(cat "$dir/forge.out")"
-	sleep 0.02
-done
+wait_until 5 listening "$TOPO_SRV" 4 &&
+    wait_file "$dir/forge.out" 5 '^ready' ||
+    loud "the servers or the forger did not start: $(cat "$dir/forge.out")"
 
 {
 	echo "capture:"
 	echo "  interfaces: [$CLI_IF]"
 	echo "events:"
-	for k in syn_retransmit synack_retransmit syn_refused data_retransmit \
-	    loss_reset app_reset rst_injected seq_anomaly icmp_unreachable \
-	    capture_drop rst_rate; do
-		echo "  $k: { cooldown: 0 }"
-	done
-	echo "daemon:"
-	echo "  user: nobody"
-	echo "  stats_interval: 0"
+	cooldown0 $KINDS rst_rate
+	conf_daemon
 } > "$conf"
-run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
-    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+check_conf "$conf"
 
 topo_capture cli cli "$dir/cli.pcap" 60 tcp
-spawn ip netns exec "$TOPO_CLI" "$RSTWATCHD" -f -j -c "$conf" -i "$CLI_IF" \
-    > "$dir/live.jsonl" 2> "$dir/live.err"
-daemon_pid=$!
-# Without /dev/log its messages go to standard error: "started" comes
-# once every capture has its filter and is watched.
-end=$(($(now_ms) + 5000))
-until grep -q 'started, version' "$dir/live.err" 2>/dev/null; do
-	running "$daemon_pid" || loud "the daemon did not start: $(cat "$dir/live.err")"
-	[ "$(now_ms)" -ge "$end" ] && loud "the daemon did not say it started in 5 s: $(cat "$dir/live.err")"
-	sleep 0.02
-done
+topo_daemon "$TOPO_CLI" "$CLI_IF"
 
 # ---------------------------------------------------------------------------
 # The four forgeries, at once.
 
-cli_bg() {
-	local name=$1
-	shift
-	spawn ip netns exec "$TOPO_CLI" "$PY" "$TOOL" client "$@" > "$dir/$name.out" 2>&1
-}
-cli_bg c1 "$SRV4" 6001 47001 talk
-p1=$!
-cli_bg c2 "$SRV4" 6002 47002 talk
-p2=$!
-cli_bg c3 "$SRV4" 6003 47003 listen
-p3=$!
-cli_bg c4 "$SRV4" 6004 47004 listen
-p4=$!
-for j in c1:p1:refused c2:p2:talked c3:p3:reset c4:p4:reset; do
-	IFS=: read -r name pvar want <<< "$j"
-	if ! wait_pid "${!pvar}" 15; then
+topo_client c1 client "$SRV4" 6001 47001 talk
+topo_client c2 client "$SRV4" 6002 47002 talk
+topo_client c3 client "$SRV4" 6003 47003 listen
+topo_client c4 client "$SRV4" 6004 47004 listen
+for j in c1:refused c2:talked c3:reset c4:reset; do
+	IFS=: read -r name want <<< "$j"
+	if ! wait_pid "${client_pid[$name]}" 15; then
 		fail "$name: the client still runs after 15 s"
 	elif grep -q "^$want " "$dir/$name.out"; then
 		pass "$name: the client saw what the forgery makes it see: $(cat "$dir/$name.out")"
@@ -198,10 +146,9 @@ fi
 # forgery; then the captures and the daemon stop.
 sleep 1.2
 topo_capture_stop
-run kill -TERM "$daemon_pid"
-if wait_pid "$daemon_pid" 5; then
+daemon_term 5
+if [ "$term_rc" != timeout ]; then
 	pass "live daemon: stopped"
-	daemon_pid=
 else
 	fail "live daemon: still running 5 s after SIGTERM"
 fi

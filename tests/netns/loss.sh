@@ -49,21 +49,12 @@
 # test cannot run (not root, a tool missing).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=loss
 NEEDS="nft (numgen), tcpdump, tshark, timeout and python3"
-. "$(dirname "$0")/lib.sh"
-. "$HERE/topo.sh"
+. "$(dirname "$0")/topo.sh"
 
 TOOL=$HERE/pathtool.py
-dir=
-daemon_pid=
-TOPO_TAG=l
-
-cleanup() {
-	topo_cleanup loss
-}
 
 # kinds FILE SPORT: "kind:by" of the events about that client port, sorted.
 kinds() {
@@ -94,37 +85,25 @@ EOF
 # expect FILE LABEL SPORT WANT...: the alerts about SPORT are exactly WANT
 # (each "kind:by"; "" for none).
 expect() {
-	local f=$1 label=$2 sport=$3 got want
+	local f=$1 label=$2 sport=$3 want
 	shift 3
 
 	want=$(printf '%s\n' "$@" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
-	got=$(kinds "$f" "$sport")
-	if [ "$got" = "$want" ]; then
-		pass "$label: sport $sport: ${got:-no alert}"
-	else
-		fail "$label: sport $sport: alerts \"$got\", wanted \"$want\""
-	fi
+	expect_eq "$label: sport $sport: alerts" "$(kinds "$f" "$sport")" "$want"
 }
 
 # ---------------------------------------------------------------------------
 # Preconditions: loud, never a silent skip.
 
 require ip nft tcpdump tshark timeout sysctl ss
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$TOOL" ] || loud "$TOOL missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$TOOL"
 # The interpreter itself, not a wrapper (pyenv's shims cost 0.5 s a start).
 PY=$("$PY" -c 'import sys; print(sys.executable)') || loud "python3 does not run"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "loss: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup topo_cleanup
 
 t_start=$(now_ms)
-dir=$(mktemp -d /tmp/rw-loss.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-conf=$dir/rstwatch.yaml
+scratch loss
 
 topo_up
 in_cli sysctl -q -w net.ipv4.tcp_retries2=3 || loud "cannot set tcp_retries2"
@@ -152,11 +131,7 @@ EOF
 for p in 5001:close 5002:abort 5003:close 5004:close; do
 	spawn ip netns exec "$TOPO_SRV" "$PY" "$TOOL" serve :: "${p%:*}" "${p#*:}"
 done
-end=$(($(now_ms) + 5000))
-until [ "$(ip netns exec "$TOPO_SRV" ss -Htln | wc -l)" -ge 4 ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the servers did not start"
-	sleep 0.02
-done
+wait_until 5 listening "$TOPO_SRV" 4 || loud "the servers did not start"
 
 {
 	echo "capture:"
@@ -167,54 +142,26 @@ done
 	echo "  max_synack_retransmissions: 3"
 	echo "  max_data_retransmissions: 3"
 	echo "events:"
-	for k in syn_retransmit synack_retransmit syn_refused data_retransmit \
-	    loss_reset app_reset rst_injected seq_anomaly icmp_unreachable \
-	    capture_drop rst_rate; do
-		echo "  $k: { cooldown: 0 }"
-	done
-	echo "daemon:"
-	echo "  user: nobody"
-	echo "  stats_interval: 0"
+	cooldown0 $KINDS rst_rate
+	conf_daemon
 } > "$conf"
-run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
-    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+check_conf "$conf"
 
 # Captures at both ends, bounded in time; then the live daemon on the
 # server's link, ready when its packet socket is there.
 topo_capture cli cli "$dir/cli.pcap" 150 tcp
 topo_capture srv srv "$dir/srv.pcap" 150 tcp
-spawn ip netns exec "$TOPO_SRV" "$RSTWATCHD" -f -j -c "$conf" -i "$SRV_IF" \
-    > "$dir/live.jsonl" 2> "$dir/live.err"
-daemon_pid=$!
-# Without /dev/log its messages go to standard error: "started" comes
-# once every capture has its filter and is watched.
-end=$(($(now_ms) + 5000))
-until grep -q 'started, version' "$dir/live.err" 2>/dev/null; do
-	running "$daemon_pid" || loud "the daemon did not start: $(cat "$dir/live.err")"
-	[ "$(now_ms)" -ge "$end" ] && loud "the daemon did not say it started in 5 s: $(cat "$dir/live.err")"
-	sleep 0.02
-done
+topo_daemon "$TOPO_SRV" "$SRV_IF"
 
 # ---------------------------------------------------------------------------
 # Traffic: the stalls in the background, the uploads one after the other.
 
-cli_bg() {
-	local name=$1
-	shift
-	spawn ip netns exec "$TOPO_CLI" "$PY" "$TOOL" "$@" > "$dir/$name.out" 2>&1
-}
-cli_bg stall4 stall "$SRV4" 5003 46001 20
-pid_stall4=$!
-cli_bg stall6 stall "$SRV6" 5003 46002 20
-pid_stall6=$!
-cli_bg abort4 stallabort "$SRV4" 5004 46011 3
-pid_abort4=$!
-cli_bg abort6 stallabort "$SRV6" 5004 46012 3
-pid_abort6=$!
-cli_bg syn4 synstall "$SRV4" 5005 46021 20
-pid_syn4=$!
-cli_bg syn6 synstall "$SRV6" 5005 46022 20
-pid_syn6=$!
+topo_client stall4 stall "$SRV4" 5003 46001 20
+topo_client stall6 stall "$SRV6" 5003 46002 20
+topo_client abort4 stallabort "$SRV4" 5004 46011 3
+topo_client abort6 stallabort "$SRV6" 5004 46012 3
+topo_client syn4 synstall "$SRV4" 5005 46021 20
+topo_client syn6 synstall "$SRV6" 5005 46022 20
 
 RANDOM=$$
 : > "$dir/batch.txt"
@@ -238,12 +185,8 @@ else
 	fail "uploads: $ndone of 30 done: $(grep -v '^done ' "$dir/batch.out" | head -3)"
 fi
 
-for j in stall4:pid_stall4 stall6:pid_stall6 abort4:pid_abort4 \
-    abort6:pid_abort6 syn4:pid_syn4 syn6:pid_syn6; do
-	name=${j%:*}
-	pvar=${j#*:}
-	pid=${!pvar}
-	if ! wait_pid "$pid" 25; then
+for name in stall4 stall6 abort4 abort6 syn4 syn6; do
+	if ! wait_pid "${client_pid[$name]}" 25; then
 		fail "$name: the client still runs after 25 s"
 	elif grep -Eq '^(timedout|aborted) ' "$dir/$name.out"; then
 		pass "$name: the sender gave up: $(cat "$dir/$name.out")"
@@ -258,8 +201,8 @@ echo "note: the router dropped ${dropped:-?} packets at random"
 # Let the last packets reach the captures and the daemon, then stop all.
 sleep 0.5
 topo_capture_stop
-run kill -TERM "$daemon_pid"
-if wait_pid "$daemon_pid" 5; then
+daemon_term 5
+if [ "$term_rc" != timeout ]; then
 	# Packets the kernel dropped before the daemon read them would make
 	# its records differ from the capture's for a reason of its own.
 	if grep -q '^rstwatchd: stopped: .* dropped=0 ' "$dir/live.err"; then
@@ -267,7 +210,6 @@ if wait_pid "$daemon_pid" 5; then
 	else
 		fail "live daemon: $(grep 'stopped:' "$dir/live.err" || echo 'no final statistics')"
 	fi
-	daemon_pid=
 else
 	fail "live daemon: still running 5 s after SIGTERM"
 fi

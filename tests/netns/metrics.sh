@@ -31,54 +31,25 @@
 # the test cannot run at all (not root, no namespaces, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=metrics
 NEEDS="curl, python3 and prometheus (promtool)"
 . "$(dirname "$0")/lib.sh"
 MHELPER=$HERE/metrics_helper.py
 
-cli=rm-cli-$$
-srv=rm-srv-$$
-cli4=10.8.0.1 srv4=10.8.0.2
+cli=rm-cli-$$ srv=rm-srv-$$
 port=10089 port2=10090 promport=19090
 # daemon/metrics.h
 max_conn=16 deadline=10
 # A million flows (flows.max_flows is 1048576 here) and the bound on the
 # time to serve the text with them.
 nflows=1000000 serve_ms=10
-dir=
-daemon_pid=
 prom_pid=
 notes=()
 
-n_cli() { run ip netns exec "$cli" "$@"; }
-n_srv() { run ip netns exec "$srv" "$@"; }
-
 cleanup() {
-	local p
-
-	set +e
-	for p in "$daemon_pid" "$prom_pid"; do
-		if [ -n "$p" ] && running "$p"; then
-			kill -TERM "$p" 2>/dev/null
-			sleep 0.2
-			kill -KILL "$p" 2>/dev/null
-		fi
-	done
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "metrics: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
+	stop_pid "$prom_pid"
+	end_suite "$cli" "$srv"
 }
 
 daemon_alive() {
@@ -88,6 +59,38 @@ daemon_alive() {
 	daemon_pid=
 	echo "metrics: $passed passed, $failed failed"
 	exit 1
+}
+
+# staged DESC DPORT SPORT: one check, a connection from SPORT to a closed
+# DPORT is alerted (syn_refused) within 1 s.
+staged() {
+	local m t0 line flow
+
+	flow="proto=tcp src=$cli4 sport=$3 dst=$srv4 dport=$2"
+	m=$(mark)
+	t0=$(now_ms)
+	n_cli "$PY" "$HELPER" refusedn "$srv4" "$2" "$3" 1 > /dev/null
+	if line=$(wait_for "$m" 1 "kind=syn_refused severity=notice $flow "); then
+		pass "$1: alerted after $(($(now_ms) - t0)) ms: ${line#*]: }"
+	else
+		daemon_alive
+		fail "$1: no syn_refused alert within 1 s"
+	fi
+}
+
+# reload PASS STRING FAIL: SIGHUP; a syslog line with STRING follows
+# within 5 s (check PASS), or the check FAIL fails.
+reload() {
+	local m
+
+	m=$(mark)
+	kill -HUP "$daemon_pid"
+	if wait_for "$m" 5 "$2" > /dev/null; then
+		pass "$1"
+	else
+		daemon_alive
+		fail "$3"
+	fi
 }
 
 # scrape [PORT]: GET /metrics from the client namespace into $dir/scrape.txt;
@@ -137,25 +140,17 @@ write_conf() {
 		echo "output:"
 		echo "  syslog:"
 		echo "    facility: daemon"
-		echo "daemon:"
-		echo "  user: nobody"
-		echo "  stats_interval: 0"
+		conf_daemon
 		echo "metrics:"
 		echo "  listen: \"$2\""
 		echo "  top_services: 5"
-	} > "$1.new" && run chmod 644 "$1.new" && run mv "$1.new" "$1"
+	} | put_conf "$1"
 }
 
 # start_daemon CONF OUT ERR: rstwatchd -f in the server namespace with the
 # scratch /dev (for /dev/log) in a private mount namespace; pid in $!.
 start_daemon() {
-	spawn unshare --mount --propagation private sh -c 'set -e
-		d=$1; shift
-		for n in null zero full random urandom; do
-			mount --bind "/dev/$n" "$d/dev/$n"
-		done
-		mount --rbind "$d/dev" /dev
-		exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -c "$1" \
+	spawn "${DEVNS[@]}" "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -c "$1" \
 	    > "$2" 2> "$3"
 }
 
@@ -163,45 +158,18 @@ start_daemon() {
 # Preconditions: loud, never a silent skip.
 
 require ip unshare mount awk curl tcpreplay promtool prometheus ss
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$HELPER" ] && [ -r "$MHELPER" ] || loud "$HELPER or $MHELPER missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$HELPER" "$MHELPER"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "metrics: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup cleanup
 
-dir=$(mktemp -d /tmp/rw-metrics.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-mkdir -m 755 "$dir/dev"
-for d in null zero full random urandom; do
-	: > "$dir/dev/$d"
-done
-syslog=$dir/syslog.txt
-conf=$dir/rstwatch.yaml
-: > "$syslog"
+scratch metrics
 
 # ---------------------------------------------------------------------------
 # Topology.
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
-run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
-n_cli ip link set lo up
-n_srv ip link set lo up
-n_cli ip addr add "$cli4/24" dev veth0
-n_srv ip addr add "$srv4/24" dev veth1
-n_cli ip link set veth0 up
-n_srv ip link set veth1 up
+pair_up "$cli4/24" "$srv4/24"
 
-spawn "$PY" "$HELPER" recv "$dir/dev/log" "$syslog"
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/dev/log" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the syslog receiver did not start"
-	sleep 0.02
-done
+recv_syslog
 
 # ---------------------------------------------------------------------------
 # -t: the form of metrics.listen is checked; whether the port is free is
@@ -308,11 +276,10 @@ scrape_configs:
     static_configs:
       - targets: ['$srv4:$port']
 EOF
-ip netns exec "$cli" prometheus --config.file="$dir/prometheus.yml" \
+spawn ip netns exec "$cli" prometheus --config.file="$dir/prometheus.yml" \
     --storage.tsdb.path="$dir/tsdb" --web.listen-address="127.0.0.1:$promport" \
-    > "$dir/prometheus.log" 2>&1 &
+    > "$dir/prometheus.log" 2>&1
 prom_pid=$!
-pids+=($prom_pid)
 if v=$(wait_promql 30 'up{job="rstwatchd"}' 1); then
 	pass "prometheus scrapes the daemon: up == 1"
 else
@@ -322,14 +289,7 @@ fi
 v=$(promql 'sum(rstwatchd_events_total{kind="syn_refused"})')
 if [ "$v" = 0 ]; then pass "before: syn_refused total is 0"; else fail "before: syn_refused total is $v"; fi
 
-m=$(mark)
-n_cli "$PY" "$HELPER" refusedn "$srv4" 9 41000 1 > /dev/null
-if line=$(wait_for "$m" 1 "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=41000 dst=$srv4 dport=9 "); then
-	pass "staged failure: ${line#*]: }"
-else
-	daemon_alive
-	fail "staged failure: no syn_refused alert within 1 s"
-fi
+staged "staged failure" 9 41000
 if v=$(wait_promql 20 'rstwatchd_events_total{kind="syn_refused",severity="notice"}' 1); then
 	pass "prometheus query rstwatchd_events_total{kind=\"syn_refused\"} returns 1"
 else
@@ -351,16 +311,14 @@ fi
 
 fds_before=$(ls "/proc/$daemon_pid/fd" | wc -l)
 t_attack=$(now_ms)
-ip netns exec "$cli" "$PY" "$MHELPER" slowloris "$srv4" "$port" 24 $((deadline + 6)) \
-    > "$dir/slowloris.out" 2>&1 &
+spawn ip netns exec "$cli" "$PY" "$MHELPER" slowloris "$srv4" "$port" 24 \
+    $((deadline + 6)) > "$dir/slowloris.out" 2>&1
 slow=$!
-pids+=($slow)
 # The slow ones first, so that they hold the connection slots.
 sleep 1
-ip netns exec "$cli" "$PY" "$MHELPER" hold "$srv4" "$port" 100 $((deadline + 4)) \
-    > "$dir/hold.out" 2>&1 &
+spawn ip netns exec "$cli" "$PY" "$MHELPER" hold "$srv4" "$port" 100 \
+    $((deadline + 4)) > "$dir/hold.out" 2>&1
 hold=$!
-pids+=($hold)
 big=$(n_cli "$PY" "$MHELPER" bigheader "$srv4" "$port" 100000)
 case $big in
 "HTTP/1.1 400 "*|"HTTP/1.1 413 "*|closed) pass "a 100 KB header: $big" ;;
@@ -374,15 +332,7 @@ if [ $((fds_during - fds_before)) -le $max_conn ]; then
 else
 	fail "under attack the daemon holds $((fds_during - fds_before)) more descriptors (limit $max_conn)"
 fi
-m=$(mark)
-t0=$(now_ms)
-n_cli "$PY" "$HELPER" refusedn "$srv4" 10 42000 1 > /dev/null
-if line=$(wait_for "$m" 1 "kind=syn_refused severity=notice proto=tcp src=$cli4 sport=42000 dst=$srv4 dport=10 "); then
-	pass "under attack, a staged failure is alerted within $(($(now_ms) - t0)) ms"
-else
-	daemon_alive
-	fail "under attack: no syn_refused alert within 1 s"
-fi
+staged "under attack, a staged failure" 10 42000
 wait "$slow" "$hold"
 read -r sl < "$dir/slowloris.out"
 closed=$(printf '%s\n' "$sl" | sed -n 's/.*closed=\([0-9]*\).*/\1/p')
@@ -417,14 +367,8 @@ if [ "$v" = 2 ]; then pass "both staged failures counted"; else fail "syn_refuse
 # Reload: a new port is bound, the old one closed; a broken file is counted.
 
 write_conf "$conf" "$srv4:$port2"
-m=$(mark)
-kill -HUP "$daemon_pid"
-if wait_for "$m" 5 "]: configuration reloaded from " > /dev/null; then
-	pass "reload with metrics.listen $srv4:$port2"
-else
-	daemon_alive
-	fail "reload: no \"configuration reloaded\" line"
-fi
+reload "reload with metrics.listen $srv4:$port2" "]: configuration reloaded from " \
+    "reload: no \"configuration reloaded\" line"
 read -r code secs < <(scrape "$port2")
 if [ "$code" = 200 ]; then pass "after the reload :$port2 answers"; else fail "after the reload :$port2 gives $code"; fi
 v=$(value 'rstwatchd_config_reloads_total{result="success"}')
@@ -432,14 +376,8 @@ if [ "$v" = 1 ]; then pass "reloads: 1 success"; else fail "reloads success: $v"
 code=$(n_cli curl -s -m 2 -o /dev/null -w '%{http_code}' "http://$srv4:$port/metrics")
 if [ "$code" = 000 ]; then pass "after the reload :$port is closed"; else fail "after the reload :$port gives $code"; fi
 echo "metrics: { listen: [oops] }" >> "$conf"
-m=$(mark)
-kill -HUP "$daemon_pid"
-if wait_for "$m" 5 "keeping the running configuration" > /dev/null; then
-	pass "a broken reload is refused"
-else
-	daemon_alive
-	fail "a broken reload: no refusal logged"
-fi
+reload "a broken reload is refused" "keeping the running configuration" \
+    "a broken reload: no refusal logged"
 read -r code secs < <(scrape "$port2")
 if [ "$(value 'rstwatchd_config_reloads_total{result="failure"}')" = 1 ] &&
     [ "$(value rstwatchd_config_last_reload_successful)" = 0 ]; then
@@ -486,15 +424,7 @@ fi
 # ---------------------------------------------------------------------------
 # Stop.
 
-kill -TERM "$daemon_pid"
-end=$(($(now_ms) + 10000))
-while running "$daemon_pid" && [ "$(now_ms)" -lt "$end" ]; do
-	sleep 0.05
-done
-wait "$daemon_pid"
-rc=$?
-daemon_pid=
-if [ $rc = 0 ]; then pass "SIGTERM: exit 0"; else fail "SIGTERM: exit $rc"; fi
+stop_daemon SIGTERM 10
 if grep -q 'ERROR: AddressSanitizer\|runtime error:\|LeakSanitizer' "$dir/daemon.err"; then
 	fail "sanitizer report: $(grep -m3 'ERROR\|runtime error' "$dir/daemon.err")"
 else

@@ -22,62 +22,18 @@
 # the test cannot run (not root, no nft, no network namespaces).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-RSTWATCHD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-
-if [ "$(id -u)" != 0 ]; then
-	echo "nflog: NEEDS ROOT (network namespaces, nftables, NFLOG): NOT RUN" >&2
-	exit 2
-fi
-for t in ip nft python3; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "nflog: $t is missing: NOT RUN" >&2
-		exit 2
-	fi
-done
+SUITE=nflog
+NEEDS="nft and python3"
+. "$(dirname "$0")/lib.sh"
 
 ns=rw-nflog-$$
-dir=$(mktemp -d "${TMPDIR:-/tmp}/rstwatch-nflog.XXXXXX") || exit 2
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	if [ -n "${KEEP:-}" ]; then
-		echo "nflog: kept $dir"
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+require ip nft
+trap_cleanup 'end_suite "$ns"'
+scratch nflog
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
-
-now_ms() { date +%s%3N; }
-
-# wait_file FILE SECONDS ERE: poll until a line of FILE matches.
-wait_file() {
-	local end=$(($(now_ms) + $2 * 1000))
-
-	until grep -Eq -e "$3" "$1" 2>/dev/null; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.02
-	done
-}
-
-if ! ip netns add "$ns" || ! ip -n "$ns" link set lo up; then
-	echo "nflog: cannot make a network namespace: NOT RUN" >&2
-	exit 2
-fi
+ip netns add "$ns" && ip -n "$ns" link set lo up ||
+    loud "cannot make a network namespace"
 if ! ip netns exec "$ns" nft -f - <<'NFT'
 table inet rwlog {
 	chain out {
@@ -88,8 +44,7 @@ table inet rwlog {
 }
 NFT
 then
-	echo "nflog: cannot load the nftables rules: NOT RUN" >&2
-	exit 2
+	loud "cannot load the nftables rules"
 fi
 
 cat >"$dir/conf.yaml" <<'YAML'
@@ -101,12 +56,12 @@ daemon:
   stats_interval: 0
 YAML
 
-ip netns exec "$ns" "$RSTWATCHD" -f -j -v -i nflog:5 -c "$dir/conf.yaml" \
-    >"$dir/out.jsonl" 2>"$dir/err.txt" &
-pid=$!
+spawn ip netns exec "$ns" "$RSTWATCHD" -f -j -v -i nflog:5 -c "$dir/conf.yaml" \
+    >"$dir/out.jsonl" 2>"$dir/err.txt"
+daemon_pid=$!
 
 if wait_file "$dir/err.txt" 10 'capturing on nflog:5 linktype=NFLOG filter=""'; then
-	pass
+	pass "capture line for nflog:5 with an empty filter"
 else
 	fail "no capture line for nflog:5 with an empty filter; stderr:"
 	sed -n '1,5s/^/    /p' "$dir/err.txt"
@@ -139,35 +94,27 @@ time.sleep(0.05)
 print("reset")
 PY
 if grep -q '^refused$' "$dir/client.txt" && grep -q '^reset$' "$dir/client.txt"; then
-	pass
+	pass "the client was refused and reset"
 else
 	fail "the client did not run as planned:"
 	sed 's/^/    /' "$dir/client.txt"
 fi
 
 if wait_file "$dir/out.jsonl" 5 '"kind":"syn_refused".*"dport":81'; then
-	pass
+	pass "syn_refused for :81 from NFLOG"
 else
 	fail "no syn_refused for :81 from NFLOG"
 fi
 if wait_file "$dir/out.jsonl" 5 '"kind":"app_reset".*"dport":80'; then
-	pass
+	pass "app_reset for :80 from NFLOG"
 else
 	fail "no app_reset for :80 from NFLOG"
 fi
 
-kill -TERM "$pid"
-wait "$pid"
-st=$?
-pid=
-if [ $st -eq 0 ]; then
-	pass
-else
-	fail "exit status $st after SIGTERM"
-fi
+stop_daemon stop 10
 if grep -q '"type":"flow".*"dport":81.*"conn_state":"REJ"' "$dir/out.jsonl" &&
     grep -q '"type":"flow".*"dport":80' "$dir/out.jsonl"; then
-	pass
+	pass "flow records of :81 (REJ) and :80"
 else
 	fail "flow records missing:"
 	sed 's/^/    /' "$dir/out.jsonl"
@@ -178,7 +125,7 @@ if grep -Eq 'ERROR|Sanitizer|runtime error|decode ' "$dir/err.txt"; then
 	grep -E 'ERROR|Sanitizer|runtime error|decode ' "$dir/err.txt" |
 	    sed -n '1,5s/^/    /p'
 else
-	pass
+	pass "stderr: no error, nothing undecoded"
 fi
 
 echo "nflog: $passed passed, $failed failed"

@@ -39,46 +39,18 @@
 # test cannot run at all (not root, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=outputs
 NEEDS="unshare, nsenter, python3, rsyslogd and logrotate"
 . "$(dirname "$0")/lib.sh"
-TOP=$(cd "$HERE/../.." && pwd)
 
-cli=rw-ocli-$$
-srv=rw-osrv-$$
-cli4=10.8.0.1 srv4=10.8.0.2
-dir=
-daemon_pid=
+cli=rw-ocli-$$ srv=rw-osrv-$$
 recv_pid=
 rsyslog_pid=
 
-n_cli() { run ip netns exec "$cli" "$@"; }
-
 cleanup() {
-	local p
-
-	set +e
-	for p in "$daemon_pid" "$recv_pid" "$rsyslog_pid" "${pids[@]}"; do
-		[ -n "$p" ] || continue
-		kill -CONT "$p" 2>/dev/null
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.2
-	for p in "$daemon_pid" "${pids[@]}"; do
-		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "outputs: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
+	stop_pid "$daemon_pid" "$recv_pid" "$rsyslog_pid" "${pids[@]}"
+	end_suite "$cli" "$srv"
 }
 
 # count FILE ERE: matching lines (0 when the file is missing).
@@ -126,10 +98,8 @@ write_conf() {
 			echo "  json:"
 			echo "    path: $2"
 		fi
-		echo "daemon:"
-		echo "  user: nobody"
-		echo "  stats_interval: 0"
-	} > "$1.new" && chmod 644 "$1.new" && mv "$1.new" "$1"
+		conf_daemon
+	} | put_conf "$1"
 }
 
 # start_daemon NAME TMPFS ARGS...: rstwatchd -f ARGS in the server's
@@ -172,40 +142,11 @@ start_daemon() {
 	return 0
 }
 
-# stop_daemon NAME: SIGTERM; fails unless it exits 0 within SECONDS (2).
-stop_daemon() {
-	local t0=$(now_ms) rc secs=${2:-2}
-
-	run kill -TERM "$daemon_pid"
-	while running "$daemon_pid" && [ $(($(now_ms) - t0)) -lt $((secs * 1000)) ]; do
-		sleep 0.02
-	done
-	if running "$daemon_pid"; then
-		fail "$1: still running ${secs} s after SIGTERM"
-		kill -KILL "$daemon_pid" 2>/dev/null
-		wait "$daemon_pid" 2>/dev/null
-		daemon_pid=
-		return 1
-	fi
-	wait "$daemon_pid"
-	rc=$?
-	daemon_pid=
-	if [ $rc -eq 0 ]; then
-		pass "$1: SIGTERM: exit 0 after $(($(now_ms) - t0)) ms"
-	else
-		fail "$1: SIGTERM: exit status $rc"
-	fi
-}
-
 # start_recv: helper.py's datagram receiver on $dir/dev/log -> syslog.txt.
 start_recv() {
 	"$PY" "$HELPER" recv "$dir/dev/log" "$dir/syslog.txt" &
 	recv_pid=$!
-	local end=$(($(now_ms) + 5000))
-	until [ -S "$dir/dev/log" ]; do
-		[ "$(now_ms)" -ge "$end" ] && loud "the syslog receiver did not start"
-		sleep 0.02
-	done
+	wait_socket "$dir/dev/log" "the syslog receiver did not start"
 }
 
 stop_recv() {
@@ -232,43 +173,19 @@ stat_of() {
 # ---------------------------------------------------------------------------
 
 require ip unshare nsenter mount awk rsyslogd logrotate
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
-[ -r "$TOP/systemd/rstwatchd.logrotate" ] || loud "systemd/rstwatchd.logrotate missing"
+need_daemon "$TOP/systemd/rstwatchd.logrotate"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "outputs: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup cleanup
 
 t_start=$(now_ms)
-dir=$(mktemp -d /tmp/rw-outputs.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-mkdir -m 755 "$dir/dev" "$dir/full"
-for d in null zero full random urandom; do
-	: > "$dir/dev/$d"
-done
+scratch outputs
+mkdir -m 755 "$dir/full"
 # A directory of nobody's for the JSON files the daemon creates itself.
 install -d -m 755 -o nobody "$dir/log"
-conf=$dir/rstwatch.yaml
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
-run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
-n_cli ip link set lo up
-run ip -n "$srv" link set lo up
-n_cli ip addr add "$cli4/24" dev veth0
-run ip -n "$srv" addr add "$srv4/24" dev veth1
-n_cli ip link set veth0 up
-run ip -n "$srv" link set veth1 up
-"$PY" "$HELPER" recv "$dir/notify" "$dir/notify.txt" &
-pids+=($!)
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/notify" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the notify receiver did not start"
-	sleep 0.02
-done
+pair_up "$cli4/24" "$srv4/24"
+spawn "$PY" "$HELPER" recv "$dir/notify" "$dir/notify.txt"
+wait_socket "$dir/notify" "the notify receiver did not start"
 
 # ---------------------------------------------------------------------------
 # (a) A real rsyslogd: the ident survives a reload.
@@ -282,11 +199,7 @@ template(name="rw" type="string" string="%syslogtag%%msg%\n")
 EOF
 rsyslogd -n -f "$dir/rsyslog.conf" -i "$dir/rsyslog.pid" > "$dir/rsyslog.err" 2>&1 &
 rsyslog_pid=$!
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/dev/log" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "rsyslogd did not start: $(cat "$dir/rsyslog.err")"
-	sleep 0.02
-done
+wait_socket "$dir/dev/log" "rsyslogd did not start (see $dir/rsyslog.err)"
 chmod 666 "$dir/dev/log"
 write_conf "$conf" ""
 if start_daemon rsyslog - -c "$conf" -i veth1; then
@@ -311,7 +224,7 @@ if start_daemon rsyslog - -c "$conf" -i veth1; then
 	else
 		fail "rsyslog: no alert after the reload: $(tail -n 3 "$dir/rsyslog.txt")"
 	fi
-	stop_daemon rsyslog
+	stop_daemon rsyslog 2
 fi
 kill -TERM "$rsyslog_pid" 2>/dev/null
 wait "$rsyslog_pid" 2>/dev/null
@@ -377,7 +290,7 @@ if start_daemon nolog - -c "$conf" -i veth1; then
 	else
 		fail "no syslog: no alert after the socket came back"
 	fi
-	stop_daemon nolog
+	stop_daemon nolog 2
 	if wait_file "$dir/syslog.txt" 2 ']: stopped: packets='; then
 		a=$(stat_of "$dir/syslog.txt" alerts)
 		l=$(stat_of "$dir/syslog.txt" syslog_lost)
@@ -472,7 +385,7 @@ if start_daemon pipe - --stdout "$dir/pipe" -j -c "$conf" -i veth1; then
 	else
 		fail "stopped -j reader: no \"N lines could not be written to standard output\""
 	fi
-	stop_daemon "stopped -j reader"
+	stop_daemon "stopped -j reader" 2
 	wait "$reader" 2>/dev/null
 	d=$(stat_of "$dir/syslog.txt" dropped)
 	l=$(stat_of "$dir/syslog.txt" stdout_lost)
@@ -548,7 +461,7 @@ if start_daemon full "$dir/full" -c "$conf" -i veth1; then
 	else
 		fail "full disk: $out"
 	fi
-	stop_daemon "full disk"
+	stop_daemon "full disk" 2
 	l=$(stat_of "$dir/syslog.txt" json_lost)
 	if [ -n "$l" ] && [ "$l" -gt 0 ]; then
 		pass "full disk: json_lost=$l in the statistics"
@@ -625,7 +538,7 @@ if start_daemon rotate - -c "$conf" -i veth1; then
 	else
 		fail "rotation: after logrotate: $(ls -l "$dir/log")"
 	fi
-	stop_daemon rotation
+	stop_daemon rotation 2
 fi
 stop_recv
 

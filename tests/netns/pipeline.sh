@@ -33,84 +33,48 @@
 # test cannot run at all (not root, no namespaces, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=pipeline
 NEEDS="unshare, python3 and rsyslogd"
 . "$(dirname "$0")/lib.sh"
 
-cli=rw-pcli-$$
-srv=rw-psrv-$$
+cli=rw-pcli-$$ srv=rw-psrv-$$
 logh=rw-plog-$$
 cli4=10.9.0.1 srv4=10.9.0.2 srvb4=10.9.1.1 log4=10.9.1.2
 host=rw-web1
 # local4.notice: 20 * 8 + 5 (syn_refused is notice by default).
 facname=local4 pri_notice=165 pri_info=166
-dir=
-daemon_pid=
 
 cleanup() {
 	local p
 
-	set +e
-	for p in "$daemon_pid" "${pids[@]}"; do
-		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.2
-	for p in "$daemon_pid" "${pids[@]}"; do
-		[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
-	done
+	stop_pid "$daemon_pid" "${pids[@]}"
 	wait 2>/dev/null
 	for p in "$dir"/*.pid; do
 		[ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null
 	done
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	ip netns del "$logh" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "pipeline: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
+	end_suite "$cli" "$srv" "$logh"
 }
 
 # ---------------------------------------------------------------------------
 
 require ip unshare mount rsyslogd hostname
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "pipeline: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup cleanup
 
 t_start=$(now_ms)
-dir=$(mktemp -d /tmp/rw-pipeline.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-mkdir -m 755 "$dir/srv" "$dir/srv/dev" "$dir/srv/work" "$dir/central" "$dir/central/work"
-for d in null zero full random urandom; do
-	: > "$dir/srv/dev/$d"
-done
+scratch pipeline
+mkdir -m 755 "$dir/srv" "$dir/srv/work" "$dir/central" "$dir/central/work"
+dev_dir "$dir/srv"
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
+pair_up "$cli4/24" "$srv4/24"
 run ip netns add "$logh" || loud "cannot create network namespace $logh"
-run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
 run ip -n "$srv" link add veth2 type veth peer name veth3 netns "$logh" ||
     loud "cannot create a veth pair"
-for ns in "$cli" "$srv" "$logh"; do
-	run ip -n "$ns" link set lo up
-done
-run ip -n "$cli" addr add "$cli4/24" dev veth0
-run ip -n "$srv" addr add "$srv4/24" dev veth1
+run ip -n "$logh" link set lo up
 run ip -n "$srv" addr add "$srvb4/24" dev veth2
 run ip -n "$logh" addr add "$log4/24" dev veth3
-run ip -n "$cli" link set veth0 up
-run ip -n "$srv" link set veth1 up
 run ip -n "$srv" link set veth2 up
 run ip -n "$logh" link set veth3 up
 
@@ -148,11 +112,7 @@ if \$programname == "rstwatchd" then action(type="omfwd" target="$log4" port="10
 EOF
 spawn ip netns exec "$srv" unshare --uts sh -c 'hostname "$1"; shift; exec "$@"' sh "$host" \
     rsyslogd -n -f "$dir/srv/rsyslog.conf" -i "$dir/server.pid" > "$dir/server.err" 2>&1
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/srv/dev/log" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the server's rsyslogd did not start: $(cat "$dir/server.err")"
-	sleep 0.02
-done
+wait_socket "$dir/srv/dev/log" "the server's rsyslogd did not start (see $dir/server.err)"
 chmod 666 "$dir/srv/dev/log"
 
 cat > "$dir/rstwatch.yaml" <<EOF
@@ -166,19 +126,11 @@ daemon:
   user: nobody
   stats_interval: 0
 EOF
-run "$RSTWATCHD" -t -c "$dir/rstwatch.yaml" 2> "$dir/check.err" ||
-    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+check_conf "$dir/rstwatch.yaml"
 
 # The daemon: its /dev is $dir/srv/dev (the server's rsyslogd socket).
-[ "$VERBOSE" = 1 ] && printf '[+] rstwatchd -f -j -c %s &\n' "$dir/rstwatch.yaml" >&3
-unshare --mount --propagation private sh -c 'set -e
-	d=$1; shift
-	for n in null zero full random urandom; do
-		mount --bind "/dev/$n" "$d/dev/$n"
-	done
-	mount --rbind "$d/dev" /dev
-	exec "$@"' sh "$dir/srv" ip netns exec "$srv" "$RSTWATCHD" -f -j -c "$dir/rstwatch.yaml" \
-    > "$dir/daemon.out" 2> "$dir/daemon.err" &
+spawn "${DEVNS[@]}" "$dir/srv" ip netns exec "$srv" "$RSTWATCHD" -f -j \
+    -c "$dir/rstwatch.yaml" > "$dir/daemon.out" 2> "$dir/daemon.err"
 daemon_pid=$!
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 # A client -- router -- server topology of three network namespaces, for the
 # suites that need a device in the path (loss, forged packets).  Sourced
-# after lib.sh and its require (it uses run, spawn, loud, now_ms and $PY).
+# instead of lib.sh, which it sources; topo_up needs lib.sh's require
+# first (for $PY).
 #
 #   $TOPO_CLI (client)        $TOPO_RTR (router, forwarding)        $TOPO_SRV (server)
 #  +----------------+        +------------------------------+       +----------------+
@@ -12,7 +13,7 @@
 #
 # Interface (everything else in this file is private, topo_*):
 #	topo_up			make the namespaces rw-$TOPO_TAG{c,r,s}-$$ (TOPO_TAG
-#				defaults to "t"; set it before topo_up so that two
+#				defaults to the first letter of $SUITE, so that two
 #				suites' namespaces tell apart) and the links, wait
 #				until IPv6 is usable; loud (exit 2) on failure
 #	topo_down		stop the captures, delete the namespaces (idempotent;
@@ -35,6 +36,8 @@
 # leaves the namespaces.  Offloads are left as the kernel sets them, so
 # captures show what a real host's would (segments larger than the MSS).
 
+. "$(dirname "$0")/lib.sh"
+
 TOPO_CLI= TOPO_RTR= TOPO_SRV=
 CLI_IF=veth-c RTR_CIF=veth-rc RTR_SIF=veth-rs SRV_IF=veth-s
 CLI4=10.77.1.1 RTR_C4=10.77.1.254 RTR_S4=10.77.2.254 SRV4=10.77.2.1
@@ -47,7 +50,7 @@ in_rtr() { run ip netns exec "$TOPO_RTR" "$@"; }
 in_srv() { run ip netns exec "$TOPO_SRV" "$@"; }
 
 topo_up() {
-	local tag=${TOPO_TAG:-t} end
+	local tag=${TOPO_TAG:-${SUITE:0:1}}
 
 	TOPO_CLI=rw-${tag}c-$$ TOPO_RTR=rw-${tag}r-$$ TOPO_SRV=rw-${tag}s-$$
 	run ip netns add "$TOPO_CLI" || loud "cannot create namespace $TOPO_CLI"
@@ -79,14 +82,7 @@ topo_up() {
 	in_rtr sysctl -q -w net.ipv4.ip_forward=1 || loud "no IPv4 forwarding"
 	in_rtr sysctl -q -w net.ipv6.conf.all.forwarding=1 ||
 	    loud "no IPv6 forwarding"
-	# Link-local addresses go through duplicate address detection even
-	# with nodad on the global ones; until then neighbour discovery can
-	# stall the first IPv6 exchange for a second.
-	end=$(($(now_ms) + 5000))
-	while [ -n "$(ip -n "$TOPO_CLI" -6 addr show tentative)$(ip -n "$TOPO_RTR" -6 addr show tentative)$(ip -n "$TOPO_SRV" -6 addr show tentative)" ]; do
-		[ "$(now_ms)" -ge "$end" ] && break
-		sleep 0.02
-	done
+	wait_dad "$TOPO_CLI" "$TOPO_RTR" "$TOPO_SRV"
 	# A connection to a closed port is refused once both ways work (no
 	# ping on this machine); before any capture starts.
 	topo_reach "$SRV4" || loud "the client cannot reach $SRV4 through the router"
@@ -156,30 +152,35 @@ topo_down() {
 	return 0
 }
 
-# topo_cleanup SUITE: the end of a path suite, from its EXIT trap: its
-# daemon ($daemon_pid, if any) and background jobs ($pids) stopped, the
-# captures and the namespaces gone, its scratch $dir removed unless KEEP=1
-# or a check failed ($failed).
+# topo_cleanup: the end of a path suite, from its EXIT trap: its daemon
+# ($daemon_pid, if any), the captures, the background jobs ($pids) and the
+# namespaces gone, its scratch $dir removed unless KEEP=1 or a check failed.
 topo_cleanup() {
-	local p
-
 	set +e
-	if [ -n "${daemon_pid:-}" ] && running "$daemon_pid"; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$daemon_pid" 2>/dev/null
-	fi
+	stop_pid "${daemon_pid:-}"
 	topo_capture_stop
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
+	end_suite
 	topo_down
-	if [ -n "${dir:-}" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "$1: files kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
+}
+
+# topo_daemon NS IFACE: the live daemon (-f -j -c $conf) in namespace NS on
+# IFACE, JSON to $dir/live.jsonl, pid in daemon_pid; returns once it says
+# "started" (with no /dev/log, on standard error, $dir/live.err: it comes
+# once every capture has its filter and is watched), loud after 5 s.
+topo_daemon() {
+	local end=$(($(now_ms) + 5000))
+
+	spawn ip netns exec "$1" "$RSTWATCHD" -f -j -c "$conf" -i "$2" \
+	    > "$dir/live.jsonl" 2> "$dir/live.err"
+	daemon_pid=$!
+	until grep -q 'started, version' "$dir/live.err" 2>/dev/null; do
+		running "$daemon_pid" || loud "the daemon did not start: $(cat "$dir/live.err")"
+		[ "$(now_ms)" -ge "$end" ] && loud "the daemon did not say it started in 5 s: $(cat "$dir/live.err")"
+		sleep 0.02
+	done
+}
+
+# topo_client NAME ARG...: $TOOL ARG... in the client's namespace (bg_out).
+topo_client() {
+	bg_out "$TOPO_CLI" "$1" "$PY" "$TOOL" "${@:2}"
 }

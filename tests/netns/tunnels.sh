@@ -35,52 +35,21 @@
 # test cannot run at all (not root, no namespaces, no vxlan, missing tools).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=tunnels
 NEEDS="vxlan, nft, unshare and python3"
 . "$(dirname "$0")/lib.sh"
 
-cli=rw-tc-$$
-srv=rw-ts-$$
+cli=rw-tc-$$ srv=rw-ts-$$
 # A third octet of our own, so that two runs never share addresses.
 n=$(($$ % 200 + 20))
 out_c=172.31.$n.1 out_s=172.31.$n.2
 in_c=10.42.0.1 in_s=10.42.0.2
 vxtun="vxlan:$out_c>$out_s:vni=42"
-dir=
-daemon_pid=
 
-n_cli() { run ip netns exec "$cli" "$@"; }
-n_srv() { run ip netns exec "$srv" "$@"; }
-
-cleanup() {
-	local p
-
-	set +e
-	if [ -n "$daemon_pid" ] && running "$daemon_pid"; then
-		kill -TERM "$daemon_pid" 2>/dev/null
-		sleep 0.2
-		kill -KILL "$daemon_pid" 2>/dev/null
-	fi
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	ip netns del "$cli" 2>/dev/null
-	ip netns del "$srv" 2>/dev/null
-	if [ -n "$dir" ]; then
-		if [ "${KEEP:-0}" = 1 ] || [ "$failed" -gt 0 ]; then
-			echo "tunnels: logs kept in $dir" >&2
-		else
-			rm -rf "$dir"
-		fi
-	fi
-}
-
-# wait_file FILE SECONDS FIXED-STRING: poll (20 ms) for a line holding it;
+# wait_line FILE SECONDS FIXED-STRING: poll (20 ms) for a line holding it;
 # print the first one.
-wait_file() {
+wait_line() {
 	local end=$(($(now_ms) + $2 * 1000)) line
 
 	while :; do
@@ -95,7 +64,7 @@ wait_file() {
 expect_line() {
 	local line
 
-	if line=$(wait_file "$2" "$3" "$4"); then
+	if line=$(wait_line "$2" "$3" "$4"); then
 		pass "$1: ${line#*]: }"
 	else
 		if [ -n "$daemon_pid" ] && ! running "$daemon_pid"; then
@@ -113,38 +82,16 @@ expect_line() {
 # Preconditions: loud, never a silent skip.
 
 require ip nft unshare mount awk
-[ -x "$RSTWATCHD" ] || loud "$RSTWATCHD: not an executable"
-[ -r "$HELPER" ] || loud "$HELPER missing"
-id nobody > /dev/null 2>&1 || loud "no user nobody for daemon.user"
+need_daemon "$HELPER"
 
-trap cleanup EXIT
-exec 4>&1
-trap '{ fail "interrupted by a signal"; echo "tunnels: $passed passed, $failed failed"; } >&4
-    exit 1' INT TERM HUP
+trap_cleanup
 
-dir=$(mktemp -d /tmp/rw-tunnels.XXXXXX) || loud "mktemp"
-chmod 755 "$dir"
-mkdir -m 755 "$dir/dev"
-for d in null zero full random urandom; do
-	: > "$dir/dev/$d"
-done
-syslog=$dir/syslog.txt
-conf=$dir/rstwatch.yaml
-: > "$syslog"
+scratch tunnels
 
 # ---------------------------------------------------------------------------
 # Topology.
 
-run ip netns add "$cli" || loud "cannot create network namespace $cli"
-run ip netns add "$srv" || loud "cannot create network namespace $srv"
-run ip -n "$cli" link add veth0 type veth peer name veth1 netns "$srv" ||
-    loud "cannot create a veth pair"
-n_cli ip link set lo up
-n_srv ip link set lo up
-n_cli ip addr add "$out_c/24" dev veth0
-n_srv ip addr add "$out_s/24" dev veth1
-n_cli ip link set veth0 up
-n_srv ip link set veth1 up
+pair_up "$out_c/24" "$out_s/24"
 n_cli ip link add vx0 type vxlan id 42 local "$out_c" remote "$out_s" \
     dstport 4789 dev veth0 || loud "cannot create a vxlan device in $cli"
 n_srv ip link add vx0 type vxlan id 42 local "$out_s" remote "$out_c" \
@@ -163,12 +110,7 @@ n_srv nft -f - <<-EOF || loud "nft failed in $srv"
 	}
 EOF
 
-spawn "$PY" "$HELPER" recv "$dir/dev/log" "$syslog"
-end=$(($(now_ms) + 5000))
-until [ -S "$dir/dev/log" ]; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the syslog receiver did not start"
-	sleep 0.02
-done
+recv_syslog
 
 {
 	echo "# rstwatchd tunnel test, $(date)"
@@ -185,25 +127,12 @@ done
 	echo "flows:"
 	echo "  timeouts:"
 	echo "    closed: 1"
-	echo "daemon:"
-	echo "  user: nobody"
-	echo "  stats_interval: 0"
-} > "$conf"
-chmod 644 "$conf"
-run "$RSTWATCHD" -t -c "$conf" 2> "$dir/check.err" ||
-    loud "rstwatchd -t rejects the test configuration: $(cat "$dir/check.err")"
+	conf_daemon
+} | put_conf "$conf"
+check_conf "$conf"
 
 # The daemon in a private mount namespace whose /dev is the scratch one.
-spawn unshare --mount --propagation private \
-    sh -c 'set -e
-	d=$1; shift
-	for n in null zero full random urandom; do
-		mount --bind "/dev/$n" "$d/dev/$n"
-	done
-	mount --rbind "$d/dev" /dev
-	exec "$@"' sh "$dir" ip netns exec "$srv" "$RSTWATCHD" -f -j -c "$conf" -i veth1 \
-    > "$dir/daemon.out" 2> "$dir/daemon.err"
-daemon_pid=$!
+spawn_daemon "$dir/daemon.out" "$dir/daemon.err" -f -j -c "$conf" -i veth1
 
 expect_line "start" "$syslog" 10 "]: capturing on veth1 linktype=EN10MB filter=" ||
     { echo "tunnels: $passed passed, $failed failed"; exit 1; }
@@ -221,8 +150,8 @@ n_cli "$PY" "$HELPER" refusedn "$in_s" 80 41000 1 > "$dir/refused.out" 2>&1 ||
 expect_line "vxlan refused" "$syslog" 3 \
     "kind=syn_refused severity=notice proto=tcp src=$in_c sport=41000 dst=$in_s dport=80 tunnel=\"$vxtun\" by=dst "
 
-n_cli "$PY" "$HELPER" syn "$in_s" 81 41001 5 > "$dir/syn.out" 2>&1 &
-pids+=($!)
+spawn ip netns exec "$cli" "$PY" "$HELPER" syn "$in_s" 81 41001 5 \
+    > "$dir/syn.out" 2>&1
 expect_line "vxlan SYN dropped" "$syslog" 8 \
     "kind=syn_retransmit severity=warning proto=tcp src=$in_c sport=41001 dst=$in_s dport=81 tunnel=\"$vxtun\" syn_retransmits=2 "
 
@@ -269,23 +198,7 @@ else
 	fail "JSON flow record of the refused flow: $(grep -F '"sport":41000,' "$dir/daemon.out" | grep -F '"type":"flow"')"
 fi
 
-kill -TERM "$daemon_pid" 2>/dev/null
-end=$(($(now_ms) + 5000))
-while running "$daemon_pid" && [ "$(now_ms)" -lt "$end" ]; do
-	sleep 0.02
-done
-if running "$daemon_pid"; then
-	fail "stop: the daemon did not exit within 5 s of SIGTERM"
-else
-	wait "$daemon_pid"
-	st=$?
-	if [ "$st" = 0 ]; then
-		pass "stop: exit 0 on SIGTERM"
-	else
-		fail "stop: exit status $st"
-	fi
-	daemon_pid=
-fi
+stop_daemon stop 5
 if grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer' "$dir/daemon.err"; then
 	fail "sanitizer reports in the daemon's stderr"
 	sed 's/^/    /' "$dir/daemon.err" | head -n 30

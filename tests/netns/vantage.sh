@@ -28,20 +28,12 @@
 # test cannot run (not root, a tool missing).
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -u
 
 SUITE=vantage
 NEEDS="nft (nat, numgen), tcpdump, timeout and python3"
-. "$(dirname "$0")/lib.sh"
-. "$HERE/topo.sh"
+. "$(dirname "$0")/topo.sh"
 
 NCONN=8
-dir=
-TOPO_TAG=v
-
-cleanup() {
-	topo_cleanup vantage
-}
 
 # The server: each connection's 64 KB are read and 64 KB sent back.
 # ip netns exec execs python, so that $! is python's pid.
@@ -104,6 +96,13 @@ print(" ".join("%s=%d" % kv for kv in sorted(c.items())))
 EOF
 }
 
+# table FAMILY CHAIN TYPE RULE: the router's ruleset, table FAMILY vantage
+# with one base CHAIN (TYPE: "filter hook forward priority 0") holding RULE.
+table() {
+	printf 'table %s vantage {\n\tchain %s {\n\t\ttype %s;\n\t\t%s\n\t}\n}\n' \
+	    "$1" "$2" "$3" "$4"
+}
+
 # scenario NAME PORT RULESET: traffic through the router, both captures,
 # the comparison.
 scenario() {
@@ -130,38 +129,22 @@ scenario() {
 
 # expect NAME WANT: the events, counted, exactly.
 expect() {
-	local got
-
-	got=$(events "$1")
-	if [ "$got" = "$2" ]; then
-		pass "$1: ${2:-no event}"
-	else
-		fail "$1: events \"$got\", wanted \"$2\""
-	fi
+	expect_eq "$1: events" "$(events "$1")" "$2"
 }
 
 require ip nft tcpdump timeout
 [ -x "$RSTWATCHD" ] || loud "no $RSTWATCHD (make)"
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-dir=$(mktemp -d /tmp/rstwatch-vantage.XXXXXX) || loud "mktemp failed"
+trap_cleanup topo_cleanup
+scratch vantage
 topo_up
 spawn ip netns exec "$TOPO_SRV" "$PY" -c "$SERVER" </dev/null >/dev/null 2>&1
-end=$(($(now_ms) + 5000))
-until in_srv ss -ltn | grep -q ':5001 '; do
-	[ "$(now_ms)" -ge "$end" ] && loud "the server does not listen"
-	sleep 0.05
-done
+wait_until 5 listening "$TOPO_SRV" 1 || loud "the server does not listen"
 
 scenario none 5001 ""
 expect none ""
 
-scenario drop 5001 "table inet vantage {
-	chain vfwd {
-		type filter hook forward priority 0;
-		ip saddr $CLI4 tcp dport 5001 numgen random mod 20 == 0 drop
-	}
-}"
+scenario drop 5001 "$(table inet vfwd "filter hook forward priority 0" \
+    "ip saddr $CLI4 tcp dport 5001 numgen random mod 20 == 0 drop")"
 got=$(events drop)
 case $got in
 "path_loss:"*)
@@ -195,44 +178,28 @@ else
 	fail "drop: a loss not from the client seen at a: $(grep kind "$dir/drop.jsonl" | head -3)"
 fi
 
-scenario masquerade 5001 "table ip vantage {
-	chain vpost {
-		type nat hook postrouting priority 100;
-		oifname \"$RTR_SIF\" masquerade
-	}
-}"
+scenario masquerade 5001 "$(table ip vpost "nat hook postrouting priority 100" \
+    "oifname \"$RTR_SIF\" masquerade")"
 expect masquerade "path_altered:nat=$NCONN"
 grep -q "flows matched ($NCONN through NAT)" "$dir/masquerade.err" &&
     pass "masquerade: $NCONN through NAT" ||
     fail "masquerade: $(head -1 "$dir/masquerade.err")"
 
-scenario dnat 5002 "table ip vantage {
-	chain vpre {
-		type nat hook prerouting priority -100;
-		tcp dport 5002 dnat to $SRV4:5001
-	}
-}"
+scenario dnat 5002 "$(table ip vpre "nat hook prerouting priority -100" \
+    "tcp dport 5002 dnat to $SRV4:5001")"
 expect dnat "path_altered:nat=$NCONN"
 grep -q "\"after\":\"$CLI4:[0-9]*>$SRV4:5001\"" "$dir/dnat.jsonl" &&
     pass "dnat: the server's port rewritten" ||
     fail "dnat: $(grep -m1 nat "$dir/dnat.jsonl")"
 
-scenario mss 5001 "table inet vantage {
-	chain vfwd {
-		type filter hook forward priority 0;
-		tcp flags syn tcp option maxseg size set 1000
-	}
-}"
+scenario mss 5001 "$(table inet vfwd "filter hook forward priority 0" \
+    "tcp flags syn tcp option maxseg size set 1000")"
 expect mss "path_altered:mss=$NCONN"
 grep -q '"before":"1460","after":"1000"' "$dir/mss.jsonl" &&
     pass "mss: 1460 became 1000" || fail "mss: $(grep -m1 mss "$dir/mss.jsonl")"
 
-scenario dscp 5001 "table inet vantage {
-	chain vfwd {
-		type filter hook forward priority 0;
-		ip saddr $CLI4 ip dscp set cs1
-	}
-}"
+scenario dscp 5001 "$(table inet vfwd "filter hook forward priority 0" \
+    "ip saddr $CLI4 ip dscp set cs1")"
 expect dscp "path_altered:dscp=$NCONN"
 grep -q '"before":"0","after":"8"' "$dir/dscp.jsonl" &&
     pass "dscp: 0 became 8 (cs1)" || fail "dscp: $(grep -m1 dscp "$dir/dscp.jsonl")"
@@ -259,13 +226,9 @@ inject_client=$!
 sleep 0.5
 in_rtr "$PY" -c '
 import socket, struct, sys
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[3])
+from forge import csum
 src, dst = socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2])
 tcp = struct.pack("!HHIIBBHHH", 45555, 5001, 0x40000000, 0, 5 << 4, 0x04, 0, 0, 0)
 tcp = tcp[:16] + struct.pack("!H", csum(src + dst + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)) + tcp[18:]
@@ -273,7 +236,7 @@ ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 4242, 0, 64, 6, 0, src
 ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 s.sendto(ip + tcp, (sys.argv[2], 0))
-' "$CLI4" "$SRV4" || fail "inject: the router could not send its RST"
+' "$CLI4" "$SRV4" "$HERE" || fail "inject: the router could not send its RST"
 wait "$inject_client" || fail "inject: the client failed: $(cat "$dir/inject.clients")"
 sleep 0.3
 topo_capture_stop inject-a inject-b

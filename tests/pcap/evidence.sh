@@ -37,11 +37,6 @@ t_locale
 
 t_tmpdir evidence
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
 # One line per packet: link type, time, wire length, sender, flags,
 # sequence number, ICMP type, tshark's retransmission flag, then the bytes
 # captured.  With a flow (proto src sport dst dport), only its packets,
@@ -121,7 +116,7 @@ check_case() {
 	while read -r kind proto src sport dst dport ev ts; do
 		case $kind in
 		rst_rate|capture_drop)
-			if [ "$ev" = - ]; then ok; else
+			if [ "$ev" = - ]; then pass; else
 				fail "$name: $kind names a file: $ev"; fi
 			continue ;;
 		esac
@@ -132,7 +127,7 @@ check_case() {
 		nfiles=$((nfiles + 1))
 		case $ev in
 		"$out/ev/"*[!A-Za-z0-9._-]*) fail "$name: unsafe name $ev" ;;
-		"$out/ev/"*) ok ;;
+		"$out/ev/"*) pass ;;
 		*) fail "$name: $ev is not in the -w directory" ;;
 		esac
 		if [ ! -s "$ev" ]; then
@@ -145,45 +140,45 @@ check_case() {
 		packets "$input" "$proto" "$src" "$sport" "$dst" "$dport" \
 		    > "$out/want"
 		packets "$ev" > "$out/got"
-		if why=$(same_flow "$out/want" "$out/got" "$ts"); then ok; else
+		if why=$(same_flow "$out/want" "$out/got" "$ts"); then pass; else
 			fail "$name: $kind: $ev: $why"
 		fi
 		# Headers only: evidence.snaplen (128).
 		big=$(awk -F'\t' '$13 > 128' "$out/got" | wc -l)
-		if [ "$big" -eq 0 ]; then ok; else
+		if [ "$big" -eq 0 ]; then pass; else
 			fail "$name: $kind: $big packets longer than 128 bytes"; fi
 		case $kind in
 		data_retransmit)
 			got=$(awk -F'\t' '$12 == 1' "$out/got" | wc -l)
-			if [ "$got" -ge 5 ]; then ok; else
+			if [ "$got" -ge 5 ]; then pass; else
 				fail "$name: data_retransmit: tshark sees $got retransmissions"; fi ;;
 		syn_refused|loss_reset|app_reset|rst_injected)
 			# tcp.flags, e.g. 0x0014: RST is 0x04.
 			got=$(awk -F'\t' '$8 != "" &&
 			    substr($8, length($8), 1) ~ /[4-7c-f]/' \
 			    "$out/got" | wc -l)
-			if [ "$got" -ge 1 ]; then ok; else
+			if [ "$got" -ge 1 ]; then pass; else
 				fail "$name: $kind: no RST in $ev"; fi ;;
 		icmp_unreachable)
 			got=$(awk -F'\t' '$10 == 3 || $11 == 1' "$out/got" | wc -l)
-			if [ "$got" -ge 1 ]; then ok; else
+			if [ "$got" -ge 1 ]; then pass; else
 				fail "$name: icmp_unreachable: no ICMP error in $ev"; fi ;;
 		esac
 		# The file alone gives the verdict again.
 		# (grep reads it all: events must not write into a closed pipe)
 		if "$RSTWATCHD" -r "$ev" -c "$conf" -j 2>/dev/null | events |
 		    grep "^$kind $proto $src $sport $dst $dport " > /dev/null; then
-			ok
+			pass
 		else
 			fail "$name: rstwatchd -r $ev does not say $kind again"
 		fi
 	done < "$out/events"
-	if [ "$nfiles" -gt 0 ]; then ok; else
+	if [ "$nfiles" -gt 0 ]; then pass; else
 		fail "$name: no alert with evidence"; fi
 	# Nothing but the files the alerts name.
 	present=$(ls "$out/ev" | wc -l)
 	named=$(awk '$7 != "-"' "$out/events" | wc -l)
-	if [ "$present" -eq "$named" ]; then ok; else
+	if [ "$present" -eq "$named" ]; then pass; else
 		fail "$name: $present files in the directory, $named named"; fi
 	# From standard input the store holds copies, from the file places
 	# in it read again: the same files, byte for byte.
@@ -219,7 +214,7 @@ rst_rate:
   threshold: 1
 EOF
 check_case rst_rate "$tmp/rate.yaml" "$tmp/merged.pcap"
-if grep -q '"kind":"rst_rate"' "$tmp/rst_rate/run.jsonl"; then ok; else
+if grep -q '"kind":"rst_rate"' "$tmp/rst_rate/run.jsonl"; then pass; else
 	fail "rst_rate: the case raised no rst_rate"; fi
 
 # evidence.max_files bounds -r too (it never deletes): said on stderr.
@@ -232,7 +227,7 @@ mkdir "$tmp/max1"
     > /dev/null 2> "$tmp/max1.err"
 if [ "$(ls "$tmp/max1" | wc -l)" -eq 1 ] &&
     grep -q "files not written: beyond evidence.max_files" "$tmp/max1.err"; then
-	ok
+	pass
 else
 	fail "max_files 1: $(ls "$tmp/max1" | wc -l) files; $(cat "$tmp/max1.err")"
 fi
@@ -240,17 +235,16 @@ fi
 # -w needs -r.
 "$RSTWATCHD" -w "$tmp" > /dev/null 2>&1
 rc=$?
-if [ "$rc" -eq 64 ]; then ok; else fail "-w without -r: exit $rc, not 64"; fi
+if [ "$rc" -eq 64 ]; then pass; else fail "-w without -r: exit $rc, not 64"; fi
 
 # A directory that cannot be made is a run-time failure, said.
 "$RSTWATCHD" -r "$in/syn_refused.pcap" -c "$conf" -w "$tmp/no/such/dir" \
     > /dev/null 2> "$tmp/nodir.err"
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q "evidence: cannot create" "$tmp/nodir.err"; then
-	ok
+	pass
 else
 	fail "-w into a missing parent: exit $rc: $(cat "$tmp/nodir.err")"
 fi
 
-echo "evidence: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary evidence

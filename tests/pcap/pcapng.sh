@@ -36,20 +36,12 @@ t_args 2 "RSTWATCHD CAPDUMP" "$@"
 RSTWATCHD=$(t_abspath "$1")
 CAPDUMP=$(t_abspath "$2")
 
-t_top
-dir=tests/pcap
-conf=$dir/test.yaml
-WARNING="stopped reading this file there"
-t_locale
+t_pcapdir
 
 t_require pcapng "tshark python3" tshark python3
 
 t_tmpdir pcapng
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
 ng() {
 	python3 "$dir/ngvariant.py" "$@"
@@ -286,5 +278,4 @@ else
 	fail "ngvariant.py relabel"
 fi
 
-echo "pcapng: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary pcapng

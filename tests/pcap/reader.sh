@@ -37,12 +37,7 @@ t_args 1 "RSTWATCHD" "$@"
 
 RSTWATCHD=$(t_abspath "$1")
 
-t_top
-dir=tests/pcap
-conf=$dir/test.yaml
-WARNING="stopped reading this file there"
-
-t_locale
+t_pcapdir
 
 # The interpreter itself, not a version manager's wrapper script: it runs
 # dozens of times.
@@ -57,18 +52,6 @@ py() {
 
 t_tmpdir reader
 mkdir "$tmp/v" "$tmp/keep" "$tmp/cut" || exit 2
-
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-}
-
-fail() {
-	echo "FAIL: $*"
-	failed=$((failed + 1))
-}
 
 # A few lines of difference between two files, indented.
 showdiff() {
@@ -463,36 +446,36 @@ make_variant kuznetzov "$v.swap.pcap" "$v.kuz.swap.pcap" &&
 
 # What cannot be read at an offset is libpcap's even when named: a pipe.
 # A regular file named otherwise than "-" is the block reader's.
+# read_as DESC PATH READER STDIN: app_reset.pcap ($f) named PATH, standard
+# input STDIN: -vv says READER read it, and the output is the file's.
+writer=
+read_as() {
+	"$RSTWATCHD" -vv -r "$2" -j -c "$conf" \
+	    <"$4" >"$tmp/f.out" 2>"$tmp/f.raw"
+	fst=$?
+	# A pipe's writer waits for a reader forever if rstwatchd never
+	# opened it.
+	if [ -n "$writer" ]; then
+		kill "$writer" 2>/dev/null
+		wait "$writer" 2>/dev/null
+		writer=
+	fi
+	norm "$2" "$tmp/f.raw" "$tmp/f.err"
+	if [ "$fst" -eq 0 ] && grep -q " reader=$3\$" "$tmp/f.raw"; then
+		pass
+	else
+		fail "$1: exit status $fst, or not read by the $3 reader:"
+		sed -n '1,3s/^/    /p' "$tmp/f.raw"
+	fi
+	same_as "$1" app_reset.pcap
+}
 if mkfifo "$tmp/fifo" 2>/dev/null; then
 	cat "$f" >"$tmp/fifo" &
 	writer=$!
-	"$RSTWATCHD" -vv -r "$tmp/fifo" -j -c "$conf" \
-	    </dev/null >"$tmp/f.out" 2>"$tmp/f.raw"
-	fst=$?
-	# The writer waits for a reader forever if rstwatchd never opened it.
-	kill "$writer" 2>/dev/null
-	wait "$writer" 2>/dev/null
-	norm "$tmp/fifo" "$tmp/f.raw" "$tmp/f.err"
-	if [ "$fst" -eq 0 ] && grep -q ' reader=libpcap$' "$tmp/f.raw"; then
-		pass
-	else
-		fail "app_reset.pcap through a named pipe: exit status $fst, or not read by libpcap:"
-		sed -n '1,3s/^/    /p' "$tmp/f.raw"
-	fi
-	same_as "app_reset.pcap through a named pipe" app_reset.pcap
+	read_as "app_reset.pcap through a named pipe" "$tmp/fifo" libpcap /dev/null
 fi
 if [ -r /dev/stdin ]; then
-	"$RSTWATCHD" -vv -r /dev/stdin -j -c "$conf" \
-	    <"$f" >"$tmp/f.out" 2>"$tmp/f.raw"
-	fst=$?
-	norm /dev/stdin "$tmp/f.raw" "$tmp/f.err"
-	if [ "$fst" -eq 0 ] && grep -q ' reader=block$' "$tmp/f.raw"; then
-		pass
-	else
-		fail "app_reset.pcap as /dev/stdin: exit status $fst, or not the block reader:"
-		sed -n '1,3s/^/    /p' "$tmp/f.raw"
-	fi
-	same_as "app_reset.pcap as /dev/stdin" app_reset.pcap
+	read_as "app_reset.pcap as /dev/stdin" /dev/stdin block "$f"
 fi
 
 # Seconds and fractions at the edges of their signed 32-bit fields.
@@ -550,5 +533,4 @@ make_variant repeat "$dir/input/clean_close.pcap" "$v.rep2.pcap" 5000 1000 &&
     "$v.rep2.swapnsec.pcap" clean block
 rm -f "$v".*
 
-echo "reader: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary reader

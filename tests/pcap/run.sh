@@ -31,18 +31,6 @@ t_locale
 
 t_tmpdir pcap
 
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-}
-
-fail() {
-	echo "FAIL: $*"
-	failed=$((failed + 1))
-}
-
 # --- fixtures ---------------------------------------------------------------
 
 fixtures_ok=1
@@ -52,24 +40,18 @@ if ! "$MKPCAP" "$tmp/gen" >"$tmp/mkpcap.out" 2>&1; then
 	sed 's/^/    /' "$tmp/mkpcap.out"
 	fixtures_ok=0
 else
-	for f in "$tmp"/gen/*; do
-		[ -e "$f" ] || continue
-		b=${f##*/}
+	# Every name either side: made and committed, and the same bytes.
+	for b in $({ ls "$tmp/gen"; ls "$dir/input"; } | sort -u); do
 		if [ ! -f "$dir/input/$b" ]; then
 			echo "fixtures: $dir/input/$b is made by mkpcap but missing (run make fixtures)"
-			fixtures_ok=0
-		elif ! cmp -s "$f" "$dir/input/$b"; then
-			echo "fixtures: $dir/input/$b differs from what mkpcap writes (run make fixtures and review)"
-			fixtures_ok=0
-		fi
-	done
-	for f in "$dir"/input/*; do
-		[ -e "$f" ] || continue
-		b=${f##*/}
-		if [ ! -f "$tmp/gen/$b" ]; then
+		elif [ ! -f "$tmp/gen/$b" ]; then
 			echo "fixtures: $dir/input/$b is not made by mkpcap"
-			fixtures_ok=0
+		elif ! cmp -s "$tmp/gen/$b" "$dir/input/$b"; then
+			echo "fixtures: $dir/input/$b differs from what mkpcap writes (run make fixtures and review)"
+		else
+			continue
 		fi
+		fixtures_ok=0
 	done
 	if [ "$fixtures_ok" -eq 1 ]; then
 		pass
@@ -162,5 +144,4 @@ while IFS= read -r line <&3; do
 	fi
 done 3<"$dir/TESTLIST"
 
-echo "pcap: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary pcap

@@ -10,43 +10,34 @@
 # Last line: "undecoded: N passed, M failed"; exits nonzero if anything failed.
 
 set -u
+. "$(dirname "$0")/../lib.sh"
 
-if [ $# -ne 1 ]; then
-	echo "usage: $0 RSTWATCHD" >&2
-	exit 2
-fi
-RSTWATCHD=$1
-top=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
-cd "$top" || exit 2
-err=$(mktemp "${TMPDIR:-/tmp}/rstwatch-undecoded.XXXXXX") || exit 2
-trap 'rm -f "$err"' EXIT
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
+t_args 1 "RSTWATCHD" "$@"
+RSTWATCHD=$(t_abspath "$1")
+t_top
+t_tmpdir undecoded
+err=$tmp/err
 
 # Zeek's pbb-recursive-frames.pcapng: one frame nested beyond the limit.
 f=tests/pcap/foreign/zeek/pbb-recursive-frames.pcapng
 "$RSTWATCHD" -r "$f" -j -c tests/pcap/test.yaml > /dev/null 2> "$err"
 rc=$?
-[ "$rc" = 0 ] && ok || bad "$f: exit $rc, want 0"
+[ "$rc" = 0 ] && pass || fail "$f: exit $rc, want 0"
 want="rstwatchd: 1 packets in encapsulations not decoded were counted and skipped (encap_too_deep=1); -v says more"
-if [ "$(cat "$err")" = "$want" ]; then ok; else
-	bad "$f: standard error is:"; cat "$err"; fi
+if [ "$(cat "$err")" = "$want" ]; then pass; else
+	fail "$f: standard error is:"; cat "$err"; fi
 
 # With -v: the summary names it, the one line is not repeated.
 "$RSTWATCHD" -v -r "$f" -j -c tests/pcap/test.yaml > /dev/null 2> "$err"
 if grep -q 'summary: not understood: encap_too_deep=1' "$err" &&
-    ! grep -q 'encapsulations not decoded' "$err"; then ok; else
-	bad "$f -v: standard error is:"; cat "$err"; fi
+    ! grep -q 'encapsulations not decoded' "$err"; then pass; else
+	fail "$f -v: standard error is:"; cat "$err"; fi
 
 # A file whose every packet was understood: nothing on standard error.
 f=tests/pcap/input/syn_refused.pcap
 "$RSTWATCHD" -r "$f" -j -c tests/pcap/test.yaml > /dev/null 2> "$err"
 rc=$?
-if [ "$rc" = 0 ] && [ ! -s "$err" ]; then ok; else
-	bad "$f: exit $rc, standard error:"; cat "$err"; fi
+if [ "$rc" = 0 ] && [ ! -s "$err" ]; then pass; else
+	fail "$f: exit $rc, standard error:"; cat "$err"; fi
 
-echo "undecoded: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+t_summary undecoded

@@ -24,8 +24,6 @@ t_locale
 tmp=$(mktemp "${TMPDIR:-/tmp}/rstwatch-zeek.XXXXXX") || exit 2
 trap 'rm -f "$tmp"' EXIT
 
-passed=0
-failed=0
 for f in "$dir"/*.pcap; do
 	name=$(basename "$f" .pcap)
 	exp=$dir/expected/$name.jsonl
@@ -55,5 +53,4 @@ for f in "$dir"/*.pcap; do
 	fi
 	passed=$((passed + 1))
 done
-echo "zeek: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+t_summary zeek

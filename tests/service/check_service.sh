@@ -4,22 +4,17 @@
 # configuration, the manual and the code agree on every key and kind.
 # usage: check_service.sh RSTWATCHD CHECK_METRICS
 set -u
+. "$(dirname "$0")/../lib.sh"
 bin=$1
 metrics=${2:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
 # The unit, pointing at the binary under test.
 abs=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 sed "s|@SBINDIR@/rstwatchd|$abs|" "$top/systemd/rstwatchd.service" > "$tmp/rstwatchd.service"
 if out=$(systemd-analyze verify --man=no "$tmp/rstwatchd.service" 2>&1) && [ -z "$out" ]; then
-	ok
+	pass
 else
 	fail "systemd-analyze verify: $out"
 fi
@@ -27,7 +22,7 @@ score=$(systemd-analyze security --offline=true "$tmp/rstwatchd.service" 2>/dev/
     sed -n 's/.*Overall exposure level for rstwatchd.service: \([0-9.]*\).*/\1/p')
 echo "service: exposure score ${score:-unknown} (systemd-networkd: 2.8)"
 if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s < 2.8) }'; then
-	ok
+	pass
 else
 	fail "exposure score ${score:-unknown} is not below 2.8"
 fi
@@ -35,7 +30,7 @@ fi
 # The manual pages.
 if out=$(mandoc -Tlint -Wwarning "$top/man/rstwatchd.8" "$top/man/rstwatch.yaml.5" \
     "$top/man/rstwatchd-json.5" 2>&1) && [ -z "$out" ]; then
-	ok
+	pass
 else
 	fail "mandoc -Tlint: $out"
 fi
@@ -44,41 +39,41 @@ fi
 # As root, -t also wants daemon.user (rstwatch, made by make install's
 # sysusers file) to exist; where it does not, that is all -t may say.
 if [ "$(id -u)" != 0 ] || id rstwatch > /dev/null 2>&1; then
-	if "$bin" -t -c "$top/conf/rstwatch.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml"; fi
+	if "$bin" -t -c "$top/conf/rstwatch.yaml" 2>/dev/null; then pass; else fail "-t on conf/rstwatch.yaml"; fi
 else
 	"$bin" -t -c "$top/conf/rstwatch.yaml" > "$tmp/t.out" 2>&1
 	rc=$?
 	if [ "$rc" = 1 ] && [ "$(wc -l < "$tmp/t.out")" = 1 ] &&
 	    grep -q 'daemon.user: user "rstwatch" does not exist' "$tmp/t.out"; then
-		ok
+		pass
 	else
 		fail "-t on conf/rstwatch.yaml without a user rstwatch: exit $rc: $(cat "$tmp/t.out")"
 	fi
 	sed 's/^  user: rstwatch$/  user: nobody/' "$top/conf/rstwatch.yaml" > "$tmp/nobody.yaml"
-	if "$bin" -t -c "$tmp/nobody.yaml" 2>/dev/null; then ok; else fail "-t on conf/rstwatch.yaml with user nobody"; fi
+	if "$bin" -t -c "$tmp/nobody.yaml" 2>/dev/null; then pass; else fail "-t on conf/rstwatch.yaml with user nobody"; fi
 fi
 
 # Every key of the default file and every event kind is in the manual.
 keys=$(grep -E '^ *[a-z_]+:' "$top/conf/rstwatch.yaml" | sed -E 's/^ *([a-z_]+):.*/\1/' | sort -u)
 for k in $keys; do
-	if grep -q -- "$k" "$top/man/rstwatch.yaml.5"; then ok; else fail "key $k not in rstwatch.yaml.5"; fi
+	if grep -q -- "$k" "$top/man/rstwatch.yaml.5"; then pass; else fail "key $k not in rstwatch.yaml.5"; fi
 done
 kinds=$(sed -n 's/^[[:space:]]*X(\([a-z_]*\),.*SEV_.*/\1/p' "$top/lib/event.h")
 [ -n "$kinds" ] || fail "no event kinds found in lib/event.h"
 for k in $kinds; do
-	if grep -q -- "$k" "$top/man/rstwatchd.8"; then ok; else fail "kind $k not in rstwatchd.8"; fi
-	if grep -q -- "^  $k:" "$top/conf/rstwatch.yaml"; then ok; else fail "kind $k not in conf/rstwatch.yaml"; fi
+	if grep -q -- "$k" "$top/man/rstwatchd.8"; then pass; else fail "kind $k not in rstwatchd.8"; fi
+	if grep -q -- "^  $k:" "$top/conf/rstwatch.yaml"; then pass; else fail "kind $k not in conf/rstwatch.yaml"; fi
 done
 # Every flag of the synopsis is described.
 for f in c f h i j K r t V v; do
-	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then ok; else fail "flag -$f not in rstwatchd.8"; fi
+	if grep -q "^\.It Fl $f" "$top/man/rstwatchd.8"; then pass; else fail "flag -$f not in rstwatchd.8"; fi
 done
 
 # The unit keeps the metrics endpoint to localhost unless widened, and
 # the score stays at most 2.0 with it.
-if grep -q '^IPAddressAllow=localhost$' "$top/systemd/rstwatchd.service"; then ok; else fail "no IPAddressAllow=localhost in the unit"; fi
+if grep -q '^IPAddressAllow=localhost$' "$top/systemd/rstwatchd.service"; then pass; else fail "no IPAddressAllow=localhost in the unit"; fi
 if [ -n "$score" ] && awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
-	ok
+	pass
 else
 	fail "exposure score ${score:-unknown} is above 2.0"
 fi
@@ -95,9 +90,9 @@ elif ! command -v promtool > /dev/null; then
 elif [ -z "$metrics" ] || [ ! -x "$metrics" ]; then
 	fail "usage: check_service.sh RSTWATCHD CHECK_METRICS"
 else
-	if out=$("$metrics" --print | promtool check metrics 2>&1) && [ -z "$out" ]; then ok; else fail "promtool check metrics: $out"; fi
-	if out=$(promtool check rules "$top/conf/rstwatchd.rules.yml" 2>&1); then ok; else fail "promtool check rules: $out"; fi
-	if out=$(promtool test rules "$top/tests/service/rules_test.yml" 2>&1); then ok; else fail "promtool test rules: $out"; fi
+	if out=$("$metrics" --print | promtool check metrics 2>&1) && [ -z "$out" ]; then pass; else fail "promtool check metrics: $out"; fi
+	if out=$(promtool check rules "$top/conf/rstwatchd.rules.yml" 2>&1); then pass; else fail "promtool check rules: $out"; fi
+	if out=$(promtool test rules "$top/tests/service/rules_test.yml" 2>&1); then pass; else fail "promtool test rules: $out"; fi
 fi
 
 # make install honours DESTDIR and PREFIX and never overwrites the
@@ -109,25 +104,25 @@ if make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}
 	    lib/systemd/system/rstwatchd.service usr/lib/sysusers.d/rstwatchd.conf \
 	    etc/logrotate.d/rstwatchd usr/share/man/man5/rstwatchd-json.5 \
 	    usr/share/rstwatchd/rstwatchd-json.schema.json; do
-		if [ -f "$dest/$f" ]; then ok; else fail "make install: no $f"; fi
+		if [ -f "$dest/$f" ]; then pass; else fail "make install: no $f"; fi
 	done
 	if grep -q '^ExecStart=/usr/sbin/rstwatchd -f$' "$dest/lib/systemd/system/rstwatchd.service"; then
-		ok
+		pass
 	else
 		fail "make install: unit does not run /usr/sbin/rstwatchd -f"
 	fi
 	echo "# edited by the administrator" > "$dest/etc/rstwatch.yaml"
 	make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr SANITIZE="${SANITIZE:-}" > "$tmp/install2.log" 2>&1
 	if grep -q "edited by the administrator" "$dest/etc/rstwatch.yaml"; then
-		ok
+		pass
 	else
 		fail "make install overwrote an existing /etc/rstwatch.yaml"
 	fi
 	# make uninstall removes what install put, keeping the changed file.
 	if make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr > "$tmp/un.log" 2>&1; then
 		left=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
-		if [ "$left" = "./etc/rstwatch.yaml " ]; then ok; else fail "make uninstall left: $left"; fi
-		if grep -q "keeping .*rstwatch.yaml (changed" "$tmp/un.log"; then ok; else fail "make uninstall: no word on the kept file"; fi
+		if [ "$left" = "./etc/rstwatch.yaml " ]; then pass; else fail "make uninstall left: $left"; fi
+		if grep -q "keeping .*rstwatch.yaml (changed" "$tmp/un.log"; then pass; else fail "make uninstall: no word on the kept file"; fi
 	else
 		fail "make uninstall: $(tail -3 "$tmp/un.log")"
 	fi
@@ -142,14 +137,13 @@ if make -s -C "$top" install DESTDIR="$dest" SANITIZE="${SANITIZE:-}" > "$tmp/in
 	bad=$(sed -n 's/^Exec[A-Za-z]*=\([^ ]*rstwatchd\) .*/\1/p' "$dest/lib/systemd/system/rstwatchd.service" |
 	    while read -r p; do [ -x "$dest$p" ] || echo "$p"; done)
 	n=$(grep -c '^Exec[A-Za-z]*=/usr/local/sbin/rstwatchd ' "$dest/lib/systemd/system/rstwatchd.service")
-	if [ -z "$bad" ] && [ "$n" = 2 ]; then ok; else fail "unit and binary disagree: [$bad], $n lines on /usr/local/sbin"; fi
-	if grep -q '@SBINDIR@' "$dest/lib/systemd/system/rstwatchd.service"; then fail "@SBINDIR@ left in the unit"; else ok; fi
+	if [ -z "$bad" ] && [ "$n" = 2 ]; then pass; else fail "unit and binary disagree: [$bad], $n lines on /usr/local/sbin"; fi
+	if grep -q '@SBINDIR@' "$dest/lib/systemd/system/rstwatchd.service"; then fail "@SBINDIR@ left in the unit"; else pass; fi
 	make -s -C "$top" uninstall DESTDIR="$dest" > "$tmp/un2.log" 2>&1
 	left=$(cd "$dest" && find . -type f | sort | tr '\n' ' ')
-	if [ -z "$left" ]; then ok; else fail "make uninstall (unchanged configuration) left: $left"; fi
+	if [ -z "$left" ]; then pass; else fail "make uninstall (unchanged configuration) left: $left"; fi
 else
 	fail "make install (default PREFIX): $(tail -3 "$tmp/install3.log")"
 fi
 
-echo "service: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary service

@@ -11,6 +11,7 @@
 # Last line: "cli: N passed, M failed".  The root part needs root (ip netns,
 # mount namespaces, users); without it this says so loudly and fails.
 set -u
+. "$(dirname "$0")/../lib.sh"
 bin=$1
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,16 +32,11 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 # check NAME CONDITION...: pass or fail on a command's status.
 check() {
 	name=$1
 	shift
-	if "$@"; then ok; else fail "$name"; fi
+	if "$@"; then pass; else fail "$name"; fi
 }
 # run WANT NAME CMD...: the command's exit status must be WANT; its stdout
 # and stderr are left in $tmp/out and $tmp/err.
@@ -51,10 +47,21 @@ run() {
 	"$@" > "$tmp/out" 2> "$tmp/err" < /dev/null
 	rc=$?
 	if [ "$rc" = "$want" ]; then
-		ok
+		pass
 	else
 		fail "$name: exit $rc, want $want; stderr: $(head -c 600 "$tmp/err")"
 	fi
+}
+# conf_t WANT NAME FILE FORMAT [ARG...]: printf FORMAT ARG... into FILE,
+# then rstwatchd -t -c FILE must exit WANT (as run says).
+conf_t() {
+	want_t=$1
+	name_t=$2
+	file_t=$3
+	shift 3
+	# shellcheck disable=SC2059
+	printf "$@" > "$file_t"
+	run "$want_t" "$name_t" "$bin" -t -c "$file_t"
 }
 has() { grep -q -e "$2" "$1"; }
 hasnt() { ! grep -q -e "$2" "$1"; }
@@ -163,20 +170,16 @@ mkfifo "$tmp/fifo.yaml"
 run 1 "-t on a FIFO (must not hang)" timeout 10 "$bin" -t -c "$tmp/fifo.yaml"
 check "-t on a FIFO: not a regular file" has "$tmp/err" "not a regular file"
 run 1 "-t on a directory" "$bin" -t -c "$tmp"
-printf 'capture:\n  interfaces: [eth0]\n  snaplen: 100\n' > "$tmp/snap.yaml"
-run 1 "-t snaplen 100" "$bin" -t -c "$tmp/snap.yaml"
+conf_t 1 "-t snaplen 100" "$tmp/snap.yaml" 'capture:\n  interfaces: [eth0]\n  snaplen: 100\n'
 check "snaplen: file:line:col and the kinds lost" has "$tmp/err" "snap.yaml:3:12: capture.snaplen: 100 bytes are too few for icmp_unreachable over IPv6 (110)"
-printf 'output:\n  syslog:\n    ident: "rst\342\200\256dctawsr"\n' > "$tmp/bidi.yaml"
-run 1 "-t ident with U+202E" "$bin" -t -c "$tmp/bidi.yaml"
+conf_t 1 "-t ident with U+202E" "$tmp/bidi.yaml" 'output:\n  syslog:\n    ident: "rst\342\200\256dctawsr"\n'
 check "ident: bidirectional override refused" has "$tmp/err" "bidi.yaml:3:12: .*bidirectional"
 user=$(id -un)
 [ "$(id -u)" = 0 ] && user=nobody
-printf 'capture: { interfaces: [nosuch%s] }\ndaemon: { user: %s }\n' "$$" "$user" > "$tmp/if.yaml"
-run 0 "-t with an interface not there now" "$bin" -t -c "$tmp/if.yaml"
+conf_t 0 "-t with an interface not there now" "$tmp/if.yaml" 'capture: { interfaces: [nosuch%s] }\ndaemon: { user: %s }\n' "$$" "$user"
 check "-t: a note for a missing interface" has "$tmp/err" "note: interface nosuch$$ does not exist now"
 check "-t: OK all the same" has "$tmp/err" "if.yaml: configuration OK"
-printf 'output: { json: { path: %s/nodir/events.jsonl } }\ndaemon: { user: %s }\n' "$tmp" "$user" > "$tmp/j1.yaml"
-run 1 "-t JSON directory missing" "$bin" -t -c "$tmp/j1.yaml"
+conf_t 1 "-t JSON directory missing" "$tmp/j1.yaml" 'output: { json: { path: %s/nodir/events.jsonl } }\ndaemon: { user: %s }\n' "$tmp" "$user"
 check "-t: JSON directory missing named" has "$tmp/err" "output.json.path: directory $tmp/nodir: No such file"
 mkdir -m 755 "$tmp/ro"
 printf 'output: { json: { path: %s/ro/events.jsonl } }\ndaemon: { user: %s }\n' "$tmp" "$user" > "$tmp/j2.yaml"
@@ -186,14 +189,11 @@ if [ "$(id -u)" = 0 ]; then
 	check "-t: names the user" has "$tmp/err" "nobody cannot create files in $tmp/ro"
 	chown nobody "$tmp/ro"
 	run 0 "-t JSON directory of daemon.user" "$bin" -t -c "$tmp/j2.yaml"
-	printf 'daemon: { user: nosuchuser%s }\n' "$$" > "$tmp/u.yaml"
-	run 1 "-t daemon.user missing" "$bin" -t -c "$tmp/u.yaml"
+	conf_t 1 "-t daemon.user missing" "$tmp/u.yaml" 'daemon: { user: nosuchuser%s }\n' "$$"
 	check "-t: missing user named" has "$tmp/err" "daemon.user: user \"nosuchuser$$\" does not exist"
-	printf 'daemon: { user: "" }\n' > "$tmp/root.yaml"
-	run 0 "-t daemon.user empty" "$bin" -t -c "$tmp/root.yaml"
+	conf_t 0 "-t daemon.user empty" "$tmp/root.yaml" 'daemon: { user: "" }\n'
 	check "-t: warns it would stay root" has "$tmp/err" "warning: daemon.user is \"\": the daemon would go on running as root"
-	printf 'daemon: { user: root }\n' > "$tmp/root2.yaml"
-	run 0 "-t daemon.user root" "$bin" -t -c "$tmp/root2.yaml"
+	conf_t 0 "-t daemon.user root" "$tmp/root2.yaml" 'daemon: { user: root }\n'
 	check "-t: warns for root too" has "$tmp/err" "would go on running as root"
 else
 	chmod 555 "$tmp/ro"
@@ -204,8 +204,7 @@ fi
 # "cli.sh BIN user" (make check-service) stops here; make check-root runs
 # the whole script.
 if [ "${2:-}" = user ]; then
-	echo "cli: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	t_summary cli
 	exit
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -427,8 +426,7 @@ check "after both: SIGTERM still exits 0" has "$tmp/reload.err" "^exit 0$"
 if grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$tmp"/*.err > "$tmp/san" 2>/dev/null; then
 	fail "sanitizer reports in: $(cat "$tmp/san")"
 else
-	ok
+	pass
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_summary cli
