@@ -185,7 +185,7 @@ check_case() {
 	mkdir -p "$out/stdin"
 	if "$RSTWATCHD" -r - -c "$conf" -j -w "$out/stdin" < "$input" \
 	    > /dev/null 2>&1 && diff -r "$out/ev" "$out/stdin" > /dev/null; then
-		ok
+		pass
 	else
 		fail "$name: -r - (copies) and -r FILE (places) differ"
 	fi
