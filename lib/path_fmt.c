@@ -10,6 +10,7 @@
 #include "community_id.h"
 #include "event.h"
 #include "path.h"
+#include "timeunit.h"
 
 struct pbuf {
 	char	*buf;
@@ -47,8 +48,8 @@ path_record_format_json(const struct path_record *r, char *buf, size_t size)
 	pb_printf(&b, "{\"type\":\"path\",\"ts_start\":%" PRIu64 ".%06" PRIu64
 	    ",\"ts_end\":%" PRIu64 ".%06" PRIu64 ",\"proto\":\"tcp\","
 	    "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u",
-	    r->ts_start_us / 1000000, r->ts_start_us % 1000000,
-	    r->ts_end_us / 1000000, r->ts_end_us % 1000000,
+	    usec_sec_part(r->ts_start_us), usec_frac_part(r->ts_start_us),
+	    usec_sec_part(r->ts_end_us), usec_frac_part(r->ts_end_us),
 	    addr_format(&r->src, s, sizeof(s)), r->sport,
 	    addr_format(&r->dst, d, sizeof(d)), r->dport);
 	if (r->nat)
