@@ -139,12 +139,24 @@ $(BUILD)/tests/check_local: tests/unit/check_local.c $(CHECK_LOCAL_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
 	    $(CHECK_LOCAL_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
+# The evidence files: the writer and its limits, on a scratch directory.
+CHECK_EVIDENCE_OUT_OBJ := $(BUILD)/daemon/evidence_out.o $(BUILD)/daemon/log.o \
+	$(BUILD)/daemon/syslog_sock.o $(BUILD)/daemon/outq.o
+$(BUILD)/tests/check_evidence_out: tests/unit/check_evidence_out.c \
+    $(CHECK_EVIDENCE_OUT_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Idaemon -o $@ $< \
+	    $(CHECK_EVIDENCE_OUT_OBJ) $(LIB) $(LDFLAGS) $(CHECK_LIBS) $(DAEMON_LIBS)
 # What the -r reader hands on, packet by packet (tests/pcap/pcapng.sh).
 CAPDUMP	:= $(BUILD)/tests/capdump
 $(CAPDUMP): tests/pcap/capdump.c $(BUILD)/daemon/capfile.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Idaemon -o $@ $< $(BUILD)/daemon/capfile.o \
 	    $(LIB) $(LDFLAGS) $(DAEMON_LIBS)
+
+# The headers the test programs share: a change rebuilds them all.
+$(UNIT_BIN): tests/unit/check_util.h tests/put.h
+$(MKPCAP) $(MKPAIR): tests/put.h
 
 $(MKPCAP): tests/pcap/mkpcap.c
 	@mkdir -p $(dir $@)

@@ -81,6 +81,7 @@ struct capfile {
 	size_t		 ng_end;
 	bool		 ng_eof;
 	bool		 ng_swapped;
+	bool		 ng_seekable;	/* a regular file: offsets mean something */
 	uint64_t	 ng_off;	/* file offset of the next block */
 	struct pcapng_iface *ng_if;
 	uint32_t	 ng_nif;
@@ -310,6 +311,7 @@ static int
 open_input(struct capfile *c, const char *path, char *errbuf)
 {
 	struct prefix_stream *ps;
+	struct stat st;
 	uint8_t head[4];
 	uint32_t magic;
 	bool consumed;
@@ -330,6 +332,7 @@ open_input(struct capfile *c, const char *path, char *errbuf)
 	memcpy(&magic, head, sizeof(magic));
 	if (n == 4 && magic == PCAPNG_BT_SHB) {
 		c->ng_fd = fd;
+		c->ng_seekable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 		c->linktype = -1;
 		if ((c->ng_buf = malloc(NG_BUF_LEN)) == NULL) {
 			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s",
@@ -499,6 +502,14 @@ capfile_reader(const struct capfile *c)
 	return c->ng_fd != -1 ? "pcapng" : c->fd != -1 ? "block" : "libpcap";
 }
 
+int
+capfile_data_fd(const struct capfile *c)
+{
+	if (c->ng_fd != -1)
+		return c->ng_seekable ? c->ng_fd : -1;
+	return c->fd;
+}
+
 const char *
 capfile_error(const struct capfile *c)
 {
@@ -549,6 +560,7 @@ fast_next(struct capfile *c, struct capfile_pkt *pkt)
 	pkt->caplen = caplen < c->snaplen ? caplen : c->snaplen;
 	pkt->wirelen = wirelen > pkt->caplen ? wirelen : pkt->caplen;
 	pkt->ts_us = record_time_us(c, get32(c, h), get32(c, h + 4));
+	pkt->file_off = (int64_t)(c->offset + REC_HDR_LEN);
 	c->start += REC_HDR_LEN + (size_t)caplen;
 	c->offset += REC_HDR_LEN + (uint64_t)caplen;
 	return 1;
@@ -570,6 +582,7 @@ pcap_next_pkt(struct capfile *c, struct capfile_pkt *pkt)
 		return -1;
 	}
 	pkt->data = data;
+	pkt->file_off = -1;
 	pkt->caplen = hdr->caplen;
 	pkt->wirelen = hdr->len > hdr->caplen ? hdr->len : hdr->caplen;
 	pkt->ts_us = hdr->ts.tv_sec < 0 ? 0 :
@@ -727,6 +740,8 @@ ng_next(struct capfile *c, struct capfile_pkt *pkt)
 			pkt->wirelen = pk.wirelen;
 			pkt->ts_us = pcapng_time_us(&c->ng_if[pk.ifid], pk.ts);
 			pkt->linktype = c->ng_if[pk.ifid].linktype;
+			pkt->file_off = c->ng_seekable ?
+			    (int64_t)(c->ng_off + (uint64_t)(pk.data - b)) : -1;
 		}
 		c->ng_pos += len;
 		c->ng_off += len;

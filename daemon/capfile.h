@@ -23,6 +23,7 @@ struct capfile_pkt {
 	uint32_t	 wirelen;	/* at least caplen */
 	uint64_t	 ts_us;
 	int		 linktype;	/* of the interface it came from */
+	int64_t		 file_off;	/* where data is in the file, or -1 */
 };
 
 /* Link types one file may mix; a file with more ends with an error. */
@@ -58,6 +59,11 @@ size_t	capfile_read(struct capfile *, size_t max,
 	    void *ctx, int *rc);
 /* Why capfile_next() returned -1. */
 const char *capfile_error(const struct capfile *);
+/*
+ * The descriptor the packets' file_off refer to (the caller may dup it to
+ * read them again with pread), or -1 when they have none.
+ */
+int	capfile_data_fd(const struct capfile *);
 /* Which reader reads the records (for -vv): block, pcapng or libpcap. */
 const char *capfile_reader(const struct capfile *);
 /* Whether our classic pcap reader, not libpcap's, reads the records. */

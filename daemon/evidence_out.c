@@ -1,9 +1,13 @@
 /*
- * Evidence files in the classic pcap format (the one every tool reads):
- * a 24-byte file header, then per packet a 16-byte record header and the
- * bytes kept, in host byte order with the usual magic, microsecond
- * timestamps.  A file is built whole in memory when its request completes
- * (one allocation per alert, none per packet), then written in one go.
+ * Evidence files in the classic pcap format (the one every tool reads),
+ * written by libpcap (pcap_dump_fopen(), pcap_dump()): microsecond
+ * timestamps, the snaplen and the link type in the file header.  A file's
+ * packets are copied into one buffer when its request completes (one
+ * allocation per alert, none per packet, nothing that waits), then
+ * dumped from the event loop or -r's writer thread.  The stream under the
+ * dumper is ours (fopencookie()), so that a failed write(2) or close(2),
+ * which libpcap's pcap_dump() and pcap_dump_close() return nothing of, is
+ * counted.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -17,11 +21,12 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <pcap/pcap.h>
 
 #include "evidence_out.h"
 #include "log.h"
 
-#define PCAP_MAGIC_US		0xa1b2c3d4u
+/* What libpcap writes: a file header, then one per packet. */
 #define PCAP_FILE_HDR		24
 #define PCAP_REC_HDR		16
 /* Live: files waiting for the loop, at most. */
@@ -35,9 +40,15 @@ struct evidence_file {
 	uint64_t	size;
 };
 
+/*
+ * A file to write: its packets, each as a record header (the one libpcap
+ * writes: seconds, microseconds, bytes kept, bytes on the wire, in host
+ * byte order) and the bytes kept.  len is the file's size.
+ */
 struct evidence_job {
 	struct evidence_job *next;
 	char		name[EVIDENCE_NAME_MAX];
+	int		linktype;
 	size_t		len;
 	uint8_t		data[];
 };
@@ -45,17 +56,21 @@ struct evidence_job {
 /* Two passes over a flow's packets: measure, then copy. */
 struct image {
 	uint8_t		*buf;		/* NULL while measuring */
-	size_t		 len;
+	size_t		 len;		/* the file's: header included */
 	int		 linktype;	/* the first packet's; -1 none yet */
-	uint32_t	 snaplen;
 	uint64_t	 other_link;
+};
+
+/* Our stream under libpcap's dumper: the file and its first error. */
+struct dump_file {
+	int		 fd;
+	int		 error;		/* errno, 0 none */
 };
 
 static void	evidence_out_done(void *, const struct evidence *, uint32_t,
 		    const char *);
 static void	evidence_out_flush(evutil_socket_t, short, void *);
-static int	write_file(struct evidence_out *, const char *, const uint8_t *,
-		    size_t);
+static int	write_file(struct evidence_out *, const struct evidence_job *);
 static void	enforce_limits(struct evidence_out *, uint64_t);
 static void	scan_dir(struct evidence_out *);
 static void	*writer_main(void *);
@@ -66,10 +81,13 @@ put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
+static uint32_t
+get32(const uint8_t *p)
 {
-	memcpy(p, &v, sizeof(v));
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
 static void
@@ -87,7 +105,7 @@ image_pkt(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
 		return;
 	}
 	if (im->buf != NULL) {
-		p = im->buf + im->len;
+		p = im->buf + im->len - PCAP_FILE_HDR;
 		put32(p, (uint32_t)usec_sec_part(ts_us));
 		put32(p + 4, (uint32_t)usec_frac_part(ts_us));
 		put32(p + 8, caplen);
@@ -95,20 +113,6 @@ image_pkt(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
 		memcpy(p + PCAP_REC_HDR, data, caplen);
 	}
 	im->len += PCAP_REC_HDR + caplen;
-}
-
-static void
-image_header(struct image *im)
-{
-	uint8_t *p = im->buf;
-
-	put32(p, PCAP_MAGIC_US);
-	put16(p + 4, 2);
-	put16(p + 6, 4);
-	put32(p + 8, 0);		/* thiszone */
-	put32(p + 12, 0);		/* sigfigs */
-	put32(p + 16, im->snaplen);
-	put32(p + 20, (uint32_t)im->linktype);
 }
 
 int
@@ -201,7 +205,7 @@ writer_main(void *arg)
 		if ((o->jobs = job->next) == NULL)
 			o->jobs_tail = &o->jobs;
 		pthread_mutex_unlock(&o->lock);
-		write_file(o, job->name, job->data, job->len);
+		write_file(o, job);
 		pthread_mutex_lock(&o->lock);
 		o->queued--;
 		o->queued_bytes -= job->len;
@@ -261,7 +265,6 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 
 	memset(&im, 0, sizeof(im));
 	im.linktype = -1;
-	im.snaplen = o->snaplen;
 	im.len = PCAP_FILE_HDR;
 	evidence_walk(e, flow, image_pkt, &im);
 	if (im.linktype == -1)
@@ -272,7 +275,7 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 		o->stats.queue_full++;
 		return;
 	}
-	if ((job = malloc(sizeof(*job) + n)) == NULL) {
+	if ((job = malloc(sizeof(*job) + n - PCAP_FILE_HDR)) == NULL) {
 		if (o->threaded)
 			pthread_mutex_lock(&o->lock);
 		o->stats.failed++;
@@ -283,12 +286,12 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 	job->next = NULL;
 	snprintf(job->name, sizeof(job->name), "%s", name);
 	job->len = n;
+	job->linktype = im.linktype;
 	im.buf = job->data;
 	im.len = PCAP_FILE_HDR;
 	im.linktype = -1;
 	im.other_link = 0;
 	evidence_walk(e, flow, image_pkt, &im);
-	image_header(&im);
 	o->stats.other_link += im.other_link;
 
 	if (o->base == NULL) {
@@ -301,7 +304,7 @@ evidence_out_done(void *ctx, const struct evidence *e, uint32_t flow,
 		if (o->threaded)
 			writer_queue(o, job);
 		else {
-			write_file(o, job->name, job->data, job->len);
+			write_file(o, job);
 			free(job);
 		}
 		return;
@@ -326,8 +329,17 @@ evidence_out_flush(evutil_socket_t fd, short what, void *arg)
 		o->jobs = job->next;
 		o->queued--;
 		o->queued_bytes -= job->len;
+		/*
+		 * A file that alone is more than max_bytes would empty the
+		 * directory and still be over: it is not written.
+		 */
+		if (job->len > o->max_bytes) {
+			o->stats.skipped++;
+			free(job);
+			continue;
+		}
 		enforce_limits(o, job->len);
-		if (write_file(o, job->name, job->data, job->len) == 0) {
+		if (write_file(o, job) == 0) {
 			struct evidence_file *f = &o->files[(o->first +
 			    o->nfiles) % o->max_files];
 
@@ -341,42 +353,125 @@ evidence_out_flush(evutil_socket_t fd, short what, void *arg)
 	o->jobs_tail = &o->jobs;
 }
 
-static int
-write_file(struct evidence_out *o, const char *name, const uint8_t *data,
-    size_t len)
+/* The stream's write(2)s: all of it, or the error kept. */
+static ssize_t
+dump_write(void *cookie, const char *buf, size_t size)
 {
-	char path[PATH_MAX];
-	ssize_t n;
+	struct dump_file *df = cookie;
 	size_t off = 0;
-	int fd, saved;
-	bool first;
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%s", o->dir, name);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0640)) == -1)
-		goto fail;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) == -1) {
+	while (off < size) {
+		if ((n = write(df->fd, buf + off, size - off)) == -1) {
 			if (errno == EINTR)
 				continue;
-			saved = errno;
-			close(fd);
-			errno = saved;
-			goto fail;
+			if (df->error == 0)
+				df->error = errno;
+			/* stdio takes 0 for an error. */
+			return 0;
 		}
 		off += (size_t)n;
 	}
-	if (close(fd) == -1)
+	return (ssize_t)size;
+}
+
+static int
+dump_close(void *cookie)
+{
+	struct dump_file *df = cookie;
+
+	if (close(df->fd) == -1 && df->error == 0)
+		df->error = errno;
+	df->fd = -1;
+	return df->error == 0 ? 0 : -1;
+}
+
+/*
+ * The DLT_ value pcap_open_dead() takes for a packet's link type.  Live
+ * capture and classic files give DLT_ values; pcapng files give the
+ * file's LINKTYPE_ value, which for raw IP is another number; and raw IP
+ * from OpenBSD's files (14) is DLT_RAW here.  libpcap writes LINKTYPE_RAW
+ * (101) for all three, as tcpdump -w does.
+ */
+static int
+dump_dlt(int linktype)
+{
+	switch (linktype) {
+	case LINKTYPE_RAW_PCAP:
+	case LINKTYPE_RAW_ALT:
+		return DLT_RAW;
+	default:
+		return linktype;
+	}
+}
+
+/* From the event loop or -r's writer thread, never the packet path. */
+static int
+write_file(struct evidence_out *o, const struct evidence_job *job)
+{
+	static const cookie_io_functions_t io = {
+		.write = dump_write,
+		.close = dump_close,
+	};
+	struct dump_file df = { .fd = -1, .error = 0 };
+	char path[PATH_MAX];
+	struct pcap_pkthdr h;
+	pcap_dumper_t *d;
+	pcap_t *p = NULL;
+	FILE *f = NULL;
+	const uint8_t *r;
+	size_t off, end = job->len - PCAP_FILE_HDR;
+	int saved;
+	bool first;
+
+	snprintf(path, sizeof(path), "%s/%s", o->dir, job->name);
+	if ((df.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0640)) == -1)
+		goto fail;
+	if ((f = fopencookie(&df, "w", io)) == NULL ||
+	    (p = pcap_open_dead(dump_dlt(job->linktype),
+	    (int)o->snaplen)) == NULL) {
+		df.error = errno != 0 ? errno : ENOMEM;
+		goto fail;
+	}
+	if ((d = pcap_dump_fopen(p, f)) == NULL) {
+		/* A link type no file can hold: the store took none. */
+		df.error = EINVAL;
+		goto fail;
+	}
+	for (off = 0; off < end; off += PCAP_REC_HDR + h.caplen) {
+		r = job->data + off;
+		memset(&h, 0, sizeof(h));
+		h.ts.tv_sec = get32(r);
+		h.ts.tv_usec = get32(r + 4);
+		h.caplen = get32(r + 8);
+		h.len = get32(r + 12);
+		pcap_dump((u_char *)d, &h, r + PCAP_REC_HDR);
+	}
+	/* pcap_dump() says nothing: a full disk shows here. */
+	if (pcap_dump_flush(d) == -1 && df.error == 0)
+		df.error = errno != 0 ? errno : EIO;
+	f = NULL;
+	pcap_dump_close(d);		/* and close(2), into df */
+	pcap_close(p);
+	p = NULL;
+	if (df.error != 0)
 		goto fail;
 	if (o->threaded)
 		pthread_mutex_lock(&o->lock);
 	o->stats.written++;
-	o->stats.bytes += len;
+	o->stats.bytes += job->len;
 	if (o->threaded)
 		pthread_mutex_unlock(&o->lock);
 	return 0;
 fail:
-	saved = errno;
+	saved = df.error != 0 ? df.error : errno;
+	if (f != NULL)
+		fclose(f);		/* closes df.fd */
+	else if (df.fd != -1)
+		close(df.fd);
+	if (p != NULL)
+		pcap_close(p);
 	(void)unlink(path);
 	if (o->threaded)
 		pthread_mutex_lock(&o->lock);

@@ -32,7 +32,8 @@ struct evidence_out_stats {
 	uint64_t	written;	/* files */
 	uint64_t	bytes;
 	uint64_t	failed;		/* could not be written (disk full ...) */
-	uint64_t	skipped;	/* -r: beyond max_files or max_bytes */
+	uint64_t	skipped;	/* -r: beyond max_files or max_bytes;
+					   live: alone more than max_bytes */
 	uint64_t	queue_full;	/* live: too much waiting to be written */
 	uint64_t	deleted;	/* oldest files removed for the limits */
 	uint64_t	other_link;	/* packets of another link type, left out */

@@ -438,7 +438,7 @@ run_files(const struct options *o, const struct conf *c)
 		sinks.evidence = evidence_out_event;
 		sinks.evidence_ctx = &eo;
 	}
-	rc = offline_run(a, o->files, o->nfiles, c->filter);
+	rc = offline_run(a, eo.store, o->files, o->nfiles, c->filter);
 	evidence_out_close(&eo);
 	if (o->evidence_dir != NULL)
 		evidence_summary(&eo, o->verbose > 0);

@@ -10,6 +10,7 @@
  * a mutex, so the two never share memory unguarded.  The results are the
  * same as one thread would give, packet for packet.
  */
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capfile.h"
 #include "log.h"
@@ -56,6 +58,22 @@
  */
 #define KEEP_BYTES	(256 * 1024)
 
+/*
+ * A file's packets can be read again where they are: the evidence store
+ * then holds a reference (the file's number in the top bits, the offset
+ * below), not a copy, and reads the bytes back for the few flows that
+ * get a file.  Each input stays open until the end of the run, since a
+ * flow's evidence may be written after the next file has begun.
+ */
+#define REF_OFF_BITS	48
+#define REF_FILES_MAX	1024
+
+struct refs {
+	int		 fd[REF_FILES_MAX];
+	int		 n;
+	uint64_t	 unreadable;	/* packets pread could not give back */
+};
+
 struct batch {
 	size_t		n;
 	struct analyzer_slot slot[BATCH_SLOTS];
@@ -66,6 +84,7 @@ struct feed {
 	const struct analyzer *a;
 	struct capfile	*file;
 	uint32_t	 keep_snaplen;	/* evidence: bytes kept per frame, or 0 */
+	int		 ref_file;	/* the file's number in refs, or -1 */
 	size_t		 batch_max;	/* slots per batch */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 room;		/* the reader may go on */
@@ -122,10 +141,45 @@ stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
 
 	analyzer_stage(f->a, &f->staging->slot[i], pkt->linktype, pkt->data,
 	    pkt->caplen, pkt->wirelen, pkt->ts_us, NULL);
-	if (f->keep_snaplen != 0)
+	if (f->keep_snaplen == 0)
+		return;
+	if (f->ref_file >= 0 && pkt->file_off >= 0 &&
+	    pkt->file_off < (int64_t)1 << REF_OFF_BITS)
+		analyzer_keep_ref(f->a, &f->staging->slot[i],
+		    (uint64_t)f->ref_file << REF_OFF_BITS |
+		    (uint64_t)pkt->file_off, pkt->caplen);
+	else
 		analyzer_keep_frame(f->a, &f->staging->slot[i],
 		    f->staging->keep + i * f->keep_snaplen, pkt->data,
 		    pkt->caplen);
+}
+
+/* evidence_fetch_fn: a packet's bytes, again, from its file. */
+static bool
+refs_fetch(void *ctx, uint64_t ref, uint8_t *buf, uint32_t len)
+{
+	struct refs *r = ctx;
+	uint64_t file = ref >> REF_OFF_BITS;
+	off_t off = (off_t)(ref & (((uint64_t)1 << REF_OFF_BITS) - 1));
+
+	if (file < (uint64_t)r->n &&
+	    pread(r->fd[file], buf, len, off) == (ssize_t)len)
+		return true;
+	r->unreadable++;
+	return false;
+}
+
+/* The file's number for references, or -1: its packets are copied. */
+static int
+refs_add(struct refs *r, const struct capfile *file)
+{
+	int fd = capfile_data_fd(file);
+
+	if (r == NULL || fd == -1 || r->n == REF_FILES_MAX ||
+	    (fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return -1;
+	r->fd[r->n] = fd;
+	return r->n++;
 }
 
 /* Fills b from the file; capfile_next()'s last return code. */
@@ -304,7 +358,8 @@ warn_linktypes(const char *path, const struct capfile *file)
 }
 
 static int
-offline_file(struct analyzer *a, const char *path, const char *filter)
+offline_file(struct analyzer *a, struct refs *refs, const char *path,
+    const char *filter)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
 	struct feed f;
@@ -324,7 +379,9 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 	}
 	f.a = a;
 	f.batch_max = BATCH_SLOTS;
+	f.ref_file = -1;
 	if ((f.keep_snaplen = analyzer_evidence_snaplen(a)) != 0) {
+		f.ref_file = refs_add(refs, f.file);
 		if (KEEP_BYTES / f.keep_snaplen < BATCH_SLOTS)
 			f.batch_max = KEEP_BYTES / f.keep_snaplen;
 		for (int i = 0; i < RING_BATCHES; i++)
@@ -372,15 +429,28 @@ offline_file(struct analyzer *a, const char *path, const char *filter)
 }
 
 int
-offline_run(struct analyzer *a, char *const *files, int nfiles,
-    const char *filter)
+offline_run(struct analyzer *a, struct evidence *store, char *const *files,
+    int nfiles, const char *filter)
 {
+	struct refs *refs = NULL;
 	int rc = 0, damaged = 0;
 
+	if (store != NULL && (refs = calloc(1, sizeof(*refs))) != NULL)
+		evidence_set_fetch(store, refs_fetch, refs);
 	for (int i = 0; i < nfiles && rc != 2; i++)
-		if ((rc = offline_file(a, files[i], filter)) == 1)
+		if ((rc = offline_file(a, refs, files[i], filter)) == 1)
 			damaged++;
 	/* Even after a failure, what was read is reported whole. */
 	analyzer_finish(a);
+	if (refs != NULL) {
+		if (refs->unreadable > 0)
+			log_warnx("evidence: %llu packets left out: their file "
+			    "changed before they could be read again",
+			    (unsigned long long)refs->unreadable);
+		evidence_set_fetch(store, NULL, NULL);
+		for (int i = 0; i < refs->n; i++)
+			close(refs->fd[i]);
+		free(refs);
+	}
 	return rc == 2 || damaged > 0 ? 2 : 0;
 }

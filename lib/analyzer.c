@@ -134,6 +134,19 @@ analyzer_keep_frame(const struct analyzer *a, struct analyzer_slot *s,
 	s->frame_len = n;
 }
 
+void
+analyzer_keep_ref(const struct analyzer *a, struct analyzer_slot *s,
+    uint64_t ref, uint32_t caplen)
+{
+	uint32_t n = analyzer_evidence_snaplen(a);
+
+	if (n == 0)
+		return;
+	s->frame_at_ref = true;
+	s->frame_ref = ref;
+	s->frame_len = caplen < n ? caplen : n;
+}
+
 bool
 analyzer_evidence_request(struct analyzer *a, const char *name)
 {
@@ -154,12 +167,17 @@ analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
 {
 	const struct pkt *p = &s->p;
 
-	if (s->frame == NULL)
+	if (s->frame == NULL && !s->frame_at_ref)
 		return;
 	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
 	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
-	evidence_hold(a->evidence, flow_slot(a->flows, f), edge, s->linktype,
-	    p->ts_us, s->frame, s->frame_len, p->wirelen);
+	if (s->frame_at_ref)
+		evidence_hold_ref(a->evidence, flow_slot(a->flows, f), edge,
+		    s->linktype, p->ts_us, s->frame_ref, s->frame_len,
+		    p->wirelen);
+	else
+		evidence_hold(a->evidence, flow_slot(a->flows, f), edge,
+		    s->linktype, p->ts_us, s->frame, s->frame_len, p->wirelen);
 }
 
 void
@@ -231,6 +249,7 @@ analyzer_stage(const struct analyzer *a, struct analyzer_slot *s, int linktype,
 	s->linktype = linktype;
 	s->frame = NULL;
 	s->frame_len = 0;
+	s->frame_at_ref = false;
 	s->hash = 0;
 	/* A tunnelled flow's key needs the tunnel table: commit makes it. */
 	if ((s->result == DECODE_ok || s->result == DECODE_tcp_bad_option) &&

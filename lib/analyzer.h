@@ -72,9 +72,14 @@ struct analyzer_slot {
 	enum decode_result result;
 	const char	*iface;
 	int		linktype;
-	/* Evidence: the frame's first bytes, valid until commit, or NULL. */
+	/*
+	 * Evidence: the frame's first bytes, valid until commit, or NULL;
+	 * or, from a file, where they are (frame_at_ref, frame_ref).
+	 */
 	const uint8_t	*frame;
+	uint64_t	frame_ref;
 	uint32_t	frame_len;
+	bool		frame_at_ref;
 	/* Last: the tail of its tunnel stack is cold for most packets. */
 	struct pkt	p;
 };
@@ -99,6 +104,13 @@ void	analyzer_set_evidence(struct analyzer *, struct evidence *);
 uint32_t analyzer_evidence_snaplen(const struct analyzer *);
 void	analyzer_keep_frame(const struct analyzer *, struct analyzer_slot *,
 	    uint8_t *buf, const uint8_t *data, uint32_t caplen);
+/*
+ * Or, when the frame's bytes can be read again from where they are (a
+ * file), keeps only ref, which the store's fetch function resolves
+ * (evidence_hold_ref()).
+ */
+void	analyzer_keep_ref(const struct analyzer *, struct analyzer_slot *,
+	    uint64_t ref, uint32_t caplen);
 /*
  * From within the event callback only: the flow of the event being
  * reported gets an evidence request under name (evidence_request()).

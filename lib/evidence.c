@@ -50,8 +50,12 @@ struct rec {
 	uint32_t	wirelen;
 	uint32_t	order;		/* arrival number */
 	uint16_t	linktype;
-	uint16_t	pad;
+	uint16_t	flags;
 };
+
+/* The record's bytes are a uint64_t reference, not the packet's. */
+#define REC_REF		0x1
+#define REF_SIZE	((uint32_t)sizeof(uint64_t))
 
 #define REC_SIZE(caplen) \
 	((uint32_t)sizeof(struct rec) + (((caplen) + 7u) & ~7u))
@@ -115,8 +119,12 @@ struct evidence {
 	struct ev_req	*req;
 	uint32_t	 req_first;	/* the oldest, open or not */
 	uint32_t	 req_count;
+	uint32_t	 req_open;	/* of those, open: mostly none */
 	evidence_done_fn *done;
 	void		*ctx;
+	evidence_fetch_fn *fetch;
+	void		*fetch_ctx;
+	uint8_t		*fetch_buf;	/* snaplen bytes */
 	uint32_t	*walk[NRINGS];	/* EVIDENCE_WALK_MAX offsets each */
 	struct ev_op	 pipe[EV_PIPE];
 	uint32_t	 pipe_first;
@@ -215,7 +223,8 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	/* Zeroed, and left untouched until used: calloc maps fresh pages. */
 	if ((e->mem = calloc(1, memory)) == NULL ||
 	    (e->walk[0] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL ||
-	    (e->walk[1] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL) {
+	    (e->walk[1] = calloc(EVIDENCE_WALK_MAX, sizeof(uint32_t))) == NULL ||
+	    (e->fetch_buf = malloc(snaplen)) == NULL) {
 		evidence_free(e);
 		return NULL;
 	}
@@ -244,6 +253,7 @@ evidence_free(struct evidence *e)
 		return;
 	free(e->walk[0]);
 	free(e->walk[1]);
+	free(e->fetch_buf);
 	free(e->mem);
 	free(e);
 }
@@ -418,7 +428,8 @@ chain_link(struct evidence *e, uint32_t flow, int which, uint32_t off,
 	rec->prev_order = f->last_order[which];
 	f->last[which] = off + 1;
 	f->last_order[which] = order;
-	if ((i = req_find(e, flow)) != NONE && --e->req[i].left == 0)
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE &&
+	    --e->req[i].left == 0)
 		req_complete(e, i);
 }
 
@@ -429,7 +440,7 @@ flow_forget(struct evidence *e, uint32_t flow)
 	struct ev_flow *f = &e->flows[flow];
 	uint32_t i;
 
-	if ((i = req_find(e, flow)) != NONE)
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE)
 		req_complete(e, i);
 	/* Its records stay where they are until their ring comes round. */
 	if (f->last[RING_EDGE] != 0 || f->last[RING_BULK] != 0)
@@ -482,42 +493,93 @@ pipe_push(struct evidence *e, uint32_t flow, uint32_t off, uint32_t order,
 	e->pipe_count++;
 }
 
-void
-evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
-    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+/* A packet's record, size bytes after its header, at its ring's head. */
+static struct rec *
+hold_begin(struct evidence *e, int which, int linktype,
+    uint64_t ts_us, uint32_t size, uint32_t caplen, uint32_t wirelen,
+    uint32_t *off, uint32_t *order)
 {
-	int which = edge ? RING_EDGE : RING_BULK;
-	struct ring *r = &e->ring[which];
 	struct rec *rec;
-	uint32_t off, order;
 
-	if (flow >= e->nflows)
-		return;
-	if (caplen > e->snaplen)
-		caplen = e->snaplen;
-	order = e->order++;
-	off = ring_alloc(e, r, REC_SIZE(caplen), order);
-	rec = rec_at(r, off);
+	*order = e->order++;
+	*off = ring_alloc(e, &e->ring[which], REC_SIZE(size), *order);
+	rec = rec_at(&e->ring[which], *off);
 	rec->ts_us = ts_us;
 	rec->prev = NONE;
 	rec->prev_order = 0;
 	rec->caplen = caplen;
 	rec->wirelen = wirelen < caplen ? caplen : wirelen;
-	rec->order = order;
+	rec->order = *order;
 	rec->linktype = (uint16_t)linktype;
-	rec->pad = 0;
-	if (caplen > 0)
-		memcpy(rec + 1, data, caplen);
 	e->stats.held++;
 	e->stats.packets++;
+	return rec;
+}
 
-	if (req_find(e, flow) == NONE)
+/* The record is written: into its flow's chain, now or a little later. */
+static void
+hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
+    uint32_t order)
+{
+	if (e->req_open == 0 || req_find(e, flow) == NONE)
 		pipe_push(e, flow, off, order, which);
 	else {
 		/* Perhaps an open request: count this packet now. */
 		pipe_drain(e);
 		chain_link(e, flow, which, off, order);
 	}
+}
+
+/*
+ * Keeps nbytes of bytes as the record of a packet of caplen bytes: the
+ * packet's own first bytes, or a reference to them (REC_REF).
+ */
+static void
+hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
+    uint64_t ts_us, const void *bytes, uint32_t nbytes, uint32_t caplen,
+    uint32_t wirelen, uint16_t flags)
+{
+	int which = edge ? RING_EDGE : RING_BULK;
+	struct rec *rec;
+	uint32_t off, order;
+
+	rec = hold_begin(e, which, linktype, ts_us, nbytes, caplen, wirelen,
+	    &off, &order);
+	rec->flags = flags;
+	if (nbytes > 0)
+		memcpy(rec + 1, bytes, nbytes);
+	hold_end(e, flow, which, off, order);
+}
+
+void
+evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
+    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	if (flow >= e->nflows)
+		return;
+	if (caplen > e->snaplen)
+		caplen = e->snaplen;
+	hold(e, flow, edge, linktype, ts_us, data, caplen, caplen, wirelen, 0);
+}
+
+void
+evidence_hold_ref(struct evidence *e, uint32_t flow, bool edge,
+    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
+    uint32_t wirelen)
+{
+	if (flow >= e->nflows)
+		return;
+	if (caplen > e->snaplen)
+		caplen = e->snaplen;
+	hold(e, flow, edge, linktype, ts_us, &ref, REF_SIZE, caplen, wirelen,
+	    REC_REF);
+}
+
+void
+evidence_set_fetch(struct evidence *e, evidence_fetch_fn *fetch, void *ctx)
+{
+	e->fetch = fetch;
+	e->fetch_ctx = ctx;
 }
 
 static void
@@ -528,6 +590,7 @@ req_complete(struct evidence *e, uint32_t i)
 	if (!q->open)
 		return;
 	q->open = false;
+	e->req_open--;
 	reqtab_del(e, q->flow);
 	e->stats.completed++;
 	if (e->done != NULL)
@@ -571,6 +634,7 @@ evidence_request(struct evidence *e, uint32_t flow, uint64_t now_us,
 	q->left = EVIDENCE_AFTER_PACKETS;
 	q->deadline_us = now_us + EVIDENCE_AFTER_US;
 	q->open = true;
+	e->req_open++;
 	memcpy(q->name, name, len + 1);
 	reqtab_add(e, flow, i);
 	e->stats.requests++;
@@ -606,7 +670,7 @@ evidence_release(struct evidence *e, uint32_t flow)
 {
 	if (flow >= e->nflows)
 		return;
-	if (req_find(e, flow) == NONE)
+	if (e->req_open == 0 || req_find(e, flow) == NONE)
 		pipe_push(e, flow, NONE, 0, 0);
 	else {
 		pipe_drain(e);
@@ -664,6 +728,18 @@ pipe_collect(const struct evidence *e, uint32_t flow,
 	return chains;
 }
 
+/* A record held by reference: its bytes into e->fetch_buf. */
+static bool
+rec_fetch(const struct evidence *e, const struct rec *r)
+{
+	uint64_t ref;
+
+	if (e->fetch == NULL)
+		return false;
+	memcpy(&ref, r + 1, sizeof(ref));
+	return e->fetch(e->fetch_ctx, ref, e->fetch_buf, r->caplen);
+}
+
 size_t
 evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
     void *ctx)
@@ -704,8 +780,12 @@ evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
 			r = b;
 			ib++;
 		}
-		fn(ctx, r->linktype, r->ts_us, (const uint8_t *)(r + 1),
-		    r->caplen, r->wirelen);
+		if ((r->flags & REC_REF) == 0)
+			fn(ctx, r->linktype, r->ts_us,
+			    (const uint8_t *)(r + 1), r->caplen, r->wirelen);
+		else if (rec_fetch(e, r))
+			fn(ctx, r->linktype, r->ts_us, e->fetch_buf,
+			    r->caplen, r->wirelen);
 	}
 	return n[RING_EDGE] + n[RING_BULK];
 }

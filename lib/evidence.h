@@ -61,6 +61,12 @@ typedef void	evidence_done_fn(void *ctx, const struct evidence *,
 		    uint32_t flow, const char *name);
 typedef void	evidence_pkt_fn(void *ctx, int linktype, uint64_t ts_us,
 		    const uint8_t *, uint32_t caplen, uint32_t wirelen);
+/*
+ * Reads len bytes of a packet held by reference (evidence_hold_ref) into
+ * buf; false when they cannot be had, and the packet is left out.
+ */
+typedef bool	evidence_fetch_fn(void *ctx, uint64_t ref, uint8_t *buf,
+		    uint32_t len);
 
 /*
  * memory: the whole budget, side table included; flows: the flow table's
@@ -86,6 +92,16 @@ bool	evidence_prefault(const struct evidence *, size_t *done, size_t step);
 void	evidence_hold(struct evidence *, uint32_t flow, bool edge, int linktype,
 	    uint64_t ts_us, const uint8_t *, uint32_t caplen, uint32_t wirelen);
 /*
+ * The same for a packet whose bytes can be read again later (a capture
+ * file's): the store keeps ref, a place the fetch function knows, not
+ * the bytes, so a packet costs a quarter of the memory and no copy.
+ */
+void	evidence_hold_ref(struct evidence *, uint32_t flow, bool edge,
+	    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
+	    uint32_t wirelen);
+/* How evidence_walk() reads packets held by reference. */
+void	evidence_set_fetch(struct evidence *, evidence_fetch_fn *, void *ctx);
+/*
  * Opens a request for flow (completing its open one first).  False when
  * the name does not fit.
  */
@@ -97,7 +113,10 @@ void	evidence_expire(struct evidence *, uint64_t now_us);
 void	evidence_release(struct evidence *, uint32_t flow);
 /* Completes every open request (end of input, shutdown). */
 void	evidence_flush(struct evidence *);
-/* The flow's packets, oldest first; returns how many. */
+/*
+ * The flow's packets, oldest first; returns how many are held (one held
+ * by reference that cannot be fetched is not passed to fn).
+ */
 size_t	evidence_walk(const struct evidence *, uint32_t flow,
 	    evidence_pkt_fn *, void *ctx);
 const struct evidence_stats *evidence_stats(const struct evidence *);

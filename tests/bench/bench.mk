@@ -6,6 +6,7 @@
 #   make bench BENCH_PACKETS=2000000    quicker
 #   make bench BENCH_OTHER=PATH         and A/B against another build
 #   make bench-ab BENCH_OTHER=PATH      the A/B alone
+#   make bench-evidence                 what evidence (-w) costs, alone
 #   make bench-profile                  where rstwatchd's time goes
 #   make bench-clean                    remove the (large) traces
 #
@@ -24,11 +25,12 @@ BENCH_PROFILER	?= perf
 BENCH_OTHER	?=
 BENCH_AB_REPEAT	?= 5
 
-BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat
+BENCH_BIN	:= $(BENCH_DIR)/gentrace $(BENCH_DIR)/pcapread $(BENCH_DIR)/runstat \
+		   $(BENCH_DIR)/memtouch
 
 BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  GENTRACE=$(BENCH_DIR)/gentrace PCAPREAD=$(BENCH_DIR)/pcapread \
-		  RUNSTAT=$(BENCH_DIR)/runstat \
+		  RUNSTAT=$(BENCH_DIR)/runstat MEMTOUCH=$(BENCH_DIR)/memtouch \
 		  SIZES="$(BUILD)/tests/check_flow --sizes" \
 		  BENCH_PACKETS=$(BENCH_PACKETS) BENCH_CONCURRENCY=$(BENCH_CONCURRENCY) \
 		  BENCH_SMALL=$(BENCH_SMALL) BENCH_FLOOD=$(BENCH_FLOOD) \
@@ -36,15 +38,19 @@ BENCH_ENV	= RSTWATCHD=$(RSTWATCHD) BENCH_DIR=$(BENCH_DIR) \
 		  BENCH_PROFILER=$(BENCH_PROFILER) BENCH_OTHER=$(BENCH_OTHER) \
 		  BENCH_AB_REPEAT=$(BENCH_AB_REPEAT)
 
-.PHONY: bench bench-ab bench-profile bench-clean
+.PHONY: bench bench-ab bench-evidence bench-profile bench-clean
 
-$(BENCH_DIR)/gentrace: tests/bench/gentrace.c
+$(BENCH_DIR)/gentrace: tests/bench/gentrace.c tests/put.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) -lm
 
 $(BENCH_DIR)/pcapread: tests/bench/pcapread.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DAEMON_LIBS)
+
+$(BENCH_DIR)/memtouch: tests/bench/memtouch.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 $(BENCH_DIR)/runstat: tests/bench/runstat.c
 	@mkdir -p $(dir $@)
@@ -56,6 +62,9 @@ bench: $(RSTWATCHD) $(BENCH_BIN) $(BUILD)/tests/check_flow
 # The A/B alone: make bench-ab BENCH_OTHER=/path/to/other/rstwatchd
 bench-ab: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh ab
+
+bench-evidence: $(RSTWATCHD) $(BENCH_BIN)
+	@$(BENCH_ENV) sh tests/bench/run.sh evidence
 
 bench-profile: $(RSTWATCHD) $(BENCH_BIN)
 	@$(BENCH_ENV) sh tests/bench/run.sh profile

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../put.h"
+
 #define PCAP_MAGIC_USEC		0xa1b2c3d4u
 #define LINKTYPE_ETHERNET	1
 #define FULL_SNAPLEN		262144
@@ -80,58 +82,78 @@
 #define DNS_QUERY_LEN(l)	((l) + 30)	/* header, name, type, class */
 #define DNS_ANSWER_LEN(l, aaaa)	((l) + 30 + ((aaaa) ? 28 : 16))
 
-/* The event kinds and close reasons, named as rstwatchd names them. */
-enum ev {
-	EV_SYN_RETRANSMIT, EV_SYNACK_RETRANSMIT, EV_SYN_REFUSED,
-	EV_DATA_RETRANSMIT, EV_LOSS_RESET, EV_APP_RESET, EV_RST_INJECTED,
-	EV_SEQ_ANOMALY, EV_ICMP_UNREACHABLE, EV_CAPTURE_DROP, EV_RST_RATE,
-	EV_N
-};
-static const char *const ev_names[EV_N] = {
-	"syn_retransmit", "synack_retransmit", "syn_refused",
-	"data_retransmit", "loss_reset", "app_reset", "rst_injected",
-	"seq_anomaly", "icmp_unreachable", "capture_drop", "rst_rate"
-};
+/*
+ * The event kinds and close reasons, named as rstwatchd names them; each
+ * list makes an enum and the names (and shares) indexed by it.
+ */
+#define EVENTS(X)							\
+	X(EV_SYN_RETRANSMIT, "syn_retransmit")				\
+	X(EV_SYNACK_RETRANSMIT, "synack_retransmit")			\
+	X(EV_SYN_REFUSED, "syn_refused")				\
+	X(EV_DATA_RETRANSMIT, "data_retransmit")			\
+	X(EV_LOSS_RESET, "loss_reset")					\
+	X(EV_APP_RESET, "app_reset")					\
+	X(EV_RST_INJECTED, "rst_injected")				\
+	X(EV_SEQ_ANOMALY, "seq_anomaly")				\
+	X(EV_ICMP_UNREACHABLE, "icmp_unreachable")			\
+	X(EV_CAPTURE_DROP, "capture_drop")				\
+	X(EV_RST_RATE, "rst_rate")
 
 /*
  * "unfinished" stands for open, timeout and handshake_timeout together:
  * which of them a flow gets depends on where the trace ends relative to
  * the analyser's timers, not on what happened in the flow.
  */
-enum close {
-	CL_GRACEFUL, CL_REFUSED, CL_LOSS_RESET, CL_APP_RESET, CL_RST_INJECTED,
-	CL_UNFINISHED, CL_N
-};
-static const char *const close_names[CL_N] = {
-	"graceful", "refused", "loss_reset", "app_reset", "rst_injected",
-	"unfinished"
-};
+#define CLOSES(X)							\
+	X(CL_GRACEFUL, "graceful")					\
+	X(CL_REFUSED, "refused")					\
+	X(CL_LOSS_RESET, "loss_reset")					\
+	X(CL_APP_RESET, "app_reset")					\
+	X(CL_RST_INJECTED, "rst_injected")				\
+	X(CL_UNFINISHED, "unfinished")
 
-enum scenario {
-	SC_CLEAN, SC_SYN_TIMEOUT, SC_REFUSED, SC_LOSS_RESET, SC_APP_RESET,
-	SC_RTX_RECOVER, SC_UDP_UNREACH, SC_UDP_OK, SC_SYN_ONLY, SC_N
-};
-static const char *const sc_names[SC_N] = {
-	"clean", "syn_timeout", "refused", "loss_reset", "app_reset",
-	"rtx_recovered", "udp_unreachable", "udp_ok", "syn_only"
-};
-
-/* Share of each scenario, per 1000 connections (a server's ordinary day). */
-static const unsigned sc_permille[SC_N] = {
-	[SC_CLEAN] = 700, [SC_SYN_TIMEOUT] = 40, [SC_REFUSED] = 40,
-	[SC_LOSS_RESET] = 30, [SC_APP_RESET] = 40, [SC_RTX_RECOVER] = 20,
-	[SC_UDP_UNREACH] = 30, [SC_UDP_OK] = 100, [SC_SYN_ONLY] = 0
-};
+/*
+ * The scenarios, their names in the summary and their share per 1000
+ * connections (a server's ordinary day).
+ */
+#define SCENARIOS(X)							\
+	X(SC_CLEAN, "clean", 700)					\
+	X(SC_SYN_TIMEOUT, "syn_timeout", 40)				\
+	X(SC_REFUSED, "refused", 40)					\
+	X(SC_LOSS_RESET, "loss_reset", 30)				\
+	X(SC_APP_RESET, "app_reset", 40)				\
+	X(SC_RTX_RECOVER, "rtx_recovered", 20)				\
+	X(SC_UDP_UNREACH, "udp_unreachable", 30)			\
+	X(SC_UDP_OK, "udp_ok", 100)					\
+	X(SC_SYN_ONLY, "syn_only", 0)
 
 /* Variants of a clean connection, counted for the summary. */
-enum variant {
-	VA_PLAIN, VA_KEEPALIVE, VA_REORDER, VA_SYN_RETRY, VA_FAST_RTX,
-	VA_SERVER_CLOSE, VA_N
-};
-static const char *const va_names[VA_N] = {
-	"plain", "keepalive", "reorder", "syn_retry_ok", "fast_retransmit",
-	"server_close"
-};
+#define VARIANTS(X)							\
+	X(VA_PLAIN, "plain")						\
+	X(VA_KEEPALIVE, "keepalive")					\
+	X(VA_REORDER, "reorder")					\
+	X(VA_SYN_RETRY, "syn_retry_ok")					\
+	X(VA_FAST_RTX, "fast_retransmit")				\
+	X(VA_SERVER_CLOSE, "server_close")
+
+#define ENUM2(e, name)		e,
+#define NAME2(e, name)		name,
+#define ENUM3(e, name, n)	e,
+#define NAME3(e, name, n)	name,
+#define SHARE3(e, name, n)	n,
+
+enum ev { EVENTS(ENUM2) EV_N };
+static const char *const ev_names[EV_N] = { EVENTS(NAME2) };
+
+enum close { CLOSES(ENUM2) CL_N };
+static const char *const close_names[CL_N] = { CLOSES(NAME2) };
+
+enum scenario { SCENARIOS(ENUM3) SC_N };
+static const char *const sc_names[SC_N] = { SCENARIOS(NAME3) };
+static const unsigned sc_permille[SC_N] = { SCENARIOS(SHARE3) };
+
+enum variant { VARIANTS(ENUM2) VA_N };
+static const char *const va_names[VA_N] = { VARIANTS(NAME2) };
 
 /*
  * One packet of a script.  Sequence numbers are relative to the sender's
@@ -1002,22 +1024,6 @@ fold(uint32_t s)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;
-}
-
-static inline void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 static void

@@ -31,6 +31,8 @@
  *    described.  Time stamps are compared up to 2^32 seconds (libpcap's
  *    arithmetic overflows beyond).  libpcap does not check the first
  *    section header's trailing length; we do, and may stop there;
+ *  - that a packet's file_off, when it has one, is where its bytes are in
+ *    the file: -r -w reads them there again for evidence files;
  *  - that a failure comes with a message (capfile_open(), capfile_error());
  *  - that every line the sink formats fits the daemon's buffer and has
  *    the length returned, and that the analyser counted what it was fed;
@@ -122,6 +124,10 @@ static void	fds_check(const bool *);
 static void	fail(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 
+/* The input, for packets' file_off. */
+static const uint8_t *input;
+static size_t input_len;
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -129,6 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	int fd;
 
+	input = data;
+	input_len = size;
 	fds_open(open_before);
 	fd = memfile(data, size);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -427,6 +435,13 @@ check_packet(const struct capfile_pkt *pkt, uint64_t n)
 	if (pkt->caplen > 0 && pkt->data == NULL)
 		fail("packet %llu: caplen %u and no data",
 		    (unsigned long long)n, pkt->caplen);
+	if (pkt->file_off >= 0 && ((uint64_t)pkt->file_off > input_len ||
+	    input_len - (uint64_t)pkt->file_off < pkt->caplen ||
+	    (pkt->caplen > 0 &&
+	    memcmp(input + pkt->file_off, pkt->data, pkt->caplen) != 0)))
+		fail("packet %llu: its %u bytes are not at file offset %lld",
+		    (unsigned long long)n, pkt->caplen,
+		    (long long)pkt->file_off);
 }
 
 /*

@@ -416,7 +416,9 @@ for name, a, b in (("alerts", le, re_), ("flow records", lf, rf)):
                 print("FAIL live daemon vs -r: bytes differ in %s" % k)
         # The sum of the three classes: equal, or one apart where a
         # packet's stamps fall on either side of the copy window (seen
-        # once in a few runs); more is a failure.
+        # once in a few runs): the daemon's socket and tcpdump's stamp
+        # each packet on their own, microseconds apart (README,
+        # "Decisions"); more is a failure.
         for k in a:
             dsum = abs(a[k][1][-1] - b[k][1][-1])
             if dsum > 1:

@@ -185,6 +185,15 @@ check_case() {
 	named=$(awk '$7 != "-"' "$out/events" | wc -l)
 	if [ "$present" -eq "$named" ]; then ok; else
 		fail "$name: $present files in the directory, $named named"; fi
+	# From standard input the store holds copies, from the file places
+	# in it read again: the same files, byte for byte.
+	mkdir -p "$out/stdin"
+	if "$RSTWATCHD" -r - -c "$conf" -j -w "$out/stdin" < "$input" \
+	    > /dev/null 2>&1 && diff -r "$out/ev" "$out/stdin" > /dev/null; then
+		ok
+	else
+		fail "$name: -r - (copies) and -r FILE (places) differ"
+	fi
 }
 
 conf=tests/pcap/test.yaml

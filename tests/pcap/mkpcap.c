@@ -19,7 +19,8 @@
  * otherwise; that is what the SLL packet types say.
  *
  * This file stands alone on purpose: it must not share code with the
- * decoder it produces input for.
+ * decoder it produces input for (tests/put.h's byte stores are all it
+ * takes from elsewhere).
  */
 
 #include <err.h>
@@ -28,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../put.h"
 
 #define USEC		1000000ULL
 #define MSEC		1000ULL
@@ -217,10 +220,6 @@ struct ipx {
 	int		 rawsum;	/* the L4 checksum is as given */
 };
 
-static void	put16(uint8_t *, uint16_t);
-static void	put32(uint8_t *, uint32_t);
-static void	le16(uint8_t *, uint16_t);
-static void	le32(uint8_t *, uint32_t);
 static uint32_t	sum_add(uint32_t, const uint8_t *, size_t);
 static uint16_t	sum_fold(uint32_t);
 static void	out(struct wr *, const void *, size_t);
@@ -271,7 +270,6 @@ static void	icmp_unreach(struct wr *, const struct lnk *, struct host *,
 
 static void	sc_syn_retransmit(struct wr *);
 static void	sc_synack_retransmit(struct wr *);
-static void	sc_refused(struct wr *);
 static void	sc_data_loss_reset(struct wr *);
 static void	sc_app_reset(struct wr *);
 static void	sc_rst_injected_ttl(struct wr *);
@@ -287,19 +285,8 @@ static void	sc_reorder(struct wr *);
 static void	sc_tso(struct wr *);
 static void	sc_duplicate(struct wr *);
 static void	sc_fast_retransmit(struct wr *);
-static void	sc_ipv6_refused(struct wr *);
 static void	sc_ipv6_clean(struct wr *);
 static void	sc_vlan_two_flows(struct wr *);
-static void	sc_qinq_refused(struct wr *);
-static void	sc_mpls_refused(struct wr *);
-static void	sc_vlan_mpls_refused(struct wr *);
-static void	sc_mpls_pw_cw_refused(struct wr *);
-static void	sc_mpls_pw_refused(struct wr *);
-static void	sc_pppoe_refused(struct wr *);
-static void	sc_qinq_pppoe_refused(struct wr *);
-static void	sc_pbb_refused(struct wr *);
-static void	sc_vntag_refused(struct wr *);
-static void	sc_etag_refused(struct wr *);
 static void	sc_new_isn_after_reset(struct wr *);
 static void	sc_malformed_mix(struct wr *);
 static void	sc_mid_stream(struct wr *);
@@ -307,8 +294,6 @@ static void	sc_loss_reset_by_server(struct wr *);
 static void	sc_capture_gap(struct wr *);
 static void	sc_mid_stream_one_end_rst(struct wr *);
 static void	sc_icmp_quote_zero_length(struct wr *);
-static void	sc_refused_v6(struct wr *);
-static void	sc_llc_snap_refused(struct wr *);
 static void	sc_pcapng_multi(struct wr *);
 static void	sc_resend_at_mark(struct wr *);
 static void	sc_syn_lost_then_loss(struct wr *);
@@ -323,18 +308,14 @@ static void	sc_rst_syn_right_ttl(struct wr *);
 static void	sc_rst_syn_retry(struct wr *);
 static void	sc_rst_data_race(struct wr *);
 static void	sc_vxlan_two_vnis(struct wr *);
-static void	sc_gre_refused(struct wr *);
-static void	sc_ipip_refused(struct wr *);
-static void	sc_6in4_refused(struct wr *);
-static void	sc_geneve_refused(struct wr *);
-static void	sc_gtpu_refused(struct wr *);
-static void	sc_teredo_refused(struct wr *);
-static void	sc_vxlan_mirror(struct wr *);
-static void	sc_gtpu_two_teids(struct wr *);
 
 static void	app_exchange(struct conn *);
 static void	clean_body(struct conn *);
 static void	refused_conn(struct wr *, const struct lnk *, int);
+static void	two_tenants(struct wr *, const struct lnk *,
+		    const struct lnk *);
+static void	rto_resends(struct conn *, int, uint32_t, uint32_t, uint64_t,
+		    int);
 static void	mid_stream_conn(struct wr *, struct net *, struct conn *,
 		    uint16_t);
 
@@ -347,16 +328,79 @@ static void	mid_stream_conn(struct wr *, struct net *, struct conn *,
 #define TSBASE_C	1234567000U
 #define TSBASE_S	987654000U
 
+/*
+ * The links of the scenarios that are only refused_conn() in a link of
+ * their own: the table below names them instead of a function.
+ */
+static const struct lnk lk_llc_snap = { .snap = 1 };
+static const struct lnk lk_qinq = { .ntag = 2,
+	.tpid = { ETH_8021AD, ETH_8021Q }, .vid = { 100, 200 } };
+
+/* A refused connection inside each kind of tunnel the decoders follow. */
+static const struct lnk lk_gre = {
+	.tun = TUN_GRE, .tun_id = 7, .vtep = { 5, 6 } };
+static const struct lnk lk_ipip = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
+static const struct lnk lk_geneve = {
+	.tun = TUN_GENEVE, .tun_id = 0x123456, .vtep = { 5, 6 } };
+static const struct lnk lk_gtpu = {
+	.tun = TUN_GTPU, .tun_id = 0xdeadbeef, .vtep = { 5, 6 } };
+static const struct lnk lk_teredo = { .tun = TUN_TEREDO, .vtep = { 5, 6 } };
+/*
+ * Traffic mirroring (as cloud providers do it over VXLAN): both directions
+ * of a connection travel from the mirror source 172.16.0.5 to the
+ * collector 172.16.0.6.  One flow, not two half flows.
+ */
+static const struct lnk lk_vxlan_mirror = {
+	.tun = TUN_VXLAN, .tun_id = 1, .vtep = { 5, 6 }, .mirror = 1 };
+/*
+ * GTP-U: each end receives on a TEID of its own choosing, so the two
+ * directions of one connection carry different TEIDs.  One flow.
+ */
+static const struct lnk lk_gtpu_two_teids = {
+	.tun = TUN_GTPU, .tun_id = 0x1001, .vtep = { 5, 6 },
+	.tun_id_back = 0x2002 };
+
+/*
+ * The refused connection in each link-layer encapsulation: the alert must
+ * name the inner flow.  Labels are a transport label then a service label
+ * (both directions use the same ones here, which real LSPs need not).
+ */
+static const struct lnk lk_mpls = {
+	.enc = ENC_MPLS, .nlabel = 2, .label = { 16001, 3001 } };
+static const struct lnk lk_vlan_mpls = { .ntag = 1, .tpid = { ETH_8021Q },
+	.vid = { 100 }, .enc = ENC_MPLS, .nlabel = 1, .label = { 3001 } };
+static const struct lnk lk_mpls_pw_cw = { .enc = ENC_PW_CW, .nlabel = 2,
+	.label = { 16001, 800 }, .cvid = 7 };
+static const struct lnk lk_mpls_pw = {
+	.enc = ENC_PW, .nlabel = 1, .label = { 800 } };
+static const struct lnk lk_pppoe = { .enc = ENC_PPPOE, .id = 0x1234 };
+static const struct lnk lk_qinq_pppoe = { .ntag = 2,
+	.tpid = { ETH_8021AD, ETH_8021Q }, .vid = { 100, 200 },
+	.enc = ENC_PPPOE, .id = 0x0001 };
+/* B-tag 100, I-SID 0x010001, the customer's C-tag 10. */
+static const struct lnk lk_pbb = { .ntag = 1, .tpid = { ETH_8021AD },
+	.vid = { 100 }, .enc = ENC_PBB, .cvid = 10, .id = 0x010001 };
+static const struct lnk lk_vntag = { .enc = ENC_VNTAG };
+static const struct lnk lk_etag = { .enc = ENC_ETAG };
+
+/*
+ * A capture file: its name, format, link type, snapshot length (0: the
+ * default) and the function that writes it; with no function, the
+ * refused connection (refused_conn()) in link lk (NULL: none), over IPv6
+ * if v6.
+ */
 static const struct scenario {
 	const char	*name;
 	const char	*ext;
 	uint32_t	 linktype;
 	uint32_t	 snaplen;
 	void		(*fn)(struct wr *);
+	const struct lnk *lk;
+	int		 v6;
 } scenarios[] = {
 	{ "syn_retransmit", "pcap", LT_EN10MB, 0, sc_syn_retransmit },
 	{ "synack_retransmit", "pcap", LT_EN10MB, 0, sc_synack_retransmit },
-	{ "syn_refused", "pcap", LT_EN10MB, 0, sc_refused },
+	{ "syn_refused", "pcap", LT_EN10MB, 0, NULL, NULL, 0 },
 	{ "data_loss_reset", "pcap", LT_EN10MB, 0, sc_data_loss_reset },
 	{ "app_reset", "pcap", LT_EN10MB, 0, sc_app_reset },
 	{ "rst_injected_ttl", "pcap", LT_EN10MB, 0, sc_rst_injected_ttl },
@@ -376,17 +420,17 @@ static const struct scenario {
 	{ "tso", "pcap", LT_EN10MB, 0, sc_tso },
 	{ "duplicate", "pcap", LT_SLL, 0, sc_duplicate },
 	{ "fast_retransmit", "pcap", LT_EN10MB, 0, sc_fast_retransmit },
-	{ "ipv6_refused", "pcap", LT_EN10MB, 0, sc_ipv6_refused },
+	{ "ipv6_refused", "pcap", LT_EN10MB, 0, NULL, NULL, 1 },
 	{ "ipv6_clean", "pcap", LT_EN10MB, 0, sc_ipv6_clean },
 	{ "vlan_two_flows", "pcap", LT_EN10MB, 0, sc_vlan_two_flows },
-	{ "qinq_refused", "pcap", LT_EN10MB, 0, sc_qinq_refused },
+	{ "qinq_refused", "pcap", LT_EN10MB, 0, NULL, &lk_qinq, 0 },
 	{ "new_isn_after_reset", "pcap", LT_EN10MB, 0,
 	    sc_new_isn_after_reset },
-	{ "sll_refused", "pcap", LT_SLL, 0, sc_refused },
-	{ "sll2_refused", "pcap", LT_SLL2, 0, sc_refused },
-	{ "null_refused", "pcap", LT_NULL, 0, sc_refused },
-	{ "raw_refused", "pcap", LT_RAW, 0, sc_refused },
-	{ "pcapng_refused", "pcapng", LT_EN10MB, 0, sc_refused },
+	{ "sll_refused", "pcap", LT_SLL, 0, NULL, NULL, 0 },
+	{ "sll2_refused", "pcap", LT_SLL2, 0, NULL, NULL, 0 },
+	{ "null_refused", "pcap", LT_NULL, 0, NULL, NULL, 0 },
+	{ "raw_refused", "pcap", LT_RAW, 0, NULL, NULL, 0 },
+	{ "pcapng_refused", "pcapng", LT_EN10MB, 0, NULL, NULL, 0 },
 	{ "headers_only", "pcap", LT_EN10MB, 128, sc_data_loss_reset },
 	{ "malformed_mix", "pcap", LT_EN10MB, 0, sc_malformed_mix },
 	{ "mid_stream", "pcap", LT_EN10MB, 0, sc_mid_stream },
@@ -397,21 +441,23 @@ static const struct scenario {
 	    sc_mid_stream_one_end_rst },
 	{ "icmp_quote_zero_length", "pcap", LT_EN10MB, 0,
 	    sc_icmp_quote_zero_length },
-	{ "mpls_refused", "pcap", LT_EN10MB, 0, sc_mpls_refused },
-	{ "vlan_mpls_refused", "pcap", LT_EN10MB, 0, sc_vlan_mpls_refused },
-	{ "mpls_pw_cw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_cw_refused },
-	{ "mpls_pw_refused", "pcap", LT_EN10MB, 0, sc_mpls_pw_refused },
-	{ "pppoe_refused", "pcap", LT_EN10MB, 0, sc_pppoe_refused },
-	{ "qinq_pppoe_refused", "pcap", LT_EN10MB, 0, sc_qinq_pppoe_refused },
-	{ "pbb_refused", "pcap", LT_EN10MB, 0, sc_pbb_refused },
-	{ "vntag_refused", "pcap", LT_EN10MB, 0, sc_vntag_refused },
-	{ "etag_refused", "pcap", LT_EN10MB, 0, sc_etag_refused },
-	{ "ppp_refused", "pcap", LT_PPP, 0, sc_refused },
-	{ "ppp_hdlc_refused6", "pcap", LT_PPP_HDLC, 0, sc_refused_v6 },
-	{ "nflog_refused", "pcap", LT_NFLOG, 0, sc_refused },
-	{ "nflog_refused6", "pcap", LT_NFLOG, 0, sc_refused_v6 },
-	{ "llc_snap_refused", "pcap", LT_EN10MB, 0, sc_llc_snap_refused },
-	{ "fddi_refused", "pcap", LT_FDDI, 0, sc_refused },
+	{ "mpls_refused", "pcap", LT_EN10MB, 0, NULL, &lk_mpls, 0 },
+	{ "vlan_mpls_refused", "pcap", LT_EN10MB, 0, NULL, &lk_vlan_mpls, 1 },
+	{ "mpls_pw_cw_refused", "pcap", LT_EN10MB, 0,
+	    NULL, &lk_mpls_pw_cw, 0 },
+	{ "mpls_pw_refused", "pcap", LT_EN10MB, 0, NULL, &lk_mpls_pw, 0 },
+	{ "pppoe_refused", "pcap", LT_EN10MB, 0, NULL, &lk_pppoe, 0 },
+	{ "qinq_pppoe_refused", "pcap", LT_EN10MB, 0,
+	    NULL, &lk_qinq_pppoe, 1 },
+	{ "pbb_refused", "pcap", LT_EN10MB, 0, NULL, &lk_pbb, 0 },
+	{ "vntag_refused", "pcap", LT_EN10MB, 0, NULL, &lk_vntag, 0 },
+	{ "etag_refused", "pcap", LT_EN10MB, 0, NULL, &lk_etag, 1 },
+	{ "ppp_refused", "pcap", LT_PPP, 0, NULL, NULL, 0 },
+	{ "ppp_hdlc_refused6", "pcap", LT_PPP_HDLC, 0, NULL, NULL, 1 },
+	{ "nflog_refused", "pcap", LT_NFLOG, 0, NULL, NULL, 0 },
+	{ "nflog_refused6", "pcap", LT_NFLOG, 0, NULL, NULL, 1 },
+	{ "llc_snap_refused", "pcap", LT_EN10MB, 0, NULL, &lk_llc_snap, 0 },
+	{ "fddi_refused", "pcap", LT_FDDI, 0, NULL, NULL, 0 },
 	{ "pcapng_multi", "pcapng", LT_EN10MB, 0, sc_pcapng_multi },
 	{ "resend_at_mark", "pcap", LT_EN10MB, 0, sc_resend_at_mark },
 	{ "syn_lost_then_loss", "pcap", LT_EN10MB, 0, sc_syn_lost_then_loss },
@@ -426,51 +472,16 @@ static const struct scenario {
 	{ "rst_syn_retry", "pcap", LT_EN10MB, 0, sc_rst_syn_retry },
 	{ "rst_data_race", "pcap", LT_EN10MB, 0, sc_rst_data_race },
 	{ "vxlan_two_vnis", "pcap", LT_EN10MB, 0, sc_vxlan_two_vnis },
-	{ "gre_refused", "pcap", LT_EN10MB, 0, sc_gre_refused },
-	{ "ipip_refused", "pcap", LT_EN10MB, 0, sc_ipip_refused },
-	{ "6in4_refused", "pcap", LT_EN10MB, 0, sc_6in4_refused },
-	{ "geneve_refused", "pcap", LT_EN10MB, 0, sc_geneve_refused },
-	{ "gtpu_refused", "pcap", LT_EN10MB, 0, sc_gtpu_refused },
-	{ "teredo_refused", "pcap", LT_EN10MB, 0, sc_teredo_refused },
-	{ "vxlan_mirror", "pcap", LT_EN10MB, 0, sc_vxlan_mirror },
-	{ "gtpu_two_teids", "pcap", LT_EN10MB, 0, sc_gtpu_two_teids },
+	{ "gre_refused", "pcap", LT_EN10MB, 0, NULL, &lk_gre, 0 },
+	{ "ipip_refused", "pcap", LT_EN10MB, 0, NULL, &lk_ipip, 0 },
+	{ "6in4_refused", "pcap", LT_EN10MB, 0, NULL, &lk_ipip, 1 },
+	{ "geneve_refused", "pcap", LT_EN10MB, 0, NULL, &lk_geneve, 0 },
+	{ "gtpu_refused", "pcap", LT_EN10MB, 0, NULL, &lk_gtpu, 0 },
+	{ "teredo_refused", "pcap", LT_EN10MB, 0, NULL, &lk_teredo, 1 },
+	{ "vxlan_mirror", "pcap", LT_EN10MB, 0, NULL, &lk_vxlan_mirror, 0 },
+	{ "gtpu_two_teids", "pcap", LT_EN10MB, 0,
+	    NULL, &lk_gtpu_two_teids, 0 },
 };
-
-/*
- * Byte order helpers: packets are big-endian (network order), the capture
- * files little-endian, as a little-endian host writes them.
- */
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xff;
-	p[2] = (v >> 8) & 0xff;
-	p[3] = v & 0xff;
-}
-
-static void
-le16(uint8_t *p, uint16_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = v >> 24;
-}
 
 /* The Internet checksum (RFC 1071), accumulated over several pieces. */
 static uint32_t
@@ -1376,6 +1387,25 @@ tcp_resend(struct conn *c, int dir, uint8_t flags, uint32_t seq,
 	seg_out(c, &s, dt);
 }
 
+/*
+ * The n retransmissions of len bytes from seq that Linux's RTO (200 ms,
+ * doubling) makes after a segment sent at t0: at +0.2 +0.6 +1.4 +3.0
+ * +6.2 s ...
+ */
+static void
+rto_resends(struct conn *c, int dir, uint32_t seq, uint32_t len,
+    uint64_t t0, int n)
+{
+	uint64_t at = 0, rto = 200 * MSEC;
+
+	for (int i = 0; i < n; i++) {
+		at += rto;
+		rto *= 2;
+		tcp_resend(c, dir, TH_PSH | TH_ACK, seq, len,
+		    until(c->w, t0, at));
+	}
+}
+
 /* SYN, SYN-ACK one round trip later, the client's ACK at once. */
 static void
 tcp_handshake(struct conn *c, uint64_t dt)
@@ -1530,26 +1560,6 @@ refused_conn(struct wr *w, const struct lnk *lk, int v6)
 	tcp_refuse(&c, RTT);
 }
 
-static void
-sc_refused(struct wr *w)
-{
-	refused_conn(w, &nolnk, 0);
-}
-
-static void
-sc_refused_v6(struct wr *w)
-{
-	refused_conn(w, &nolnk, 1);
-}
-
-static void
-sc_llc_snap_refused(struct wr *w)
-{
-	static const struct lnk snap = { .snap = 1 };
-
-	refused_conn(w, &snap, 0);
-}
-
 /*
  * One pcapng file, two sections, six interfaces: what a capture on
  * several interfaces at once writes (dumpcap -i eth0 -i ppp0 ...).
@@ -1611,15 +1621,7 @@ sc_data_loss_reset(struct wr *w)
 	seq = c.e[C].nxt;
 	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
 	t0 = w->now;
-	/* RTO 200 ms, doubling: +0.2 +0.6 +1.4 +3.0 +6.2 s. */
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 200 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 600 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
-	    until(w, t0, 1400 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
-	    until(w, t0, 3000 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
-	    until(w, t0, 6200 * MSEC));
+	rto_resends(&c, C, seq, 100, t0, 5);
 	/*
 	 * The application gives up after 10 s and aborts: Linux's
 	 * tcp_send_active_reset() sends RST|ACK at snd_nxt, after the data.
@@ -1997,12 +1999,6 @@ sc_fast_retransmit(struct wr *w)
 }
 
 static void
-sc_ipv6_refused(struct wr *w)
-{
-	refused_conn(w, &nolnk, 1);
-}
-
-static void
 sc_ipv6_clean(struct wr *w)
 {
 	struct host ch, sh;
@@ -2017,24 +2013,22 @@ sc_ipv6_clean(struct wr *w)
 	clean_body(&c);
 }
 
+/*
+ * Two tenants with the same addressing: the same 5-tuple in link la (port
+ * closed) and in link lb (a clean connection), interleaved.
+ */
 static void
-sc_vlan_two_flows(struct wr *w)
+two_tenants(struct wr *w, const struct lnk *la, const struct lnk *lb)
 {
-	static const struct lnk v10 = { 1, { ETH_8021Q }, { 10 } };
-	static const struct lnk v20 = { 1, { ETH_8021Q }, { 20 } };
-	struct net n10, n20;
+	struct net na, nb;
 	struct conn a, b;
 
-	/*
-	 * Two tenants with the same addressing: the same 5-tuple in VLAN 10
-	 * (port closed) and in VLAN 20 (a clean connection), interleaved.
-	 */
-	net_v4(&n10);
-	net_v4(&n20);
-	n20.c.ipid = 0x51f0;
-	n20.s.ipid = 0x62e8;
-	conn_init(&a, w, &v10, &n10.c, 40020, ISN_C, &n10.s, 80, ISN_S);
-	conn_init(&b, w, &v20, &n20.c, 40020, 3917204551U, &n20.s, 80,
+	net_v4(&na);
+	net_v4(&nb);
+	nb.c.ipid = 0x51f0;
+	nb.s.ipid = 0x62e8;
+	conn_init(&a, w, la, &na.c, 40020, ISN_C, &na.s, 80, ISN_S);
+	conn_init(&b, w, lb, &nb.c, 40020, 3917204551U, &nb.s, 80,
 	    204863117U);
 	tcp_send(&a, C, TH_SYN, 0, 0);
 	tcp_send(&b, C, TH_SYN, 0, 100);
@@ -2044,10 +2038,19 @@ sc_vlan_two_flows(struct wr *w)
 	clean_body(&b);
 }
 
+/* In VLAN 10 and VLAN 20. */
+static void
+sc_vlan_two_flows(struct wr *w)
+{
+	static const struct lnk v10 = { 1, { ETH_8021Q }, { 10 } };
+	static const struct lnk v20 = { 1, { ETH_8021Q }, { 20 } };
+
+	two_tenants(w, &v10, &v20);
+}
+
 /*
- * Two tenants with the same addressing behind the same two VXLAN tunnel
- * endpoints: the same inner 5-tuple in VNI 42 (port closed) and in VNI 43
- * (a clean connection), interleaved.  Two flows, each naming its VNI.
+ * Behind the same two VXLAN tunnel endpoints, in VNI 42 and VNI 43: two
+ * flows, each naming its VNI.
  */
 static void
 sc_vxlan_two_vnis(struct wr *w)
@@ -2056,198 +2059,8 @@ sc_vxlan_two_vnis(struct wr *w)
 	    .tun = TUN_VXLAN, .tun_id = 42, .vtep = { 5, 6 } };
 	static const struct lnk v43 = {
 	    .tun = TUN_VXLAN, .tun_id = 43, .vtep = { 5, 6 } };
-	struct net n42, n43;
-	struct conn a, b;
 
-	net_v4(&n42);
-	net_v4(&n43);
-	n43.c.ipid = 0x51f0;
-	n43.s.ipid = 0x62e8;
-	conn_init(&a, w, &v42, &n42.c, 40020, ISN_C, &n42.s, 80, ISN_S);
-	conn_init(&b, w, &v43, &n43.c, 40020, 3917204551U, &n43.s, 80,
-	    204863117U);
-	tcp_send(&a, C, TH_SYN, 0, 0);
-	tcp_send(&b, C, TH_SYN, 0, 100);
-	tcp_refuse(&a, RTT - 100);
-	tcp_send(&b, S, TH_SYN | TH_ACK, 0, 100);
-	tcp_send(&b, C, TH_ACK, 0, ACK_DELAY);
-	clean_body(&b);
-}
-
-/* A refused connection inside each kind of tunnel the decoders follow. */
-static void
-sc_gre_refused(struct wr *w)
-{
-	static const struct lnk l = {
-	    .tun = TUN_GRE, .tun_id = 7, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_ipip_refused(struct wr *w)
-{
-	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_6in4_refused(struct wr *w)
-{
-	static const struct lnk l = { .tun = TUN_IPIP, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 1);
-}
-
-static void
-sc_geneve_refused(struct wr *w)
-{
-	static const struct lnk l = {
-	    .tun = TUN_GENEVE, .tun_id = 0x123456, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_gtpu_refused(struct wr *w)
-{
-	static const struct lnk l = {
-	    .tun = TUN_GTPU, .tun_id = 0xdeadbeef, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_teredo_refused(struct wr *w)
-{
-	static const struct lnk l = { .tun = TUN_TEREDO, .vtep = { 5, 6 } };
-
-	refused_conn(w, &l, 1);
-}
-
-/*
- * Traffic mirroring (as cloud providers do it over VXLAN): both directions
- * of a connection travel from the mirror source 172.16.0.5 to the
- * collector 172.16.0.6.  One flow, not two half flows.
- */
-static void
-sc_vxlan_mirror(struct wr *w)
-{
-	static const struct lnk l = {
-	    .tun = TUN_VXLAN, .tun_id = 1, .vtep = { 5, 6 }, .mirror = 1 };
-
-	refused_conn(w, &l, 0);
-}
-
-/*
- * GTP-U: each end receives on a TEID of its own choosing, so the two
- * directions of one connection carry different TEIDs.  One flow.
- */
-static void
-sc_gtpu_two_teids(struct wr *w)
-{
-	static const struct lnk l = {
-	    .tun = TUN_GTPU, .tun_id = 0x1001, .vtep = { 5, 6 },
-	    .tun_id_back = 0x2002 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_qinq_refused(struct wr *w)
-{
-	static const struct lnk qq = { 2, { ETH_8021AD, ETH_8021Q },
-	    { 100, 200 } };
-
-	refused_conn(w, &qq, 0);
-}
-
-/*
- * The refused connection in each link-layer encapsulation: the alert must
- * name the inner flow.  Labels are a transport label then a service label
- * (both directions use the same ones here, which real LSPs need not).
- */
-static void
-sc_mpls_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_MPLS, 2,
-	    { 16001, 3001 }, 0, 0 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_vlan_mpls_refused(struct wr *w)
-{
-	static const struct lnk l = { 1, { ETH_8021Q }, { 100 }, ENC_MPLS, 1,
-	    { 3001 }, 0, 0 };
-
-	refused_conn(w, &l, 1);
-}
-
-static void
-sc_mpls_pw_cw_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW_CW, 2,
-	    { 16001, 800 }, 7, 0 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_mpls_pw_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PW, 1, { 800 },
-	    0, 0 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_pppoe_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_PPPOE, 0, { 0 },
-	    0, 0x1234 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_qinq_pppoe_refused(struct wr *w)
-{
-	static const struct lnk l = { 2, { ETH_8021AD, ETH_8021Q },
-	    { 100, 200 }, ENC_PPPOE, 0, { 0 }, 0, 0x0001 };
-
-	refused_conn(w, &l, 1);
-}
-
-/* B-tag 100, I-SID 0x010001, the customer's C-tag 10. */
-static void
-sc_pbb_refused(struct wr *w)
-{
-	static const struct lnk l = { 1, { ETH_8021AD }, { 100 }, ENC_PBB, 0,
-	    { 0 }, 10, 0x010001 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_vntag_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_VNTAG, 0, { 0 },
-	    0, 0 };
-
-	refused_conn(w, &l, 0);
-}
-
-static void
-sc_etag_refused(struct wr *w)
-{
-	static const struct lnk l = { 0, { 0 }, { 0 }, ENC_ETAG, 0, { 0 },
-	    0, 0 };
-
-	refused_conn(w, &l, 1);
+	two_tenants(w, &v42, &v43);
 }
 
 static void
@@ -2465,10 +2278,7 @@ sc_loss_reset_by_server(struct wr *w)
 	seq = c.e[S].nxt;
 	tcp_send(&c, S, TH_PSH | TH_ACK, 1000, RTT);
 	t0 = w->now;
-	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000, until(w, t0, 200 * MSEC));
-	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000, until(w, t0, 600 * MSEC));
-	tcp_resend(&c, S, TH_PSH | TH_ACK, seq, 1000,
-	    until(w, t0, 1400 * MSEC));
+	rto_resends(&c, S, seq, 1000, t0, 3);
 	/* The server application times out and aborts. */
 	tcp_send(&c, S, TH_RST | TH_ACK, 0, until(w, t0, 2 * USEC));
 }
@@ -2547,12 +2357,7 @@ sc_syn_lost_then_loss(struct wr *w)
 	seq = c.e[C].nxt;
 	tcp_send(&c, C, TH_PSH | TH_ACK, 100, 5 * MSEC);
 	t0 = w->now;
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 200 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100, until(w, t0, 600 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
-	    until(w, t0, 1400 * MSEC));
-	tcp_resend(&c, C, TH_PSH | TH_ACK, seq, 100,
-	    until(w, t0, 3000 * MSEC));
+	rto_resends(&c, C, seq, 100, t0, 4);
 	tcp_send(&c, C, TH_RST | TH_ACK, 0, until(w, t0, 5 * USEC));
 }
 
@@ -2868,7 +2673,11 @@ main(int argc, char *argv[])
 			errx(1, "%s: path too long", argv[1]);
 		wr_open(w, path, strcmp(sc->ext, "pcapng") == 0,
 		    sc->linktype, sc->snaplen);
-		sc->fn(w);
+		if (sc->fn != NULL)
+			sc->fn(w);
+		else
+			refused_conn(w, sc->lk != NULL ? sc->lk : &nolnk,
+			    sc->v6);
 		wr_close(w);
 	}
 	free(w);

@@ -152,13 +152,7 @@ START_TEST(test_cmp_is_memcmp_order)
 	uint32_t seed = 777;
 
 	for (int i = 0; i < 20000; i++) {
-		for (size_t j = 0; j < sizeof(a.b); j++) {
-			seed = seed * 1103515245u + 12345u;
-			a.b[j] = (uint8_t)(seed >> 16);
-			seed = seed * 1103515245u + 12345u;
-			b.b[j] = (uint8_t)(seed >> 16);
-		}
-		memcpy(b.b, a.b, (size_t)(i % 17));
+		util_random_addrs(&seed, &a, &b, (size_t)(i % 17));
 		int m = memcmp(a.b, b.b, sizeof(a.b));
 		int c = addr_cmp(&a, &b);
 

@@ -13,6 +13,7 @@
 #include "check_util.h"
 #include "extract.h"
 #include "pkt.h"
+#include "../put.h"
 
 #define MAX_SEEN	8192
 
@@ -54,20 +55,6 @@ struct conn {
 	uint16_t	 win[2];
 	uint64_t	 now;
 };
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 /*
  * A raw IP frame (LINKTYPE_RAW) carrying a TCP segment.  SYNs get Linux's

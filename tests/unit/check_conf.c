@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <arpa/inet.h>
 
 #include "check_util.h"
 #include "conf.h"
@@ -23,8 +22,8 @@ static int	 parse_file(const char *, struct conf *, struct conf_errors *);
 static const char *dump(const struct conf_errors *);
 static bool	 has_error(const struct conf_errors *, unsigned, unsigned,
 		    const char *);
-static struct addr v4(const char *);
-static struct addr v6(const char *);
+static struct addr util_addr(const char *);
+static struct addr util_addr(const char *);
 static bool	 ignores(const struct conf *, const struct addr *,
 		    const struct addr *, uint16_t, uint16_t);
 
@@ -92,28 +91,6 @@ has_error(const struct conf_errors *e, unsigned line, unsigned col,
 		    strstr(e->e[i].msg, sub) != NULL)
 			return true;
 	return false;
-}
-
-static struct addr
-v4(const char *s)
-{
-	struct addr a;
-	uint8_t b[4];
-
-	ck_assert_int_eq(inet_pton(AF_INET, s, b), 1);
-	addr_from_v4(&a, b);
-	return a;
-}
-
-static struct addr
-v6(const char *s)
-{
-	struct addr a;
-	uint8_t b[16];
-
-	ck_assert_int_eq(inet_pton(AF_INET6, s, b), 1);
-	addr_from_v6(&a, b);
-	return a;
 }
 
 /*
@@ -1123,10 +1100,10 @@ START_TEST(test_ignores)
 {
 	struct conf c;
 	struct conf_errors e;
-	struct addr in4 = v4("10.1.2.3"), out4 = v4("11.1.2.3"),
-	    in6 = v6("2001:db8:1::5"), out6 = v6("2001:db9::5"),
-	    mapped = v6("::ffff:10.9.9.9"), nomap = v6("::a01:203"),
-	    host = v4("192.0.2.77"), near = v4("192.0.2.78");
+	struct addr in4 = util_addr("10.1.2.3"), out4 = util_addr("11.1.2.3"),
+	    in6 = util_addr("2001:db8:1::5"), out6 = util_addr("2001:db9::5"),
+	    mapped = util_addr("::ffff:10.9.9.9"), nomap = util_addr("::a01:203"),
+	    host = util_addr("192.0.2.77"), near = util_addr("192.0.2.78");
 
 	ck_assert_int_eq(parse("ignore:\n"
 	    "  addresses: [10.0.0.0/8, \"2001:db8::/32\", 192.0.2.77]\n"

@@ -29,16 +29,10 @@ collect(void *ctx, const struct event *ev)
 static struct event
 service_event(enum event_kind kind, uint8_t last_octet, uint16_t dport)
 {
-	struct event ev;
-	uint8_t v4[4] = { 192, 0, 2, last_octet };
+	struct event ev = util_service_event(kind, last_octet, dport);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
 	ev.severity = SEV_NOTICE;
-	ev.has_flow = ev.has_sport = true;
-	ev.proto = PKT_PROTO_TCP;
-	addr_from_v4(&ev.dst, v4);
-	ev.dport = dport;
+	ev.has_sport = true;
 	ev.sport = 40000;
 	return ev;
 }

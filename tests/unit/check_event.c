@@ -693,9 +693,7 @@ START_TEST(test_literal_lines)
 	struct ref r;
 	char buf[1024];
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
+	ev = util_event(EV_capture_drop);
 	ev.count = UINT32_MAX;
 	ev.received = UINT64_MAX;
 	ev.iface = "my if";

@@ -15,46 +15,8 @@
 #include "event.h"
 #include "pkt.h"
 
-static void		check_fits(int (*)(const struct event *, char *,
-			    size_t), const struct event *, const char *);
 static void		check_text(const struct event *, const char *);
 static Suite		*event_fmt_suite(void);
-
-/*
- * Every buffer size from 0 to the line's length must fail with -1, leave
- * a NUL-terminated prefix of the line and write nothing past the buffer;
- * length + 1 must succeed.  Each buffer is allocated to its exact size
- * plus one guard byte, so that ASan sees an overflow the guard misses.
- */
-static void
-check_fits(int (*fmt)(const struct event *, char *, size_t),
-    const struct event *ev, const char *expect)
-{
-	size_t len = strlen(expect), size;
-	char *buf;
-	int n;
-
-	for (size = 0; size <= len + 1; size++) {
-		buf = malloc(size + 1);
-		ck_assert_ptr_nonnull(buf);
-		memset(buf, '#', size + 1);
-		n = fmt(ev, buf, size);
-		ck_assert_msg(buf[size] == '#', "wrote past %zu bytes", size);
-		if (size <= len) {
-			ck_assert_int_eq(n, -1);
-			if (size > 0) {
-				ck_assert_ptr_nonnull(memchr(buf, '\0', size));
-				ck_assert_msg(strncmp(buf, expect, strlen(buf))
-				    == 0, "size %zu: not a prefix: %s", size,
-				    buf);
-			}
-		} else {
-			ck_assert_int_eq(n, (int)len);
-			ck_assert_str_eq(buf, expect);
-		}
-		free(buf);
-	}
-}
 
 static void
 check_text(const struct event *ev, const char *expect)
@@ -65,7 +27,7 @@ check_text(const struct event *ev, const char *expect)
 	n = event_format_text(ev, buf, sizeof(buf));
 	ck_assert_str_eq(buf, expect);
 	ck_assert_int_eq(n, (int)strlen(expect));
-	check_fits(event_format_text, ev, expect);
+	UTIL_CHECK_FITS(event_format_text, ev, expect);
 }
 
 START_TEST(test_syn_retransmit_spec_example)
@@ -203,7 +165,7 @@ START_TEST(test_tunnel_key)
 	ck_assert_int_gt(event_format_json(&ev, buf, sizeof(buf)), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "\"tunnel\":[{\"type\":\"6in6\","
 	    "\"src\":\"fd00::5\",\"dst\":\"fd00::6\"},{\"type\":\"vxlan\""));
-	check_fits(event_format_json, &ev, buf);
+	UTIL_CHECK_FITS(event_format_json, &ev, buf);
 }
 END_TEST
 
@@ -537,9 +499,7 @@ START_TEST(test_capture_drop)
 {
 	struct event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
+	ev = util_event(EV_capture_drop);
 	ev.count = 12;
 	ev.received = 3400;
 	ev.iface = "eth0";
@@ -605,9 +565,7 @@ START_TEST(test_cooldown_summary)
 	    "alert for this service was suppressed during the cooldown\"");
 
 	/* Without a flow there is no service to name. */
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
+	ev = util_event(EV_capture_drop);
 	ev.count = 5;
 	ev.suppressed = 2;
 	ev.iface = "any";
@@ -720,25 +678,8 @@ END_TEST
 /* Whatever the interface name, the line is printable ASCII only. */
 START_TEST(test_every_byte_stays_on_the_line)
 {
-	struct event ev;
-	char iface[2], buf[1024];
-	int n;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
-	ev.iface = iface;
-	for (int c = 1; c < 256; c++) {
-		iface[0] = (char)c;
-		iface[1] = '\0';
-		n = event_format_text(&ev, buf, sizeof(buf));
-		ck_assert_int_gt(n, 0);
-		for (int i = 0; i < n; i++)
-			ck_assert_msg(buf[i] >= ' ' && buf[i] < 0x7f,
-			    "byte 0x%02x: 0x%02x in the line", c,
-			    (unsigned char)buf[i]);
-		ck_assert_ptr_nonnull(strstr(buf, " msg=\"0 packets were "));
-	}
+	util_check_every_iface_byte(event_format_text,
+	    " msg=\"0 packets were ", '"');
 }
 END_TEST
 

@@ -332,14 +332,8 @@ START_TEST(test_key_order_is_addr_cmp)
 	uint32_t seed = 12345;
 
 	for (int i = 0; i < 20000; i++) {
-		for (size_t j = 0; j < sizeof(x.b); j++) {
-			seed = seed * 1103515245u + 12345u;
-			x.b[j] = (uint8_t)(seed >> 16);
-			seed = seed * 1103515245u + 12345u;
-			y.b[j] = (uint8_t)(seed >> 16);
-		}
 		/* Often equal in a prefix, so later bytes decide. */
-		memcpy(y.b, x.b, (size_t)(i % 17));
+		util_random_addrs(&seed, &x, &y, (size_t)(i % 17));
 		int swapped = flow_key_make(&k, &x, &y, 1000, 2000,
 		    PKT_PROTO_TCP, 0, 0);
 		int c = addr_cmp(&x, &y);

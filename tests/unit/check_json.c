@@ -17,7 +17,6 @@ static struct event	flow_event(enum event_kind, const char *, uint16_t,
 			    const char *, uint16_t);
 static void		check_json(const struct event *, const char *);
 static void		check_flow(const struct flow_record *, const char *);
-static void		check_ascii_line(const char *);
 static int		text_keys(const char *, char [][32], int);
 static int		json_keys(const char *, char [][32], int);
 static Suite		*json_suite(void);
@@ -33,46 +32,6 @@ flow_event(enum event_kind kind, const char *src, uint16_t sport,
 	return ev;
 }
 
-/* One line, printable ASCII: a JSON-lines reader sees one object. */
-static void
-check_ascii_line(const char *s)
-{
-	for (; *s != '\0'; s++)
-		ck_assert_msg(*s >= ' ' && *s < 0x7f, "byte 0x%02x in line",
-		    (unsigned char)*s);
-}
-
-/*
- * The exact line, then every buffer size from 0 to its length: -1, a
- * NUL-terminated prefix, nothing written past the buffer (a guard byte,
- * and ASan on the exact-size allocation).
- */
-#define CHECK_FITS(fmt, obj, expect) do {				\
-	size_t len_ = strlen(expect), size_;				\
-	char *b_;							\
-	int n_;								\
-									\
-	for (size_ = 0; size_ <= len_ + 1; size_++) {			\
-		b_ = malloc(size_ + 1);					\
-		ck_assert_ptr_nonnull(b_);				\
-		memset(b_, '#', size_ + 1);				\
-		n_ = fmt((obj), b_, size_);				\
-		ck_assert_msg(b_[size_] == '#', "wrote past %zu", size_); \
-		if (size_ <= len_) {					\
-			ck_assert_int_eq(n_, -1);			\
-			if (size_ > 0) {				\
-				ck_assert(memchr(b_, '\0', size_) != NULL); \
-				ck_assert(strncmp(b_, (expect),		\
-				    strlen(b_)) == 0);			\
-			}						\
-		} else {						\
-			ck_assert_int_eq(n_, (int)len_);		\
-			ck_assert_str_eq(b_, (expect));			\
-		}							\
-		free(b_);						\
-	}								\
-} while (0)
-
 static void
 check_json(const struct event *ev, const char *expect)
 {
@@ -82,8 +41,8 @@ check_json(const struct event *ev, const char *expect)
 	n = event_format_json(ev, buf, sizeof(buf));
 	ck_assert_str_eq(buf, expect);
 	ck_assert_int_eq(n, (int)strlen(expect));
-	check_ascii_line(buf);
-	CHECK_FITS(event_format_json, ev, expect);
+	util_check_ascii_line(buf);
+	UTIL_CHECK_FITS(event_format_json, ev, expect);
 }
 
 static void
@@ -95,8 +54,8 @@ check_flow(const struct flow_record *fr, const char *expect)
 	n = flow_record_format_json(fr, buf, sizeof(buf));
 	ck_assert_str_eq(buf, expect);
 	ck_assert_int_eq(n, (int)strlen(expect));
-	check_ascii_line(buf);
-	CHECK_FITS(flow_record_format_json, fr, expect);
+	util_check_ascii_line(buf);
+	UTIL_CHECK_FITS(flow_record_format_json, fr, expect);
 }
 
 START_TEST(test_syn_refused_brief_example)
@@ -299,9 +258,7 @@ START_TEST(test_capture_drop)
 {
 	struct event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
+	ev = util_event(EV_capture_drop);
 	ev.ts_us = 0;
 	ev.count = 4294967295U;
 	ev.received = 18446744073709551615ULL;
@@ -370,9 +327,7 @@ START_TEST(test_string_escaping)
 	struct event ev;
 	char expect[512];
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
+	ev = util_event(EV_capture_drop);
 	ev.ts_us = 1;
 	ev.count = 1;
 	ev.received = 2;
@@ -392,22 +347,8 @@ END_TEST
 /* Every byte value as an interface name yields a one-line ASCII object. */
 START_TEST(test_every_byte_escaped)
 {
-	struct event ev;
-	char iface[2], buf[1024];
-	int n;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
-	ev.severity = SEV_WARNING;
-	ev.iface = iface;
-	for (int c = 1; c < 256; c++) {
-		iface[0] = (char)c;
-		iface[1] = '\0';
-		n = event_format_json(&ev, buf, sizeof(buf));
-		ck_assert_int_gt(n, 0);
-		check_ascii_line(buf);
-		ck_assert(buf[n - 1] == '}');
-	}
+	util_check_every_iface_byte(event_format_json,
+	    ",\"msg\":\"0 packets were ", '}');
 }
 END_TEST
 

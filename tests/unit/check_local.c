@@ -14,21 +14,6 @@
 #include "check_util.h"
 #include "local.h"
 
-static struct addr
-addr_of(const char *s)
-{
-	struct addr a;
-	uint8_t b[16];
-
-	if (inet_pton(AF_INET, s, b) == 1)
-		addr_from_v4(&a, b);
-	else {
-		ck_assert_int_eq(inet_pton(AF_INET6, s, b), 1);
-		addr_from_v6(&a, b);
-	}
-	return a;
-}
-
 /* A TCP socket bound to addr:port (0: any port), listening when asked. */
 static int
 sock_on(int family, const char *addr, uint16_t port, int v6only, bool listen_too,
@@ -72,14 +57,14 @@ sock_on(int family, const char *addr, uint16_t port, int v6only, bool listen_too
 static bool
 have_ipv6_loopback(void)
 {
-	struct addr a = addr_of("::1");
+	struct addr a = util_addr("::1");
 
 	return local_address(&a) != 0;
 }
 
 START_TEST(test_v4_listener)
 {
-	struct addr lo = addr_of("127.0.0.1");
+	struct addr lo = util_addr("127.0.0.1");
 	uint16_t port, other;
 	int fd, fd2;
 
@@ -97,7 +82,7 @@ END_TEST
 
 START_TEST(test_v4_wildcard)
 {
-	struct addr lo = addr_of("127.0.0.1");
+	struct addr lo = util_addr("127.0.0.1");
 	uint16_t port;
 	int fd;
 
@@ -111,7 +96,7 @@ END_TEST
 /* Connections on the port are not listeners: only TCP_LISTEN counts. */
 START_TEST(test_established_not_listening)
 {
-	struct addr lo = addr_of("127.0.0.1");
+	struct addr lo = util_addr("127.0.0.1");
 	struct sockaddr_in sin;
 	uint16_t port;
 	int l, c, s;
@@ -134,7 +119,7 @@ END_TEST
 
 START_TEST(test_v6_wildcard_takes_v4)
 {
-	struct addr lo = addr_of("127.0.0.1");
+	struct addr lo = util_addr("127.0.0.1");
 	uint16_t port;
 	int fd;
 
@@ -147,7 +132,7 @@ END_TEST
 /* IPV6_V6ONLY: "::" then takes IPv6 only (the kernel tells which). */
 START_TEST(test_v6only)
 {
-	struct addr lo = addr_of("127.0.0.1"), lo6 = addr_of("::1");
+	struct addr lo = util_addr("127.0.0.1"), lo6 = util_addr("::1");
 	uint16_t port;
 	int fd;
 
@@ -161,7 +146,7 @@ END_TEST
 
 START_TEST(test_v6_listener)
 {
-	struct addr lo6 = addr_of("::1");
+	struct addr lo6 = util_addr("::1");
 	uint16_t port;
 	int fd;
 
@@ -176,7 +161,7 @@ END_TEST
 
 START_TEST(test_not_local)
 {
-	struct addr far = addr_of("192.0.2.1");
+	struct addr far = util_addr("192.0.2.1");
 
 	ck_assert_int_eq(local_address(&far), 0);
 	ck_assert_int_eq(local_listening(&far, 80), TRI_UNKNOWN);
@@ -186,7 +171,7 @@ END_TEST
 /* Many listeners on other ports: the one asked about is still found. */
 START_TEST(test_many_listeners)
 {
-	struct addr lo = addr_of("127.0.0.1");
+	struct addr lo = util_addr("127.0.0.1");
 	uint16_t port, mine;
 	int fds[200], fd;
 

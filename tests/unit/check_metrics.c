@@ -55,22 +55,6 @@ fixture_init(struct fixture *f, uint32_t top)
 	f->v.http.requests = 9;
 }
 
-static struct event
-service_event(enum event_kind kind, uint8_t last, uint16_t dport)
-{
-	struct event ev;
-	uint8_t v4[4] = { 192, 0, 2, last };
-
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
-	ev.severity = event_kind_default_severity(kind);
-	ev.has_flow = true;
-	ev.proto = PKT_PROTO_TCP;
-	addr_from_v4(&ev.dst, v4);
-	ev.dport = dport;
-	return ev;
-}
-
 static char *
 render(const struct fixture *f)
 {
@@ -102,7 +86,7 @@ lacks(const char *text, const char *s)
 START_TEST(test_families)
 {
 	struct fixture f;
-	struct event ev = service_event(EV_syn_refused, 1, 443);
+	struct event ev = util_service_event(EV_syn_refused, 1, 443);
 	char *t;
 
 	fixture_init(&f, 0);
@@ -164,7 +148,8 @@ START_TEST(test_help_and_type)
 
 	fixture_init(&f, 3);
 	for (int i = 0; i < 5; i++) {
-		struct event ev = service_event(EV_app_reset, (uint8_t)i, 80);
+		struct event ev = util_service_event(EV_app_reset, (uint8_t)i,
+		    80);
 
 		tally_event(&f.t, &ev, true);
 	}
@@ -209,18 +194,18 @@ START_TEST(test_top_services)
 
 	fixture_init(&f, 2);
 	for (int i = 0; i < 3; i++) {
-		ev = service_event(EV_syn_refused, 1, 443);
+		ev = util_service_event(EV_syn_refused, 1, 443);
 		tally_event(&f.t, &ev, i == 0);
 	}
-	ev = service_event(EV_app_reset, 2, 80);
+	ev = util_service_event(EV_app_reset, 2, 80);
 	tally_event(&f.t, &ev, true);
-	ev = service_event(EV_app_reset, 2, 80);
+	ev = util_service_event(EV_app_reset, 2, 80);
 	tally_event(&f.t, &ev, true);
 	/* A third service pushes out the one with fewer failures. */
-	ev = service_event(EV_loss_reset, 3, 22);
+	ev = util_service_event(EV_loss_reset, 3, 22);
 	tally_event(&f.t, &ev, true);
 	/* capture_drop names no service. */
-	ev = service_event(EV_capture_drop, 9, 0);
+	ev = util_service_event(EV_capture_drop, 9, 0);
 	tally_event(&f.t, &ev, true);
 	ck_assert_uint_eq(f.t.ntop, 2);
 	ck_assert_uint_eq(f.t.top_evicted, 1);
@@ -241,7 +226,7 @@ START_TEST(test_top_services)
 	ck_assert_uint_eq(f.t.top[0].port, 443);
 	tally_set_top(&f.t, 0);
 	ck_assert_uint_eq(f.t.ntop, 0);
-	ev = service_event(EV_syn_refused, 1, 443);
+	ev = util_service_event(EV_syn_refused, 1, 443);
 	tally_event(&f.t, &ev, true);
 	ck_assert_uint_eq(f.t.ntop, 0);
 	tally_set_top(&f.t, 1000);
@@ -265,7 +250,7 @@ START_TEST(test_bounds)
 		}
 	}
 	for (int i = 0; i < 300; i++) {
-		struct event ev = service_event(EV_syn_refused, (uint8_t)i,
+		struct event ev = util_service_event(EV_syn_refused, (uint8_t)i,
 		    (uint16_t)(60000 + i));
 
 		addr_from_v6(&ev.dst, (const uint8_t[16]){ 0x20, 0x01, 0x0d,
@@ -296,8 +281,8 @@ print_sample(void)
 
 	fixture_init(&f, 3);
 	for (int i = 0; i < 4; i++) {
-		struct event ev = service_event((enum event_kind)(i % EV_NKINDS),
-		    (uint8_t)i, 443);
+		struct event ev = util_service_event(
+		    (enum event_kind)(i % EV_NKINDS), (uint8_t)i, 443);
 
 		tally_event(&f.t, &ev, i % 2 == 0);
 	}

@@ -200,6 +200,30 @@ plain(struct result *r, mod_fn *mod)
 	path_free(run(s, r));
 }
 
+/* The plain connection through mod: one path_altered event, what changed. */
+static void
+altered(struct result *r, mod_fn *mod, const char *what, const char *before,
+    const char *after)
+{
+	plain(r, mod);
+	ck_assert_int_eq(r->nev, 1);
+	ck_assert_int_eq(r->ev[0].kind, EV_path_altered);
+	ck_assert_str_eq(r->ev[0].what, what);
+	ck_assert_str_eq(r->before[0], before);
+	ck_assert_str_eq(r->after[0], after);
+}
+
+/* The point's copy i of the packets is not there. */
+static void
+seen_remove(struct seen *s, int i)
+{
+	size_t after = (size_t)(s->n - i - 1);
+
+	memmove(&s->k[i], &s->k[i + 1], after * sizeof(s->k[0]));
+	memmove(&s->fr[i], &s->fr[i + 1], after * sizeof(s->fr[0]));
+	s->n--;
+}
+
 START_TEST(identical_no_events)
 {
 	struct result r;
@@ -238,9 +262,7 @@ START_TEST(syn_missing_on_b_is_path_loss)
 	}
 	build(ls, 10, NULL, s);
 	/* Drop B's copy of the first SYN. */
-	memmove(&s[1].k[0], &s[1].k[1], 9 * sizeof(s[1].k[0]));
-	memmove(&s[1].fr[0], &s[1].fr[1], 9 * sizeof(s[1].fr[0]));
-	s[1].n = 9;
+	seen_remove(&s[1], 0);
 	path_free(run(s, &r));
 	ck_assert_int_eq(r.nev, 1);
 	ck_assert_int_eq(r.ev[0].kind, EV_path_loss);
@@ -299,12 +321,7 @@ START_TEST(seq_offset_is_path_altered_seq)
 {
 	struct result r;
 
-	plain(&r, mod_seq);
-	ck_assert_int_eq(r.nev, 1);
-	ck_assert_int_eq(r.ev[0].kind, EV_path_altered);
-	ck_assert_str_eq(r.ev[0].what, "seq");
-	ck_assert_str_eq(r.before[0], "1000");
-	ck_assert_str_eq(r.after[0], "13345");
+	altered(&r, mod_seq, "seq", "1000", "13345");
 	ck_assert_uint_eq(r.rec[0].matched[0], 3);
 }
 END_TEST
@@ -323,12 +340,7 @@ START_TEST(mss_clamped_is_path_altered_mss)
 {
 	struct result r;
 
-	plain(&r, mod_mss);
-	ck_assert_int_eq(r.nev, 1);
-	ck_assert_int_eq(r.ev[0].kind, EV_path_altered);
-	ck_assert_str_eq(r.ev[0].what, "mss");
-	ck_assert_str_eq(r.before[0], "1460");
-	ck_assert_str_eq(r.after[0], "1400");
+	altered(&r, mod_mss, "mss", "1460", "1400");
 }
 END_TEST
 
@@ -344,11 +356,7 @@ START_TEST(dscp_rewritten_is_path_altered_dscp)
 {
 	struct result r;
 
-	plain(&r, mod_dscp);
-	ck_assert_int_eq(r.nev, 1);
-	ck_assert_str_eq(r.ev[0].what, "dscp");
-	ck_assert_str_eq(r.before[0], "46");
-	ck_assert_str_eq(r.after[0], "0");
+	altered(&r, mod_dscp, "dscp", "46", "0");
 }
 END_TEST
 
@@ -372,11 +380,8 @@ START_TEST(nat_recognised_and_reported_once)
 {
 	struct result r;
 
-	plain(&r, mod_nat);
-	ck_assert_int_eq(r.nev, 1);
-	ck_assert_str_eq(r.ev[0].what, "nat");
-	ck_assert_str_eq(r.before[0], "10.0.0.1:40000>10.0.1.2:80");
-	ck_assert_str_eq(r.after[0], "192.0.2.1:50000>10.0.1.2:80");
+	altered(&r, mod_nat, "nat", "10.0.0.1:40000>10.0.1.2:80",
+	    "192.0.2.1:50000>10.0.1.2:80");
 	ck_assert_uint_eq(r.st.paired, 1);
 	ck_assert_uint_eq(r.st.nat, 1);
 	ck_assert(r.rec[0].nat);
@@ -459,12 +464,8 @@ START_TEST(payload_changed_is_path_altered_payload)
 {
 	struct result r;
 
-	plain(&r, mod_payload);
-	ck_assert_int_eq(r.nev, 1);
-	ck_assert_str_eq(r.ev[0].what, "payload");
+	altered(&r, mod_payload, "payload", "0000dead", "00002222");
 	ck_assert_int_eq(r.ev[0].by, SIDE_DST);
-	ck_assert_str_eq(r.before[0], "0000dead");
-	ck_assert_str_eq(r.after[0], "00002222");
 }
 END_TEST
 
@@ -507,9 +508,7 @@ START_TEST(data_resent_after_loss_is_path_loss)
 	ls[9].t = 35 * MS;
 	build(ls, 10, NULL, s);
 	/* B's copy of the first send (index 3) is not there. */
-	memmove(&s[1].k[3], &s[1].k[4], 6 * sizeof(s[1].k[0]));
-	memmove(&s[1].fr[3], &s[1].fr[4], 6 * sizeof(s[1].fr[0]));
-	s[1].n = 9;
+	seen_remove(&s[1], 3);
 	path_free(run(s, &r));
 	ck_assert_int_eq(r.nev, 1);
 	ck_assert_int_eq(r.ev[0].kind, EV_path_loss);

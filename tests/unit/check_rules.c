@@ -347,10 +347,8 @@ START_TEST(test_ignore_never_matches_capture_drop)
 	ck_assert(!admit(&c, EV_app_reset, "192.0.2.1", 40000, "192.0.2.2",
 	    443));
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = EV_capture_drop;
+	ev = util_event(EV_capture_drop);
 	ev.severity = SEV_DEBUG;
-	ev.has_flow = false;
 	ev.count = 12;
 	ev.received = 1000;
 	ck_assert(rules_admit(&c, &ev));

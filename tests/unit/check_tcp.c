@@ -120,6 +120,14 @@ handshake(struct tc *t)
 	ck_assert(t->f.state & FS_ESTAB);
 }
 
+/* Thresholds 3, 3 and data_thr; the handshake done. */
+static void
+tc_established(struct tc *t, uint32_t data_thr)
+{
+	tc_init(t, 3, 3, data_thr);
+	handshake(t);
+}
+
 static void
 assert_none(const struct tcp_result *r)
 {
@@ -219,8 +227,7 @@ START_TEST(test_data_retransmit)
 	const struct tcp_verdict *v;
 	uint32_t seq;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	seq = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 100));
 	for (int i = 1; i < 5; i++) {
@@ -244,8 +251,7 @@ START_TEST(test_retransmit_cut_differently)
 	struct tc t;
 	uint32_t seq;
 
-	tc_init(&t, 3, 3, 2);
-	handshake(&t);
+	tc_established(&t, 2);
 	seq = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 2896));
 	assert_none(tx_at(&t, DIR_ORIG, 300000, TH_ACK, seq, 1448));
@@ -260,8 +266,7 @@ START_TEST(test_loss_reset)
 	const struct tcp_verdict *v;
 	uint32_t seq;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	seq = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 100));
 	assert_none(tx_at(&t, DIR_ORIG, 200000, TH_ACK | TH_PUSH, seq, 100));
@@ -283,8 +288,7 @@ START_TEST(test_recovered_loss_then_app_reset)
 	struct tc t;
 	uint32_t seq;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	seq = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 100));
 	assert_none(tx_at(&t, DIR_ORIG, 200000, TH_ACK, seq, 100));
@@ -299,8 +303,7 @@ START_TEST(test_app_reset)
 	struct tc t;
 	const struct tcp_verdict *v;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 50));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK | TH_PUSH, 200));
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 0));
@@ -319,8 +322,7 @@ START_TEST(test_rst_injected_ttl)
 	struct tc t;
 	const struct tcp_verdict *v;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 50));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK | TH_PUSH, 200));
 	t.ttl[DIR_RESP] = 120;
@@ -343,8 +345,7 @@ START_TEST(test_rst_injected_window)
 	const struct tcp_verdict *v;
 	uint32_t left;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 50));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK | TH_PUSH, 200));
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 0));
@@ -371,8 +372,7 @@ START_TEST(test_seq_anomaly)
 	struct tc t;
 	const struct tcp_verdict *v;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	/* A jump ahead may be a gap in the capture: not judged yet. */
 	assert_none(tx_at(&t, DIR_RESP, 1000, TH_ACK | TH_PUSH,
 	    t.seq[DIR_RESP] + 2000000000u, 100));
@@ -399,8 +399,7 @@ START_TEST(test_resend_ending_at_mark_not_out_of_order)
 	struct tc t;
 	uint32_t a;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	a = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 100));
 	/* The same segment 50 us later, within the 2 ms handshake RTT. */
@@ -446,8 +445,7 @@ START_TEST(test_capture_gap_wider_than_window)
 {
 	struct tc t;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 100));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
 	/* 5 MB never captured, both ways. */
@@ -471,8 +469,7 @@ START_TEST(test_capture_of_syn_fin_only)
 {
 	struct tc t;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	t.seq[DIR_ORIG] += 300000;
 	t.seq[DIR_RESP] += 9000000;
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_FIN, 0));
@@ -534,8 +531,7 @@ START_TEST(test_pure_ack_moves_mark)
 	struct tc t;
 	uint32_t a;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	a = t.seq[DIR_ORIG];
 	/* 100 bytes at a, not captured; then the client's pure ACK. */
 	t.seq[DIR_ORIG] += 100;
@@ -554,8 +550,7 @@ START_TEST(test_alternating_resends)
 	const struct tcp_verdict *v;
 	uint32_t a;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	a = t.seq[DIR_RESP];
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 1448));
 	assert_none(tx(&t, DIR_RESP, 10, TH_ACK, 1448));
@@ -680,8 +675,7 @@ START_TEST(test_data_after_rst_is_injected)
 	struct tc t;
 	const struct tcp_verdict *v;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 50));
 	assert_one(tx(&t, DIR_RESP, 1000, TH_RST | TH_ACK, 0), EV_app_reset);
 	ck_assert_uint_eq(t.res.cls, FLOW_CLOSED);
@@ -705,8 +699,7 @@ START_TEST(test_keepalive_not_retransmission)
 {
 	struct tc t;
 
-	tc_init(&t, 3, 3, 1);
-	handshake(&t);
+	tc_established(&t, 1);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 100));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
 	for (int i = 0; i < 3; i++) {
@@ -723,8 +716,7 @@ START_TEST(test_zero_window_probe_not_retransmission)
 {
 	struct tc t;
 
-	tc_init(&t, 3, 3, 1);
-	handshake(&t);
+	tc_established(&t, 1);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 1000));
 	t.win[DIR_RESP] = 0;
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
@@ -743,8 +735,7 @@ START_TEST(test_out_of_order)
 	struct tc t;
 	uint32_t a;
 
-	tc_init(&t, 3, 3, 1);
-	handshake(&t);
+	tc_established(&t, 1);
 	a = t.seq[DIR_ORIG];
 	assert_none(tx_at(&t, DIR_ORIG, 1000, TH_ACK, a, 100));
 	assert_none(tx_at(&t, DIR_ORIG, 10, TH_ACK, a + 200, 100));
@@ -761,8 +752,7 @@ START_TEST(test_spurious_and_fast_retransmission)
 	struct tc t;
 	uint32_t a;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	a = t.seq[DIR_ORIG];
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK, 100));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK, 0));
@@ -796,8 +786,7 @@ START_TEST(test_news_for_duplicates)
 	struct tc t;
 	struct pkt p;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	p = mkpkt(&t, DIR_ORIG, TH_ACK, t.seq[DIR_ORIG], 100);
 	ck_assert(tcp_news(&t.f, DIR_ORIG, &p));
 	t.seq[DIR_ORIG] += 100;
@@ -838,8 +827,7 @@ START_TEST(test_new_isn_in_live_connection)
 	struct tc t;
 	struct pkt syn;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	syn = mkpkt(&t, DIR_ORIG, TH_SYN, ISN_C + 1000000, 0);
 	ck_assert(!tcp_starts_new_connection(&t.f, DIR_ORIG, &syn));
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_FIN, 0));
@@ -852,8 +840,7 @@ START_TEST(test_fin_close_graceful)
 {
 	struct tc t;
 
-	tc_init(&t, 3, 3, 5);
-	handshake(&t);
+	tc_established(&t, 5);
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_PUSH, 100));
 	assert_none(tx(&t, DIR_RESP, 1000, TH_ACK | TH_PUSH, 3000));
 	assert_none(tx(&t, DIR_ORIG, 1000, TH_ACK | TH_FIN, 0));

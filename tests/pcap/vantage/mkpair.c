@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../put.h"
+
 #define MS		1000ULL
 #define T0		1700000000000000ULL
 #define OWD		MS
@@ -63,26 +65,13 @@ static const struct lp conn[] = {
 /* The modifiers' index of the first SYN, when it is sent twice. */
 #define FIRST_SYN	100
 
+/* A little-endian word of the capture file. */
 static void
-put16(uint8_t *p, uint16_t v)
+out32(FILE *fp, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
+	uint8_t b[4];
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static void
-le32(FILE *fp, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-	    (uint8_t)(v >> 24) };
-
+	le32(b, v);
 	fwrite(b, 1, 4, fp);
 }
 
@@ -148,10 +137,10 @@ write_frame(FILE *fp, const struct frame *f)
 	b[tcp + 12] = (uint8_t)(((20 + olen) / 4) << 4);
 	b[tcp + 13] = f->flags;
 	put16(b + tcp + 14, 64240);
-	le32(fp, (uint32_t)(f->ts / 1000000));
-	le32(fp, (uint32_t)(f->ts % 1000000));
-	le32(fp, (uint32_t)n);
-	le32(fp, (uint32_t)n);
+	out32(fp, (uint32_t)(f->ts / 1000000));
+	out32(fp, (uint32_t)(f->ts % 1000000));
+	out32(fp, (uint32_t)n);
+	out32(fp, (uint32_t)n);
 	fwrite(b, 1, n, fp);
 }
 
@@ -166,12 +155,12 @@ open_pcap(const char *dir, const char *name, const char *pt)
 		perror(path);
 		exit(1);
 	}
-	le32(fp, 0xa1b2c3d4);
+	out32(fp, 0xa1b2c3d4);
 	fwrite("\x02\x00\x04\x00", 1, 4, fp);
-	le32(fp, 0);
-	le32(fp, 0);
-	le32(fp, 65535);
-	le32(fp, 1);
+	out32(fp, 0);
+	out32(fp, 0);
+	out32(fp, 65535);
+	out32(fp, 1);
 	return fp;
 }
 
