@@ -31,6 +31,7 @@
 #include "capfile.h"
 #include "decode.h"
 #include "pcapng.h"
+#include "timeunit.h"
 
 #define MAGIC_USEC	0xa1b2c3d4u
 #define MAGIC_NSEC	0xa1b23c4du
@@ -131,10 +132,11 @@ record_time_us(const struct capfile *c, uint32_t raw_sec, uint32_t raw_frac)
 	int64_t frac = c->swapped ? (int64_t)raw_frac : (int32_t)raw_frac;
 
 	if (c->nsec)
-		frac /= 1000;
+		frac /= (int64_t)NSEC_PER_USEC;
 	if (sec < 0)
 		return 0;
-	return (uint64_t)sec * 1000000 + (uint64_t)(frac % 1000000);
+	return usec_from_sec((uint64_t)sec) +
+	    (uint64_t)(frac % (int64_t)USEC_PER_SEC);
 }
 
 static void
@@ -584,8 +586,8 @@ pcap_next_pkt(struct capfile *c, struct capfile_pkt *pkt)
 	pkt->caplen = hdr->caplen;
 	pkt->wirelen = hdr->len > hdr->caplen ? hdr->len : hdr->caplen;
 	pkt->ts_us = hdr->ts.tv_sec < 0 ? 0 :
-	    (uint64_t)hdr->ts.tv_sec * 1000000 +
-	    (uint64_t)(hdr->ts.tv_usec % 1000000);
+	    usec_from_sec((uint64_t)hdr->ts.tv_sec) +
+	    (uint64_t)(hdr->ts.tv_usec % (long)USEC_PER_SEC);
 	return 1;
 }
 

@@ -29,6 +29,7 @@
 
 #include "capture.h"
 #include "log.h"
+#include "timeunit.h"
 
 /*
  * What the analyser reads: TCP, UDP and ICMP over IPv4 and IPv6, the IP
@@ -103,7 +104,7 @@ clock_us(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return usec_from_timespec(&ts);
 }
 
 /*
@@ -514,8 +515,7 @@ static void
 capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct capture *c = (struct capture *)arg;
-	uint64_t ts_us = (uint64_t)h->ts.tv_sec * 1000000 +
-	    (uint64_t)h->ts.tv_usec;
+	uint64_t ts_us = usec_from_timeval(&h->ts);
 
 	c->h_read++;
 	if (c->userland_on && (c->userland_until_us == 0 ||
@@ -686,7 +686,7 @@ capture_tend(struct capture *c, const struct conf *conf, uint64_t now)
 		 * Missing or down costs two ioctls a look; another failure
 		 * (a kernel buffer set up and torn down) waits a little.
 		 */
-		c->retry_us = rc == -1 ? now + CAPTURE_RETRY_MS * 1000 : 0;
+		c->retry_us = rc == -1 ? now + CAPTURE_RETRY_MS * USEC_PER_MSEC : 0;
 		/* Each new reason once, not every tick. */
 		if (strcmp(err, c->why) != 0) {
 			log_warnx("%s", err);
@@ -701,7 +701,7 @@ capture_tend(struct capture *c, const struct conf *conf, uint64_t now)
 		c->pcap = NULL;
 		return;
 	}
-	waited = (double)(now - c->waiting_since_us) / 1e6;
+	waited = sec_from_usec(now - c->waiting_since_us);
 	c->blind_us += now - c->waiting_since_us;
 	if (c->lost_us != 0) {
 		c->reopened++;
@@ -745,7 +745,8 @@ capture_drain(struct capture *c, uint64_t deadline)
 		if ((now = clock_us()) >= deadline)
 			break;
 		(void)poll(&(struct pollfd){ pcap_get_selectable_fd(c->pcap),
-		    POLLIN, 0 }, 1, (int)((deadline - now + 999) / 1000));
+		    POLLIN, 0 }, 1, (int)((deadline - now + USEC_PER_MSEC - 1) /
+		    USEC_PER_MSEC));
 	}
 	if ((int32_t)(want - (uint32_t)c->h_read) > 0)
 		log_warnx("%s: %u packets the kernel accepted were not read "

@@ -30,6 +30,7 @@
 #include "preflight.h"
 #include "privdrop.h"
 #include "sinks.h"
+#include "stats_fmt.h"
 #include "syslog_sock.h"
 #include "tally.h"
 #include "timeunit.h"
@@ -130,43 +131,43 @@ daemon_params(struct daemon *d, const struct conf *c, struct analyzer_params *p)
 	analyzer_params_from_conf(p, c, d->syn_retries);
 }
 
+/* The counts of the statistics lines, over every capture. */
 static void
-log_stats(struct daemon *d, const char *when)
+daemon_counts(struct daemon *d, struct stats_counts *sc)
 {
-	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
-	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
-	uint64_t received = 0, dropped = 0, malformed = 0, reopened = 0;
-	uint64_t filtered = 0, blind = 0, now = now_us();
-	char losses[160], evidence[160];
+	uint64_t now = now_us();
 
+	memset(sc, 0, sizeof(*sc));
+	stats_counts_from(sc, analyzer_stats(d->analyzer),
+	    analyzer_flow_stats(d->analyzer));
 	for (size_t i = 0; i < d->ncaps; i++) {
 		const struct capture *c = &d->caps[i];
 
-		received += c->received;
-		dropped += c->dropped;
-		reopened += c->reopened;
-		filtered += c->filtered;
+		sc->received += c->received;
+		sc->dropped += c->dropped;
+		sc->reopened += c->reopened;
+		sc->filtered += c->filtered;
 		/* Time without a capture, the current wait included. */
-		blind += c->blind_us;
+		sc->blind_us += c->blind_us;
 		if (c->pcap == NULL && c->waiting_since_us != 0 &&
 		    now > c->waiting_since_us)
-			blind += now - c->waiting_since_us;
+			sc->blind_us += now - c->waiting_since_us;
 	}
-	for (int r = 1; r < DECODE_NRESULTS; r++)
-		malformed += st->decode[r];
+	sc->alerts = sinks_delivered(&d->sinks);
+	sc->suppressed = cooldown_stats(d->cooldown)->suppressed;
+}
+
+static void
+log_stats(struct daemon *d, const char *when)
+{
+	struct stats_counts sc;
+	char line[512], losses[160], evidence[160];
+
+	daemon_counts(d, &sc);
+	stats_format(&sc, STATS_LINE_LIVE, line, sizeof(line));
 	sinks_losses(&d->sinks, losses, sizeof(losses));
 	evidence_out_losses(&d->evidence, evidence, sizeof(evidence));
-	log_info("%s: packets=%llu received=%llu dropped=%llu skipped=%llu "
-	    "flows=%llu active=%u evicted=%llu expired=%llu alerts=%llu "
-	    "suppressed=%llu reopened=%llu blind=%.1fs filtered=%llu%s%s", when,
-	    (unsigned long long)st->packets, (unsigned long long)received,
-	    (unsigned long long)dropped, (unsigned long long)malformed,
-	    (unsigned long long)fs->created, fs->active,
-	    (unsigned long long)fs->evicted, (unsigned long long)fs->expired,
-	    (unsigned long long)sinks_delivered(&d->sinks),
-	    (unsigned long long)cooldown_stats(d->cooldown)->suppressed,
-	    (unsigned long long)reopened, (double)blind / USEC_PER_SEC,
-	    (unsigned long long)filtered, losses, evidence);
+	log_info("%s: %s%s%s", when, line, losses, evidence);
 }
 
 /*
@@ -176,18 +177,12 @@ log_stats(struct daemon *d, const char *when)
 static void
 notify_status(struct daemon *d)
 {
-	const struct analyzer_stats *st = analyzer_stats(d->analyzer);
-	const struct flow_table_stats *fs = analyzer_flow_stats(d->analyzer);
-	uint64_t dropped = 0;
-	char buf[256];
+	struct stats_counts sc;
+	char line[256], buf[300];
 
-	for (size_t i = 0; i < d->ncaps; i++)
-		dropped += d->caps[i].dropped;
-	snprintf(buf, sizeof(buf), "STATUS=packets=%llu flows=%llu active=%u "
-	    "alerts=%llu dropped=%llu", (unsigned long long)st->packets,
-	    (unsigned long long)fs->created, fs->active,
-	    (unsigned long long)sinks_delivered(&d->sinks),
-	    (unsigned long long)dropped);
+	daemon_counts(d, &sc);
+	stats_format(&sc, STATS_LINE_STATUS, line, sizeof(line));
+	snprintf(buf, sizeof(buf), "STATUS=%s", line);
 	notify_send(buf);
 }
 

@@ -106,8 +106,8 @@ image_pkt(void *ctx, int linktype, uint64_t ts_us, const uint8_t *data,
 	}
 	if (im->buf != NULL) {
 		p = im->buf + im->len - PCAP_FILE_HDR;
-		put32(p, (uint32_t)(ts_us / 1000000));
-		put32(p + 4, (uint32_t)(ts_us % 1000000));
+		put32(p, (uint32_t)usec_sec_part(ts_us));
+		put32(p + 4, (uint32_t)usec_frac_part(ts_us));
 		put32(p + 8, caplen);
 		put32(p + 12, wirelen);
 		memcpy(p + PCAP_REC_HDR, data, caplen);

@@ -26,6 +26,7 @@
 #include "pathmode.h"
 #include "preflight.h"
 #include "sinks.h"
+#include "stats_fmt.h"
 
 #define MAX_FILES	256
 #define MAX_IFACES	CONF_MAX_INTERFACES
@@ -280,16 +281,14 @@ static void
 print_summary(const struct analyzer *a, const struct run_counts *rc)
 {
 	const struct analyzer_stats *st = analyzer_stats(a);
-	const struct flow_table_stats *fs = analyzer_flow_stats(a);
-	uint64_t incidents = 0, skipped = 0;
+	struct stats_counts sc;
+	uint64_t incidents = 0;
+	char line[512];
 
-	fprintf(stderr, "rstwatchd: summary: %llu packets, %llu flows "
-	    "(%llu tcp, %llu udp packets, %llu ICMP errors, %llu duplicates, "
-	    "%llu evicted)\n", (unsigned long long)st->packets,
-	    (unsigned long long)fs->created, (unsigned long long)st->tcp,
-	    (unsigned long long)st->udp, (unsigned long long)st->icmp_errors,
-	    (unsigned long long)st->duplicates,
-	    (unsigned long long)fs->evicted);
+	memset(&sc, 0, sizeof(sc));
+	stats_counts_from(&sc, st, analyzer_flow_stats(a));
+	stats_format(&sc, STATS_LINE_SUMMARY, line, sizeof(line));
+	fprintf(stderr, "rstwatchd: summary: %s\n", line);
 	for (int k = 0; k < EV_NKINDS; k++) {
 		if (rc->kinds[k] == 0)
 			continue;
@@ -301,18 +300,17 @@ print_summary(const struct analyzer *a, const struct run_counts *rc)
 	for (int r = 1; r < DECODE_NRESULTS; r++) {
 		if (st->decode[r] == 0)
 			continue;
-		skipped += st->decode[r];
-		fprintf(stderr, "rstwatchd: summary: not understood: %s=%llu "
-		    "(%s)\n", decode_result_name((enum decode_result)r),
-		    (unsigned long long)st->decode[r],
-		    decode_result_desc((enum decode_result)r));
+		stats_format_decode((enum decode_result)r, st->decode[r],
+		    line, sizeof(line));
+		fprintf(stderr, "rstwatchd: summary: not understood: %s\n",
+		    line);
 	}
 	if (incidents == 0)
 		fprintf(stderr, "rstwatchd: summary: no incident found\n");
 	else
 		fprintf(stderr, "rstwatchd: summary: %llu incidents\n",
 		    (unsigned long long)incidents);
-	if (skipped == 0)
+	if (sc.skipped == 0)
 		fprintf(stderr, "rstwatchd: summary: every packet decoded\n");
 }
 
@@ -360,23 +358,21 @@ static void
 print_stats(const struct analyzer *a, const struct sinks *s)
 {
 	const struct analyzer_stats *st = analyzer_stats(a);
-	const struct flow_table_stats *fs = analyzer_flow_stats(a);
+	struct stats_counts sc;
+	char line[512];
 
-	log_info("packets=%llu tcp=%llu udp=%llu icmp_errors=%llu "
-	    "duplicates=%llu flows=%llu max_active=%u "
-	    "expired=%llu evicted=%llu alerts=%llu filtered=%llu",
-	    (unsigned long long)st->packets, (unsigned long long)st->tcp,
-	    (unsigned long long)st->udp, (unsigned long long)st->icmp_errors,
-	    (unsigned long long)st->duplicates,
-	    (unsigned long long)fs->created, fs->max_active,
-	    (unsigned long long)fs->expired, (unsigned long long)fs->evicted,
-	    (unsigned long long)s->alerts, (unsigned long long)s->filtered);
+	memset(&sc, 0, sizeof(sc));
+	stats_counts_from(&sc, st, analyzer_flow_stats(a));
+	sc.alerts = sinks_delivered(s);
+	sc.withheld = s->filtered;
+	stats_format(&sc, STATS_LINE_FILES, line, sizeof(line));
+	log_info("%s", line);
 	for (int r = 1; r < DECODE_NRESULTS; r++)
-		if (st->decode[r] > 0)
-			log_info("decode %s=%llu (%s)",
-			    decode_result_name((enum decode_result)r),
-			    (unsigned long long)st->decode[r],
-			    decode_result_desc((enum decode_result)r));
+		if (st->decode[r] > 0) {
+			stats_format_decode((enum decode_result)r,
+			    st->decode[r], line, sizeof(line));
+			log_info("decode %s", line);
+		}
 }
 
 /* -w: what was written; what was not is always said. */

@@ -41,6 +41,7 @@ static void	lose(struct outq *, bool alert, int err);
 static void	drop_head(struct outq *, int err);
 static void	drop_all(struct outq *, int err);
 static void	cut_partial(struct outq *);
+static void	unwatch(struct outq *);
 
 int
 outq_init(struct outq *q, enum outq_kind kind, size_t limit)
@@ -69,8 +70,9 @@ outq_pending(const struct outq *q)
 	return q->queued;
 }
 
-int
-outq_attach(struct outq *q, struct event_base *base)
+/* No event of the loop's left watching the queue. */
+static void
+unwatch(struct outq *q)
 {
 	if (q->wev != NULL)
 		event_free(q->wev);
@@ -78,6 +80,12 @@ outq_attach(struct outq *q, struct event_base *base)
 		event_free(q->fev);
 	q->wev = q->fev = NULL;
 	q->deferred = false;
+}
+
+int
+outq_attach(struct outq *q, struct event_base *base)
+{
+	unwatch(q);
 	q->base = base;
 	if (base == NULL)
 		return 0;
@@ -107,12 +115,7 @@ outq_set_fd(struct outq *q, int fd)
 		cut_partial(q);
 	if (q->kind == OUTQ_DGRAM || fd == -1)
 		drop_all(q, q->error != 0 ? q->error : ENOTCONN);
-	if (q->wev != NULL)
-		event_free(q->wev);
-	if (q->fev != NULL)
-		event_free(q->fev);
-	q->wev = q->fev = NULL;
-	q->deferred = false;
+	unwatch(q);
 	q->fd = fd;
 	q->regular = fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	/* The new descriptor is watched in the same loop (a reconnection). */

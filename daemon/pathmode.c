@@ -17,6 +17,7 @@
 #include "path.h"
 #include "pathmode.h"
 #include "sinks.h"
+#include "timeunit.h"
 
 /* One file and the packet it has ready. */
 struct point {
@@ -119,7 +120,7 @@ summary(const struct pathmode *m, const struct path *p,
 	    "%" PRIu64 " events (path_loss=%" PRIu64 " path_injected=%" PRIu64
 	    " path_altered=%" PRIu64 ")\n", st->paired, st->nat,
 	    st->offset_samples == 0 ? "unknown, taken as " : "",
-	    (double)path_offset_us(p) / 1e6, events, m->kinds[EV_path_loss],
+	    (double)path_offset_us(p) / USEC_PER_SEC, events, m->kinds[EV_path_loss],
 	    m->kinds[EV_path_injected], m->kinds[EV_path_altered]);
 	fprintf(stderr, "rstwatchd: summary: a: %" PRIu64 " TCP packets, "
 	    "%" PRIu64 " flows (%" PRIu64 " only there, %" PRIu64 " of them "

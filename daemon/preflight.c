@@ -34,6 +34,9 @@ static void	check_evidence(const struct conf *, const char *, int *,
 static void	check_json(const struct conf *, const char *, int *,
 		    const struct passwd *);
 static void	check_ifaces(const struct conf *, const char *);
+static void	cut_to_dir(char *);
+static bool	check_dir(const char *, const char *, const struct stat *,
+		    const char *, int *, const struct passwd *);
 
 static void
 problem(int *n, const char *path, const char *fmt, ...)
@@ -136,6 +139,38 @@ check_user(const struct conf *c, const char *path, int *n,
 	*found = true;
 }
 
+/* path cut to its directory ("/" for a name at the root). */
+static void
+cut_to_dir(char *path)
+{
+	char *slash;
+
+	if ((slash = strrchr(path, '/')) == path)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+}
+
+/* The daemon's user (who) must be able to create files in dir, of st. */
+static bool
+check_dir(const char *key, const char *dir, const struct stat *st,
+    const char *path, int *n, const struct passwd *pw)
+{
+	const char *who = pw != NULL ? pw->pw_name : "the daemon";
+	int err;
+
+	if (!S_ISDIR(st->st_mode)) {
+		problem(n, path, "%s: %s is not a directory", key, dir);
+		return false;
+	}
+	if ((err = access_as(pw, dir, W_OK | X_OK)) != 0) {
+		problem(n, path, "%s: %s cannot create files in %s: %s", key,
+		    who, dir, strerror(err));
+		return false;
+	}
+	return true;
+}
+
 /*
  * The daemon (re)creates the JSON file after rotation as its user, so
  * that user needs to write in the directory, not only in the file.
@@ -147,30 +182,19 @@ check_json(const struct conf *c, const char *path, int *n,
 	const char *who = pw != NULL ? pw->pw_name : "the daemon";
 	char dir[CONF_PATH_MAX];
 	struct stat st;
-	char *slash;
 	int err;
 
 	if (c->json_path[0] == '\0')
 		return;
 	snprintf(dir, sizeof(dir), "%s", c->json_path);
-	if ((slash = strrchr(dir, '/')) == dir)
-		slash[1] = '\0';
-	else if (slash != NULL)
-		*slash = '\0';
+	cut_to_dir(dir);
 	if (stat(dir, &st) == -1) {
 		problem(n, path, "output.json.path: directory %s: %s", dir,
 		    strerror(errno));
 		return;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		problem(n, path, "output.json.path: %s is not a directory", dir);
+	if (!check_dir("output.json.path", dir, &st, path, n, pw))
 		return;
-	}
-	if ((err = access_as(pw, dir, W_OK | X_OK)) != 0) {
-		problem(n, path, "output.json.path: %s cannot create files in "
-		    "%s: %s", who, dir, strerror(err));
-		return;
-	}
 	if (stat(c->json_path, &st) == 0) {
 		if (!S_ISREG(st.st_mode))
 			problem(n, path, "output.json.path: %s is not a "
@@ -192,11 +216,8 @@ static void
 check_evidence(const struct conf *c, const char *path, int *n,
     const struct passwd *pw)
 {
-	const char *who = pw != NULL ? pw->pw_name : "the daemon";
 	char dir[CONF_PATH_MAX];
 	struct stat st;
-	char *slash;
-	int err;
 
 	if (!c->evidence_enabled)
 		return;
@@ -207,20 +228,11 @@ check_evidence(const struct conf *c, const char *path, int *n,
 			    strerror(errno));
 			return;
 		}
-		if ((slash = strrchr(dir, '/')) == dir)
-			slash[1] = '\0';
-		else if (slash != NULL)
-			*slash = '\0';
+		cut_to_dir(dir);
 		if (stat(dir, &st) == -1)
 			return;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		problem(n, path, "evidence.directory: %s is not a directory", dir);
-		return;
-	}
-	if ((err = access_as(pw, dir, W_OK | X_OK)) != 0)
-		problem(n, path, "evidence.directory: %s cannot create files in "
-		    "%s: %s", who, dir, strerror(err));
+	(void)check_dir("evidence.directory", dir, &st, path, n, pw);
 }
 
 /*

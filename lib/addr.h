@@ -32,4 +32,17 @@ int	addr_prefix_parse(struct addr_prefix *, const char *);
 bool	addr_prefix_match(const struct addr_prefix *, const struct addr *);
 int	addr_cmp(const struct addr *, const struct addr *);
 
+/*
+ * h with the address's 16 bytes mixed in, FNV-1a's way: for the small
+ * tables keyed by a host (cooldown, rst_rate), where the flow table's
+ * seeded hash would be more than they need.
+ */
+static inline uint64_t
+addr_hash(uint64_t h, const struct addr *a)
+{
+	for (size_t i = 0; i < sizeof(a->b); i++)
+		h = (h ^ a->b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 #endif

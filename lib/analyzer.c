@@ -9,6 +9,7 @@
 #include "icmp_const.h"
 #include "rst_rate.h"
 #include "tcp.h"
+#include "timeunit.h"
 #include "tunnel.h"
 
 /*
@@ -19,7 +20,7 @@
 #define DUPLICATE_WINDOW_US	100
 
 /* Expiry runs at most this often (packet time) and ends at most so many. */
-#define EXPIRE_INTERVAL_US	1000000
+#define EXPIRE_INTERVAL_US	USEC_PER_SEC
 #define EXPIRE_BUDGET		4096
 
 /* Services tracked for rst_rate at once. */
@@ -226,13 +227,13 @@ analyzer_params_from_conf(struct analyzer_params *p, const struct conf *c,
 	    syn_retries_auto : c->max_syn_retransmissions;
 	p->max_synack_retransmissions = c->max_synack_retransmissions;
 	p->max_data_retransmissions = c->max_data_retransmissions;
-	p->timeout_us[FLOW_EMBRYONIC] = (uint64_t)c->timeout_embryonic_s * 1000000;
-	p->timeout_us[FLOW_ESTABLISHED] = (uint64_t)c->timeout_established_s * 1000000;
+	p->timeout_us[FLOW_EMBRYONIC] = usec_from_sec(c->timeout_embryonic_s);
+	p->timeout_us[FLOW_ESTABLISHED] = usec_from_sec(c->timeout_established_s);
 	p->timeout_us[FLOW_PICKUP] = p->timeout_us[FLOW_ESTABLISHED];
-	p->timeout_us[FLOW_CLOSED] = (uint64_t)c->timeout_closed_s * 1000000;
-	p->timeout_us[FLOW_UDP] = (uint64_t)c->timeout_udp_s * 1000000;
+	p->timeout_us[FLOW_CLOSED] = usec_from_sec(c->timeout_closed_s);
+	p->timeout_us[FLOW_UDP] = usec_from_sec(c->timeout_udp_s);
 	p->rst_rate_threshold = c->rst_rate_threshold;
-	p->rst_rate_window_us = (uint64_t)c->rst_rate_window_s * 1000000;
+	p->rst_rate_window_us = usec_from_sec(c->rst_rate_window_s);
 }
 
 void
@@ -500,7 +501,7 @@ analyzer_rst_rate(struct analyzer *a, const struct flow *f)
 	ev.has_sport = false;
 	ev.proto = PKT_PROTO_TCP;
 	ev.count = count;
-	ev.window_s = (uint32_t)(a->params.rst_rate_window_us / 1000000);
+	ev.window_s = (uint32_t)usec_sec_part(a->params.rst_rate_window_us);
 	ev.capture_loss = a->capture_loss;
 	ev.iface = a->iface;
 	ev.ifindex = a->ifindex;

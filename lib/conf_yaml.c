@@ -566,13 +566,24 @@ describe(const struct loader *ld, char *buf, size_t size)
 	}
 }
 
+/* "expected what, got this", and the closest name when one is near. */
+static void
+expected_near(struct loader *ld, const char *what,
+    const struct suggestion *s)
+{
+	char got[SHOW_MAX * 4 + 16];
+	bool near = s != NULL && s->name != NULL;
+
+	lerr(ld, ld->ev.start_mark, "%s: expected %s, got %s%s%s%s", ld->path,
+	    what, describe(ld, got, sizeof(got)),
+	    near ? " (did you mean \"" : "", near ? s->name : "",
+	    near ? "\"?)" : "");
+}
+
 static void
 expected(struct loader *ld, const char *what)
 {
-	char got[SHOW_MAX * 4 + 16];
-
-	lerr(ld, ld->ev.start_mark, "%s: expected %s, got %s", ld->path, what,
-	    describe(ld, got, sizeof(got)));
+	expected_near(ld, what, NULL);
 }
 
 static size_t
@@ -1067,7 +1078,6 @@ load_string(struct loader *ld, const struct key *k, char *base)
 static void
 load_facility(struct loader *ld, char *field)
 {
-	char got[SHOW_MAX * 4 + 16];
 	struct suggestion s = { NULL, 0 };
 	const char *v;
 	int f = -1;
@@ -1087,18 +1097,14 @@ load_facility(struct loader *ld, char *field)
 				suggest(&s, v, ld->ev.data.scalar.length,
 				    conf_facility_name(code));
 	}
-	lerr(ld, ld->ev.start_mark, "%s: expected a syslog facility (auth, "
-	    "authpriv, cron, daemon, ftp, kern, lpr, mail, news, syslog, "
-	    "user, uucp, local0 to local7), got %s%s%s%s", ld->path,
-	    describe(ld, got, sizeof(got)),
-	    s.name != NULL ? " (did you mean \"" : "",
-	    s.name != NULL ? s.name : "", s.name != NULL ? "\"?)" : "");
+	expected_near(ld, "a syslog facility (auth, authpriv, cron, daemon, "
+	    "ftp, kern, lpr, mail, news, syslog, user, uucp, local0 to "
+	    "local7)", &s);
 }
 
 static void
 load_severity(struct loader *ld, char *field)
 {
-	char got[SHOW_MAX * 4 + 16];
 	struct suggestion s = { NULL, 0 };
 	enum severity sev;
 	int n = -1;
@@ -1115,11 +1121,8 @@ load_severity(struct loader *ld, char *field)
 			suggest(&s, (const char *)ld->ev.data.scalar.value,
 			    ld->ev.data.scalar.length,
 			    severity_name((enum severity)i));
-	lerr(ld, ld->ev.start_mark, "%s: expected a severity (emerg, alert, "
-	    "crit, err, warning, notice, info, debug), got %s%s%s%s",
-	    ld->path, describe(ld, got, sizeof(got)),
-	    s.name != NULL ? " (did you mean \"" : "",
-	    s.name != NULL ? s.name : "", s.name != NULL ? "\"?)" : "");
+	expected_near(ld, "a severity (emerg, alert, crit, err, warning, "
+	    "notice, info, debug)", &s);
 }
 
 /*
@@ -1127,6 +1130,34 @@ load_severity(struct loader *ld, char *field)
  * entry must be a scalar; past the limit one error is enough.  A list
  * replaces the default as a whole.
  */
+/*
+ * The next item of a list of scalars: 1 with ld->ev on it, 0 at the end of
+ * the list, -1 when the loader must stop.  Aliases, and items that are not
+ * scalars (said as not what), are skipped and set *bad.
+ */
+static int
+next_scalar_item(struct loader *ld, const char *what, bool *bad)
+{
+	for (;;) {
+		if (!next(ld))
+			return -1;
+		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (ld->ev.type == YAML_ALIAS_EVENT) {
+			*bad = true;
+			continue;
+		}
+		if (ld->ev.type != YAML_SCALAR_EVENT) {
+			expected(ld, what);
+			*bad = true;
+			if (!skip_node(ld))
+				return -1;
+			continue;
+		}
+		return 1;
+	}
+}
+
 static bool
 load_ifaces(struct loader *ld)
 {
@@ -1136,30 +1167,16 @@ load_ifaces(struct loader *ld)
 	yaml_mark_t start = ld->ev.start_mark;
 	size_t n = 0;
 	bool bad = false, full = false, dup;
+	int more;
 
 	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
 		expected(ld, what);
 		return skip_node(ld);
 	}
 	memset(names, 0, sizeof(names));
-	for (;;) {
+	while ((more = next_scalar_item(ld, "an interface name", &bad)) == 1) {
 		const char *v, *why;
 
-		if (!next(ld))
-			return false;
-		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
-		if (ld->ev.type == YAML_ALIAS_EVENT) {
-			bad = true;
-			continue;
-		}
-		if (ld->ev.type != YAML_SCALAR_EVENT) {
-			expected(ld, "an interface name");
-			bad = true;
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
 		v = (const char *)ld->ev.data.scalar.value;
 		why = scalar_has_nul(ld) ? "a NUL character is not allowed" :
 		    conf_check_ifname(v);
@@ -1189,6 +1206,8 @@ load_ifaces(struct loader *ld)
 		}
 		memcpy(names[n++], v, strlen(v));
 	}
+	if (more == -1)
+		return false;
 	if (n == 0 && !bad) {
 		lerr(ld, start, "%s: expected %s, got an empty list", ld->path,
 		    what);
@@ -1197,6 +1216,35 @@ load_ifaces(struct loader *ld)
 	memcpy(ld->c->interfaces, names, sizeof(names));
 	ld->c->ninterfaces = n;
 	return true;
+}
+
+/*
+ * The next item of a list that holds at most max (n so far): 1 with ld->ev
+ * on it, 0 at the end of the list, -1 when the loader must stop.  Aliases
+ * are skipped; past max, one error names the items (many) and the rest
+ * are skipped.
+ */
+static int
+next_item(struct loader *ld, size_t n, size_t max, const char *many,
+    bool *full)
+{
+	for (;;) {
+		if (!next(ld))
+			return -1;
+		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
+			return 0;
+		if (ld->ev.type == YAML_ALIAS_EVENT)
+			continue;
+		if (n < max)
+			return 1;
+		if (!*full)
+			lerr(ld, ld->ev.start_mark,
+			    "%s: too many %s (at most %zu)", ld->path, many,
+			    max);
+		*full = true;
+		if (!skip_node(ld))
+			return -1;
+	}
 }
 
 /*
@@ -1212,6 +1260,7 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 {
 	size_t n = 0;
 	bool full = false;
+	int more;
 
 	if (is_null(ld)) {
 		*count = 0;
@@ -1222,23 +1271,7 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 		return skip_node(ld);
 	}
 	memset(array, 0, max * itemsize);
-	for (;;) {
-		if (!next(ld))
-			return false;
-		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
-		if (ld->ev.type == YAML_ALIAS_EVENT)
-			continue;
-		if (n == max) {
-			if (!full)
-				lerr(ld, ld->ev.start_mark,
-				    "%s: too many entries (at most %zu)",
-				    ld->path, max);
-			full = true;
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
+	while ((more = next_item(ld, n, max, "entries", &full)) == 1) {
 		if (ld->ev.type != YAML_SCALAR_EVENT ||
 		    !parse(ld, (char *)array + n * itemsize)) {
 			expected(ld, what);
@@ -1248,6 +1281,8 @@ load_ignore_list(struct loader *ld, const char *what_list, const char *what,
 		}
 		n++;
 	}
+	if (more == -1)
+		return false;
 	*count = n;
 	return true;
 }
@@ -1296,6 +1331,7 @@ load_rules(struct loader *ld)
 	yaml_mark_t start;
 	size_t n = 0, old, nerr;
 	bool full = false;
+	int more;
 
 	if (is_null(ld)) {
 		ld->c->nignore_rules = 0;
@@ -1307,23 +1343,8 @@ load_rules(struct loader *ld)
 		return skip_node(ld);
 	}
 	memset(ld->c->ignore_rules, 0, sizeof(ld->c->ignore_rules));
-	for (;;) {
-		if (!next(ld))
-			return false;
-		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
-		if (ld->ev.type == YAML_ALIAS_EVENT)
-			continue;
-		if (n == CONF_MAX_IGNORE_RULES) {
-			if (!full)
-				lerr(ld, ld->ev.start_mark,
-				    "%s: too many rules (at most %d)",
-				    ld->path, CONF_MAX_IGNORE_RULES);
-			full = true;
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
+	while ((more = next_item(ld, n, CONF_MAX_IGNORE_RULES, "rules",
+	    &full)) == 1) {
 		/* "ignore.rules[2]", counted from 0 as jq and yq count. */
 		old = strlen(ld->path);
 		snprintf(ld->path + old, sizeof(ld->path) - old, "[%zu]", n);
@@ -1353,6 +1374,8 @@ load_rules(struct loader *ld)
 		path_pop(ld, old);
 		n++;
 	}
+	if (more == -1)
+		return false;
 	ld->c->nignore_rules = n;
 	return true;
 }
@@ -1371,44 +1394,24 @@ load_rule_kinds(struct loader *ld, struct conf_ignore_rule *r)
 	yaml_mark_t start = ld->ev.start_mark;
 	uint32_t mask = 0, bit;
 	bool bad = false;
-	int k;
+	int k, more;
 
 	if (ld->ev.type != YAML_SEQUENCE_START_EVENT) {
 		expected(ld, what);
 		return skip_node(ld);
 	}
-	for (;;) {
+	while ((more = next_scalar_item(ld, "an event kind", &bad)) == 1) {
 		struct suggestion s = { NULL, 0 };
 		const char *v;
 
-		if (!next(ld))
-			return false;
-		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
-		if (ld->ev.type == YAML_ALIAS_EVENT) {
-			bad = true;
-			continue;
-		}
-		if (ld->ev.type != YAML_SCALAR_EVENT) {
-			expected(ld, "an event kind");
-			bad = true;
-			if (!skip_node(ld))
-				return false;
-			continue;
-		}
 		v = (const char *)ld->ev.data.scalar.value;
 		k = scalar_has_nul(ld) ? -1 : event_kind_from_name(v);
 		if (k < 0) {
 			for (int i = 0; i < EV_NKINDS; i++)
 				suggest(&s, v, ld->ev.data.scalar.length,
 				    event_kind_name((enum event_kind)i));
-			lerr(ld, ld->ev.start_mark, "%s: expected an event "
-			    "kind (the names under events:), got %s%s%s%s",
-			    ld->path,
-			    describe(ld, got, sizeof(got)),
-			    s.name != NULL ? " (did you mean \"" : "",
-			    s.name != NULL ? s.name : "",
-			    s.name != NULL ? "\"?)" : "");
+			expected_near(ld, "an event kind (the names under "
+			    "events:)", &s);
 			bad = true;
 			continue;
 		}
@@ -1429,6 +1432,8 @@ load_rule_kinds(struct loader *ld, struct conf_ignore_rule *r)
 		}
 		mask |= bit;
 	}
+	if (more == -1)
+		return false;
 	if (mask == 0 && !bad)
 		lerr(ld, start, "%s: expected %s, got an empty list (leave "
 		    "kinds out to silence every kind)", ld->path, what);

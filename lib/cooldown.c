@@ -55,9 +55,7 @@ cooldown_slot(const struct cooldown *c, const struct event *ev)
 	uint64_t h = (uint64_t)ev->kind * 0x9e3779b97f4a7c15ULL ^ ev->dport ^
 	    (uint64_t)ev->proto << 16;
 
-	for (size_t i = 0; i < sizeof(ev->dst.b); i++)
-		h = (h ^ ev->dst.b[i]) * 0x100000001b3ULL;
-	return (size_t)(h % c->cap);
+	return (size_t)(addr_hash(h, &ev->dst) % c->cap);
 }
 
 static bool

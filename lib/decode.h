@@ -121,7 +121,12 @@ enum decode_result {
 enum decode_result decode_packet(struct pkt *, int linktype,
 	    const uint8_t *, size_t caplen, size_t wirelen);
 
-/* Per layer, for the tests and for each other. */
+/*
+ * Per layer, for the tests and for each other.  The link layers (decode_ether
+ * to decode_fddi) take len >= caplen, which decode_packet() makes so once
+ * for all of them; the layers after them put it right themselves, since
+ * the lengths of IP, PPPoE and tunnel headers can cut len below caplen.
+ */
 enum decode_result decode_ether(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_sll(struct pkt *, const uint8_t *, size_t, size_t);
 enum decode_result decode_sll2(struct pkt *, const uint8_t *, size_t, size_t);

@@ -26,22 +26,14 @@ enum decode_result
 decode_vntag(struct decode_layer *l, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (caplen < VNTAG_LEN + 2)
-		return DECODE_vntag_truncated;
-	l->hlen = VNTAG_LEN + 2;
-	l->next = get_u16(data + VNTAG_LEN);
-	l->len = len - l->hlen;
-	return DECODE_ok;
+	return decode_layer_fixed(l, data, caplen, len, VNTAG_LEN + 2,
+	    DECODE_vntag_truncated);
 }
 
 enum decode_result
 decode_etag(struct decode_layer *l, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (caplen < ETAG_LEN + 2)
-		return DECODE_etag_truncated;
-	l->hlen = ETAG_LEN + 2;
-	l->next = get_u16(data + ETAG_LEN);
-	l->len = len - l->hlen;
-	return DECODE_ok;
+	return decode_layer_fixed(l, data, caplen, len, ETAG_LEN + 2,
+	    DECODE_etag_truncated);
 }

@@ -14,7 +14,6 @@
 #include "extract.h"
 
 #define ETHER_HDR_LEN		14
-#define ETHER_TYPE_OFF		12
 #define VLAN_TAG_LEN		4
 #define VLAN_VID_MASK		0x0fff
 /* At most this, the field is an 802.3 length and LLC follows (802.3 3.2.6). */
@@ -32,12 +31,8 @@ enum decode_result
 decode_ether_hdr(struct decode_layer *l, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (caplen < ETHER_HDR_LEN)
-		return DECODE_eth_truncated;
-	l->hlen = ETHER_HDR_LEN;
-	l->next = get_u16(data + ETHER_TYPE_OFF);
-	l->len = len - ETHER_HDR_LEN;
-	return DECODE_ok;
+	return decode_layer_fixed(l, data, caplen, len, ETHER_HDR_LEN,
+	    DECODE_eth_truncated);
 }
 
 enum decode_result
@@ -46,8 +41,6 @@ decode_ether(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	struct decode_layer l;
 	enum decode_result r;
 
-	if (len < caplen)
-		len = caplen;
 	if ((r = decode_ether_hdr(&l, data, caplen, len)) != DECODE_ok)
 		return r;
 	return decode_ethertype(p, l.next, data + l.hlen, caplen - l.hlen,

@@ -17,8 +17,6 @@
 enum decode_result
 decode_fddi(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < 1)
 		return DECODE_fddi_truncated;
 	if ((data[0] & FDDI_FC_FORMAT) != FDDI_FC_LLC)

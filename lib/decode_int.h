@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "extract.h"
 
 /* Stacked tags beyond this are refused rather than walked (IEEE 802.1Q). */
 #define DECODE_MAX_VLAN_TAGS	4
@@ -71,6 +72,23 @@ int	decode_ethertype_is_vlan(uint16_t type);
  * caplen captured bytes at data (len on the wire, len >= caplen) and fills
  * in the layer, or says why it cannot.
  */
+/*
+ * The layers of one fixed length, hlen, whose last two bytes are the
+ * EtherType of what follows (Ethernet's header, 802.1ah's I-tag and
+ * customer addresses, VN-tag, E-tag): short when caplen cannot hold it.
+ */
+static inline enum decode_result
+decode_layer_fixed(struct decode_layer *l, const uint8_t *data,
+    size_t caplen, size_t len, size_t hlen, enum decode_result short_)
+{
+	if (caplen < hlen)
+		return short_;
+	l->hlen = hlen;
+	l->next = get_u16(data + hlen - 2);
+	l->len = len - hlen;
+	return DECODE_ok;
+}
+
 enum decode_result decode_ether_hdr(struct decode_layer *, const uint8_t *,
 	    size_t caplen, size_t len);
 enum decode_result decode_pbb(struct decode_layer *, const uint8_t *,

@@ -68,8 +68,6 @@ decode_null(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
 	int family;
 
-	if (len < caplen)
-		len = caplen;
 	if (caplen < NULL_HDR_LEN)
 		return DECODE_null_truncated;
 	/*
@@ -85,8 +83,6 @@ decode_null(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 enum decode_result
 decode_loop(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < NULL_HDR_LEN)
 		return DECODE_null_truncated;
 	return decode_family(p, bsd_family(get_u32(data)), data, caplen, len);

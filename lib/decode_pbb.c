@@ -19,16 +19,11 @@
 
 #define PBB_ITAG_LEN		4
 #define PBB_HDR_LEN		(PBB_ITAG_LEN + 12 + 2)
-#define PBB_TYPE_OFF		(PBB_ITAG_LEN + 12)
 
 enum decode_result
 decode_pbb(struct decode_layer *l, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (caplen < PBB_HDR_LEN)
-		return DECODE_pbb_truncated;
-	l->hlen = PBB_HDR_LEN;
-	l->next = get_u16(data + PBB_TYPE_OFF);
-	l->len = len - PBB_HDR_LEN;
-	return DECODE_ok;
+	return decode_layer_fixed(l, data, caplen, len, PBB_HDR_LEN,
+	    DECODE_pbb_truncated);
 }

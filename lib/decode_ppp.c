@@ -33,19 +33,9 @@
 #define PPP_MPLS_UC		0x0281
 #define PPP_MPLS_MC		0x0283
 
-#define ETHERTYPE_IPV4		0x0800
-#define ETHERTYPE_IPV6		0x86dd
-#define ETHERTYPE_MPLS_UC	0x8847
-#define ETHERTYPE_MPLS_MC	0x8848
-
-static enum decode_result ppp_frame(struct pkt *, const uint8_t *, size_t,
-		    size_t);
-static enum decode_result chdlc_frame(struct pkt *, const uint8_t *, size_t,
-		    size_t);
-
-/* From the protocol field on. */
-static enum decode_result
-ppp_frame(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+/* The PPP frame, from its address bytes, if any, on. */
+enum decode_result
+decode_ppp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
 	uint16_t proto, type;
 	size_t plen;
@@ -82,10 +72,10 @@ ppp_frame(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 		type = ETHERTYPE_IPV6;
 		break;
 	case PPP_MPLS_UC:
-		type = ETHERTYPE_MPLS_UC;
+		type = ETHERTYPE_MPLS;
 		break;
 	case PPP_MPLS_MC:
-		type = ETHERTYPE_MPLS_MC;
+		type = ETHERTYPE_MPLS_MCAST;
 		break;
 	default:
 		/* LCP, IPCP, CHAP...: the link's own talk. */
@@ -95,8 +85,8 @@ ppp_frame(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 	    len - plen);
 }
 
-static enum decode_result
-chdlc_frame(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
+enum decode_result
+decode_chdlc(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
 	if (caplen < CHDLC_HDR_LEN)
 		return DECODE_ppp_truncated;
@@ -105,42 +95,22 @@ chdlc_frame(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 }
 
 enum decode_result
-decode_ppp(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
-{
-	if (len < caplen)
-		len = caplen;
-	return ppp_frame(p, data, caplen, len);
-}
-
-enum decode_result
 decode_ppp_hdlc(struct pkt *p, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < 1)
 		return DECODE_ppp_truncated;
 	if (data[0] == CHDLC_ADDR_UNICAST || data[0] == CHDLC_ADDR_MULTICAST)
-		return chdlc_frame(p, data, caplen, len);
-	return ppp_frame(p, data, caplen, len);
-}
-
-enum decode_result
-decode_chdlc(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
-{
-	if (len < caplen)
-		len = caplen;
-	return chdlc_frame(p, data, caplen, len);
+		return decode_chdlc(p, data, caplen, len);
+	return decode_ppp(p, data, caplen, len);
 }
 
 enum decode_result
 decode_ppp_dir(struct pkt *p, const uint8_t *data, size_t caplen,
     size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < 1)
 		return DECODE_ppp_truncated;
 	p->direction = data[0] == 0 ? PKT_DIR_IN : PKT_DIR_OUT;
-	return ppp_frame(p, data + 1, caplen - 1, len - 1);
+	return decode_ppp(p, data + 1, caplen - 1, len - 1);
 }

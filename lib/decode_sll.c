@@ -69,8 +69,6 @@ sll_proto(struct pkt *p, uint16_t proto, const uint8_t *data, size_t caplen,
 enum decode_result
 decode_sll(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < SLL_HDR_LEN)
 		return DECODE_sll_truncated;
 	p->direction = sll_direction(get_u16(data + SLL_PKTTYPE_OFF));
@@ -81,8 +79,6 @@ decode_sll(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 enum decode_result
 decode_sll2(struct pkt *p, const uint8_t *data, size_t caplen, size_t len)
 {
-	if (len < caplen)
-		len = caplen;
 	if (caplen < SLL2_HDR_LEN)
 		return DECODE_sll_truncated;
 	p->direction = sll_direction(data[SLL2_PKTTYPE_OFF]);

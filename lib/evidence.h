@@ -23,10 +23,11 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "timeunit.h"
 
 /* Packets of the flow kept after the alert, and for at most how long. */
 #define EVIDENCE_AFTER_PACKETS	64
-#define EVIDENCE_AFTER_US	(10 * 1000000ULL)
+#define EVIDENCE_AFTER_US	(10 * USEC_PER_SEC)
 /* Requests open at once; the oldest is completed early to make room. */
 #define EVIDENCE_REQUESTS	256
 /* A file name (not a path): time, kind, two IPv6 endpoints. */

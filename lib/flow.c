@@ -3,12 +3,11 @@
  * list, hash chains and the per-class activity lists are threaded through
  * it by index, so the packet path never allocates.
  */
-#include <sys/mman.h>
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
+#include "pages.h"
 
 _Static_assert(sizeof(struct flow) <= 192, "flow entry over its 192-byte budget");
 
@@ -38,28 +37,6 @@ static void	list_unlink(struct flow_table *, struct flow *);
 static void	hash_unlink(struct flow_table *, struct flow *, uint32_t,
 		    uint32_t);
 static void	flow_release(struct flow_table *, struct flow *, enum flow_end);
-
-/*
- * A million flows spread over hundreds of megabytes: with 4 KiB pages
- * nearly every flow fetched also misses the TLB, and the page walk (two
- * levels of tables deep in a virtual machine) holds up even a prefetch.
- * Huge pages where the block can hold them.
- */
-static void
-advise_huge(void *mem, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = 2u << 20;
-	uintptr_t start = ((uintptr_t)mem + huge - 1) & ~(huge - 1);
-	uintptr_t end = ((uintptr_t)mem + len) & ~(huge - 1);
-
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)mem;
-	(void)len;
-#endif
-}
 
 /* An entry is three cache lines; the analysis reads all of them. */
 static inline void
@@ -108,8 +85,14 @@ flow_table_new(uint32_t max_flows, uint64_t seed, flow_end_fn *end_fn,
 		flow_table_free(t);
 		return NULL;
 	}
-	advise_huge(t->flows_mem, (size_t)max_flows * sizeof(*t->flows) + 63);
-	advise_huge(t->buckets, (size_t)nbuckets * sizeof(*t->buckets));
+	/*
+	 * A million flows spread over hundreds of megabytes: the page walk
+	 * (two levels of tables deep in a virtual machine) would hold up even
+	 * a prefetch.
+	 */
+	pages_huge(t->flows_mem, (size_t)max_flows * sizeof(*t->flows) +
+	    63);
+	pages_huge(t->buckets, (size_t)nbuckets * sizeof(*t->buckets));
 	memset(t->buckets, 0xff, (size_t)nbuckets * sizeof(*t->buckets));
 	t->nflows = max_flows;
 	t->mask = nbuckets - 1;
@@ -420,24 +403,11 @@ flow_table_slots_used(const struct flow_table *t)
 void
 flow_table_prefault(const struct flow_table *t, uint32_t from, uint32_t n)
 {
-#ifdef MADV_POPULATE_WRITE
-	const uintptr_t page = 4096;
-	uintptr_t start, end;
-
 	if (from >= t->nflows)
 		return;
 	if (n > t->nflows - from)
 		n = t->nflows - from;
-	/* The whole pages within those slots; a kernel without it says no. */
-	start = ((uintptr_t)&t->flows[from] + page - 1) & ~(page - 1);
-	end = (uintptr_t)&t->flows[from + n] & ~(page - 1);
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-#else
-	(void)t;
-	(void)from;
-	(void)n;
-#endif
+	pages_populate(&t->flows[from], (size_t)n * sizeof(*t->flows));
 }
 
 size_t

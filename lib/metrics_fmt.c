@@ -5,71 +5,53 @@
  * reasons, configured interfaces, outputs); addresses and ports appear
  * only in the opt-in top table, whose size the configuration caps.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
 #include "metrics_fmt.h"
 #include "timeunit.h"
-
-struct out {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;
-	bool	 full;
-};
-
-static void	put(struct out *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+#include "wbuf.h"
 
 static void
-put(struct out *o, const char *fmt, ...)
+family(struct wbuf *o, const char *name, const char *type, const char *help)
 {
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->size - o->len) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
-static void
-family(struct out *o, const char *name, const char *type, const char *help)
-{
-	put(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	wbuf_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /* A label value: backslash, double quote and newline escaped. */
 static void
-put_label(struct out *o, const char *v)
+put_label(struct wbuf *o, const char *v)
 {
-	for (; *v != '\0' && !o->full; v++) {
+	for (; *v != '\0' && o->len < o->size; v++) {
 		if (*v == '\\' || *v == '"')
-			put(o, "\\%c", *v);
+			wbuf_printf(o, "\\%c", *v);
 		else if (*v == '\n')
-			put(o, "\\n");
+			wbuf_printf(o, "\\n");
 		else
-			put(o, "%c", *v);
+			wbuf_printf(o, "%c", *v);
 	}
 }
 
+/* A family of one sample without labels. */
 static void
-put_seconds(struct out *o, const char *name, uint64_t us)
+put_metric(struct wbuf *o, const char *name, const char *type,
+    const char *help, uint64_t v)
 {
-	put(o, "%s %llu.%06llu\n", name, (unsigned long long)(us / USEC_PER_SEC),
-	    (unsigned long long)(us % USEC_PER_SEC));
+	family(o, name, type, help);
+	wbuf_printf(o, "%s %llu\n", name, (unsigned long long)v);
 }
 
 static void
-format_events(struct out *o, const struct metrics_view *v)
+put_seconds(struct wbuf *o, const char *name, uint64_t us)
+{
+	wbuf_printf(o, "%s %llu.%06llu\n", name,
+	    (unsigned long long)usec_sec_part(us),
+	    (unsigned long long)usec_frac_part(us));
+}
+
+static void
+format_events(struct wbuf *o, const struct metrics_view *v)
 {
 	static const struct {
 		const char *name, *help;
@@ -93,7 +75,8 @@ format_events(struct out *o, const struct metrics_view *v)
 				 */
 				if (n == 0 && (int)v->severity[k] != s)
 					continue;
-				put(o, "%s{kind=\"%s\",severity=\"%s\"} %llu\n",
+				wbuf_printf(o,
+				    "%s{kind=\"%s\",severity=\"%s\"} %llu\n",
 				    fam[f].name, event_kind_name(k),
 				    severity_name(s), (unsigned long long)n);
 			}
@@ -102,23 +85,24 @@ format_events(struct out *o, const struct metrics_view *v)
 	family(o, "rstwatchd_alerts_suppressed_total", "counter",
 	    "Alerts held back by the cooldown (reported later as suppressed=N).");
 	for (int k = 0; k < EV_NKINDS; k++)
-		put(o, "rstwatchd_alerts_suppressed_total{kind=\"%s\"} %llu\n",
+		wbuf_printf(o,
+		    "rstwatchd_alerts_suppressed_total{kind=\"%s\"} %llu\n",
 		    event_kind_name(k), (unsigned long long)v->m->suppressed[k]);
-	family(o, "rstwatchd_events_filtered_total", "counter",
-	    "Events dropped by the rules: disabled kinds, ignore lists.");
-	put(o, "rstwatchd_events_filtered_total %llu\n",
-	    (unsigned long long)v->filtered);
+	put_metric(o, "rstwatchd_events_filtered_total", "counter",
+	    "Events dropped by the rules: disabled kinds, ignore lists.",
+	    v->filtered);
 	family(o, "rstwatchd_alerts_undelivered_total", "counter",
 	    "Alerts an output could not deliver (queue full, output away).");
 	for (size_t i = 0; i < v->noutputs; i++) {
-		put(o, "rstwatchd_alerts_undelivered_total{output=\"");
+		wbuf_printf(o, "rstwatchd_alerts_undelivered_total{output=\"");
 		put_label(o, v->outputs[i].name);
-		put(o, "\"} %llu\n", (unsigned long long)v->outputs[i].lost);
+		wbuf_printf(o, "\"} %llu\n",
+		    (unsigned long long)v->outputs[i].lost);
 	}
 }
 
 static void
-format_capture(struct out *o, const struct metrics_view *v)
+format_capture(struct wbuf *o, const struct metrics_view *v)
 {
 	static const struct {
 		const char *name, *type, *help;
@@ -138,46 +122,39 @@ format_capture(struct out *o, const struct metrics_view *v)
 			uint64_t n = f == 0 ? c->up : f == 1 ? c->received :
 			    c->dropped;
 
-			put(o, "%s{interface=\"", fam[f].name);
+			wbuf_printf(o, "%s{interface=\"", fam[f].name);
 			put_label(o, c->name);
-			put(o, "\"} %llu\n", (unsigned long long)n);
+			wbuf_printf(o, "\"} %llu\n", (unsigned long long)n);
 		}
 	}
-	family(o, "rstwatchd_packets_analyzed_total", "counter",
-	    "Packets handed to the analyser.");
-	put(o, "rstwatchd_packets_analyzed_total %llu\n",
-	    (unsigned long long)v->an->packets);
+	put_metric(o, "rstwatchd_packets_analyzed_total", "counter",
+	    "Packets handed to the analyser.", v->an->packets);
 	family(o, "rstwatchd_decode_failures_total", "counter",
 	    "Packets not analysed, by what the decoder found.");
 	for (int r = 1; r < DECODE_NRESULTS; r++)
-		put(o, "rstwatchd_decode_failures_total{reason=\"%s\"} %llu\n",
+		wbuf_printf(o,
+		    "rstwatchd_decode_failures_total{reason=\"%s\"} %llu\n",
 		    decode_result_name(r), (unsigned long long)v->an->decode[r]);
 }
 
 static void
-format_flows(struct out *o, const struct metrics_view *v)
+format_flows(struct wbuf *o, const struct metrics_view *v)
 {
-	family(o, "rstwatchd_flows_active", "gauge", "Flows in the table.");
-	put(o, "rstwatchd_flows_active %u\n", v->flows->active);
-	family(o, "rstwatchd_flows_max", "gauge",
-	    "Size of the flow table (flows.max_flows).");
-	put(o, "rstwatchd_flows_max %u\n", v->max_flows);
-	family(o, "rstwatchd_flows_created_total", "counter", "Flows created.");
-	put(o, "rstwatchd_flows_created_total %llu\n",
-	    (unsigned long long)v->flows->created);
-	family(o, "rstwatchd_flows_evicted_total", "counter",
-	    "Flows evicted to make room in a full table.");
-	put(o, "rstwatchd_flows_evicted_total %llu\n",
-	    (unsigned long long)v->flows->evicted);
-	family(o, "rstwatchd_flows_expired_total", "counter",
-	    "Flows ended by their idle timeout.");
-	put(o, "rstwatchd_flows_expired_total %llu\n",
-	    (unsigned long long)v->flows->expired);
+	put_metric(o, "rstwatchd_flows_active", "gauge",
+	    "Flows in the table.", v->flows->active);
+	put_metric(o, "rstwatchd_flows_max", "gauge",
+	    "Size of the flow table (flows.max_flows).", v->max_flows);
+	put_metric(o, "rstwatchd_flows_created_total", "counter",
+	    "Flows created.", v->flows->created);
+	put_metric(o, "rstwatchd_flows_evicted_total", "counter",
+	    "Flows evicted to make room in a full table.", v->flows->evicted);
+	put_metric(o, "rstwatchd_flows_expired_total", "counter",
+	    "Flows ended by their idle timeout.", v->flows->expired);
 }
 
 /* Biggest first: a reader sees the worst service on top. */
 static void
-format_top(struct out *o, const struct tally *m)
+format_top(struct wbuf *o, const struct tally *m)
 {
 	uint32_t order[CONF_TOP_SERVICES_MAX];
 
@@ -198,67 +175,61 @@ format_top(struct out *o, const struct tally *m)
 		const struct tally_service *s = &m->top[order[i]];
 		char a[ADDR_STRLEN];
 
-		put(o, "rstwatchd_service_failures_total{proto=\"%s\","
+		wbuf_printf(o, "rstwatchd_service_failures_total{proto=\"%s\","
 		    "address=\"%s\",port=\"%u\"} %llu\n",
 		    s->proto == 17 ? "udp" : "tcp",
 		    addr_format(&s->addr, a, sizeof(a)), s->port,
 		    (unsigned long long)s->failures);
 	}
-	family(o, "rstwatchd_service_evictions_total", "counter",
-	    "Services pushed out of the full top table by a new one.");
-	put(o, "rstwatchd_service_evictions_total %llu\n",
-	    (unsigned long long)m->top_evicted);
+	put_metric(o, "rstwatchd_service_evictions_total", "counter",
+	    "Services pushed out of the full top table by a new one.",
+	    m->top_evicted);
 }
 
 static void
-format_process(struct out *o, const struct metrics_view *v)
+format_process(struct wbuf *o, const struct metrics_view *v)
 {
 	const struct tally *m = v->m;
 
 	family(o, "rstwatchd_build_info", "gauge",
 	    "Always 1; the version is in the label.");
-	put(o, "rstwatchd_build_info{version=\"");
+	wbuf_printf(o, "rstwatchd_build_info{version=\"");
 	put_label(o, v->version);
-	put(o, "\"} 1\n");
+	wbuf_printf(o, "\"} 1\n");
 	family(o, "rstwatchd_start_time_seconds", "gauge",
 	    "When the daemon started, in seconds since the epoch.");
 	put_seconds(o, "rstwatchd_start_time_seconds", v->start_us);
 	family(o, "rstwatchd_config_reloads_total", "counter",
 	    "Configuration reloads (SIGHUP), by result.");
-	put(o, "rstwatchd_config_reloads_total{result=\"success\"} %llu\n",
+	wbuf_printf(o,
+	    "rstwatchd_config_reloads_total{result=\"success\"} %llu\n",
 	    (unsigned long long)m->reloads_ok);
-	put(o, "rstwatchd_config_reloads_total{result=\"failure\"} %llu\n",
+	wbuf_printf(o,
+	    "rstwatchd_config_reloads_total{result=\"failure\"} %llu\n",
 	    (unsigned long long)m->reloads_failed);
-	family(o, "rstwatchd_config_last_reload_successful", "gauge",
-	    "1 if the last reload succeeded (or none was tried), 0 if it failed.");
-	put(o, "rstwatchd_config_last_reload_successful %d\n",
+	put_metric(o, "rstwatchd_config_last_reload_successful", "gauge",
+	    "1 if the last reload succeeded (or none was tried), 0 if it failed.",
 	    m->last_reload_ok ? 1 : 0);
 	family(o, "rstwatchd_config_last_reload_success_timestamp_seconds",
 	    "gauge", "When the running configuration was loaded.");
 	put_seconds(o, "rstwatchd_config_last_reload_success_timestamp_seconds",
 	    m->last_reload_ok_us);
-	family(o, "rstwatchd_metrics_connections_total", "counter",
-	    "Connections accepted by this endpoint.");
-	put(o, "rstwatchd_metrics_connections_total %llu\n",
-	    (unsigned long long)v->http.connections);
-	family(o, "rstwatchd_metrics_requests_total", "counter",
-	    "Requests for /metrics answered.");
-	put(o, "rstwatchd_metrics_requests_total %llu\n",
-	    (unsigned long long)v->http.requests);
-	family(o, "rstwatchd_metrics_deadline_closed_total", "counter",
-	    "Connections closed because they outlived the connection deadline.");
-	put(o, "rstwatchd_metrics_deadline_closed_total %llu\n",
-	    (unsigned long long)v->http.deadline_closed);
-	family(o, "rstwatchd_metrics_connection_limit_total", "counter",
-	    "Times the connection limit was reached (new ones wait).");
-	put(o, "rstwatchd_metrics_connection_limit_total %llu\n",
-	    (unsigned long long)v->http.full);
+	put_metric(o, "rstwatchd_metrics_connections_total", "counter",
+	    "Connections accepted by this endpoint.", v->http.connections);
+	put_metric(o, "rstwatchd_metrics_requests_total", "counter",
+	    "Requests for /metrics answered.", v->http.requests);
+	put_metric(o, "rstwatchd_metrics_deadline_closed_total", "counter",
+	    "Connections closed because they outlived the connection deadline.",
+	    v->http.deadline_closed);
+	put_metric(o, "rstwatchd_metrics_connection_limit_total", "counter",
+	    "Times the connection limit was reached (new ones wait).",
+	    v->http.full);
 }
 
 int
 metrics_format(const struct metrics_view *v, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0, size == 0 };
+	struct wbuf o = WBUF_INIT(buf, size);
 
 	if (size > 0)
 		buf[0] = '\0';
@@ -268,5 +239,5 @@ metrics_format(const struct metrics_view *v, char *buf, size_t size)
 	format_flows(&o, v);
 	if (v->m->top_cap > 0)
 		format_top(&o, v->m);
-	return o.full ? -1 : (int)o.len;
+	return wbuf_finish(&o);
 }

@@ -15,16 +15,17 @@
 #include "addr.h"
 #include "event.h"
 #include "pkt.h"
+#include "timeunit.h"
 
 /* The two points: -r's file and -R's. */
 #define PATH_A		0
 #define PATH_B		1
 
 /* Defaults: the matching window and the number of flows followed at once. */
-#define PATH_WINDOW_US		(10ULL * 1000000)
+#define PATH_WINDOW_US		(10 * USEC_PER_SEC)
 #define PATH_MAX_FLOWS		65536
 /* Flows idle this long are concluded (their record written). */
-#define PATH_IDLE_US		(60ULL * 1000000)
+#define PATH_IDLE_US		(60 * USEC_PER_SEC)
 
 /*
  * What the decoder does not keep and the comparison needs, taken from the

@@ -3,36 +3,14 @@
  * numbers and addresses only, so nothing needs escaping.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "community_id.h"
 #include "event.h"
 #include "path.h"
-
-struct pbuf {
-	char	*buf;
-	size_t	 size;
-	size_t	 len;
-};
-
-static void	pb_printf(struct pbuf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-pb_printf(struct pbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-	    b->len < b->size ? b->size - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-}
+#include "timeunit.h"
+#include "wbuf.h"
 
 static const char *const dir_names[2] = { "orig", "resp" };
 
@@ -40,45 +18,41 @@ int
 path_record_format_json(const struct path_record *r, char *buf, size_t size)
 {
 	char s[ADDR_STRLEN], d[ADDR_STRLEN], cid[COMMUNITY_ID_SIZE];
-	struct pbuf b = { buf, size, 0 };
+	struct wbuf b = WBUF_INIT(buf, size);
 
 	if (size == 0)
 		return -1;
-	pb_printf(&b, "{\"type\":\"path\",\"ts_start\":%" PRIu64 ".%06" PRIu64
+	wbuf_printf(&b, "{\"type\":\"path\",\"ts_start\":%" PRIu64 ".%06" PRIu64
 	    ",\"ts_end\":%" PRIu64 ".%06" PRIu64 ",\"proto\":\"tcp\","
 	    "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u",
-	    r->ts_start_us / 1000000, r->ts_start_us % 1000000,
-	    r->ts_end_us / 1000000, r->ts_end_us % 1000000,
+	    usec_sec_part(r->ts_start_us), usec_frac_part(r->ts_start_us),
+	    usec_sec_part(r->ts_end_us), usec_frac_part(r->ts_end_us),
 	    addr_format(&r->src, s, sizeof(s)), r->sport,
 	    addr_format(&r->dst, d, sizeof(d)), r->dport);
 	if (r->nat)
-		pb_printf(&b, ",\"b_src\":\"%s\",\"b_sport\":%u,"
+		wbuf_printf(&b, ",\"b_src\":\"%s\",\"b_sport\":%u,"
 		    "\"b_dst\":\"%s\",\"b_dport\":%u",
 		    addr_format(&r->b_src, s, sizeof(s)), r->b_sport,
 		    addr_format(&r->b_dst, d, sizeof(d)), r->b_dport);
-	pb_printf(&b, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64,
+	wbuf_printf(&b, ",\"pkts_a\":%" PRIu64 ",\"pkts_b\":%" PRIu64,
 	    r->pkts_a, r->pkts_b);
 	for (int i = 0; i < 2; i++)
-		pb_printf(&b, ",\"matched_%s\":%u,\"lost_%s\":%u,"
+		wbuf_printf(&b, ",\"matched_%s\":%u,\"lost_%s\":%u,"
 		    "\"injected_%s\":%u,\"reordered_%s\":%u",
 		    dir_names[i], r->matched[i], dir_names[i], r->lost[i],
 		    dir_names[i], r->injected[i], dir_names[i],
 		    r->reordered[i]);
 	for (int i = 0; i < 2; i++)
 		if (r->has_delay[i])
-			pb_printf(&b, ",\"delay_%s_median_us\":%" PRId64
+			wbuf_printf(&b, ",\"delay_%s_median_us\":%" PRId64
 			    ",\"delay_%s_max_us\":%" PRId64, dir_names[i],
 			    r->delay_median_us[i], dir_names[i],
 			    r->delay_max_us[i]);
 	if (community_id(&r->src, &r->dst, PKT_PROTO_TCP, r->sport, r->dport,
 	    COMMUNITY_ID_SEED, cid) == 0)
-		pb_printf(&b, ",\"community_id\":\"%s\"", cid);
-	pb_printf(&b, "}");
-	if (b.len >= size) {
-		buf[size - 1] = '\0';
-		return -1;
-	}
-	return (int)b.len;
+		wbuf_printf(&b, ",\"community_id\":\"%s\"", cid);
+	wbuf_printf(&b, "}");
+	return wbuf_finish(&b);
 }
 
 /* path_altered: what a change= value names. */
@@ -134,7 +108,7 @@ path_event_sentence(const struct event *ev, char *buf, size_t size)
 	const char *here = ev->seen_at ? "b" : "a", *there = ev->seen_at ?
 	    "a" : "b";
 	char len[32] = "", ttl[48];
-	struct pbuf b = { buf, size, 0 };
+	struct wbuf b = WBUF_INIT(buf, size);
 
 	if (size == 0)
 		return;
@@ -144,7 +118,7 @@ path_event_sentence(const struct event *ev, char *buf, size_t size)
 		    ev->len == 1 ? "" : "s");
 	switch (ev->kind) {
 	case EV_path_loss:
-		pb_printf(&b, "%s%s sent by %s seen at point %s and never at "
+		wbuf_printf(&b, "%s%s sent by %s seen at point %s and never at "
 		    "point %s: lost in the path between the two points",
 		    packet_noun(ev->what), len, side, here, there);
 		break;
@@ -155,19 +129,18 @@ path_event_sentence(const struct event *ev, char *buf, size_t size)
 		else
 			snprintf(ttl, sizeof(ttl), "%s %u like its packets",
 			    hl, ev->ttl);
-		pb_printf(&b, "%s%s claiming to come from %s seen at point %s "
+		wbuf_printf(&b, "%s%s claiming to come from %s seen at point %s "
 		    "with no counterpart at point %s (%s): injected by a "
 		    "device in the path", packet_noun(ev->what), len, side,
 		    here, there, ttl);
 		break;
 	default:
-		pb_printf(&b, "%s of %s's packets changed between the two "
+		wbuf_printf(&b, "%s of %s's packets changed between the two "
 		    "points", change_noun(ev->what), side);
 		if (ev->before != NULL && ev->after != NULL)
-			pb_printf(&b, ": %s became %s", ev->before, ev->after);
-		pb_printf(&b, " (rewritten by a device in the path)");
+			wbuf_printf(&b, ": %s became %s", ev->before, ev->after);
+		wbuf_printf(&b, " (rewritten by a device in the path)");
 		break;
 	}
-	if (b.len >= size)
-		buf[size - 1] = '\0';
+	(void)wbuf_finish(&b);
 }

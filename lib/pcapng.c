@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "pcapng.h"
+#include "timeunit.h"
 
 #define BYTE_ORDER_MAGIC	0x1a2b3c4du
 #define TRAILER_LEN		4
@@ -39,7 +40,6 @@
 /* 10^19 is the largest power of ten a 64-bit counter holds. */
 #define TSRESOL_DEC_MAX		19
 #define TSRESOL_BIN_MAX		63
-#define US_PER_S		1000000u
 
 static uint16_t	rd16(const uint8_t *, bool);
 static uint32_t	rd32(const uint8_t *, bool);
@@ -219,7 +219,7 @@ pcapng_parse_idb(const uint8_t *b, uint32_t len, bool swapped,
 	ifc->snaplen = rd32(b + 12, swapped);
 	if (ifc->snaplen == 0 || ifc->snaplen > PCAPNG_SNAPLEN_MAX)
 		ifc->snaplen = PCAPNG_SNAPLEN_MAX;
-	ifc->units = US_PER_S;
+	ifc->units = USEC_PER_SEC;
 	return idb_options(b + IDB_OPTS_OFF, len - IDB_OPTS_OFF - TRAILER_LEN,
 	    swapped, ifc, err, errlen);
 }
@@ -302,10 +302,10 @@ pcapng_time_us(const struct pcapng_iface *ifc, uint64_t ts)
 
 	sec = (__int128)(ts / ifc->units) + ifc->tsoffset;
 	/* Below the microsecond, cut rather than rounded, as libpcap does. */
-	frac_us = (unsigned __int128)(ts % ifc->units) * US_PER_S /
+	frac_us = (unsigned __int128)(ts % ifc->units) * USEC_PER_SEC /
 	    ifc->units;
 	if (sec < 0)
 		return 0;
-	us = sec * US_PER_S + (__int128)frac_us;
+	us = sec * (__int128)USEC_PER_SEC + (__int128)frac_us;
 	return us > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)us;
 }

@@ -52,10 +52,8 @@ rst_rate_free(struct rst_rate *r)
 static size_t
 rst_rate_slot(const struct rst_rate *r, const struct addr *a, uint16_t port)
 {
-	uint64_t h = r->seed ^ port;
+	uint64_t h = addr_hash(r->seed ^ port, a);
 
-	for (size_t i = 0; i < sizeof(a->b); i++)
-		h = (h ^ a->b[i]) * 0x100000001b3ULL;
 	h ^= h >> 29;
 	return (size_t)(h % r->cap);
 }

@@ -4,7 +4,9 @@
  * PRIu64 and "%d", truncation included.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "wbuf.h"
 
@@ -58,6 +60,20 @@ wbuf_puti(struct wbuf *w, int v)
 		wbuf_putu(w, (uint64_t)-(int64_t)v);
 	} else
 		wbuf_putu(w, (uint64_t)v);
+}
+
+void
+wbuf_printf(struct wbuf *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(w->len < w->size ? w->buf + w->len : NULL,
+	    w->len < w->size ? w->size - w->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		w->len += (size_t)n;
 }
 
 /*

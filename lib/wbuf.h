@@ -1,6 +1,8 @@
 /*
  * A line written into a buffer of fixed size, for the syslog line
- * (event_fmt.c) and the JSON lines (json.c).
+ * (event_fmt.c) and the JSON lines (json.c), and through wbuf_printf()
+ * for the text that is not on the packet path (path_fmt.c, metrics_fmt.c,
+ * stats_fmt.c).
  *
  * Every event goes through here, on busy links hundreds of thousands a
  * second: a line is put together from pieces with memcpy() and a digit
@@ -31,6 +33,9 @@ char		*wbuf_dec(uint64_t, char *);
 void		 wbuf_putu(struct wbuf *, uint64_t);
 void		 wbuf_putu_width(struct wbuf *, uint64_t, unsigned);
 void		 wbuf_puti(struct wbuf *, int);
+/* snprintf()'s way, for lines off the packet path. */
+void		 wbuf_printf(struct wbuf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 int		 wbuf_finish(struct wbuf *);
 
 /* Inline: these run for every byte or piece of every line. */
