@@ -21,13 +21,12 @@
  * ends it.  The side table starts zeroed (0 means "none"), so its pages
  * are touched only as the flow table hands its slots out.
  */
-#include <sys/mman.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evidence.h"
+#include "pages.h"
 #include "pkt.h"
 
 #define NONE		UINT32_MAX
@@ -146,26 +145,6 @@ rec_at(const struct ring *r, uint32_t off)
 	return (struct rec *)(void *)(r->mem + off);
 }
 
-/*
- * The side table is read at random: huge pages spare the TLB misses (and
- * a first touch faults once per 2 MiB, not per 4 KiB).
- */
-static void
-advise_huge(void *mem, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	const uintptr_t huge = 2u << 20;
-	uintptr_t start = ((uintptr_t)mem + huge - 1) & ~(huge - 1);
-	uintptr_t end = ((uintptr_t)mem + len) & ~(huge - 1);
-
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)mem;
-	(void)len;
-#endif
-}
-
 /* As many chunks as fit, up to EV_CHUNKS, each room for a whole record. */
 static void
 ring_init(struct ring *r, uint8_t *mem, size_t cap, uint32_t snaplen,
@@ -238,7 +217,11 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	e->req = (struct ev_req *)(void *)p;
 	e->flows = (struct ev_flow *)(void *)(p +
 	    EVIDENCE_REQUESTS * sizeof(struct ev_req));
-	advise_huge(e->flows, (size_t)flows * sizeof(struct ev_flow));
+	/*
+	 * The side table is read at random: huge pages spare the TLB misses
+	 * (and a first touch faults once per 2 MiB, not per 4 KiB).
+	 */
+	pages_huge(e->flows, (size_t)flows * sizeof(struct ev_flow));
 	e->nflows = flows;
 	e->snaplen = snaplen;
 	e->done = done;
@@ -261,27 +244,17 @@ evidence_free(struct evidence *e)
 bool
 evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 {
-	const uintptr_t page = 4096;
-	const uint8_t *mem = e->ring[RING_EDGE].mem;
+	uint8_t *mem = e->ring[RING_EDGE].mem;
 	size_t len = (size_t)(e->ring[RING_BULK].mem - mem) +
 	    (size_t)e->ring[RING_BULK].nchunks * e->ring[RING_BULK].chunk;
-	uintptr_t start, end;
 
 	if (*done >= len)
 		return false;
 	if (step > len - *done)
 		step = len - *done;
 	/* Whole pages only; a kernel without it says no, and faults later. */
-	start = ((uintptr_t)mem + *done + page - 1) & ~(page - 1);
-	end = ((uintptr_t)mem + *done + step) & ~(page - 1);
+	pages_populate(mem + *done, step);
 	*done += step;
-#ifdef MADV_POPULATE_WRITE
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
-#else
-	(void)start;
-	(void)end;
-#endif
 	return *done < len;
 }
 
