@@ -529,7 +529,7 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 	analyzer_stage(c->analyzer, &c->batch[c->nbatch], c->linktype, data,
 	    h->caplen, h->len > h->caplen ? h->len : h->caplen, ts_us, c->name);
 	if (c->keep != NULL && c->keep_snaplen != 0)
-		analyzer_keep_frame(c->analyzer, &c->batch[c->nbatch],
+		analyzer_keep_frame(&c->batch[c->nbatch], c->keep_snaplen,
 		    c->keep + c->nbatch * c->keep_snaplen, data, h->caplen);
 	c->nbatch++;
 	if (c->nbatch == CAPTURE_BUDGET)

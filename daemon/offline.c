@@ -145,11 +145,11 @@ stage_one(void *arg, size_t i, const struct capfile_pkt *pkt)
 		return;
 	if (f->ref_file >= 0 && pkt->file_off >= 0 &&
 	    pkt->file_off < (int64_t)1 << REF_OFF_BITS)
-		analyzer_keep_ref(f->a, &f->staging->slot[i],
+		analyzer_keep_ref(&f->staging->slot[i], f->keep_snaplen,
 		    (uint64_t)f->ref_file << REF_OFF_BITS |
 		    (uint64_t)pkt->file_off, pkt->caplen);
 	else
-		analyzer_keep_frame(f->a, &f->staging->slot[i],
+		analyzer_keep_frame(&f->staging->slot[i], f->keep_snaplen,
 		    f->staging->keep + i * f->keep_snaplen, pkt->data,
 		    pkt->caplen);
 }

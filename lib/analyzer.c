@@ -120,31 +120,27 @@ analyzer_evidence_snaplen(const struct analyzer *a)
 }
 
 void
-analyzer_keep_frame(const struct analyzer *a, struct analyzer_slot *s,
-    uint8_t *buf, const uint8_t *data, uint32_t caplen)
+analyzer_keep_frame(struct analyzer_slot *s, uint32_t snaplen, uint8_t *buf,
+    const uint8_t *data, uint32_t caplen)
 {
-	uint32_t n = analyzer_evidence_snaplen(a);
+	uint32_t n = caplen < snaplen ? caplen : snaplen;
 
-	if (n == 0)
+	if (snaplen == 0)
 		return;
-	if (caplen < n)
-		n = caplen;
 	memcpy(buf, data, n);
 	s->frame = buf;
 	s->frame_len = n;
 }
 
 void
-analyzer_keep_ref(const struct analyzer *a, struct analyzer_slot *s,
-    uint64_t ref, uint32_t caplen)
+analyzer_keep_ref(struct analyzer_slot *s, uint32_t snaplen, uint64_t ref,
+    uint32_t caplen)
 {
-	uint32_t n = analyzer_evidence_snaplen(a);
-
-	if (n == 0)
+	if (snaplen == 0)
 		return;
 	s->frame_at_ref = true;
 	s->frame_ref = ref;
-	s->frame_len = caplen < n ? caplen : n;
+	s->frame_len = caplen < snaplen ? caplen : snaplen;
 }
 
 bool
@@ -215,6 +211,8 @@ void
 analyzer_flow_prefault(const struct analyzer *a, uint32_t from, uint32_t n)
 {
 	flow_table_prefault(a->flows, from, n);
+	if (a->evidence != NULL)
+		evidence_prefault_flows(a->evidence, from, n);
 }
 
 void

@@ -97,19 +97,21 @@ void	analyzer_commit(struct analyzer *, struct analyzer_slot *);
  * Evidence (evidence.h): the analyser holds each packet of a flow in the
  * store and releases a flow's packets when the flow ends; it does not own
  * the store.  NULL turns evidence off.  A caller that stages packets ahead
- * keeps each frame's first evidence_snaplen bytes with keep_frame (buf
- * must have room for them) for as long as the slot waits for its commit.
+ * keeps each frame's first snaplen (analyzer_evidence_snaplen()) bytes
+ * with keep_frame (buf must have room for them) for as long as the slot
+ * waits for its commit.
  */
 void	analyzer_set_evidence(struct analyzer *, struct evidence *);
 uint32_t analyzer_evidence_snaplen(const struct analyzer *);
-void	analyzer_keep_frame(const struct analyzer *, struct analyzer_slot *,
+void	analyzer_keep_frame(struct analyzer_slot *, uint32_t snaplen,
 	    uint8_t *buf, const uint8_t *data, uint32_t caplen);
 /*
  * Or, when the frame's bytes can be read again from where they are (a
  * file), keeps only ref, which the store's fetch function resolves
- * (evidence_hold_ref()).
+ * (evidence_hold_ref()).  snaplen is analyzer_evidence_snaplen()'s, asked
+ * once by the caller: the store's line is the analysis thread's to write.
  */
-void	analyzer_keep_ref(const struct analyzer *, struct analyzer_slot *,
+void	analyzer_keep_ref(struct analyzer_slot *, uint32_t snaplen,
 	    uint64_t ref, uint32_t caplen);
 /*
  * From within the event callback only: the flow of the event being
@@ -125,7 +127,10 @@ void	analyzer_set_capture_loss(struct analyzer *, bool);
 const struct analyzer_stats *analyzer_stats(const struct analyzer *);
 const struct flow_table_stats *analyzer_flow_stats(const struct analyzer *);
 size_t	analyzer_memory(const struct analyzer *);
-/* The flow table's slots_used and prefault (see flow.h). */
+/*
+ * The flow table's slots_used and prefault (see flow.h); the prefault
+ * covers the evidence store's entries for the same slots.
+ */
 uint32_t analyzer_flow_slots_used(const struct analyzer *);
 void	analyzer_flow_prefault(const struct analyzer *, uint32_t from,
 	    uint32_t n);

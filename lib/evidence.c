@@ -258,6 +258,16 @@ evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 	return *done < len;
 }
 
+void
+evidence_prefault_flows(const struct evidence *e, uint32_t from, uint32_t n)
+{
+	if (from >= e->nflows)
+		return;
+	if (n > e->nflows - from)
+		n = e->nflows - from;
+	pages_populate(&e->flows[from], (size_t)n * sizeof(*e->flows));
+}
+
 uint32_t
 evidence_snaplen(const struct evidence *e)
 {
@@ -507,7 +517,7 @@ hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
  * Keeps nbytes of bytes as the record of a packet of caplen bytes: the
  * packet's own first bytes, or a reference to them (REC_REF).
  */
-static void
+static inline void
 hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
     uint64_t ts_us, const void *bytes, uint32_t nbytes, uint32_t caplen,
     uint32_t wirelen, uint16_t flags)
@@ -519,7 +529,10 @@ hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 	rec = hold_begin(e, which, linktype, ts_us, nbytes, caplen, wirelen,
 	    &off, &order);
 	rec->flags = flags;
-	if (nbytes > 0)
+	/* A reference is one store, not a call to memcpy. */
+	if (flags & REC_REF)
+		memcpy(rec + 1, bytes, REF_SIZE);
+	else if (nbytes > 0)
 		memcpy(rec + 1, bytes, nbytes);
 	hold_end(e, flow, which, off, order);
 }

@@ -80,6 +80,13 @@ void	evidence_free(struct evidence *);
 size_t	evidence_min_memory(uint32_t flows, uint32_t snaplen);
 uint32_t evidence_snaplen(const struct evidence *);
 /*
+ * Makes the side entries of flow slots [from, from + n) resident, as the
+ * flow table's own slots are ahead of use: the same thread, the same
+ * steps.  From any thread: the contents stay as they are.
+ */
+void	evidence_prefault_flows(const struct evidence *, uint32_t from,
+	    uint32_t n);
+/*
  * Makes the next step bytes of the rings' memory resident (a page fault
  * per 4 KiB on the packet path otherwise), after *done, which it moves
  * on; false once all are.  From any thread: the contents stay as they are.

@@ -258,31 +258,38 @@ measure_ab() {
 			    "$bin" -r "$trace" -c "$conf" || return 0
 			echo "$(stat_get "$D/$tag.ab.stat" wall_s)" \
 			    "$(calc "$(stat_get "$D/$tag.ab.stat" user_s) + $(stat_get "$D/$tag.ab.stat" sys_s)")" \
+			    "$(stat_get "$D/$tag.ab.stat" user_s)" \
 			    >> "$D/$tag.ab.$who"
 		done
-		log "$tag A/B: round $i: A $(tail -1 "$D/$tag.ab.a"), B $(tail -1 "$D/$tag.ab.b") (wall, CPU s)"
+		log "$tag A/B: round $i: A $(tail -1 "$D/$tag.ab.a"), B $(tail -1 "$D/$tag.ab.b") (wall, CPU, user CPU s)"
 	done
 	eval "${tag}_ab='$(cut -d' ' -f1 "$D/$tag.ab.a" | median)" \
 	    "$(cut -d' ' -f2 "$D/$tag.ab.a" | median)" \
+	    "$(cut -d' ' -f3 "$D/$tag.ab.a" | median)" \
 	    "$(cut -d' ' -f1 "$D/$tag.ab.b" | median)" \
-	    "$(cut -d' ' -f2 "$D/$tag.ab.b" | median)'"
+	    "$(cut -d' ' -f2 "$D/$tag.ab.b" | median)" \
+	    "$(cut -d' ' -f3 "$D/$tag.ab.b" | median)'"
 }
 
 # ab_row TAG NAME: the A/B medians and what A saves against B (1 - A/B:
-# positive when A is faster), wall then CPU.
+# positive when A is faster): wall, CPU, and user CPU alone (the work,
+# without the page faults, which a VM makes vary from run to run).
 ab_row() {
 	eval "v=\${${1}_ab:-}"
 	[ -n "$v" ] || return 0
 	# shellcheck disable=SC2086
 	set -- "$2" $v
-	printf '%-28s %8s %8s | %8s %8s | %+6.1f%% %+6.1f%%\n' "$1" "$2" "$3" "$4" "$5" \
-	    "$(calc "(1 - $2 / $4) * 100")" "$(calc "(1 - $3 / $5) * 100")"
+	printf '%-28s %7s %7s %7s | %7s %7s %7s | %+6.1f%% %+6.1f%% %+6.1f%%\n' \
+	    "$1" "$2" "$3" "$4" "$5" "$6" "$7" \
+	    "$(calc "(1 - $2 / $5) * 100")" "$(calc "(1 - $3 / $6) * 100")" \
+	    "$(calc "(1 - $4 / $7) * 100")"
 }
 
 # ab_table: the A/B section of the results.
 ab_table() {
 	echo "A/B, medians of $AB_REPEAT rounds (order swapped each round); A: $RSTWATCHD, B: $OTHER"
-	printf '%-28s %8s %8s | %8s %8s | %-15s\n' "" "A wall" "A CPU" "B wall" "B CPU" "A saves (wall, CPU)"
+	printf '%-28s %7s %7s %7s | %7s %7s %7s | %s\n' "" "A wall" "A CPU" "A user" \
+	    "B wall" "B CPU" "B user" "A saves (wall, CPU, user)"
 	ab_row full "full payloads"
 	ab_row cut "headers only (snaplen 128)"
 }
