@@ -145,28 +145,11 @@ tx(struct conn *c, int from, uint64_t dt_us, uint8_t flags, uint32_t len)
 	tx_full(c, from, dt_us, flags, len, SEQ_NEXT, c->ttl[from]);
 }
 
-static struct analyzer_params
-test_params(void)
-{
-	struct analyzer_params p;
-
-	memset(&p, 0, sizeof(p));
-	p.max_syn_retransmissions = 3;
-	p.max_synack_retransmissions = 3;
-	p.max_data_retransmissions = 5;
-	p.timeout_us[FLOW_EMBRYONIC] = 90000000;
-	p.timeout_us[FLOW_ESTABLISHED] = 3600000000ULL;
-	p.timeout_us[FLOW_CLOSED] = 10000000;
-	p.timeout_us[FLOW_UDP] = 60000000;
-	p.timeout_us[FLOW_PICKUP] = p.timeout_us[FLOW_ESTABLISHED];
-	return p;
-}
-
 static struct conn *
 conn_new(bool v6)
 {
 	struct conn *c = calloc(1, sizeof(*c));
-	struct analyzer_params p = test_params();
+	struct analyzer_params p = util_analyzer_params();
 	struct analyzer_sink sink = { on_event, on_flow, NULL };
 
 	ck_assert_ptr_nonnull(c);
@@ -885,7 +868,7 @@ END_TEST
 START_TEST(thresholds_change_mid_flow)
 {
 	struct conn *c = conn_new(false);
-	struct analyzer_params p = test_params();
+	struct analyzer_params p = util_analyzer_params();
 	uint32_t isn = c->seq[0];
 
 	tx(c, 0, 0, TH_SYN, 0);
@@ -968,7 +951,7 @@ END_TEST
 START_TEST(rst_rate_per_service)
 {
 	struct conn *c = conn_new(false);
-	struct analyzer_params p = test_params();
+	struct analyzer_params p = util_analyzer_params();
 	const struct event *ev;
 
 	p.rst_rate_threshold = 3;

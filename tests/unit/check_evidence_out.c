@@ -26,6 +26,7 @@
 
 #include <event2/event.h>
 
+#include "../put.h"
 #include "analyzer.h"
 #include "check_util.h"
 #include "evidence_out.h"
@@ -95,36 +96,7 @@ on_flow(void *ctx, const struct flow_record *rec)
 	(void)rec;
 }
 
-static struct analyzer_params
-test_params(void)
-{
-	struct analyzer_params p;
 
-	memset(&p, 0, sizeof(p));
-	p.max_syn_retransmissions = 3;
-	p.max_synack_retransmissions = 3;
-	p.max_data_retransmissions = 5;
-	p.timeout_us[FLOW_EMBRYONIC] = 90 * SEC;
-	p.timeout_us[FLOW_ESTABLISHED] = 3600 * SEC;
-	p.timeout_us[FLOW_CLOSED] = 10 * SEC;
-	p.timeout_us[FLOW_UDP] = 60 * SEC;
-	p.timeout_us[FLOW_PICKUP] = p.timeout_us[FLOW_ESTABLISHED];
-	return p;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 /*
  * Feeds a frame (Ethernet, or raw IP for the other link types) with a TCP
@@ -220,7 +192,7 @@ reset_after_data(struct rig *r, uint16_t cport)
 static void
 rig_start(struct rig *r, bool live, uint32_t max_files, uint64_t max_bytes)
 {
-	struct analyzer_params p = test_params();
+	struct analyzer_params p = util_analyzer_params();
 	struct analyzer_sink sink = { on_event, on_flow, NULL };
 
 	memset(r, 0, sizeof(*r));

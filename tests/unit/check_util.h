@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "addr.h"
+#include "analyzer.h"
+#include "timeunit.h"
 #include "event.h"
 #include "pkt.h"
 
@@ -183,6 +185,27 @@ util_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/*
+ * Thresholds and timeouts for an analyser under test: three SYN retries,
+ * five data retransmissions, the shipped timeouts.
+ */
+static inline struct analyzer_params
+util_analyzer_params(void)
+{
+	struct analyzer_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.max_syn_retransmissions = 3;
+	p.max_synack_retransmissions = 3;
+	p.max_data_retransmissions = 5;
+	p.timeout_us[FLOW_EMBRYONIC] = usec_from_sec(90);
+	p.timeout_us[FLOW_ESTABLISHED] = usec_from_sec(3600);
+	p.timeout_us[FLOW_CLOSED] = usec_from_sec(10);
+	p.timeout_us[FLOW_UDP] = usec_from_sec(60);
+	p.timeout_us[FLOW_PICKUP] = p.timeout_us[FLOW_ESTABLISHED];
+	return p;
 }
 
 #endif
