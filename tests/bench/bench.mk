@@ -77,12 +77,15 @@ bench-clean:
 BENCH_LIVE_TRACE ?= $(BENCH_DIR)/trace-n2000000-c200000-s1-cut128.pcap
 # BENCH_LIVE_OTHER=PATH: a second rstwatchd captures beside the first (A/B).
 BENCH_LIVE_OTHER ?=
+# BENCH_LIVE_OUTPUT=none: no -j, alerts counted but not written.
+BENCH_LIVE_OUTPUT ?= json
 
 .PHONY: bench-live
 bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
 	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
-	@bash tests/bench/live.sh $(RSTWATCHD) $(BENCH_LIVE_TRACE) $(BENCH_LIVE_OTHER)
+	@OUTPUT=$(BENCH_LIVE_OUTPUT) bash tests/bench/live.sh $(RSTWATCHD) \
+	    $(BENCH_LIVE_TRACE) $(BENCH_LIVE_OTHER)
 
 # Two vantage points (-r A -R B, lib/path.c): a 1M-packet headers-only
 # trace compared with a copy of itself, every flow matched; CPU seconds,

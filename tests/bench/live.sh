@@ -21,6 +21,9 @@
 # instead: slower, but with the trace's timing kept in proportion.
 # A second binary (OTHER, e.g. one built from another commit) captures
 # beside the first, so that a change is measured A/B on the same replay.
+# OUTPUT=none (env) runs the daemons without -j: the alerts are counted
+# (the stop line) but not written, so the figure is capture and analysis
+# alone, without formatting every alert and flow record as JSON.
 # usage: live.sh RSTWATCHD TRACE [OTHER]
 set -u
 bin=$1
@@ -70,7 +73,9 @@ events:
 daemon: { user: "", stats_interval: 0 }
 EOC
 
-ip netns exec "$cap" "$bin" -f -v -j -c "$dir/conf.yaml" > "$dir/events.jsonl" 2> "$dir/rstwatchd.err" &
+out_opt=(-j)
+[ "${OUTPUT:-json}" = none ] && out_opt=()
+ip netns exec "$cap" "$bin" -f -v "${out_opt[@]}" -c "$dir/conf.yaml" > "$dir/events.jsonl" 2> "$dir/rstwatchd.err" &
 pids+=($!)
 rw=$!
 ip netns exec "$cap" tcpdump -q -n -i veth1 -s 128 -B 32768 -w /dev/null 2> "$dir/tcpdump.err" &
@@ -79,7 +84,7 @@ td=$!
 ob=''
 touch "$dir/other.err"
 if [ -n "$other" ]; then
-	ip netns exec "$cap" "$other" -f -v -j -c "$dir/conf.yaml" > "$dir/other.jsonl" 2> "$dir/other.err" &
+	ip netns exec "$cap" "$other" -f -v "${out_opt[@]}" -c "$dir/conf.yaml" > "$dir/other.jsonl" 2> "$dir/other.err" &
 	pids+=($!)
 	ob=$!
 fi
@@ -193,6 +198,10 @@ if [ -n "${rw_drop:-}" ] && [ -n "${td_drop:-}" ]; then
 	else
 		echo "target: no more drops than tcpdump   FAIL ($rw_drop > $td_drop)"
 	fi
+fi
+if [ "${OUTPUT:-json}" = none ]; then
+	echo "OUTPUT=none: alerts not written, so not compared with the ground truth"
+	exit 0
 fi
 echo "events per kind, rstwatchd live vs the trace's ground truth:"
 for k in syn_retransmit syn_refused data_retransmit loss_reset app_reset icmp_unreachable capture_drop; do
