@@ -248,7 +248,13 @@ evidence_out_event(void *ctx, struct event *ev)
 	if (evidence_name(ev, name, sizeof(name)) < 0 ||
 	    !analyzer_evidence_request(o->a, name))
 		return;
-	o->requested++;
+	/*
+	 * That was -r's last file: from here on the store holds only what
+	 * the open requests still take, and the rest of the input is read
+	 * at the speed it is read without -w.
+	 */
+	if (++o->requested >= o->max_files && o->base == NULL)
+		evidence_close(o->store);
 	snprintf(o->path, sizeof(o->path), "%s/%s", o->dir, name);
 	ev->evidence = o->path;
 }

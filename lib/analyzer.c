@@ -41,6 +41,7 @@ struct analyzer {
 	uint32_t	ifindex;
 	bool		capture_loss;
 	struct evidence	*evidence;	/* NULL: off */
+	bool		evidence_holds;	/* it may take packets still */
 	struct flow	*emit_flow;	/* the flow of the event being reported */
 };
 
@@ -111,6 +112,7 @@ void
 analyzer_set_evidence(struct analyzer *a, struct evidence *e)
 {
 	a->evidence = e;
+	a->evidence_holds = e != NULL;
 }
 
 uint32_t
@@ -168,11 +170,11 @@ analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
 	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
 	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
 	if (s->frame_at_ref)
-		evidence_hold_ref(a->evidence, flow_slot(a->flows, f), edge,
+		a->evidence_holds = evidence_hold_ref(a->evidence, flow_slot(a->flows, f), edge,
 		    s->linktype, p->ts_us, s->frame_ref, s->frame_len,
 		    p->wirelen);
 	else
-		evidence_hold(a->evidence, flow_slot(a->flows, f), edge,
+		a->evidence_holds = evidence_hold(a->evidence, flow_slot(a->flows, f), edge,
 		    s->linktype, p->ts_us, s->frame, s->frame_len, p->wirelen);
 }
 
@@ -579,7 +581,7 @@ analyzer_transport(struct analyzer *a, const struct analyzer_slot *s)
 		dir = sender_is_b == f->orig_is_b ? DIR_ORIG : DIR_RESP;
 	}
 
-	if (a->evidence != NULL)
+	if (a->evidence_holds)
 		analyzer_hold(a, s, f, dir, false);
 
 	sig = packet_signature(p, dir);
@@ -680,7 +682,7 @@ analyzer_icmp(struct analyzer *a, const struct analyzer_slot *s)
 			flow_set_class(a->flows, f, FLOW_UDP);
 	}
 	flow_touch(a->flows, f, p->ts_us);
-	if (a->evidence != NULL)
+	if (a->evidence_holds)
 		analyzer_hold(a, s, f, DIR_RESP, true);
 	if (f->icmp_unreachables < UINT8_MAX)
 		f->icmp_unreachables++;

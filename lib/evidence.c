@@ -119,6 +119,7 @@ struct evidence {
 	uint32_t	 req_first;	/* the oldest, open or not */
 	uint32_t	 req_count;
 	uint32_t	 req_open;	/* of those, open: mostly none */
+	bool		 closed;	/* no more requests: evidence_close() */
 	evidence_done_fn *done;
 	void		*ctx;
 	evidence_fetch_fn *fetch;
@@ -248,7 +249,7 @@ evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 	size_t len = (size_t)(e->ring[RING_BULK].mem - mem) +
 	    (size_t)e->ring[RING_BULK].nchunks * e->ring[RING_BULK].chunk;
 
-	if (*done >= len)
+	if (*done >= len || evidence_closed(e))
 		return false;
 	if (step > len - *done)
 		step = len - *done;
@@ -261,7 +262,7 @@ evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 void
 evidence_prefault_flows(const struct evidence *e, uint32_t from, uint32_t n)
 {
-	if (from >= e->nflows)
+	if (from >= e->nflows || evidence_closed(e))
 		return;
 	if (n > e->nflows - from)
 		n = e->nflows - from;
@@ -515,9 +516,10 @@ hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
 
 /*
  * Keeps nbytes of bytes as the record of a packet of caplen bytes: the
- * packet's own first bytes, or a reference to them (REC_REF).
+ * packet's own first bytes, or a reference to them (REC_REF).  False
+ * when closed with no request open.
  */
-static inline void
+static inline bool
 hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
     uint64_t ts_us, const void *bytes, uint32_t nbytes, uint32_t caplen,
     uint32_t wirelen, uint16_t flags)
@@ -526,6 +528,10 @@ hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 	struct rec *rec;
 	uint32_t off, order;
 
+	/* No alert can ask for it: only a request still open counts it. */
+	if (evidence_closed(e) &&
+	    (e->req_open == 0 || req_find(e, flow) == NONE))
+		return e->req_open > 0;
 	rec = hold_begin(e, which, linktype, ts_us, nbytes, caplen, wirelen,
 	    &off, &order);
 	rec->flags = flags;
@@ -535,30 +541,32 @@ hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
 	else if (nbytes > 0)
 		memcpy(rec + 1, bytes, nbytes);
 	hold_end(e, flow, which, off, order);
+	return true;
 }
 
-void
+bool
 evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
     uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
 {
 	if (flow >= e->nflows)
-		return;
+		return true;
 	if (caplen > e->snaplen)
 		caplen = e->snaplen;
-	hold(e, flow, edge, linktype, ts_us, data, caplen, caplen, wirelen, 0);
+	return hold(e, flow, edge, linktype, ts_us, data, caplen, caplen,
+	    wirelen, 0);
 }
 
-void
+bool
 evidence_hold_ref(struct evidence *e, uint32_t flow, bool edge,
     int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
     uint32_t wirelen)
 {
 	if (flow >= e->nflows)
-		return;
+		return true;
 	if (caplen > e->snaplen)
 		caplen = e->snaplen;
-	hold(e, flow, edge, linktype, ts_us, &ref, REF_SIZE, caplen, wirelen,
-	    REC_REF);
+	return hold(e, flow, edge, linktype, ts_us, &ref, REF_SIZE, caplen,
+	    wirelen, REC_REF);
 }
 
 void
@@ -601,7 +609,8 @@ evidence_request(struct evidence *e, uint32_t flow, uint64_t now_us,
 	uint32_t i;
 	size_t len = strlen(name);
 
-	if (flow >= e->nflows || len >= sizeof(q->name))
+	if (flow >= e->nflows || len >= sizeof(q->name) ||
+	    evidence_closed(e))
 		return false;
 	/* The flow's packets so far are in its chains before it counts. */
 	pipe_drain(e);
@@ -625,6 +634,19 @@ evidence_request(struct evidence *e, uint32_t flow, uint64_t now_us,
 	reqtab_add(e, flow, i);
 	e->stats.requests++;
 	return true;
+}
+
+/* Other threads ask (the prefaulting ones): an atomic flag. */
+void
+evidence_close(struct evidence *e)
+{
+	__atomic_store_n(&e->closed, true, __ATOMIC_RELAXED);
+}
+
+bool
+evidence_closed(const struct evidence *e)
+{
+	return __atomic_load_n(&e->closed, __ATOMIC_RELAXED);
 }
 
 /* Requests are opened in time order, so the first ones end first. */

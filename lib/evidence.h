@@ -95,15 +95,17 @@ bool	evidence_prefault(const struct evidence *, size_t *done, size_t step);
 /*
  * Keeps the first snaplen bytes of a packet of flow; edge packets go to
  * the edge ring.  Counts the packet against the flow's open request.
+ * False once the store is closed with no request open: it will take no
+ * packet again, and the caller may stop offering them.
  */
-void	evidence_hold(struct evidence *, uint32_t flow, bool edge, int linktype,
+bool	evidence_hold(struct evidence *, uint32_t flow, bool edge, int linktype,
 	    uint64_t ts_us, const uint8_t *, uint32_t caplen, uint32_t wirelen);
 /*
  * The same for a packet whose bytes can be read again later (a capture
  * file's): the store keeps ref, a place the fetch function knows, not
  * the bytes, so a packet costs a quarter of the memory and no copy.
  */
-void	evidence_hold_ref(struct evidence *, uint32_t flow, bool edge,
+bool	evidence_hold_ref(struct evidence *, uint32_t flow, bool edge,
 	    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
 	    uint32_t wirelen);
 /* How evidence_walk() reads packets held by reference. */
@@ -114,6 +116,14 @@ void	evidence_set_fetch(struct evidence *, evidence_fetch_fn *, void *ctx);
  */
 bool	evidence_request(struct evidence *, uint32_t flow, uint64_t now_us,
 	    const char *name);
+/*
+ * No request will be opened any more (-r, its file limits reached): from
+ * now on only the packets of flows with an open request are held, and
+ * evidence_request() says no.  Cannot be undone.
+ */
+void	evidence_close(struct evidence *);
+/* Whether it is; from any thread (prefaulting stops then too). */
+bool	evidence_closed(const struct evidence *);
 /* Completes the requests whose time is up. */
 void	evidence_expire(struct evidence *, uint64_t now_us);
 /* The flow ends: its open request completes, its packets are dropped. */

@@ -320,6 +320,50 @@ START_TEST(a_request_completes_after_the_packets_that_follow)
 }
 END_TEST
 
+/*
+ * Closed (-r past its file limits): a flow with an open request still
+ * gets the packets that follow its alert, all of them; other flows' are
+ * not held, and no request opens.
+ */
+START_TEST(a_closed_store_holds_only_for_open_requests)
+{
+	struct done_log d = { .n = 0 };
+	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, on_done, &d);
+	struct seen s;
+	uint8_t pkt[60] = { 0 };
+	uint64_t held;
+	uint32_t id;
+
+	for (id = 0; id < 3; id++)
+		hold(e, 4, true, id, 60);
+	hold(e, 9, true, 500, 60);
+	ck_assert(evidence_request(e, 4, 3000, "four.pcap"));
+	evidence_close(e);
+	held = evidence_stats(e)->held;
+	/* Not taken, but a request is open: the store wants packets still. */
+	ck_assert(evidence_hold(e, 5, true, 1, 0, pkt, sizeof(pkt), 60));
+	ck_assert_uint_eq(evidence_stats(e)->held, held);
+	ck_assert_uint_eq(walk(e, 5, &s), 0);
+	ck_assert(!evidence_request(e, 5, 3000, "five.pcap"));
+	ck_assert(!evidence_request(e, 9, 3000, "nine.pcap"));
+	/* What was held before stays. */
+	ck_assert_uint_eq(walk(e, 9, &s), 1);
+	for (; id < 3 + EVIDENCE_AFTER_PACKETS; id++)
+		hold(e, 4, false, id, 60);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.name[0], "four.pcap");
+	ck_assert_uint_eq(d.packets[0], 3 + EVIDENCE_AFTER_PACKETS);
+	/* Its request complete, flow 4 is not held either. */
+	held = evidence_stats(e)->held;
+	ck_assert(!evidence_hold(e, 4, false, 1, 0, pkt, sizeof(pkt), 60));
+	ck_assert(!evidence_hold_ref(e, 4, false, 1, 0, 4096, 60, 60));
+	ck_assert_uint_eq(evidence_stats(e)->held, held);
+	evidence_flush(e);
+	ck_assert_uint_eq(d.n, 1);
+	evidence_free(e);
+}
+END_TEST
+
 START_TEST(a_request_completes_on_time_release_and_a_second_alert)
 {
 	struct done_log d = { .n = 0 };
@@ -635,6 +679,7 @@ evidence_suite(void)
 	tcase_add_test(tc, edge_packets_outlive_bulk);
 	tcase_add_test(tc, a_released_flow_lets_go_of_its_packets);
 	tcase_add_test(tc, a_request_completes_after_the_packets_that_follow);
+	tcase_add_test(tc, a_closed_store_holds_only_for_open_requests);
 	tcase_add_test(tc, a_request_completes_on_time_release_and_a_second_alert);
 	tcase_add_test(tc, too_many_requests_complete_the_oldest_early);
 	tcase_add_test(tc, a_walk_takes_the_newest_when_a_flow_has_too_many);

@@ -740,13 +740,20 @@ START_TEST(test_offline_max_files_skips)
 {
 	struct rig r;
 
+	uint64_t held[4];
+
 	rig_start(&r, false, 2, 1024 * 1024);
 	make_file(&r, OLD1, 100);
 	rig_open(&r);
 	for (uint16_t i = 0; i < 4; i++) {
 		refused(&r, (uint16_t)(43000 + i));
 		settle(&r);
+		held[i] = evidence_stats(r.eo.store)->held;
 	}
+	/* The limit reached, the store holds no more packets. */
+	ck_assert_uint_gt(held[1], held[0]);
+	ck_assert_uint_eq(held[2], held[1]);
+	ck_assert_uint_eq(held[3], held[1]);
 	rig_close(&r);
 	ck_assert_uint_eq(r.nalerts, 4);
 	ck_assert(exists(&r, OLD1));
