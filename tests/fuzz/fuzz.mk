@@ -178,7 +178,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD_FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+$(BUILD_FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_LIB)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_LIB) $(FUZZ_YAML_LIBS)
 
@@ -224,7 +224,8 @@ $(BUILD_FUZZ)/cov/lib/%.o: lib/%.c
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer-no-link \
 	    -c -o $@ $<
 
-$(BUILD_FUZZ)/cov/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COV_OBJ)
+$(BUILD_FUZZ)/cov/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h \
+    $(FUZZ_COV_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_COV_OBJ) $(FUZZ_YAML_LIBS)
 

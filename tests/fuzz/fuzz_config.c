@@ -24,6 +24,9 @@
 #include "event.h"
 #include "rules.h"
 
+#define FUZZ_NAME	"fuzz_config"
+#include "fuzz_util.h"
+
 #define POISON	0xa5
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -34,8 +37,6 @@ static void	check_string(const char *, size_t, const char *);
 static void	check_range(uint64_t, uint64_t, uint64_t, const char *);
 static void	exercise_lists(const struct conf *);
 static void	check_event(const struct conf *, struct event *);
-static void	check_fail(const char *, const char *) __attribute__((noreturn));
-static bool	verbose(void);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -306,22 +307,4 @@ check_range(uint64_t v, uint64_t lo, uint64_t hi, const char *what)
 		    (unsigned long long)hi);
 		abort();
 	}
-}
-
-static void
-check_fail(const char *what, const char *why)
-{
-	fprintf(stderr, "fuzz_config: %s: %s\n", what, why);
-	abort();
-}
-
-/* FUZZ_VERBOSE=1 in the environment shows what each input gave. */
-static bool
-verbose(void)
-{
-	static int v = -1;
-
-	if (v == -1)
-		v = getenv("FUZZ_VERBOSE") != NULL;
-	return v;
 }

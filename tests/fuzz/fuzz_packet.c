@@ -44,6 +44,9 @@
 #include "flow.h"
 #include "rules.h"
 
+#define FUZZ_NAME	"fuzz_packet"
+#include "fuzz_util.h"
+
 /* Small enough that a few hundred bytes of input make the table evict. */
 #define FUZZ_MAX_FLOWS		16
 /* Few enough services that the cooldown table fills up too. */
@@ -126,8 +129,6 @@ static void	check_event_line(struct fuzz_ctx *, const struct event *,
 		    int (*)(const struct event *, char *, size_t), bool);
 static void	check_record_line(struct fuzz_ctx *, const struct flow_record *);
 static void	check_line(struct fuzz_ctx *, const char *, int, bool);
-static void	check_fail(const char *, const char *) __attribute__((noreturn));
-static bool	verbose(void);
 static void	params_for_level(struct analyzer_params *, const struct conf *,
 		    unsigned);
 static void	conf_for_fuzz(struct conf *, bool);
@@ -532,24 +533,6 @@ check_line(struct fuzz_ctx *ctx, const char *buf, int n, bool json)
 	ctx->digest += h;
 	if (!ctx->quiet && verbose())
 		fprintf(stderr, "%s\n", buf);
-}
-
-/* FUZZ_VERBOSE=1 in the environment prints every line formatted. */
-static bool
-verbose(void)
-{
-	static int v = -1;
-
-	if (v == -1)
-		v = getenv("FUZZ_VERBOSE") != NULL;
-	return v;
-}
-
-static void
-check_fail(const char *what, const char *why)
-{
-	fprintf(stderr, "fuzz_packet: %s: %s\n", what, why);
-	abort();
 }
 
 /*

@@ -29,70 +29,44 @@ tests/netns/forged_rst.sh (IPv4).
         until EOF or reset: prints "reset TIME BYTES" or "eof TIME BYTES".
 """
 
+import os
 import socket
-import struct
 import subprocess
 import sys
-import threading
 import time
 
-ETH_P_ALL = 0x0003
-TH_FIN, TH_SYN, TH_RST, TH_PSH, TH_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+# nettools.py is beside this file, whatever the working directory; no
+# __pycache__ is written into the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from nettools import (dispatch, echo, ipv4_header, now,  # noqa: E402
+                      packet_socket, serve, tcp_in_frame, tcp_segment,
+                      tcp_socket)
 
-
-def now():
-    return "%.6f" % time.time()
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+TH_SYN, TH_RST, TH_ACK = 0x02, 0x04, 0x10
 
 
 def rst_packet(src, dst, sport, dport, seq, ack, flags, ttl):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
-                      0, 0, 0)
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
-        struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-    # The kernel fills in the IP checksum (and the ID, left 0) for
-    # IP_HDRINCL sockets.
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000,
-                     ttl, socket.IPPROTO_TCP, 0, socket.inet_aton(src),
-                     socket.inet_aton(dst))
-    return ip + tcp
+    tcp = tcp_segment(src, dst, sport, dport, seq, ack, flags, 0)
+    # ID 0: the kernel chooses one for IP_HDRINCL sockets (and computes
+    # the IP checksum again).
+    return ipv4_header(src, dst, ttl, 0, len(tcp)) + tcp
 
 
 def cmd_forge(iface, client, server, nftset):
-    sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                          socket.htons(ETH_P_ALL))
-    sniff.bind((iface, 0))
+    sniff = packet_socket(iface)
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     table, setname = nftset.rsplit(" ", 1)
     answered = set()
     data_seen = {}
     print("ready", flush=True)
     while True:
-        frame = sniff.recv(65535)
-        if len(frame) < 14 + 20 + 20 or frame[12:14] != b"\x08\x00":
+        k = tcp_in_frame(sniff.recv(65535))
+        if k is None:
             continue
-        ip = frame[14:]
-        ihl = (ip[0] & 0x0f) * 4
-        if ip[9] != socket.IPPROTO_TCP or len(ip) < ihl + 20:
-            continue
-        ttl = ip[8]
-        total = struct.unpack("!H", ip[2:4])[0]
-        src = socket.inet_ntoa(ip[12:16])
-        dst = socket.inet_ntoa(ip[16:20])
-        t = ip[ihl:]
-        sport, dport, seq, ack = struct.unpack("!HHII", t[:12])
-        flags = t[13]
-        plen = total - ihl - (t[12] >> 4) * 4
-        if src == client and dst == server and dport in (6001, 6002) and \
+        sport, dport, seq, flags = k["sport"], k["dport"], k["seq"], k["flags"]
+        if k["src"] == client and k["dst"] == server and \
+                dport in (6001, 6002) and \
                 flags & (TH_SYN | TH_ACK) == TH_SYN and sport not in answered:
             answered.add(sport)
             if dport == 6001:
@@ -105,30 +79,27 @@ def cmd_forge(iface, client, server, nftset):
             subprocess.run(["nft", "add", "element"] + table.split() +
                            [setname, "{ %d }" % sport], check=True)
             print("forged %s syn %d>%d" % (now(), sport, dport), flush=True)
-        elif src == server and dst == client and sport in (6003, 6004) and \
-                plen > 0 and dport not in answered:
+        elif k["src"] == server and k["dst"] == client and \
+                sport in (6003, 6004) and k["len"] > 0 and \
+                dport not in answered:
             n = data_seen.get(dport, 0) + 1
             data_seen[dport] = n
             if n < 3:
                 continue
             answered.add(dport)
+            ttl = 64 if sport == 6003 else k["ttl"]
             pkt = rst_packet(server, client, sport, dport,
-                             (seq + plen) & 0xffffffff, ack, TH_RST | TH_ACK,
-                             64 if sport == 6003 else ttl)
+                             (seq + k["len"]) & 0xffffffff, k["ack"],
+                             TH_RST | TH_ACK, ttl)
             raw.sendto(pkt, (client, 0))
-            print("forged %s data %d>%d ttl=%d" %
-                  (now(), sport, dport, 64 if sport == 6003 else ttl),
+            print("forged %s data %d>%d ttl=%d" % (now(), sport, dport, ttl),
                   flush=True)
 
 
 def serve_conn(mode, c):
     try:
         if mode == "echo":
-            while True:
-                data = c.recv(4096)
-                if not data:
-                    break
-                c.sendall(data)
+            echo(c)
         else:
             for _ in range(10):
                 c.sendall(b"d" * 100)
@@ -139,20 +110,11 @@ def serve_conn(mode, c):
 
 
 def cmd_serve(addr, port, mode):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, int(port)))
-    s.listen(16)
-    while True:
-        c, _ = s.accept()
-        threading.Thread(target=serve_conn, args=(mode, c),
-                         daemon=True).start()
+    serve(addr, port, 16, serve_conn, mode)
 
 
 def cmd_client(addr, port, sport, mode):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("", int(sport)))
+    s = tcp_socket(addr, sport)
     s.settimeout(10)
     try:
         s.connect((addr, int(port)))
@@ -183,12 +145,11 @@ def cmd_client(addr, port, sport, mode):
         return 0
 
 
+COMMANDS = {"forge": cmd_forge, "serve": cmd_serve, "client": cmd_client}
+
+
 def main(argv):
-    cmds = {"forge": cmd_forge, "serve": cmd_serve, "client": cmd_client}
-    if len(argv) < 2 or argv[1] not in cmds:
-        sys.stderr.write(__doc__)
-        return 2
-    return cmds[argv[1]](*argv[2:])
+    return dispatch(argv, COMMANDS, __doc__)
 
 
 if __name__ == "__main__":

@@ -44,43 +44,20 @@ import json
 import os
 import signal
 import socket
-import struct
 import sys
-import threading
-import time
 
-# struct tcp_info (linux/tcp.h): 8 bytes of u8 fields, then u32 fields;
-# tcpi_total_retrans is the 24th u32, at byte offset 100.
-TCP_INFO_LEN = 104
-TCPI_TOTAL_RETRANS_OFF = 100
-
-
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def now():
-    return "%.6f" % time.time()
+# nettools.py is beside this file, whatever the working directory; no
+# __pycache__ is written into the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from nettools import (abort_after_retransmits, abort_close,  # noqa: E402
+                      dispatch, echo, family, now, serve, tcp_connect,
+                      tcp_socket)
 
 
 def die(msg):
     sys.stderr.write("helper: %s\n" % msg)
     sys.exit(1)
-
-
-def tcp_socket(addr, sport):
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if sport:
-        s.bind(("", sport))
-    return s
-
-
-def abort_close(s):
-    # SO_LINGER {on, 0}: close() sends a RST instead of a FIN (RFC 9293
-    # 3.10.4 ABORT), discarding whatever is still queued.
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    s.close()
 
 
 def cmd_recv(path, out):
@@ -104,11 +81,7 @@ def cmd_recv(path, out):
 def serve_conn(mode, c):
     try:
         if mode == "echo":
-            while True:
-                data = c.recv(4096)
-                if not data:
-                    break
-                c.sendall(data)
+            echo(c)
             c.close()
         elif mode == "hold":
             while c.recv(4096):
@@ -122,13 +95,7 @@ def serve_conn(mode, c):
 
 
 def cmd_serve(mode, addr, port):
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, int(port)))
-    s.listen(64)
-    while True:
-        c, _ = s.accept()
-        threading.Thread(target=serve_conn, args=(mode, c), daemon=True).start()
+    serve(addr, port, 64, serve_conn, mode)
 
 
 def cmd_udpecho(addr, port):
@@ -140,7 +107,7 @@ def cmd_udpecho(addr, port):
 
 
 def connect_expect(addr, port, sport, want, label):
-    s = tcp_socket(addr, int(sport))
+    s = tcp_socket(addr, sport)
     s.settimeout(5)
     try:
         s.connect((addr, int(port)))
@@ -155,7 +122,7 @@ def connect_expect(addr, port, sport, want, label):
 
 
 def cmd_syn(addr, port, sport, secs):
-    s = tcp_socket(addr, int(sport))
+    s = tcp_socket(addr, sport)
     s.settimeout(float(secs))
     try:
         s.connect((addr, int(port)))
@@ -170,9 +137,7 @@ def cmd_syn(addr, port, sport, secs):
 
 def cmd_request(addr, port, n):
     for i in range(int(n)):
-        s = tcp_socket(addr, 0)
-        s.settimeout(5)
-        s.connect((addr, int(port)))
+        s = tcp_connect(addr, port, 0, 5)
         msg = ("request %d\n" % i).encode() * 20
         s.sendall(msg)
         got = b""
@@ -192,9 +157,7 @@ def cmd_request(addr, port, n):
 
 
 def cmd_reset(addr, port, sport):
-    s = tcp_socket(addr, int(sport))
-    s.settimeout(5)
-    s.connect((addr, int(port)))
+    s = tcp_connect(addr, port, sport, 5)
     s.sendall(b"GET / HTTP/1.0\r\n\r\n")
     try:
         data = s.recv(4096)
@@ -205,28 +168,23 @@ def cmd_reset(addr, port, sport):
 
 
 def cmd_lossabort(addr, port, sport, n):
-    s = tcp_socket(addr, int(sport))
-    s.settimeout(5)
-    s.connect((addr, int(port)))
+    s = tcp_connect(addr, port, sport, 5)
     # One segment: the test drops it in the path, the kernel retransmits
     # the same sequence range with exponential backoff.
     s.sendall(b"x" * 200)
-    deadline = time.time() + 20
     seen = 0
-    while time.time() < deadline:
-        info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
-        (total,) = struct.unpack_from("I", info, TCPI_TOTAL_RETRANS_OFF)
+
+    def progress(total):
+        nonlocal seen
         if total > seen:
             seen = total
             print("retransmits %s %d" % (now(), total), flush=True)
-        if total >= int(n):
-            # Leave the last retransmission time to reach the wire.
-            time.sleep(0.05)
-            abort_close(s)
-            print("aborted %s retransmits=%d" % (now(), total), flush=True)
-            return 0
-        time.sleep(0.005)
-    die("the kernel did not retransmit %s times" % n)
+
+    total = abort_after_retransmits(s, int(n), progress=progress)
+    if total is None:
+        die("the kernel did not retransmit %s times" % n)
+    print("aborted %s retransmits=%d" % (now(), total), flush=True)
+    return 0
 
 
 def cmd_udp(addr, port, sport, expect):
@@ -387,9 +345,7 @@ COMMANDS = {
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] not in COMMANDS:
-        die(__doc__)
-    return COMMANDS[argv[1]](*argv[2:])
+    return dispatch(argv, COMMANDS, __doc__, bad=die)
 
 
 if __name__ == "__main__":

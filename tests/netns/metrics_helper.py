@@ -12,10 +12,17 @@ of the /metrics endpoint, and a trace of many flows.
   flows FILE N                a pcap of N one-packet UDP flows (distinct
                               source addresses and ports), Ethernet
 """
+import os
 import socket
 import struct
 import sys
 import time
+
+# nettools.py is beside this file, whatever the working directory; no
+# __pycache__ is written into the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from nettools import dispatch  # noqa: E402
 
 
 def cmd_slowloris(addr, port, n, secs):
@@ -140,10 +147,7 @@ COMMANDS = {
 
 
 def main(argv):
-    if len(argv) < 2 or argv[1] not in COMMANDS:
-        sys.stderr.write(__doc__)
-        return 2
-    return COMMANDS[argv[1]](*argv[2:])
+    return dispatch(argv, COMMANDS, __doc__)
 
 
 if __name__ == "__main__":

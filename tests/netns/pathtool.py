@@ -38,14 +38,18 @@ lossy router), and its oracle: what tshark says about a capture, per flow.
 
 import errno
 import json
+import os
 import socket
 import struct
 import sys
-import threading
-import time
 
-TCP_INFO_LEN = 104
-TCPI_TOTAL_RETRANS_OFF = 100
+# nettools.py is beside this file, whatever the working directory; no
+# __pycache__ is written into the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from nettools import (abort_after_retransmits, abort_close,  # noqa: E402
+                      dispatch, now, serve, tcp_connect, tcp_socket,
+                      total_retrans)
 
 # The tshark fields "oracle" reads, in this order (loss.sh passes them).
 ORACLE_FIELDS = [
@@ -67,28 +71,6 @@ COPY_FIELDS = ("src", "seq", "ackn", "len", "flags", "ip.id",
                "tcp.window_size_value", "tcp.options.timestamp.tsval",
                "tcp.checksum", "tcp.options.sack_le", "tcp.options.sack_re")
 COPY_WINDOW = 0.000100
-
-
-def now():
-    return "%.6f" % time.time()
-
-
-def family(addr):
-    return socket.AF_INET6 if ":" in addr else socket.AF_INET
-
-
-def client_socket(addr, sport):
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("", int(sport)))
-    return s
-
-
-def abort_close(s):
-    # SO_LINGER {on, 0}: close() sends a RST instead of a FIN (RFC 9293
-    # 3.10.4 ABORT).
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    s.close()
 
 
 def read_exactly(c, n):
@@ -133,20 +115,11 @@ def serve_conn(mode, c):
 
 
 def cmd_serve(addr, port, mode):
-    s = socket.socket(family(addr), socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, int(port)))
-    s.listen(64)
-    while True:
-        c, _ = s.accept()
-        threading.Thread(target=serve_conn, args=(mode, c),
-                         daemon=True).start()
+    serve(addr, port, 64, serve_conn, mode)
 
 
 def transfer(addr, port, sport, size, end):
-    s = client_socket(addr, sport)
-    s.settimeout(30)
-    s.connect((addr, int(port)))
+    s = tcp_connect(addr, port, sport, 30)
     size = int(size)
     s.sendall(struct.pack("!Q", size))
     chunk = b"x" * 65536
@@ -188,10 +161,20 @@ def cmd_batch(path):
     return 1 if bad else 0
 
 
+def kernel_timedout(e, secs, doing):
+    """0 and "timedout TIME" if the OSError e is the kernel giving up
+    (ETIMEDOUT); else 1 and what it was still doing after secs.  The
+    kernel's ETIMEDOUT is a TimeoutError too, with an errno; the socket's
+    own timeout has none."""
+    if e.errno != errno.ETIMEDOUT:
+        print("error still %s after %s s: %s" % (doing, secs, e))
+        return 1
+    print("timedout %s %s" % (now(), e.strerror))
+    return 0
+
+
 def cmd_stall(addr, port, sport, secs):
-    s = client_socket(addr, sport)
-    s.settimeout(10)
-    s.connect((addr, int(port)))
+    s = tcp_connect(addr, port, sport, 10)
     s.sendall(b"y" * 20000)
     # The send queue is full of dropped data; recv returns when the kernel
     # gives up on it (ETIMEDOUT after tcp_retries2 retransmissions).
@@ -199,52 +182,31 @@ def cmd_stall(addr, port, sport, secs):
     try:
         data = s.recv(1)
     except OSError as e:
-        # The kernel's ETIMEDOUT is a TimeoutError too, with an errno;
-        # the socket's own timeout has none.
-        if e.errno != errno.ETIMEDOUT:
-            print("error still retransmitting after %s s: %s" % (secs, e))
-            return 1
-        print("timedout %s %s" % (now(), e.strerror))
-        return 0
+        return kernel_timedout(e, secs, "retransmitting")
     print("error got %r" % data)
     return 1
 
 
 def cmd_stallabort(addr, port, sport, n):
-    s = client_socket(addr, sport)
-    s.settimeout(10)
-    s.connect((addr, int(port)))
+    s = tcp_connect(addr, port, sport, 10)
     # A SYN lost to the 3% counts in the total too: count from here.
-    info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
-    (base,) = struct.unpack_from("I", info, TCPI_TOTAL_RETRANS_OFF)
+    base = total_retrans(s)
     s.sendall(b"z" * 200)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
-        (total,) = struct.unpack_from("I", info, TCPI_TOTAL_RETRANS_OFF)
-        total -= base
-        if total >= int(n):
-            # Leave the last retransmission time to reach the wire.
-            time.sleep(0.05)
-            abort_close(s)
-            print("aborted %s retransmits=%d" % (now(), total))
-            return 0
-        time.sleep(0.005)
-    print("error the kernel did not retransmit %s times" % n)
-    return 1
+    total = abort_after_retransmits(s, int(n), base=base)
+    if total is None:
+        print("error the kernel did not retransmit %s times" % n)
+        return 1
+    print("aborted %s retransmits=%d" % (now(), total))
+    return 0
 
 
 def cmd_synstall(addr, port, sport, secs):
-    s = client_socket(addr, sport)
+    s = tcp_socket(addr, sport)
     s.settimeout(float(secs))
     try:
         s.connect((addr, int(port)))
     except OSError as e:
-        if e.errno != errno.ETIMEDOUT:
-            print("error still sending SYNs after %s s: %s" % (secs, e))
-            return 1
-        print("timedout %s %s" % (now(), e.strerror))
-        return 0
+        return kernel_timedout(e, secs, "sending SYNs")
     print("error connected")
     return 1
 
@@ -441,16 +403,15 @@ def cmd_compare(oracle_path, rw_path, label):
     return 0
 
 
+COMMANDS = {
+    "serve": cmd_serve, "batch": cmd_batch, "stall": cmd_stall,
+    "stallabort": cmd_stallabort, "synstall": cmd_synstall,
+    "oracle": cmd_oracle, "compare": cmd_compare,
+}
+
+
 def main(argv):
-    cmds = {
-        "serve": cmd_serve, "batch": cmd_batch, "stall": cmd_stall,
-        "stallabort": cmd_stallabort, "synstall": cmd_synstall,
-        "oracle": cmd_oracle, "compare": cmd_compare,
-    }
-    if len(argv) < 2 or argv[1] not in cmds:
-        sys.stderr.write(__doc__)
-        return 2
-    return cmds[argv[1]](*argv[2:])
+    return dispatch(argv, COMMANDS, __doc__)
 
 
 if __name__ == "__main__":

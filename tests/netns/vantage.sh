@@ -228,7 +228,7 @@ in_rtr "$PY" -c '
 import socket, struct, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[3])
-from forge import csum
+from nettools import csum
 src, dst = socket.inet_aton(sys.argv[1]), socket.inet_aton(sys.argv[2])
 tcp = struct.pack("!HHIIBBHHH", 45555, 5001, 0x40000000, 0, 5 << 4, 0x04, 0, 0, 0)
 tcp = tcp[:16] + struct.pack("!H", csum(src + dst + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)) + tcp[18:]
