@@ -55,7 +55,7 @@ static void	analyzer_transport(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_icmp(struct analyzer *, const struct analyzer_slot *);
 static void	analyzer_expire(struct analyzer *);
 static void	analyzer_hold(struct analyzer *, const struct analyzer_slot *,
-		    const struct flow *, int, bool);
+		    struct flow *, int, bool);
 static void	analyzer_rst_rate(struct analyzer *, const struct flow *);
 static int	analyzer_key(struct analyzer *, struct flow_key *,
 		    const struct pkt *, const struct addr *, const struct addr *,
@@ -108,11 +108,23 @@ analyzer_set_params(struct analyzer *a, const struct analyzer_params *params)
 			a->max_timeout_us = params->timeout_us[c];
 }
 
+/* evidence_heads_fn: the chain ends live in the flow's entry. */
+static uint32_t *
+analyzer_evidence_heads(void *ctx, uint32_t slot)
+{
+	const struct analyzer *a = ctx;
+	struct flow *f = flow_at(a->flows, slot);
+
+	return f != NULL ? f->evidence : NULL;
+}
+
 void
 analyzer_set_evidence(struct analyzer *a, struct evidence *e)
 {
 	a->evidence = e;
 	a->evidence_holds = e != NULL;
+	if (e != NULL)
+		evidence_set_heads(e, analyzer_evidence_heads, a);
 }
 
 uint32_t
@@ -161,7 +173,7 @@ analyzer_evidence_request(struct analyzer *a, const char *name)
  */
 static void
 analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
-    const struct flow *f, int dir, bool edge)
+    struct flow *f, int dir, bool edge)
 {
 	const struct pkt *p = &s->p;
 
@@ -170,12 +182,13 @@ analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
 	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
 	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
 	if (s->frame_at_ref)
-		a->evidence_holds = evidence_hold_ref(a->evidence, flow_slot(a->flows, f), edge,
-		    s->linktype, p->ts_us, s->frame_ref, s->frame_len,
-		    p->wirelen);
+		a->evidence_holds = evidence_hold_ref(a->evidence,
+		    flow_slot(a->flows, f), f->evidence, edge, s->linktype,
+		    p->ts_us, s->frame_ref, s->frame_len, p->wirelen);
 	else
-		a->evidence_holds = evidence_hold(a->evidence, flow_slot(a->flows, f), edge,
-		    s->linktype, p->ts_us, s->frame, s->frame_len, p->wirelen);
+		a->evidence_holds = evidence_hold(a->evidence,
+		    flow_slot(a->flows, f), f->evidence, edge, s->linktype,
+		    p->ts_us, s->frame, s->frame_len, p->wirelen);
 }
 
 void
@@ -213,8 +226,6 @@ void
 analyzer_flow_prefault(const struct analyzer *a, uint32_t from, uint32_t n)
 {
 	flow_table_prefault(a->flows, from, n);
-	if (a->evidence != NULL)
-		evidence_prefault_flows(a->evidence, from, n);
 }
 
 void
@@ -608,7 +619,8 @@ analyzer_tcp(struct analyzer *a, struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_result res;
 
-	tcp_segment(f, dir, p, &a->tcp, a->clock_us, &res);
+	tcp_segment(f, dir, p, &a->tcp, a->clock_us,
+	    flow_start_at(a->flows, f), &res);
 	if (res.nv > 0)
 		analyzer_verdicts(a, f, &res);
 	if (res.cls != f->cls)
@@ -728,7 +740,7 @@ analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
 	struct flow_record rec;
 
 	memset(&rec, 0, sizeof(rec));
-	rec.ts_start_us = f->ts_start_us;
+	rec.ts_start_us = flow_start_us(a->flows, f);
 	rec.ts_end_us = f->ts_last_us;
 	rec.proto = flow_proto(f);
 	flow_endpoints(f, &rec.src, &rec.sport, &rec.dst, &rec.dport);
@@ -765,7 +777,8 @@ analyzer_flow_end(void *ctx, struct flow *f, enum flow_end why)
 		a->sink.flow(a->sink.ctx, &rec);
 	/* Its open request completes first: the file ends with the flow. */
 	if (a->evidence != NULL)
-		evidence_release(a->evidence, flow_slot(a->flows, f));
+		evidence_release(a->evidence, flow_slot(a->flows, f),
+		    f->evidence);
 	/* Restarted, the flow keeps its key and so its tunnel. */
 	if (why != FLOW_END_RESTART)
 		tunnel_unref(a->tunnels, key_tunnel(&f->key));

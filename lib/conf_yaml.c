@@ -320,9 +320,9 @@ conf_parse_yaml(struct conf *out, const char *text, size_t len,
 		if (c.evidence_enabled && c.evidence_memory <
 		    evidence_min_memory(c.max_flows, c.evidence_snaplen))
 			lerr(&ld, ld.evidence_mark, "evidence.memory: %u bytes "
-			    "cannot hold the chains of flows.max_flows %u "
-			    "flows: set at least %zu", c.evidence_memory,
-			    c.max_flows, evidence_min_memory(c.max_flows,
+			    "cannot hold 16 packets of evidence.snaplen %u: "
+			    "set at least %zu", c.evidence_memory,
+			    c.evidence_snaplen, evidence_min_memory(c.max_flows,
 			    c.evidence_snaplen));
 	}
 

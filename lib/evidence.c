@@ -1,25 +1,18 @@
 /*
- * The evidence store: two byte rings carved out of one allocation, a side
- * table of chain ends by flow slot, and a small FIFO of open requests.  A
- * packet is a record (header, then its bytes) appended at a ring's head;
- * room is made by giving up the ring's oldest chunk.  A flow's chain runs
- * backwards, each record naming the one before it and that one's arrival
- * number: a ring drops records in arrival order, so a record is still
- * there exactly when its number is not older than the ring's oldest.
- * Holding a packet thus touches the ring's head and the flow's side entry
- * only, and dropping records touches the chunks' bookkeeping only: no
- * chain is ever unlinked, and a flow that ends is forgotten by clearing
- * its entry.
- *
- * The cost per packet is that of memory, not of instructions: with a
- * million flows the side entry is a cache (and TLB) miss.  So a packet's
- * record is written at once but linked into its flow's chain EV_PIPE
- * packets later, its side entry fetched in the meantime; a flow's end
- * waits in the same queue, so everything happens in arrival order.  Only
- * a flow with an open request (a small index of them stays in the cache)
- * is linked at once, so that a request completes at the very packet that
- * ends it.  The side table starts zeroed (0 means "none"), so its pages
- * are touched only as the flow table hands its slots out.
+ * The evidence store: two byte rings carved out of one allocation, each
+ * with an index of where its records are, and a small FIFO of open
+ * requests.  A packet is a record (header, then its bytes) appended at a
+ * ring's head and numbered in that ring; room is made by giving up the
+ * ring's oldest chunk.  A flow's chain runs backwards, each record naming
+ * the number of the one before it: a ring drops records in number order,
+ * so a record is still there exactly when its number is not older than
+ * the ring's oldest, and the index says where it is.  The chain's newest
+ * number per ring is kept by the caller, in the flow's entry
+ * (struct flow's evidence[]), which every packet of the flow touches
+ * anyway: holding a packet touches the ring's head and its index only,
+ * and a flow that ends is forgotten with its entry.  (A table of chain
+ * ends by flow slot, as this was first built, cost a fifth random cache
+ * line per packet: a quarter of -r's rate, README Numbers.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,25 +22,27 @@
 #include "pages.h"
 #include "pkt.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #define NONE		UINT32_MAX
 #define RING_EDGE	0
 #define RING_BULK	1
 #define NRINGS		2
 /* Chunks per ring, at most; each holds at least the largest record. */
 #define EV_CHUNKS	1024
-/* Packets between a record's write and its linking (a power of two). */
-#define EV_PIPE		16
 /* The index of open requests by flow: 4 times their number, 8 KiB. */
 #define EV_REQTAB_BITS	10
 #define EV_REQTAB	(1u << EV_REQTAB_BITS)
 
 struct rec {
 	uint64_t	ts_us;
-	uint32_t	prev;		/* the flow's record before, or NONE */
-	uint32_t	prev_order;	/* its arrival number */
+	uint32_t	prev;		/* the flow's record before: number + 1 */
+	uint32_t	seq;		/* its number in its ring */
 	uint32_t	caplen;		/* bytes that follow the header */
 	uint32_t	wirelen;
-	uint32_t	order;		/* arrival number */
+	uint32_t	order;		/* arrival number, both rings */
 	uint16_t	linktype;
 	uint16_t	flags;
 };
@@ -58,6 +53,8 @@ struct rec {
 
 #define REC_SIZE(caplen) \
 	((uint32_t)sizeof(struct rec) + (((caplen) + 7u) & ~7u))
+/* Records a ring's index has room for, per byte of ring: a reference's. */
+#define INDEX_RECORD	REC_SIZE(REF_SIZE)
 
 /*
  * A ring is cut into chunks, and gives up its oldest chunk whole when it
@@ -65,7 +62,7 @@ struct rec {
  * reads the records (long out of the cache) it lets go.
  */
 struct ev_chunk {
-	uint32_t	first;		/* arrival number of its first record */
+	uint32_t	first;		/* number of its first record */
 	uint32_t	count;
 	uint32_t	bytes;
 };
@@ -73,6 +70,9 @@ struct ev_chunk {
 struct ring {
 	uint8_t		*mem;
 	struct ev_chunk	*chunks;
+	uint32_t	*index;		/* record offsets, by number */
+	uint32_t	 nindex;	/* the most records the ring holds */
+	uint32_t	 ipos;		/* the index slot of number next */
 	uint32_t	 nchunks;
 	uint32_t	 chunk;		/* bytes per chunk */
 	uint32_t	 head;		/* where the next record goes */
@@ -80,24 +80,8 @@ struct ring {
 	uint32_t	 first;		/* the oldest chunk in use */
 	uint32_t	 live;		/* chunks in use, cur included */
 	uint32_t	 count;
-	uint32_t	 oldest;	/* arrival number of the oldest record */
-};
-
-/*
- * Zero is "none", so that a fresh table needs no setup; 16 bytes, so that
- * an entry is one cache line, not two.
- */
-struct ev_flow {
-	uint32_t	last[NRINGS];	/* the newest record's offset + 1 */
-	uint32_t	last_order[NRINGS];
-};
-
-/* A packet to link into its flow's chain, or a flow that ended. */
-struct ev_op {
-	uint32_t	flow;
-	uint32_t	off;		/* the record; NONE: the flow ended */
-	uint32_t	order;
-	uint32_t	ring;
+	uint32_t	 oldest;	/* number of the oldest record */
+	uint32_t	 next;		/* number of the next record */
 };
 
 struct ev_req {
@@ -111,7 +95,6 @@ struct ev_req {
 struct evidence {
 	void		*mem;
 	struct ring	 ring[NRINGS];
-	struct ev_flow	*flows;
 	uint32_t	 nflows;
 	uint32_t	 snaplen;
 	uint32_t	 order;
@@ -124,11 +107,10 @@ struct evidence {
 	void		*ctx;
 	evidence_fetch_fn *fetch;
 	void		*fetch_ctx;
+	evidence_heads_fn *heads;
+	void		*heads_ctx;
 	uint8_t		*fetch_buf;	/* snaplen bytes */
 	uint32_t	*walk[NRINGS];	/* EVIDENCE_WALK_MAX offsets each */
-	struct ev_op	 pipe[EV_PIPE];
-	uint32_t	 pipe_first;
-	uint32_t	 pipe_count;
 	/* Open requests by flow, linear probing; flow + 1, 0 is empty. */
 	struct {
 		uint32_t flow1;
@@ -138,7 +120,6 @@ struct evidence {
 };
 
 static void	req_complete(struct evidence *, uint32_t);
-static void	pipe_drain(struct evidence *);
 
 static inline struct rec *
 rec_at(const struct ring *r, uint32_t off)
@@ -146,26 +127,34 @@ rec_at(const struct ring *r, uint32_t off)
 	return (struct rec *)(void *)(r->mem + off);
 }
 
-/* As many chunks as fit, up to EV_CHUNKS, each room for a whole record. */
+/*
+ * Of cap bytes, as much ring as leaves room for its index; as many
+ * chunks as fit, up to EV_CHUNKS, each room for a whole record.
+ */
 static void
 ring_init(struct ring *r, uint8_t *mem, size_t cap, uint32_t snaplen,
     struct ev_chunk *chunks)
 {
-	size_t n = cap / REC_SIZE(snaplen);
+	size_t bytes, n, ibytes;
 
+	r->nindex = (uint32_t)(cap / (INDEX_RECORD + sizeof(uint32_t)));
+	r->index = (uint32_t *)(void *)mem;
+	/* The records start on a cache line, as the ring's memory does. */
+	ibytes = ((size_t)r->nindex * sizeof(uint32_t) + 63) & ~(size_t)63;
+	bytes = (cap - ibytes) & ~(size_t)7;
+	n = bytes / REC_SIZE(snaplen);
 	if (n > EV_CHUNKS)
 		n = EV_CHUNKS;
-	r->mem = mem;
+	r->mem = mem + ibytes;
 	r->chunks = chunks;
 	r->nchunks = (uint32_t)n;
-	r->chunk = (uint32_t)(cap / n) & ~7u;
+	r->chunk = (uint32_t)(bytes / n) & ~7u;
 }
 
 static size_t
-side_size(uint32_t flows)
+side_size(void)
 {
-	return (size_t)flows * sizeof(struct ev_flow) +
-	    EVIDENCE_REQUESTS * sizeof(struct ev_req) +
+	return EVIDENCE_REQUESTS * sizeof(struct ev_req) +
 	    NRINGS * EV_CHUNKS * sizeof(struct ev_chunk);
 }
 
@@ -174,9 +163,12 @@ evidence_min_memory(uint32_t flows, uint32_t snaplen)
 {
 	size_t rings = (size_t)REC_SIZE(snaplen) * 4 * 4 / EVIDENCE_EDGE_QUARTERS;
 
+	(void)flows;
 	if (rings < EVIDENCE_MIN_MEMORY)
 		rings = EVIDENCE_MIN_MEMORY;
-	return side_size(flows) + rings + 8;
+	/* With their indexes: a number per INDEX_RECORD bytes. */
+	rings += rings / INDEX_RECORD * sizeof(uint32_t) + 64;
+	return side_size() + rings + 8;
 }
 
 struct evidence *
@@ -189,14 +181,16 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 
 	if (snaplen == 0 || snaplen > 262144 || flows == 0)
 		return NULL;
-	side = side_size(flows);
+	side = side_size();
 	if (memory < evidence_min_memory(flows, snaplen))
 		return NULL;
 	rings = (memory - side) & ~(size_t)63;
-	edge = (rings / 4 * EVIDENCE_EDGE_QUARTERS) & ~(size_t)7;
+	edge = (rings / 4 * EVIDENCE_EDGE_QUARTERS) & ~(size_t)63;
 	bulk = rings - edge;
 	/* Offsets are 32 bits; a ring must hold a few of the largest records. */
-	if (edge >= NONE || bulk >= NONE || edge < 4 * REC_SIZE(snaplen))
+	if (edge >= NONE || bulk >= NONE ||
+	    edge / (INDEX_RECORD + sizeof(uint32_t)) * INDEX_RECORD <
+	    4 * REC_SIZE(snaplen))
 		return NULL;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
@@ -216,13 +210,6 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	/* Requests next: they hold 64-bit fields, the chunks end aligned. */
 	p += rings + NRINGS * EV_CHUNKS * sizeof(struct ev_chunk);
 	e->req = (struct ev_req *)(void *)p;
-	e->flows = (struct ev_flow *)(void *)(p +
-	    EVIDENCE_REQUESTS * sizeof(struct ev_req));
-	/*
-	 * The side table is read at random: huge pages spare the TLB misses
-	 * (and a first touch faults once per 2 MiB, not per 4 KiB).
-	 */
-	pages_huge(e->flows, (size_t)flows * sizeof(struct ev_flow));
 	e->nflows = flows;
 	e->snaplen = snaplen;
 	e->done = done;
@@ -245,7 +232,7 @@ evidence_free(struct evidence *e)
 bool
 evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 {
-	uint8_t *mem = e->ring[RING_EDGE].mem;
+	uint8_t *mem = (uint8_t *)e->ring[RING_EDGE].index;
 	size_t len = (size_t)(e->ring[RING_BULK].mem - mem) +
 	    (size_t)e->ring[RING_BULK].nchunks * e->ring[RING_BULK].chunk;
 
@@ -259,16 +246,6 @@ evidence_prefault(const struct evidence *e, size_t *done, size_t step)
 	return *done < len;
 }
 
-void
-evidence_prefault_flows(const struct evidence *e, uint32_t from, uint32_t n)
-{
-	if (from >= e->nflows || evidence_closed(e))
-		return;
-	if (n > e->nflows - from)
-		n = e->nflows - from;
-	pages_populate(&e->flows[from], (size_t)n * sizeof(*e->flows));
-}
-
 uint32_t
 evidence_snaplen(const struct evidence *e)
 {
@@ -279,6 +256,13 @@ const struct evidence_stats *
 evidence_stats(const struct evidence *e)
 {
 	return &e->stats;
+}
+
+void
+evidence_set_heads(struct evidence *e, evidence_heads_fn *heads, void *ctx)
+{
+	e->heads = heads;
+	e->heads_ctx = ctx;
 }
 
 /* Gives up the ring's oldest chunk: its records leave every chain. */
@@ -296,17 +280,30 @@ ring_drop(struct evidence *e, struct ring *r)
 	r->oldest = r->chunks[r->first].first;
 }
 
-/* Whether the record at off, numbered order, is still in the ring. */
+/* Whether the record numbered seq is still in the ring. */
 static inline bool
-ring_has(const struct ring *r, uint32_t off, uint32_t order)
+ring_has(const struct ring *r, uint32_t seq)
 {
-	return off != NONE && r->count > 0 &&
-	    (int32_t)(order - r->oldest) >= 0 && rec_at(r, off)->order == order;
+	return r->count > 0 && (int32_t)(seq - r->oldest) >= 0 &&
+	    (int32_t)(r->next - seq) > 0;
 }
 
-/* Room for a record of size bytes, numbered order; returns its offset. */
+/* Where the record numbered seq is; the ring has it. */
+static inline uint32_t
+ring_off(const struct ring *r, uint32_t seq)
+{
+	uint32_t back = r->next - seq;
+
+	return r->index[r->ipos >= back ? r->ipos - back :
+	    r->ipos + r->nindex - back];
+}
+
+/*
+ * Room for a record of size bytes; returns its offset, and its number in
+ * *seq.  Numbers skip UINT32_MAX, so that number + 1 is never 0 ("none").
+ */
 static uint32_t
-ring_alloc(struct evidence *e, struct ring *r, uint32_t size, uint32_t order)
+ring_alloc(struct evidence *e, struct ring *r, uint32_t size, uint32_t *seq)
 {
 	struct ev_chunk *c;
 	uint32_t off;
@@ -315,7 +312,7 @@ ring_alloc(struct evidence *e, struct ring *r, uint32_t size, uint32_t order)
 		r->cur = r->first = 0;
 		r->head = 0;
 		r->live = 1;
-		r->oldest = order;
+		r->oldest = r->next;
 		memset(&r->chunks[0], 0, sizeof(r->chunks[0]));
 	} else if (r->head + size > (r->cur + 1) * r->chunk) {
 		/* This chunk is full: on to the next, the oldest if need be. */
@@ -326,11 +323,23 @@ ring_alloc(struct evidence *e, struct ring *r, uint32_t size, uint32_t order)
 		r->head = r->cur * r->chunk;
 		memset(&r->chunks[r->cur], 0, sizeof(r->chunks[0]));
 	}
+	/* The index is full: small records, far more than the bytes hold. */
+	while (r->next - r->oldest >= r->nindex - 1 && r->live > 1)
+		ring_drop(e, r);
+	*seq = r->next;
 	c = &r->chunks[r->cur];
 	if (c->count++ == 0)
-		c->first = order;
+		c->first = *seq;
 	c->bytes += size;
 	off = r->head;
+	r->index[r->ipos] = off;
+	if (++r->ipos == r->nindex)
+		r->ipos = 0;
+	if (++r->next == UINT32_MAX) {
+		r->next = 0;
+		if (++r->ipos == r->nindex)
+			r->ipos = 0;
+	}
 	r->head += size;
 	r->count++;
 	e->stats.bytes += size;
@@ -394,179 +403,96 @@ reqtab_del(struct evidence *e, uint32_t flow)
 	e->reqtab[hole].flow1 = 0;
 }
 
-/* Puts the record at off at the end of its flow's chain. */
-static void
-chain_link(struct evidence *e, uint32_t flow, int which, uint32_t off,
-    uint32_t order)
+/*
+ * A reference's record, written past the cache: nothing reads it unless
+ * its flow gets a file, and the lines it streams through would push the
+ * flow table out.
+ */
+static inline void
+rec_stream(struct rec *dst, const struct rec *h, const void *ref)
 {
-	struct ring *r = &e->ring[which];
-	struct ev_flow *f = &e->flows[flow];
-	struct rec *rec;
-	uint32_t i;
+#if defined(__x86_64__)
+	uint64_t w[sizeof(*h) / sizeof(uint64_t) + 1];
 
-	/* Gone already: a budget of a few records and a long wait. */
-	if (!ring_has(r, off, order))
-		return;
-	rec = rec_at(r, off);
-	rec->prev = f->last[which] - 1;
-	rec->prev_order = f->last_order[which];
-	f->last[which] = off + 1;
-	f->last_order[which] = order;
-	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE &&
-	    --e->req[i].left == 0)
-		req_complete(e, i);
-}
-
-/* The flow ended: its open request completes, its chains are let go. */
-static void
-flow_forget(struct evidence *e, uint32_t flow)
-{
-	struct ev_flow *f = &e->flows[flow];
-	uint32_t i;
-
-	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE)
-		req_complete(e, i);
-	/* Its records stay where they are until their ring comes round. */
-	if (f->last[RING_EDGE] != 0 || f->last[RING_BULK] != 0)
-		e->stats.released++;
-	f->last[RING_EDGE] = f->last[RING_BULK] = 0;
-}
-
-static void
-pipe_apply(struct evidence *e, const struct ev_op *op)
-{
-	if (op->off == NONE)
-		flow_forget(e, op->flow);
-	else
-		chain_link(e, op->flow, (int)op->ring, op->off, op->order);
-}
-
-/* Everything waiting in the queue, oldest first. */
-static void
-pipe_drain(struct evidence *e)
-{
-	struct ev_op op;
-
-	while (e->pipe_count > 0) {
-		op = e->pipe[e->pipe_first];
-		e->pipe_first = (e->pipe_first + 1) & (EV_PIPE - 1);
-		e->pipe_count--;
-		pipe_apply(e, &op);
-	}
-}
-
-/* Queues op, fetching its side entry; applies the oldest when full. */
-static void
-pipe_push(struct evidence *e, uint32_t flow, uint32_t off, uint32_t order,
-    int which)
-{
-	struct ev_op *op, old;
-
-	__builtin_prefetch(&e->flows[flow], 1);
-	if (e->pipe_count == EV_PIPE) {
-		old = e->pipe[e->pipe_first];
-		e->pipe_first = (e->pipe_first + 1) & (EV_PIPE - 1);
-		e->pipe_count--;
-		pipe_apply(e, &old);
-	}
-	op = &e->pipe[(e->pipe_first + e->pipe_count) & (EV_PIPE - 1)];
-	op->flow = flow;
-	op->off = off;
-	op->order = order;
-	op->ring = (uint32_t)which;
-	e->pipe_count++;
-}
-
-/* A packet's record, size bytes after its header, at its ring's head. */
-static struct rec *
-hold_begin(struct evidence *e, int which, int linktype,
-    uint64_t ts_us, uint32_t size, uint32_t caplen, uint32_t wirelen,
-    uint32_t *off, uint32_t *order)
-{
-	struct rec *rec;
-
-	*order = e->order++;
-	*off = ring_alloc(e, &e->ring[which], REC_SIZE(size), *order);
-	rec = rec_at(&e->ring[which], *off);
-	rec->ts_us = ts_us;
-	rec->prev = NONE;
-	rec->prev_order = 0;
-	rec->caplen = caplen;
-	rec->wirelen = wirelen < caplen ? caplen : wirelen;
-	rec->order = *order;
-	rec->linktype = (uint16_t)linktype;
-	e->stats.held++;
-	e->stats.packets++;
-	return rec;
-}
-
-/* The record is written: into its flow's chain, now or a little later. */
-static void
-hold_end(struct evidence *e, uint32_t flow, int which, uint32_t off,
-    uint32_t order)
-{
-	if (e->req_open == 0 || req_find(e, flow) == NONE)
-		pipe_push(e, flow, off, order, which);
-	else {
-		/* Perhaps an open request: count this packet now. */
-		pipe_drain(e);
-		chain_link(e, flow, which, off, order);
-	}
+	memcpy(w, h, sizeof(*h));
+	memcpy(&w[sizeof(*h) / sizeof(uint64_t)], ref, REF_SIZE);
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		_mm_stream_si64((long long *)(void *)dst + i, (long long)w[i]);
+#else
+	*dst = *h;
+	memcpy(dst + 1, ref, REF_SIZE);
+#endif
 }
 
 /*
  * Keeps nbytes of bytes as the record of a packet of caplen bytes: the
- * packet's own first bytes, or a reference to them (REC_REF).  False
- * when closed with no request open.
+ * packet's own first bytes, or a reference to them (REC_REF), at the end
+ * of the flow's chain (heads).  False when closed with no request open.
  */
 static inline bool
-hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
-    uint64_t ts_us, const void *bytes, uint32_t nbytes, uint32_t caplen,
-    uint32_t wirelen, uint16_t flags)
+hold(struct evidence *e, uint32_t flow, uint32_t heads[2], bool edge,
+    int linktype, uint64_t ts_us, const void *bytes, uint32_t nbytes,
+    uint32_t caplen, uint32_t wirelen, uint16_t flags)
 {
 	int which = edge ? RING_EDGE : RING_BULK;
-	struct rec *rec;
-	uint32_t off, order;
+	struct ring *r = &e->ring[which];
+	struct rec *rec, h;
+	uint32_t off, seq, i;
 
 	/* No alert can ask for it: only a request still open counts it. */
 	if (evidence_closed(e) &&
 	    (e->req_open == 0 || req_find(e, flow) == NONE))
 		return e->req_open > 0;
-	rec = hold_begin(e, which, linktype, ts_us, nbytes, caplen, wirelen,
-	    &off, &order);
-	rec->flags = flags;
-	/* A reference is one store, not a call to memcpy. */
+	off = ring_alloc(e, r, REC_SIZE(nbytes), &seq);
+	h.ts_us = ts_us;
+	h.prev = heads[which];
+	h.seq = seq;
+	h.caplen = caplen;
+	h.wirelen = wirelen < caplen ? caplen : wirelen;
+	h.order = e->order++;
+	h.linktype = (uint16_t)linktype;
+	h.flags = flags;
+	rec = rec_at(r, off);
 	if (flags & REC_REF)
-		memcpy(rec + 1, bytes, REF_SIZE);
-	else if (nbytes > 0)
-		memcpy(rec + 1, bytes, nbytes);
-	hold_end(e, flow, which, off, order);
+		rec_stream(rec, &h, bytes);
+	else {
+		*rec = h;
+		if (nbytes > 0)
+			memcpy(rec + 1, bytes, nbytes);
+	}
+	heads[which] = seq + 1;
+	e->stats.held++;
+	e->stats.packets++;
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE &&
+	    --e->req[i].left == 0)
+		req_complete(e, i);
 	return true;
 }
 
 bool
-evidence_hold(struct evidence *e, uint32_t flow, bool edge, int linktype,
-    uint64_t ts_us, const uint8_t *data, uint32_t caplen, uint32_t wirelen)
-{
-	if (flow >= e->nflows)
-		return true;
-	if (caplen > e->snaplen)
-		caplen = e->snaplen;
-	return hold(e, flow, edge, linktype, ts_us, data, caplen, caplen,
-	    wirelen, 0);
-}
-
-bool
-evidence_hold_ref(struct evidence *e, uint32_t flow, bool edge,
-    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
+evidence_hold(struct evidence *e, uint32_t flow, uint32_t heads[2], bool edge,
+    int linktype, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
     uint32_t wirelen)
 {
 	if (flow >= e->nflows)
 		return true;
 	if (caplen > e->snaplen)
 		caplen = e->snaplen;
-	return hold(e, flow, edge, linktype, ts_us, &ref, REF_SIZE, caplen,
-	    wirelen, REC_REF);
+	return hold(e, flow, heads, edge, linktype, ts_us, data, caplen,
+	    caplen, wirelen, 0);
+}
+
+bool
+evidence_hold_ref(struct evidence *e, uint32_t flow, uint32_t heads[2],
+    bool edge, int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
+    uint32_t wirelen)
+{
+	if (flow >= e->nflows)
+		return true;
+	if (caplen > e->snaplen)
+		caplen = e->snaplen;
+	return hold(e, flow, heads, edge, linktype, ts_us, &ref, REF_SIZE,
+	    caplen, wirelen, REC_REF);
 }
 
 void
@@ -587,6 +513,10 @@ req_complete(struct evidence *e, uint32_t i)
 	e->req_open--;
 	reqtab_del(e, q->flow);
 	e->stats.completed++;
+#if defined(__x86_64__)
+	/* The records written past the cache are in memory for the walk. */
+	_mm_sfence();
+#endif
 	if (e->done != NULL)
 		e->done(e->ctx, e, q->flow, q->name);
 }
@@ -612,8 +542,6 @@ evidence_request(struct evidence *e, uint32_t flow, uint64_t now_us,
 	if (flow >= e->nflows || len >= sizeof(q->name) ||
 	    evidence_closed(e))
 		return false;
-	/* The flow's packets so far are in its chains before it counts. */
-	pipe_drain(e);
 	if ((i = req_find(e, flow)) != NONE)
 		req_complete(e, i);
 	req_trim(e);
@@ -654,8 +582,6 @@ void
 evidence_expire(struct evidence *e, uint64_t now_us)
 {
 	req_trim(e);
-	if (e->req_count > 0 && e->req[e->req_first].deadline_us <= now_us)
-		pipe_drain(e);
 	while (e->req_count > 0 && e->req[e->req_first].deadline_us <= now_us) {
 		req_complete(e, e->req_first);
 		req_trim(e);
@@ -665,7 +591,6 @@ evidence_expire(struct evidence *e, uint64_t now_us)
 void
 evidence_flush(struct evidence *e)
 {
-	pipe_drain(e);
 	req_trim(e);
 	while (e->req_count > 0) {
 		req_complete(e, e->req_first);
@@ -674,66 +599,39 @@ evidence_flush(struct evidence *e)
 }
 
 void
-evidence_release(struct evidence *e, uint32_t flow)
+evidence_release(struct evidence *e, uint32_t flow, const uint32_t heads[2])
 {
+	uint32_t i;
+
 	if (flow >= e->nflows)
 		return;
-	if (e->req_open == 0 || req_find(e, flow) == NONE)
-		pipe_push(e, flow, NONE, 0, 0);
-	else {
-		pipe_drain(e);
-		flow_forget(e, flow);
-	}
+	if (e->req_open > 0 && (i = req_find(e, flow)) != NONE)
+		req_complete(e, i);
+	/* Its records stay where they are until their ring comes round. */
+	if (heads[RING_EDGE] != 0 || heads[RING_BULK] != 0)
+		e->stats.released++;
 }
 
 /*
  * The flow's records still in one ring, oldest first, into e->walk[w]:
- * the newest EVIDENCE_WALK_MAX of them, less room bytes for the ones
- * still queued.  Returns how many.
+ * the newest EVIDENCE_WALK_MAX of them.  Returns how many.
  */
 static size_t
-chain_collect(const struct evidence *e, const struct ev_flow *f, int w,
-    size_t room)
+chain_collect(const struct evidence *e, uint32_t head, int w)
 {
 	const struct ring *r = &e->ring[w];
 	const struct rec *rec;
-	uint32_t off = f->last[w] - 1, order = f->last_order[w];
+	uint32_t off;
 	size_t n = 0;
 
-	while (n < room && ring_has(r, off, order)) {
+	while (n < EVIDENCE_WALK_MAX && head != 0 && ring_has(r, head - 1)) {
+		off = ring_off(r, head - 1);
 		rec = rec_at(r, off);
-		e->walk[w][room - 1 - n] = off;
+		e->walk[w][EVIDENCE_WALK_MAX - 1 - n] = off;
 		n++;
-		off = rec->prev;
-		order = rec->prev_order;
+		head = rec->prev;
 	}
 	return n;
-}
-
-/*
- * The queue's part of a flow's story, newer than its chains: the flow's
- * records since it last ended there, per ring, into q.  Returns false
- * when it ended in the queue: its chains are then an earlier flow's.
- */
-static bool
-pipe_collect(const struct evidence *e, uint32_t flow,
-    uint32_t q[NRINGS][EV_PIPE], size_t qn[NRINGS])
-{
-	const struct ev_op *op;
-	bool chains = true;
-
-	qn[0] = qn[1] = 0;
-	for (uint32_t i = 0; i < e->pipe_count; i++) {
-		op = &e->pipe[(e->pipe_first + i) & (EV_PIPE - 1)];
-		if (op->flow != flow)
-			continue;
-		if (op->off == NONE) {
-			chains = false;
-			qn[0] = qn[1] = 0;
-		} else if (ring_has(&e->ring[op->ring], op->off, op->order))
-			q[op->ring][qn[op->ring]++] = op->off;
-	}
-	return chains;
 }
 
 /* A record held by reference: its bytes into e->fetch_buf. */
@@ -753,25 +651,14 @@ evidence_walk(const struct evidence *e, uint32_t flow, evidence_pkt_fn *fn,
     void *ctx)
 {
 	const struct rec *a, *b, *r;
-	const uint32_t *wa, *wb;
-	uint32_t q[NRINGS][EV_PIPE];
-	size_t n[NRINGS], qn[NRINGS], room, ia = 0, ib = 0;
-	bool chains;
+	const uint32_t *heads, *wa, *wb;
+	size_t n[NRINGS], ia = 0, ib = 0;
 
-	if (flow >= e->nflows)
+	if (flow >= e->nflows || e->heads == NULL ||
+	    (heads = e->heads(e->heads_ctx, flow)) == NULL)
 		return 0;
-	/*
-	 * The done function walks with the queue empty; another caller
-	 * may find a flow's newest records not linked yet: they follow
-	 * its chains.
-	 */
-	chains = pipe_collect(e, flow, q, qn);
-	for (int w = 0; w < NRINGS; w++) {
-		room = EVIDENCE_WALK_MAX - qn[w];
-		n[w] = chains ? chain_collect(e, &e->flows[flow], w, room) : 0;
-		memcpy(e->walk[w] + room, q[w], qn[w] * sizeof(q[w][0]));
-		n[w] += qn[w];
-	}
+	for (int w = 0; w < NRINGS; w++)
+		n[w] = chain_collect(e, heads[w], w);
 	wa = e->walk[RING_EDGE] + EVIDENCE_WALK_MAX - n[RING_EDGE];
 	wb = e->walk[RING_BULK] + EVIDENCE_WALK_MAX - n[RING_BULK];
 	/* Both are in arrival order: merge them. */

@@ -5,8 +5,9 @@
  * FINs, RSTs, ICMP errors, the first packets of each direction), one for
  * the rest.  Each ring drops its oldest packet first when it needs room,
  * so that a bulk transfer can push out other flows' data segments but not
- * their handshakes.  Each flow (by its slot in the flow table) chains its
- * packets in both rings, oldest first.
+ * their handshakes.  Each flow chains its packets in both rings; the
+ * chains' ends are the caller's (two numbers in the flow's entry), and
+ * requests know the flow by its slot in the flow table.
  *
  * An alert asks for its flow's packets with evidence_request(): the
  * request stays open for a few more packets of the flow (or a little
@@ -61,6 +62,8 @@ typedef void	evidence_done_fn(void *ctx, const struct evidence *,
 		    uint32_t flow, const char *name);
 typedef void	evidence_pkt_fn(void *ctx, int linktype, uint64_t ts_us,
 		    const uint8_t *, uint32_t caplen, uint32_t wirelen);
+/* Where the flow at slot flow keeps its chain ends, or NULL. */
+typedef uint32_t *evidence_heads_fn(void *ctx, uint32_t flow);
 /*
  * Reads len bytes of a packet held by reference (evidence_hold_ref) into
  * buf; false when they cannot be had, and the packet is left out.
@@ -69,9 +72,9 @@ typedef bool	evidence_fetch_fn(void *ctx, uint64_t ref, uint8_t *buf,
 		    uint32_t len);
 
 /*
- * memory: the whole budget, side table included; flows: the flow table's
- * slots; snaplen: bytes kept of each packet.  NULL when the budget cannot
- * hold the side table and a few packets, or memory cannot be had.
+ * memory: the whole budget, the rings' indexes included; flows: the
+ * flow table's slots; snaplen: bytes kept of each packet.  NULL when the
+ * budget cannot hold a few packets, or memory cannot be had.
  */
 struct evidence *evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	    evidence_done_fn *, void *ctx);
@@ -79,13 +82,8 @@ void	evidence_free(struct evidence *);
 /* The least memory evidence_new() accepts for these flows and snaplen. */
 size_t	evidence_min_memory(uint32_t flows, uint32_t snaplen);
 uint32_t evidence_snaplen(const struct evidence *);
-/*
- * Makes the side entries of flow slots [from, from + n) resident, as the
- * flow table's own slots are ahead of use: the same thread, the same
- * steps.  From any thread: the contents stay as they are.
- */
-void	evidence_prefault_flows(const struct evidence *, uint32_t from,
-	    uint32_t n);
+/* How evidence_walk() finds a flow's chain ends (set before any walk). */
+void	evidence_set_heads(struct evidence *, evidence_heads_fn *, void *ctx);
 /*
  * Makes the next step bytes of the rings' memory resident (a page fault
  * per 4 KiB on the packet path otherwise), after *done, which it moves
@@ -93,21 +91,23 @@ void	evidence_prefault_flows(const struct evidence *, uint32_t from,
  */
 bool	evidence_prefault(const struct evidence *, size_t *done, size_t step);
 /*
- * Keeps the first snaplen bytes of a packet of flow; edge packets go to
- * the edge ring.  Counts the packet against the flow's open request.
+ * Keeps the first snaplen bytes of a packet of flow, at the end of its
+ * chains, whose ends are heads (zeroed when the flow starts; the store
+ * updates them); edge packets go to the edge ring.  Counts the packet against the flow's open request.
  * False once the store is closed with no request open: it will take no
  * packet again, and the caller may stop offering them.
  */
-bool	evidence_hold(struct evidence *, uint32_t flow, bool edge, int linktype,
-	    uint64_t ts_us, const uint8_t *, uint32_t caplen, uint32_t wirelen);
+bool	evidence_hold(struct evidence *, uint32_t flow, uint32_t heads[2],
+	    bool edge, int linktype, uint64_t ts_us, const uint8_t *,
+	    uint32_t caplen, uint32_t wirelen);
 /*
  * The same for a packet whose bytes can be read again later (a capture
  * file's): the store keeps ref, a place the fetch function knows, not
  * the bytes, so a packet costs a quarter of the memory and no copy.
  */
-bool	evidence_hold_ref(struct evidence *, uint32_t flow, bool edge,
-	    int linktype, uint64_t ts_us, uint64_t ref, uint32_t caplen,
-	    uint32_t wirelen);
+bool	evidence_hold_ref(struct evidence *, uint32_t flow, uint32_t heads[2],
+	    bool edge, int linktype, uint64_t ts_us, uint64_t ref,
+	    uint32_t caplen, uint32_t wirelen);
 /* How evidence_walk() reads packets held by reference. */
 void	evidence_set_fetch(struct evidence *, evidence_fetch_fn *, void *ctx);
 /*
@@ -126,8 +126,12 @@ void	evidence_close(struct evidence *);
 bool	evidence_closed(const struct evidence *);
 /* Completes the requests whose time is up. */
 void	evidence_expire(struct evidence *, uint64_t now_us);
-/* The flow ends: its open request completes, its packets are dropped. */
-void	evidence_release(struct evidence *, uint32_t flow);
+/*
+ * The flow ends: its open request completes (walking heads, still its),
+ * then its packets are let go with its entry.
+ */
+void	evidence_release(struct evidence *, uint32_t flow,
+	    const uint32_t heads[2]);
 /* Completes every open request (end of input, shutdown). */
 void	evidence_flush(struct evidence *);
 /*

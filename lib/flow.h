@@ -89,7 +89,13 @@ struct flow {
 	uint32_t	list_prev;
 	uint32_t	list_next;
 	uint32_t	irtt_us;	/* SYN to the ACK of the SYN-ACK, 0 unknown */
-	uint64_t	ts_start_us;
+	/*
+	 * The evidence store's newest record of this flow in each of its
+	 * rings (lib/evidence.h), 0 none: here, where every packet of the
+	 * flow already is, not in a table of their own.  The start time,
+	 * read at the flow's end only, made room (flow_start_us()).
+	 */
+	uint32_t	evidence[2];
 	uint64_t	ts_last_us;
 	struct flow_half half[2];	/* DIR_ORIG, DIR_RESP */
 	uint32_t	last_sig;	/* signature of the last packet, for copies */
@@ -171,6 +177,11 @@ void	flow_prefetch_flow(const struct flow_table *, uint32_t hash);
 /* Record activity: moves the flow to the young end of its class list. */
 /* The flow's slot in the table, 0 .. max_flows - 1: for side tables. */
 uint32_t flow_slot(const struct flow_table *, const struct flow *);
+/* The flow at a slot, or NULL past the table. */
+struct flow *flow_at(const struct flow_table *, uint32_t slot);
+/* The flow's first packet's time, and where it is (not read). */
+uint64_t flow_start_us(const struct flow_table *, const struct flow *);
+const uint64_t *flow_start_at(const struct flow_table *, const struct flow *);
 void	flow_touch(struct flow_table *, struct flow *, uint64_t now_us);
 void	flow_set_class(struct flow_table *, struct flow *, enum flow_class);
 /*

@@ -35,6 +35,7 @@ struct seg {
 	const struct tcp_params	*par;
 	struct tcp_result	*res;
 	uint64_t		 now_us;
+	const uint64_t		*start_us;	/* the flow's, out of its entry */
 	uint32_t		 len;	/* sequence space: data, SYN, FIN */
 	int			 dir;
 };
@@ -172,7 +173,8 @@ tcp_heard(struct seg *s)
  */
 void
 tcp_segment(struct flow *f, int dir, const struct pkt *p,
-    const struct tcp_params *par, uint64_t now_us, struct tcp_result *res)
+    const struct tcp_params *par, uint64_t now_us, const uint64_t *start_us,
+    struct tcp_result *res)
 {
 	struct seg s;
 
@@ -181,6 +183,7 @@ tcp_segment(struct flow *f, int dir, const struct pkt *p,
 	s.par = par;
 	s.res = res;
 	s.now_us = now_us;
+	s.start_us = start_us;
 	s.len = seg_len(p);
 	s.dir = dir;
 	res->nv = 0;
@@ -407,8 +410,8 @@ tcp_ack(struct seg *s)
 		if (h->flags & HALF_SYN) {
 			/* From the last SYN: tcp_syn() stamps each retry. */
 			f->irtt_us = (uint32_t)s->now_us - h->last_seg_us;
-		} else if (s->now_us > f->ts_start_us) {
-			uint64_t rtt = s->now_us - f->ts_start_us;
+		} else if (s->now_us > *s->start_us) {
+			uint64_t rtt = s->now_us - *s->start_us;
 
 			f->irtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
 		}

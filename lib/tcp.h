@@ -57,9 +57,12 @@ struct tcp_result {
 /*
  * Analyse p, sent by dir (DIR_ORIG or DIR_RESP) on f.  now_us is the
  * analyser's clock (the newest packet time seen, never behind p's).
+ * start_us is where f's start time is (flow_start_us()), read only by a
+ * handshake that completes without the originator's SYN.
  */
 void	tcp_segment(struct flow *, int dir, const struct pkt *,
-	    const struct tcp_params *, uint64_t now_us, struct tcp_result *);
+	    const struct tcp_params *, uint64_t now_us,
+	    const uint64_t *start_us, struct tcp_result *);
 /*
  * p carries something its sender had not sent before (sequence beyond its
  * mark, or a higher acknowledgement): so it cannot be a copy.

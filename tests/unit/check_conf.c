@@ -329,17 +329,20 @@ START_TEST(test_evidence_keys)
 	    has_error(&e, 4, 14, "a size from 1M to 4095M") &&
 	    has_error(&e, 5, 14, "evidence.max_files") &&
 	    has_error(&e, 6, 14, "must be absolute"), "%s", dump(&e));
-	/* 1M holds the chains of 1024 flows, not of a million. */
+	/*
+	 * 1M holds packets of 4096 bytes, not 16 of 65535; the flows'
+	 * chain ends are in the flow table, whatever their number.
+	 */
 	ck_assert_int_eq(parse("evidence:\n  enabled: true\n  memory: 1M\n"
-	    "flows:\n  max_flows: 1024\n", &c, &e), 0);
+	    "  snaplen: 4096\nflows:\n  max_flows: 1000000\n", &c, &e), 0);
 	ck_assert_int_eq(parse("evidence:\n  enabled: true\n  memory: 1M\n"
-	    "flows:\n  max_flows: 1000000\n", &c, &e), -1);
+	    "  snaplen: 65535\n", &c, &e), -1);
 	ck_assert_msg(e.n == 1 && has_error(&e, 3, 11, "evidence.memory: "
-	    "1048576 bytes cannot hold the chains of flows.max_flows 1000000"),
+	    "1048576 bytes cannot hold 16 packets of evidence.snaplen 65535"),
 	    "%s", dump(&e));
 	/* Off, the budget is not checked: nothing is allocated. */
 	ck_assert_int_eq(parse("evidence:\n  memory: 1M\n"
-	    "flows:\n  max_flows: 1000000\n", &c, &e), 0);
+	    "  snaplen: 65535\n", &c, &e), 0);
 	/* The capture's snaplen check is not the evidence one's. */
 	ck_assert_int_eq(parse("evidence:\n  snaplen: 68\n", &c, &e), 0);
 }

@@ -15,6 +15,37 @@
 
 #define SEC	1000000ULL
 #define FLOWS	64
+/* The flows' chain ends, kept in the flow entries in the analyser. */
+#define HEAD_SLOTS	20000
+static uint32_t	heads[HEAD_SLOTS][2];
+
+static uint32_t *
+heads_of(void *ctx, uint32_t flow)
+{
+	(void)ctx;
+	return flow < HEAD_SLOTS ? heads[flow] : NULL;
+}
+
+/* A store whose flows all start afresh. */
+static struct evidence *
+ev_new(size_t memory, uint32_t flows, uint32_t snaplen, evidence_done_fn *done,
+    void *ctx)
+{
+	struct evidence *e = evidence_new(memory, flows, snaplen, done, ctx);
+
+	memset(heads, 0, sizeof(heads));
+	if (e != NULL)
+		evidence_set_heads(e, heads_of, NULL);
+	return e;
+}
+
+/* The flow ends, and its slot's entry starts afresh, as the table's does. */
+static void
+release(struct evidence *e, uint32_t flow)
+{
+	evidence_release(e, flow, heads[flow]);
+	memset(heads[flow], 0, sizeof(heads[flow]));
+}
 
 struct seen {
 	uint32_t	ids[4096];
@@ -94,7 +125,8 @@ hold(struct evidence *e, uint32_t flow, bool edge, uint32_t id, uint32_t len)
 	ck_assert_uint_le(len, sizeof(buf));
 	memset(buf, 0xab, sizeof(buf));
 	memcpy(buf, &id, sizeof(id));
-	evidence_hold(e, flow, edge, 1, (uint64_t)id * 1000, buf, len,
+	evidence_hold(e, flow, heads[flow], edge, 1, (uint64_t)id * 1000, buf,
+	    len,
 	    len + 1000);
 }
 
@@ -141,11 +173,11 @@ walk(const struct evidence *e, uint32_t flow, struct seen *s)
 
 START_TEST(refuses_a_budget_too_small)
 {
-	ck_assert_ptr_null(evidence_new(1024, FLOWS, 128, NULL, NULL));
-	ck_assert_ptr_null(evidence_new(1 << 20, FLOWS, 0, NULL, NULL));
-	ck_assert_ptr_null(evidence_new(evidence_min_memory(FLOWS, 128) - 1,
+	ck_assert_ptr_null(ev_new(1024, FLOWS, 128, NULL, NULL));
+	ck_assert_ptr_null(ev_new(1 << 20, FLOWS, 0, NULL, NULL));
+	ck_assert_ptr_null(ev_new(evidence_min_memory(FLOWS, 128) - 1,
 	    FLOWS, 128, NULL, NULL));
-	struct evidence *e = evidence_new(evidence_min_memory(FLOWS, 128),
+	struct evidence *e = ev_new(evidence_min_memory(FLOWS, 128),
 	    FLOWS, 128, NULL, NULL);
 	ck_assert_ptr_nonnull(e);
 	evidence_free(e);
@@ -154,7 +186,7 @@ END_TEST
 
 START_TEST(keeps_snaplen_bytes_and_the_wire_length)
 {
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, NULL, NULL);
 	struct seen s;
 
 	hold(e, 3, false, 7, 1500);
@@ -171,7 +203,7 @@ END_TEST
 
 START_TEST(chains_are_per_flow_and_in_arrival_order)
 {
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, NULL, NULL);
 	struct seen s;
 	uint32_t id = 0;
 
@@ -200,7 +232,7 @@ END_TEST
 START_TEST(the_oldest_go_first_within_the_budget)
 {
 	size_t memory = evidence_min_memory(FLOWS, 128) + 32768;
-	struct evidence *e = evidence_new(memory, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
 	const struct evidence_stats *st = evidence_stats(e);
 	struct seen s;
 	uint32_t id, next[FLOWS];
@@ -237,7 +269,7 @@ END_TEST
 START_TEST(edge_packets_outlive_bulk)
 {
 	size_t memory = evidence_min_memory(FLOWS, 128) + 65536;
-	struct evidence *e = evidence_new(memory, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
 	struct seen s;
 
 	hold(e, 5, true, 1, 60);	/* SYN */
@@ -257,7 +289,7 @@ END_TEST
 
 START_TEST(a_released_flow_lets_go_of_its_packets)
 {
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, NULL, NULL);
 	const struct evidence_stats *st = evidence_stats(e);
 	struct seen s;
 	uint32_t id;
@@ -265,7 +297,7 @@ START_TEST(a_released_flow_lets_go_of_its_packets)
 	for (id = 0; id < 30; id++)
 		hold(e, 4 + id % 2, id % 3 == 0, id, 64);
 	ck_assert_uint_eq(st->packets, 30);
-	evidence_release(e, 4);
+	release(e, 4);
 	/* Before the end is applied, and after. */
 	ck_assert_uint_eq(walk(e, 4, &s), 0);
 	ck_assert_uint_eq(walk(e, 5, &s), 15);
@@ -298,7 +330,7 @@ END_TEST
 START_TEST(a_request_completes_after_the_packets_that_follow)
 {
 	struct done_log d = { .n = 0 };
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, on_done, &d);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, on_done, &d);
 	uint32_t id;
 
 	for (id = 0; id < 5; id++)
@@ -328,7 +360,7 @@ END_TEST
 START_TEST(a_closed_store_holds_only_for_open_requests)
 {
 	struct done_log d = { .n = 0 };
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, on_done, &d);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, on_done, &d);
 	struct seen s;
 	uint8_t pkt[60] = { 0 };
 	uint64_t held;
@@ -341,7 +373,8 @@ START_TEST(a_closed_store_holds_only_for_open_requests)
 	evidence_close(e);
 	held = evidence_stats(e)->held;
 	/* Not taken, but a request is open: the store wants packets still. */
-	ck_assert(evidence_hold(e, 5, true, 1, 0, pkt, sizeof(pkt), 60));
+	ck_assert(evidence_hold(e, 5, heads[5], true, 1, 0, pkt, sizeof(pkt),
+	    60));
 	ck_assert_uint_eq(evidence_stats(e)->held, held);
 	ck_assert_uint_eq(walk(e, 5, &s), 0);
 	ck_assert(!evidence_request(e, 5, 3000, "five.pcap"));
@@ -355,8 +388,10 @@ START_TEST(a_closed_store_holds_only_for_open_requests)
 	ck_assert_uint_eq(d.packets[0], 3 + EVIDENCE_AFTER_PACKETS);
 	/* Its request complete, flow 4 is not held either. */
 	held = evidence_stats(e)->held;
-	ck_assert(!evidence_hold(e, 4, false, 1, 0, pkt, sizeof(pkt), 60));
-	ck_assert(!evidence_hold_ref(e, 4, false, 1, 0, 4096, 60, 60));
+	ck_assert(!evidence_hold(e, 4, heads[4], false, 1, 0, pkt, sizeof(pkt),
+	    60));
+	ck_assert(!evidence_hold_ref(e, 4, heads[4], false, 1, 0, 4096, 60,
+	    60));
 	ck_assert_uint_eq(evidence_stats(e)->held, held);
 	evidence_flush(e);
 	ck_assert_uint_eq(d.n, 1);
@@ -367,7 +402,7 @@ END_TEST
 START_TEST(a_request_completes_on_time_release_and_a_second_alert)
 {
 	struct done_log d = { .n = 0 };
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, on_done, &d);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, on_done, &d);
 
 	hold(e, 1, true, 1, 60);
 	hold(e, 2, true, 2, 60);
@@ -381,7 +416,7 @@ START_TEST(a_request_completes_on_time_release_and_a_second_alert)
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_str_eq(d.name[0], "one");
 	/* The flow ends: its request completes before its packets go. */
-	evidence_release(e, 2);
+	release(e, 2);
 	ck_assert_uint_eq(d.n, 2);
 	ck_assert_str_eq(d.name[1], "two");
 	ck_assert_uint_eq(d.packets[1], 1);
@@ -406,7 +441,7 @@ START_TEST(too_many_requests_complete_the_oldest_early)
 	char name[32];
 
 	memset(&d, 0, sizeof(d));
-	e = evidence_new(8 << 20, flows, 128, on_done, &d);
+	e = ev_new(8 << 20, flows, 128, on_done, &d);
 	for (uint32_t f = 0; f < EVIDENCE_REQUESTS; f++) {
 		snprintf(name, sizeof(name), "r%u", f);
 		ck_assert(evidence_request(e, f, f, name));
@@ -427,7 +462,7 @@ END_TEST
  */
 START_TEST(a_walk_takes_the_newest_when_a_flow_has_too_many)
 {
-	struct evidence *e = evidence_new(64 << 20, FLOWS, 68, NULL, NULL);
+	struct evidence *e = ev_new(64 << 20, FLOWS, 68, NULL, NULL);
 	size_t n;
 	uint32_t id;
 
@@ -444,19 +479,18 @@ START_TEST(a_walk_takes_the_newest_when_a_flow_has_too_many)
 END_TEST
 
 /*
- * Linking waits a few packets (the side entry is fetched meanwhile): a
- * walk in between still sees every packet, and a flow that ended in the
- * queue gives its slot's next flow an empty start.
+ * A walk at any moment sees every packet so far, and a flow that ended
+ * gives its slot's next flow an empty start.
  */
 START_TEST(queued_packets_and_ends_keep_arrival_order)
 {
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, NULL, NULL);
 	struct seen s;
 
 	hold(e, 7, true, 1, 60);
 	hold(e, 7, false, 2, 60);
 	ck_assert_uint_eq(walk(e, 7, &s), 2);
-	evidence_release(e, 7);
+	release(e, 7);
 	hold(e, 7, true, 3, 60);
 	ck_assert_uint_eq(walk(e, 7, &s), 1);
 	ck_assert_uint_eq(s.ids[0], 3);
@@ -497,7 +531,7 @@ START_TEST(many_open_requests_each_complete_at_their_own_count)
 	memset(held, 0, sizeof(held));
 	memset(after, 0, sizeof(after));
 	memset(open, 0, sizeof(open));
-	e = evidence_new(256 << 20, NF, 68, on_many_done, &log);
+	e = ev_new(256 << 20, NF, 68, on_many_done, &log);
 	ck_assert_ptr_nonnull(e);
 	/* NR distinct flows, spread over the slots, each with an alert. */
 	for (uint32_t i = 0; i < NR; i++) {
@@ -516,7 +550,7 @@ START_TEST(many_open_requests_each_complete_at_their_own_count)
 		r = r * 1103515245u + 12345u;
 		f = (r >> 8) % 3 == 0 ? (r >> 12) % NF : flows[(r >> 12) % NR];
 		if ((r >> 4) % 97 == 0) {
-			evidence_release(e, f);
+			release(e, f);
 			if (open[f]) {
 				/* Completed at its end, with all it had. */
 				open[f] = false;
@@ -623,9 +657,35 @@ fake_fetch(void *ctx, uint64_t ref, uint8_t *buf, uint32_t len)
  * arrival order among copied ones, cut to the snap length, each taking a
  * small record; one that cannot be read again is left out, not faked.
  */
+/*
+ * Packets smaller than a reference's record fill a ring's index before
+ * its bytes: the oldest go by number then, and the chain stays whole
+ * from its newest packet back to the oldest still held.
+ */
+START_TEST(the_index_bounds_tiny_packets)
+{
+	size_t memory = evidence_min_memory(FLOWS, 128);
+	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
+	struct seen s;
+	uint32_t id, n;
+
+	ck_assert_ptr_nonnull(e);
+	for (id = 1; id <= 100000; id++)
+		hold(e, 3, false, id, 4);
+	ck_assert_uint_gt(evidence_stats(e)->evicted, 0);
+	n = (uint32_t)walk(e, 3, &s);
+	ck_assert_uint_gt(n, 100);
+	ck_assert_uint_eq(n, s.n);
+	ck_assert_uint_eq(n, evidence_stats(e)->packets);
+	for (uint32_t i = 0; i < n; i++)
+		ck_assert_uint_eq(s.ids[i], 100000 - n + 1 + i);
+	evidence_free(e);
+}
+END_TEST
+
 START_TEST(references_are_read_back_in_order)
 {
-	struct evidence *e = evidence_new(1 << 20, FLOWS, 128, NULL, NULL);
+	struct evidence *e = ev_new(1 << 20, FLOWS, 128, NULL, NULL);
 	struct fake_file file = { .end = UINT64_MAX };
 	struct seen s;
 	size_t before;
@@ -637,7 +697,8 @@ START_TEST(references_are_read_back_in_order)
 	 * Its record is a header and 8 bytes (a copy would be 128 more).
 	 */
 	before = evidence_stats(e)->bytes;
-	evidence_hold_ref(e, 5, false, 1, 2000, 2 * 4096, 1500, 1514);
+	evidence_hold_ref(e, 5, heads[5], false, 1, 2000, 2 * 4096, 1500,
+	    1514);
 	ck_assert_uint_le(evidence_stats(e)->bytes - before, 48);
 	ck_assert_uint_eq(walk(e, 5, &s), 2);
 	ck_assert_uint_eq(s.n, 1);
@@ -650,7 +711,7 @@ START_TEST(references_are_read_back_in_order)
 	ck_assert_uint_eq(s.wirelen[1], 1514);
 	ck_assert_uint_eq(s.ts[1], 2000);
 	hold(e, 5, false, 3, 80);
-	evidence_hold_ref(e, 5, true, 1, 4000, 4 * 4096, 40, 40);
+	evidence_hold_ref(e, 5, heads[5], true, 1, 4000, 4 * 4096, 40, 40);
 	ck_assert_uint_eq(walk(e, 5, &s), 4);
 	for (uint32_t i = 0; i < 4; i++)
 		ck_assert_uint_eq(s.ids[i], i + 1);
@@ -687,6 +748,7 @@ evidence_suite(void)
 	tcase_add_test(tc, many_open_requests_each_complete_at_their_own_count);
 	tcase_add_test(tc, file_names_say_time_kind_and_flow_safely);
 	tcase_add_test(tc, references_are_read_back_in_order);
+	tcase_add_test(tc, the_index_bounds_tiny_packets);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,7 @@
 
 /* One connection: the flow and what each side will send next. */
 struct tc {
+	uint64_t	 start;		/* the flow's start time, out of it */
 	struct flow	 f;
 	struct tcp_params par;
 	struct tcp_result res;
@@ -39,7 +40,7 @@ tc_init(struct tc *t, uint32_t syn_thr, uint32_t synack_thr, uint32_t data_thr)
 	t->par.max_synack_retransmissions = synack_thr;
 	t->par.max_data_retransmissions = data_thr;
 	t->now = T0;
-	t->f.ts_start_us = t->f.ts_last_us = T0;
+	t->start = t->f.ts_last_us = T0;
 	t->f.cls = FLOW_EMBRYONIC;
 	t->seq[DIR_ORIG] = ISN_C;
 	t->seq[DIR_RESP] = ISN_S;
@@ -84,7 +85,7 @@ feed(struct tc *t, uint64_t dt_us, const struct pkt *p0, int dir)
 		tcp_start(&t->f, &p);
 	t->f.half[dir].pkts++;
 	t->f.ts_last_us = t->now;
-	tcp_segment(&t->f, dir, &p, &t->par, t->now, &t->res);
+	tcp_segment(&t->f, dir, &p, &t->par, t->now, &t->start, &t->res);
 	ck_assert_uint_le(t->res.nv, TCP_MAX_VERDICTS);
 	t->f.cls = t->res.cls;
 	return &t->res;
