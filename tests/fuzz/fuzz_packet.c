@@ -26,7 +26,9 @@
  * The evidence store rides along, with a budget so small that its rings
  * go round within a few frames: every alert let out asks for its file
  * (as daemon/evidence_out.c does), and each file's packets are walked and
- * checked (bytes within snaplen and wire length, names safe).
+ * checked (bytes within snaplen and wire length, names safe).  After
+ * FUZZ_EVIDENCE_FILES files the store is closed, as -r closes it at
+ * evidence.max_files, and the open requests still take their packets.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +51,8 @@
 
 /* Small enough that a few hundred bytes of input make the table evict. */
 #define FUZZ_MAX_FLOWS		16
+/* Files asked for before the store is closed, as -r does at max_files. */
+#define FUZZ_EVIDENCE_FILES	4
 /* Few enough services that the cooldown table fills up too. */
 #define FUZZ_COOLDOWN_SLOTS	4
 #define FUZZ_MAX_FRAMES		2048
@@ -102,6 +106,7 @@ struct fuzz_ctx {
 	struct analyzer	*a;
 	struct evidence	*evidence;
 	uint64_t	 evidence_files;
+	uint64_t	 evidence_requests;
 	struct cooldown	*cooldown;
 	uint64_t	 now_us;
 	uint64_t	 events;
@@ -407,8 +412,14 @@ sink_event(struct fuzz_ctx *ctx, const struct event *ev)
 		    strspn(name, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != (size_t)len)
 			check_fail("evidence_name", "an unsafe file name");
+		if (evidence_closed(ctx->evidence)) {
+			check_event_line(ctx, &copy, event_format_text, false);
+			return;
+		}
 		if (!analyzer_evidence_request(ctx->a, name))
 			check_fail("evidence", "a request refused");
+		if (++ctx->evidence_requests == FUZZ_EVIDENCE_FILES)
+			evidence_close(ctx->evidence);
 		copy.evidence = name;
 		check_event_line(ctx, &copy, event_format_text, false);
 		return;
