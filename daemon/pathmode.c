@@ -187,15 +187,9 @@ pathmode_run(const struct conf *c, const char *file_a, const char *file_b,
 	point_next(&pts[0]);
 	point_next(&pts[1]);
 	while (pts[0].ready || pts[1].ready) {
-		int i;
+		int i = path_next_point(p, pts[0].ready, pts[0].k.ts_us,
+		    pts[1].ready, pts[1].k.ts_us);
 
-		if (!pts[1].ready)
-			i = PATH_A;
-		else if (!pts[0].ready)
-			i = PATH_B;
-		else
-			i = pts[0].k.ts_us <= path_adjusted_us(p, PATH_B,
-			    pts[1].k.ts_us) ? PATH_A : PATH_B;
 		path_packet(p, i, &pts[i].k, &pts[i].fr);
 		point_next(&pts[i]);
 	}

@@ -1191,6 +1191,18 @@ path_adjusted_us(const struct path *p, int pt, uint64_t ts)
 	return (uint64_t)((int64_t)ts - p->offset);
 }
 
+int
+path_next_point(const struct path *p, bool a_left, uint64_t a_ts_us,
+    bool b_left, uint64_t b_ts_us)
+{
+	if (!b_left)
+		return PATH_A;
+	if (!a_left)
+		return PATH_B;
+	return a_ts_us <= path_adjusted_us(p, PATH_B, b_ts_us) ? PATH_A :
+	    PATH_B;
+}
+
 void
 path_packet(struct path *p, int pt, const struct pkt *k,
     const struct path_frame *fr)

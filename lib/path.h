@@ -107,6 +107,13 @@ void	path_packet(struct path *, int point, const struct pkt *,
 int64_t	path_offset_us(const struct path *);
 /* ts of a packet at point on the common (A's) clock. */
 uint64_t path_adjusted_us(const struct path *, int point, uint64_t ts_us);
+/*
+ * The merge's next point: the one whose next packet (at a_ts_us, b_ts_us)
+ * comes first on the common clock, A on a tie, the only one with a packet
+ * left when the other has none (one of them must have one).
+ */
+int	path_next_point(const struct path *, bool a_left, uint64_t a_ts_us,
+	    bool b_left, uint64_t b_ts_us);
 /* End of both files: everything held is judged, every record written. */
 void	path_finish(struct path *);
 const struct path_stats *path_stats(const struct path *);

@@ -167,15 +167,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((p = path_new(&prm, &sink)) == NULL)
 		abort();
 	while (i[0] < s[0].n || i[1] < s[1].n) {
-		int pt;
+		bool a = i[0] < s[0].n, b = i[1] < s[1].n;
+		int pt = path_next_point(p, a, a ? s[0].f[i[0]].k.ts_us : 0, b,
+		    b ? s[1].f[i[1]].k.ts_us : 0);
 
-		if (i[1] >= s[1].n)
-			pt = PATH_A;
-		else if (i[0] >= s[0].n)
-			pt = PATH_B;
-		else
-			pt = s[0].f[i[0]].k.ts_us <= path_adjusted_us(p,
-			    PATH_B, s[1].f[i[1]].k.ts_us) ? PATH_A : PATH_B;
 		path_packet(p, pt, &s[pt].f[i[pt]].k, &s[pt].f[i[pt]].fr);
 		i[pt]++;
 	}

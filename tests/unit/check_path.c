@@ -173,15 +173,10 @@ run(struct seen *s, struct result *r)
 				s[pt].fr[b - 1] = tf;
 			}
 	while (i[0] < s[0].n || i[1] < s[1].n) {
-		int pt;
+		bool a = i[0] < s[0].n, b = i[1] < s[1].n;
+		int pt = path_next_point(p, a, a ? s[0].k[i[0]].ts_us : 0, b,
+		    b ? s[1].k[i[1]].ts_us : 0);
 
-		if (i[1] >= s[1].n)
-			pt = PATH_A;
-		else if (i[0] >= s[0].n)
-			pt = PATH_B;
-		else
-			pt = s[0].k[i[0]].ts_us <= path_adjusted_us(p, PATH_B,
-			    s[1].k[i[1]].ts_us) ? PATH_A : PATH_B;
 		path_packet(p, pt, &s[pt].k[i[pt]], &s[pt].fr[i[pt]]);
 		i[pt]++;
 	}
@@ -536,6 +531,25 @@ START_TEST(data_resent_and_both_delivered_no_event)
 }
 END_TEST
 
+/*
+ * The merge takes the point whose packet comes first on A's clock, A on
+ * a tie, and the only point with packets left when the other has none.
+ */
+START_TEST(next_point_merges_by_time)
+{
+	struct path *p = path_new(NULL, NULL);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(path_offset_us(p), 0);
+	ck_assert_int_eq(path_next_point(p, true, T0, true, T0), PATH_A);
+	ck_assert_int_eq(path_next_point(p, true, T0 + 1, true, T0), PATH_B);
+	ck_assert_int_eq(path_next_point(p, true, T0, true, T0 + 1), PATH_A);
+	ck_assert_int_eq(path_next_point(p, false, 0, true, T0), PATH_B);
+	ck_assert_int_eq(path_next_point(p, true, T0 + 9, false, 0), PATH_A);
+	path_free(p);
+}
+END_TEST
+
 /* Garbage in any field never crashes and memory stays bounded. */
 START_TEST(many_flows_bounded)
 {
@@ -597,6 +611,7 @@ main(void)
 
 	tcase_add_loop_test(t, identical_no_events, 0, 2);
 	tcase_add_test(t, syn_missing_on_b_is_path_loss);
+	tcase_add_test(t, next_point_merges_by_time);
 	tcase_add_test(t, rst_on_b_only_is_path_injected);
 	tcase_add_test(t, seq_offset_is_path_altered_seq);
 	tcase_add_test(t, mss_clamped_is_path_altered_mss);
