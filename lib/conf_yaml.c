@@ -318,12 +318,12 @@ conf_parse_yaml(struct conf *out, const char *text, size_t len,
 		if (conf_check_snaplen(&c, msg, sizeof(msg)) != NULL)
 			lerr(&ld, ld.snaplen_mark, "capture.snaplen: %s", msg);
 		if (c.evidence_enabled && c.evidence_memory <
-		    evidence_min_memory(c.max_flows, c.evidence_snaplen))
+		    evidence_min_memory(c.evidence_snaplen))
 			lerr(&ld, ld.evidence_mark, "evidence.memory: %u bytes "
 			    "cannot hold 16 packets of evidence.snaplen %u: "
 			    "set at least %zu", c.evidence_memory,
-			    c.evidence_snaplen, evidence_min_memory(c.max_flows,
-			    c.evidence_snaplen));
+			    c.evidence_snaplen,
+			    evidence_min_memory(c.evidence_snaplen));
 	}
 
 	if (ld.have_ev)

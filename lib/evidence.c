@@ -152,23 +152,22 @@ ring_init(struct ring *r, uint8_t *mem, size_t cap, uint32_t snaplen,
 }
 
 static size_t
-side_size(void)
+bookkeeping_size(void)
 {
 	return EVIDENCE_REQUESTS * sizeof(struct ev_req) +
 	    NRINGS * EV_CHUNKS * sizeof(struct ev_chunk);
 }
 
 size_t
-evidence_min_memory(uint32_t flows, uint32_t snaplen)
+evidence_min_memory(uint32_t snaplen)
 {
 	size_t rings = (size_t)REC_SIZE(snaplen) * 4 * 4 / EVIDENCE_EDGE_QUARTERS;
 
-	(void)flows;
 	if (rings < EVIDENCE_MIN_MEMORY)
 		rings = EVIDENCE_MIN_MEMORY;
 	/* With their indexes: a number per INDEX_RECORD bytes. */
 	rings += rings / INDEX_RECORD * sizeof(uint32_t) + 64;
-	return side_size() + rings + 8;
+	return bookkeeping_size() + rings + 8;
 }
 
 struct evidence *
@@ -181,8 +180,8 @@ evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 
 	if (snaplen == 0 || snaplen > 262144 || flows == 0)
 		return NULL;
-	side = side_size();
-	if (memory < evidence_min_memory(flows, snaplen))
+	side = bookkeeping_size();
+	if (memory < evidence_min_memory(snaplen))
 		return NULL;
 	rings = (memory - side) & ~(size_t)63;
 	edge = (rings / 4 * EVIDENCE_EDGE_QUARTERS) & ~(size_t)63;

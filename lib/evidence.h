@@ -79,8 +79,11 @@ typedef bool	evidence_fetch_fn(void *ctx, uint64_t ref, uint8_t *buf,
 struct evidence *evidence_new(size_t memory, uint32_t flows, uint32_t snaplen,
 	    evidence_done_fn *, void *ctx);
 void	evidence_free(struct evidence *);
-/* The least memory evidence_new() accepts for these flows and snaplen. */
-size_t	evidence_min_memory(uint32_t flows, uint32_t snaplen);
+/*
+ * The least memory evidence_new() accepts for this snaplen (the number of
+ * flows does not count: their chain ends are in the flow table).
+ */
+size_t	evidence_min_memory(uint32_t snaplen);
 uint32_t evidence_snaplen(const struct evidence *);
 /* How evidence_walk() finds a flow's chain ends (set before any walk). */
 void	evidence_set_heads(struct evidence *, evidence_heads_fn *, void *ctx);

@@ -175,7 +175,7 @@ struct flow *flow_insert(struct flow_table *, const struct flow_key *,
 void	flow_prefetch_bucket(const struct flow_table *, uint32_t hash);
 void	flow_prefetch_flow(const struct flow_table *, uint32_t hash);
 /* Record activity: moves the flow to the young end of its class list. */
-/* The flow's slot in the table, 0 .. max_flows - 1: for side tables. */
+/* The flow's slot in the table, 0 .. max_flows - 1: a stable name for it. */
 uint32_t flow_slot(const struct flow_table *, const struct flow *);
 /* The flow at a slot, or NULL past the table. */
 struct flow *flow_at(const struct flow_table *, uint32_t slot);

@@ -196,9 +196,9 @@ analyse(const uint8_t *data, size_t size, uint64_t seed, bool quiet)
 		return 0;
 	}
 	ctx.a = a;
-	ctx.evidence = evidence_new(evidence_min_memory(FUZZ_MAX_FLOWS,
-	    FUZZ_EVIDENCE_SNAPLEN) + FUZZ_EVIDENCE_ROOM, FUZZ_MAX_FLOWS,
-	    FUZZ_EVIDENCE_SNAPLEN, evidence_done, &ctx);
+	ctx.evidence = evidence_new(evidence_min_memory(FUZZ_EVIDENCE_SNAPLEN) +
+	    FUZZ_EVIDENCE_ROOM, FUZZ_MAX_FLOWS, FUZZ_EVIDENCE_SNAPLEN,
+	    evidence_done, &ctx);
 	if (ctx.evidence == NULL)
 		check_fail("evidence", "the store cannot be had");
 	analyzer_set_evidence(a, ctx.evidence);

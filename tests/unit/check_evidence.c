@@ -175,9 +175,9 @@ START_TEST(refuses_a_budget_too_small)
 {
 	ck_assert_ptr_null(ev_new(1024, FLOWS, 128, NULL, NULL));
 	ck_assert_ptr_null(ev_new(1 << 20, FLOWS, 0, NULL, NULL));
-	ck_assert_ptr_null(ev_new(evidence_min_memory(FLOWS, 128) - 1,
+	ck_assert_ptr_null(ev_new(evidence_min_memory(128) - 1,
 	    FLOWS, 128, NULL, NULL));
-	struct evidence *e = ev_new(evidence_min_memory(FLOWS, 128),
+	struct evidence *e = ev_new(evidence_min_memory(128),
 	    FLOWS, 128, NULL, NULL);
 	ck_assert_ptr_nonnull(e);
 	evidence_free(e);
@@ -231,7 +231,7 @@ END_TEST
  */
 START_TEST(the_oldest_go_first_within_the_budget)
 {
-	size_t memory = evidence_min_memory(FLOWS, 128) + 32768;
+	size_t memory = evidence_min_memory(128) + 32768;
 	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
 	const struct evidence_stats *st = evidence_stats(e);
 	struct seen s;
@@ -268,7 +268,7 @@ END_TEST
 /* A bulk transfer does not push a quiet flow's handshake out. */
 START_TEST(edge_packets_outlive_bulk)
 {
-	size_t memory = evidence_min_memory(FLOWS, 128) + 65536;
+	size_t memory = evidence_min_memory(128) + 65536;
 	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
 	struct seen s;
 
@@ -664,7 +664,7 @@ fake_fetch(void *ctx, uint64_t ref, uint8_t *buf, uint32_t len)
  */
 START_TEST(the_index_bounds_tiny_packets)
 {
-	size_t memory = evidence_min_memory(FLOWS, 128);
+	size_t memory = evidence_min_memory(128);
 	struct evidence *e = ev_new(memory, FLOWS, 128, NULL, NULL);
 	struct seen s;
 	uint32_t id, n;
