@@ -48,6 +48,10 @@ $(BENCH_DIR)/pcapread: tests/bench/pcapread.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DAEMON_LIBS)
 
+$(BENCH_DIR)/flowfloor: tests/bench/flowfloor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(DAEMON_LIBS)
+
 $(BENCH_DIR)/memtouch: tests/bench/memtouch.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
@@ -81,10 +85,10 @@ BENCH_LIVE_OTHER ?=
 BENCH_LIVE_OUTPUT ?= json
 
 .PHONY: bench-live
-bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace
+bench-live: $(RSTWATCHD) $(BENCH_DIR)/gentrace $(BENCH_DIR)/flowfloor
 	@sh tests/deps.sh bench-live tcpreplay tcpdump
 	@[ -f $(BENCH_LIVE_TRACE) ] || $(BENCH_DIR)/gentrace -n 2000000 -c 200000 -S 1 -s 128 -o $(BENCH_LIVE_TRACE)
-	@OUTPUT=$(BENCH_LIVE_OUTPUT) bash tests/bench/live.sh $(RSTWATCHD) \
+	@OUTPUT=$(BENCH_LIVE_OUTPUT) FLOWFLOOR=$(BENCH_DIR)/flowfloor bash tests/bench/live.sh $(RSTWATCHD) \
 	    $(BENCH_LIVE_TRACE) $(BENCH_LIVE_OTHER)
 
 # Two vantage points (-r A -R B, lib/path.c): a 1M-packet headers-only

@@ -4,6 +4,7 @@
 #   rw-rep-$$ (tcpreplay --topspeed) veth0 ====== veth1 rw-cap-$$
 #                                               rstwatchd -f -i veth1
 #                                               tcpdump -w /dev/null -i veth1
+#                                               flowfloor -i veth1
 #
 # A trace from gentrace is replayed as fast as this machine can into a veth
 # pair between two namespaces made here; rstwatchd and tcpdump capture side
@@ -19,6 +20,10 @@
 # everything is removed at exit.
 # With SPEED=N (env) the trace is replayed N times faster than recorded
 # instead: slower, but with the trace's timing kept in proportion.
+# FLOWFLOOR (env), the path of tests/bench/flowfloor, captures beside them
+# with the same settings and only counts each packet in its connection's
+# entry of a hash table: the least any per-connection analyser does, so
+# the floor under rstwatchd's figure above tcpdump's.
 # A second binary (OTHER, e.g. one built from another commit) captures
 # beside the first, so that a change is measured A/B on the same replay.
 # OUTPUT=none (env) runs the daemons without -j: the alerts are counted
@@ -83,6 +88,13 @@ pids+=($!)
 td=$!
 ob=''
 touch "$dir/other.err"
+fl=''
+touch "$dir/floor.err"
+if [ -n "${FLOWFLOOR:-}" ]; then
+	ip netns exec "$cap" "$FLOWFLOOR" -i veth1 -s 128 -B 32768 2> "$dir/floor.err" &
+	pids+=($!)
+	fl=$!
+fi
 if [ -n "$other" ]; then
 	ip netns exec "$cap" "$other" -f -v "${out_opt[@]}" -c "$dir/conf.yaml" > "$dir/other.jsonl" 2> "$dir/other.err" &
 	pids+=($!)
@@ -91,7 +103,8 @@ fi
 # All must be capturing before the replay starts.
 for _ in $(seq 100); do
 	grep -q "capturing on veth1" "$dir/rstwatchd.err" && grep -q "listening on" "$dir/tcpdump.err" &&
-	    { [ -z "$other" ] || grep -q "capturing on veth1" "$dir/other.err"; } && break
+	    { [ -z "$other" ] || grep -q "capturing on veth1" "$dir/other.err"; } &&
+	    { [ -z "$fl" ] || grep -q "listening on" "$dir/floor.err"; } && break
 	sleep 0.1
 done
 
@@ -123,6 +136,10 @@ if [ -n "$ob" ]; then
 	ob_cpu0=$(cpu "$ob")
 	ob_wk0=$(wakeups "$ob")
 fi
+if [ -n "$fl" ]; then
+	fl_cpu0=$(cpu "$fl")
+	fl_wk0=$(wakeups "$fl")
+fi
 ip netns exec "$rep" tcpreplay -q "${speed[@]}" -i veth0 "$trace" > "$dir/tcpreplay.out" 2>&1
 # Both have read everything by then (a block is handed over within 100 ms
 # for rstwatchd, within 1 s for tcpdump's default timeout).
@@ -135,6 +152,10 @@ if [ -n "$ob" ]; then
 	ob_cpu1=$(cpu "$ob")
 	ob_wk=$(($(wakeups "$ob") - ob_wk0))
 fi
+if [ -n "$fl" ]; then
+	fl_cpu1=$(cpu "$fl")
+	fl_wk=$(($(wakeups "$fl") - fl_wk0))
+fi
 # used BEFORE AFTER: "user system total" ticks between the two readings.
 used() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
@@ -144,10 +165,11 @@ used() {
 }
 rw_cpu=$(used "$rw_cpu0" "$rw_cpu1")
 td_cpu=$(used "$td_cpu0" "$td_cpu1")
-kill -TERM "$td" "$rw" $ob
+kill -TERM "$td" "$rw" $ob $fl
 wait "$td" 2>/dev/null
 wait "$rw" 2>/dev/null
 [ -z "$ob" ] || wait "$ob" 2>/dev/null
+[ -z "$fl" ] || wait "$fl" 2>/dev/null
 
 sent=$(sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' "$dir/tcpreplay.out" | head -1)
 rate=$(sed -n 's/.*Rated: [0-9.]* Bps, [0-9.]* Mbps, \([0-9.]*\) pps.*/\1/p' "$dir/tcpreplay.out" | head -1)
@@ -173,6 +195,13 @@ row() {
 echo "CPU during the replay; then microseconds of CPU per packet captured:"
 printf '%-22s %10s %7s %8s %7s %7s %7s %8s\n' "" captured drops "CPU" user system total wakeups
 row "tcpdump -w /dev/null" "${td_cap:-0}" "${td_drop:-?}" "$td_cpu" "$td_wk"
+if [ -n "$fl" ]; then
+	fl_cpu=$(used "$fl_cpu0" "$fl_cpu1")
+	fl_cap=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$dir/floor.err")
+	row "flowfloor" "${fl_cap:-0}" \
+	    "$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$dir/floor.err")" \
+	    "$fl_cpu" "$fl_wk"
+fi
 row "rstwatchd" "${rw_pk:-0}" "${rw_drop:-?}" "$rw_cpu" "$rw_wk"
 if [ -n "$ob" ]; then
 	stop=$(grep "stopped:" "$dir/other.err" | tail -1)
@@ -192,6 +221,15 @@ awk -v a="$rw_cpu" -v b="$td_cpu" -v na="${rw_pk:-0}" -v nb="${td_cap:-0}" 'BEGI
 	printf("CPU per packet, rstwatchd / tcpdump: %.2f (user %.2f, system %.2f)   target <= 1: %s\n",
 	    r[3], r[1], r[2], (r[3] <= 1 ? "PASS" : "FAIL"))
 }'
+if [ -n "$fl" ]; then
+	awk -v a="$rw_cpu" -v b="$fl_cpu" -v c="$td_cpu" -v na="${rw_pk:-0}" \
+	    -v nb="${fl_cap:-0}" -v nc="${td_cap:-0}" 'BEGIN {
+		split(a, x, " "); split(b, y, " "); split(c, z, " ")
+		if (na == 0 || nb == 0 || nc == 0 || y[3] == 0 || z[3] == 0) exit
+		printf("CPU per packet, flowfloor / tcpdump: %.2f; rstwatchd / flowfloor: %.2f\n",
+		    (y[3] / nb) / (z[3] / nc), (x[3] / na) / (y[3] / nb))
+	}'
+fi
 if [ -n "${rw_drop:-}" ] && [ -n "${td_drop:-}" ]; then
 	if [ "$rw_drop" -le "$td_drop" ]; then
 		echo "target: no more drops than tcpdump   PASS"
