@@ -62,14 +62,6 @@
 _Static_assert(sizeof(BUILTIN_FILTER_VLAN) + sizeof("() and ()") <=
     CAPTURE_FILTER_MAX - CONF_FILTER_MAX, "built-in filter too long");
 
-/*
- * How many packets ahead of its analysis a packet's hash bucket, then its
- * flow, is fetched (as in offline.c): the cache misses of a big flow table
- * overlap instead of adding up.
- */
-#define AHEAD_BUCKET	16
-#define AHEAD_FLOW	8
-
 /* Link-layer header lengths of Linux cooked captures (v1 and v2). */
 #define SLL_HDRLEN	16
 #define SLL2_HDRLEN	20
@@ -540,20 +532,7 @@ capture_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 static void
 capture_flush(struct capture *c)
 {
-	struct analyzer *a = c->analyzer;
-	size_t i, n = c->nbatch;
-
-	for (i = 0; i < n && i < AHEAD_BUCKET; i++)
-		analyzer_prefetch_bucket(a, &c->batch[i]);
-	for (i = 0; i < n && i < AHEAD_FLOW; i++)
-		analyzer_prefetch_flow(a, &c->batch[i]);
-	for (i = 0; i < n; i++) {
-		if (i + AHEAD_BUCKET < n)
-			analyzer_prefetch_bucket(a, &c->batch[i + AHEAD_BUCKET]);
-		if (i + AHEAD_FLOW < n)
-			analyzer_prefetch_flow(a, &c->batch[i + AHEAD_FLOW]);
-		analyzer_commit(a, &c->batch[i]);
-	}
+	analyzer_commit_batch(c->analyzer, c->batch, c->nbatch);
 	c->nbatch = 0;
 }
 

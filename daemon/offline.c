@@ -32,13 +32,6 @@
 #define BATCH_SLOTS	512
 #define RING_BATCHES	32
 
-/*
- * Within a batch, how far ahead a slot (written on the other core), its
- * bucket and its flow are fetched.
- */
-#define AHEAD_SLOT	32
-#define AHEAD_BUCKET	16
-#define AHEAD_FLOW	8
 
 /*
  * The reader keeps the flow table's memory resident ahead of the
@@ -236,41 +229,6 @@ feed_reader(void *arg)
 	return NULL;
 }
 
-static void
-prefetch_slot(const struct analyzer_slot *s)
-{
-	for (size_t off = 0; off < ANALYZER_SLOT_HOT; off += 64)
-		__builtin_prefetch((const char *)s + off);
-}
-
-/*
- * In packet order.  Each slot, its bucket, then its flow, is fetched a few
- * packets before the slot is analysed, so that the cache misses of a big
- * flow table (and of slots written on the other core) overlap instead of
- * adding up.
- */
-static void
-analyse_batch(struct analyzer *a, struct batch *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->n && i < AHEAD_SLOT; i++)
-		prefetch_slot(&b->slot[i]);
-	for (i = 0; i < b->n && i < AHEAD_BUCKET; i++)
-		analyzer_prefetch_bucket(a, &b->slot[i]);
-	for (i = 0; i < b->n && i < AHEAD_FLOW; i++)
-		analyzer_prefetch_flow(a, &b->slot[i]);
-	for (i = 0; i < b->n; i++) {
-		if (i + AHEAD_SLOT < b->n)
-			prefetch_slot(&b->slot[i + AHEAD_SLOT]);
-		if (i + AHEAD_BUCKET < b->n)
-			analyzer_prefetch_bucket(a, &b->slot[i + AHEAD_BUCKET]);
-		if (i + AHEAD_FLOW < b->n)
-			analyzer_prefetch_flow(a, &b->slot[i + AHEAD_FLOW]);
-		analyzer_commit(a, &b->slot[i]);
-	}
-}
-
 /* Analyses what the reader stages until it stops; its last return code. */
 static int
 feed_analyse(struct analyzer *a, struct feed *f)
@@ -294,7 +252,7 @@ feed_analyse(struct analyzer *a, struct feed *f)
 		b = &f->ring[f->emptied % RING_BATCHES];
 		pthread_mutex_unlock(&f->lock);
 
-		analyse_batch(a, b);
+		analyzer_commit_batch(a, b->slot, b->n);
 
 		pthread_mutex_lock(&f->lock);
 		f->emptied++;
@@ -321,7 +279,7 @@ feed_inline(struct analyzer *a, struct feed *f)
 
 	while (rc == 1) {
 		rc = fill_batch(f, b);
-		analyse_batch(a, b);
+		analyzer_commit_batch(a, b->slot, b->n);
 	}
 	return rc;
 }

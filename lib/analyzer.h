@@ -88,11 +88,13 @@ struct analyzer_slot {
 void	analyzer_stage(const struct analyzer *, struct analyzer_slot *,
 	    int linktype, const uint8_t *, uint32_t caplen, uint32_t wirelen,
 	    uint64_t ts_us, const char *iface);
-void	analyzer_prefetch_bucket(const struct analyzer *,
-	    const struct analyzer_slot *);
-void	analyzer_prefetch_flow(const struct analyzer *,
-	    const struct analyzer_slot *);
 void	analyzer_commit(struct analyzer *, struct analyzer_slot *);
+/*
+ * analyzer_commit() of n staged slots in order, each one's memory (slot,
+ * bucket, flow, activity-list neighbours) fetched a few packets ahead.
+ */
+void	analyzer_commit_batch(struct analyzer *, struct analyzer_slot *,
+	    size_t n);
 /*
  * Evidence (evidence.h): the analyser holds each packet of a flow in the
  * store and releases a flow's packets when the flow ends; it does not own

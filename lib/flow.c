@@ -194,6 +194,25 @@ flow_prefetch_flow(const struct flow_table *t, uint32_t hash)
 		prefetch_entry(t, i);
 }
 
+void
+flow_prefetch_list(const struct flow_table *t, uint32_t hash, uint64_t now_us,
+    bool moving)
+{
+	uint32_t i = t->buckets[hash & t->mask];
+	const struct flow *f;
+
+	if (i == FLOW_NONE)
+		return;
+	f = &t->flows[i];
+	/* flow_touch moves a flow to its list's tail once a tick. */
+	if (!moving && now_us >> t->tick_shift <= f->ts_last_us >> t->tick_shift)
+		return;
+	if (f->list_prev != FLOW_NONE)
+		__builtin_prefetch(&t->flows[f->list_prev].list_next, 1);
+	if (f->list_next != FLOW_NONE)
+		__builtin_prefetch(&t->flows[f->list_next].list_prev, 1);
+}
+
 struct flow *
 flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t hash)
 {

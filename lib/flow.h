@@ -174,6 +174,13 @@ struct flow *flow_insert(struct flow_table *, const struct flow_key *,
  */
 void	flow_prefetch_bucket(const struct flow_table *, uint32_t hash);
 void	flow_prefetch_flow(const struct flow_table *, uint32_t hash);
+/*
+ * Then, when a packet at now_us is likely to move that flow on its
+ * activity list (a new tick of flow_touch(), or, if moving, a new class),
+ * the two flows beside it there, whose links the move rewrites.
+ */
+void	flow_prefetch_list(const struct flow_table *, uint32_t hash,
+	    uint64_t now_us, bool moving);
 /* Record activity: moves the flow to the young end of its class list. */
 /* The flow's slot in the table, 0 .. max_flows - 1: a stable name for it. */
 uint32_t flow_slot(const struct flow_table *, const struct flow *);
