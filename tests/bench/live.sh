@@ -108,10 +108,12 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
-# cpu PID: "utime stime" of PID so far, in clock ticks (proc(5): fields 14
-# and 15, counted after the command name, which may hold blanks).
+# cpu PID: "utime stime faults" of PID so far: CPU in clock ticks, and
+# page faults, minor and major (proc(5): fields 14, 15, 10 and 12, counted
+# after the command name, which may hold blanks).  A first touch of memory
+# (a flow table growing) is a fault, and on this VM a costly one.
 cpu() {
-	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13, $8 + $10 }'
 }
 hz=$(getconf CLK_TCK)
 # wakeups PID: voluntary context switches of all PID's threads so far (each
@@ -156,11 +158,11 @@ if [ -n "$fl" ]; then
 	fl_cpu1=$(cpu "$fl")
 	fl_wk=$(($(wakeups "$fl") - fl_wk0))
 fi
-# used BEFORE AFTER: "user system total" ticks between the two readings.
+# used BEFORE AFTER: "user system total faults" between the two readings.
 used() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
-		u = y[1] - x[1]; s = y[2] - x[2]; print u, s, u + s
+		u = y[1] - x[1]; s = y[2] - x[2]; print u, s, u + s, y[3] - x[3]
 	}'
 }
 rw_cpu=$(used "$rw_cpu0" "$rw_cpu1")
@@ -182,18 +184,19 @@ rw_drop=$(printf '%s\n' "$stop" | sed -n 's/.*dropped=\([0-9]*\).*/\1/p')
 printf '%-30s %12s\n' "replayed (tcpreplay)" "${sent:-?} packets at ${rate:-?} pps"
 # row NAME CAPTURED DROPS "USER SYS TOTAL" WAKEUPS: one line of the table,
 # CPU in seconds and in microseconds per packet captured (user, system,
-# total), then the voluntary context switches during the replay.
+# total), then the voluntary context switches and the page faults during
+# the replay.
 row() {
 	awk -v name="$1" -v n="$2" -v d="$3" -v c="$4" -v w="$5" -v hz="$hz" 'BEGIN {
 		split(c, t, " ")
 		printf "%-22s %10s %7s %6.2f s", name, n, d, t[3] / hz
 		for (i = 1; i <= 3; i++)
 			printf(" %7s", (n > 0 ? sprintf("%.3f", t[i] / hz * 1e6 / n) : "?"))
-		printf " %8s\n", w
+		printf " %8s %7s\n", w, t[4]
 	}'
 }
 echo "CPU during the replay; then microseconds of CPU per packet captured:"
-printf '%-22s %10s %7s %8s %7s %7s %7s %8s\n' "" captured drops "CPU" user system total wakeups
+printf '%-22s %10s %7s %8s %7s %7s %7s %8s %7s\n' "" captured drops "CPU" user system total wakeups faults
 row "tcpdump -w /dev/null" "${td_cap:-0}" "${td_drop:-?}" "$td_cpu" "$td_wk"
 if [ -n "$fl" ]; then
 	fl_cpu=$(used "$fl_cpu0" "$fl_cpu1")
@@ -226,8 +229,10 @@ if [ -n "$fl" ]; then
 	    -v nb="${fl_cap:-0}" -v nc="${td_cap:-0}" 'BEGIN {
 		split(a, x, " "); split(b, y, " "); split(c, z, " ")
 		if (na == 0 || nb == 0 || nc == 0 || y[3] == 0 || z[3] == 0) exit
-		printf("CPU per packet, flowfloor / tcpdump: %.2f; rstwatchd / flowfloor: %.2f\n",
-		    (y[3] / nb) / (z[3] / nc), (x[3] / na) / (y[3] / nb))
+		if (y[1] == 0) exit
+		printf("CPU per packet, flowfloor / tcpdump: %.2f; rstwatchd / flowfloor: %.2f (user %.2f)\n",
+		    (y[3] / nb) / (z[3] / nc), (x[3] / na) / (y[3] / nb),
+		    (x[1] / na) / (y[1] / nb))
 	}'
 fi
 if [ -n "${rw_drop:-}" ] && [ -n "${td_drop:-}" ]; then
