@@ -179,6 +179,13 @@ analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
 
 	if (s->frame == NULL && !s->frame_at_ref)
 		return;
+	/*
+	 * A closed store takes packets only for the requests still open,
+	 * and a flow asks only when it reports (analyzer_emit() marks it in
+	 * fired first): the others' packets need not be offered at all.
+	 */
+	if (f->fired == 0 && evidence_closed(a->evidence))
+		return;
 	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
 	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
 	if (s->frame_at_ref)

@@ -771,6 +771,36 @@ START_TEST(test_offline_max_files_skips)
 }
 END_TEST
 
+/*
+ * -r: the last file asked for closes the store, and its request, still
+ * open, takes its flow's later packets; another flow's are not held.
+ */
+START_TEST(test_offline_closed_store_completes_open_request)
+{
+	struct rig r;
+	uint64_t held;
+
+	rig_start(&r, false, 1, 1024 * 1024);
+	rig_open(&r);
+	refused(&r, 45000);
+	ck_assert_uint_eq(r.nalerts, 1);
+	ck_assert(evidence_closed(r.eo.store));
+	held = evidence_stats(r.eo.store)->held;
+	/* The refused client's RST-ACK once more. */
+	tx(&r, true, 45000, 81, TH_RST | TH_ACK, 0, 1001, 0, 300);
+	ck_assert_uint_eq(evidence_stats(r.eo.store)->held, held + 1);
+	/* A connection that reported nothing. */
+	tx(&r, false, 45001, 81, TH_SYN, 7000, 0, 0, 100);
+	tx(&r, true, 45001, 81, TH_SYN | TH_ACK, 9000, 7001, 0, 100);
+	ck_assert_uint_eq(evidence_stats(r.eo.store)->held, held + 1);
+	settle(&r);
+	rig_close(&r);
+	ck_assert_uint_eq(r.eo.stats.written, 1);
+	assert_pcap_holds(r.path[0], DLT_EN10MB, r.fed, 3);
+	rig_end(&r);
+}
+END_TEST
+
 /* -r: past max_bytes, files are not written either. */
 START_TEST(test_offline_max_bytes_skips)
 {
@@ -947,6 +977,7 @@ evidence_out_suite(void)
 	tcase_add_test(tc, test_max_bytes_oldest_first);
 	tcase_add_test(tc, test_file_over_max_bytes_skipped);
 	tcase_add_test(tc, test_offline_max_files_skips);
+	tcase_add_test(tc, test_offline_closed_store_completes_open_request);
 	tcase_add_test(tc, test_offline_max_bytes_skips);
 	tcase_add_test(tc, test_live_write_failure_counted);
 	tcase_add_test(tc, test_offline_write_failure_counted);
