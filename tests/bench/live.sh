@@ -235,6 +235,8 @@ if [ -n "$fl" ]; then
 		    (x[1] / na) / (y[1] / nb))
 	}'
 fi
+# What the floor found, to hold against the trace's connection count.
+[ -z "$fl" ] || sed -n 's/^\([0-9]* connections.*\)/flowfloor: \1/p' "$dir/floor.err"
 if [ -n "${rw_drop:-}" ] && [ -n "${td_drop:-}" ]; then
 	if [ "$rw_drop" -le "$td_drop" ]; then
 		echo "target: no more drops than tcpdump   PASS"
