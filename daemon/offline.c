@@ -32,7 +32,6 @@
 #define BATCH_SLOTS	512
 #define RING_BATCHES	32
 
-
 /*
  * The reader keeps the flow table's memory resident ahead of the
  * analysis: as many slots again as are in use, between PREFAULT_MIN and
