@@ -166,6 +166,14 @@ analyzer_evidence_request(struct analyzer *a, const char *name)
 	    flow_slot(a->flows, a->emit_flow), a->clock_us, name);
 }
 
+/* A TCP segment that opens, closes or resets: SYN, FIN or RST. */
+static inline bool
+tcp_control_segment(const struct pkt *p)
+{
+	return p->proto == PKT_PROTO_TCP &&
+	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)) != 0;
+}
+
 /*
  * The edges of a connection's story: SYNs, FINs, RSTs and each side's
  * first packets go to the store's edge ring, where bulk data cannot push
@@ -186,8 +194,7 @@ analyzer_hold(struct analyzer *a, const struct analyzer_slot *s,
 	 */
 	if (f->fired == 0 && evidence_closed(a->evidence))
 		return;
-	edge = edge || f->half[dir].pkts < 2 || (p->proto == PKT_PROTO_TCP &&
-	    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)));
+	edge = edge || f->half[dir].pkts < 2 || tcp_control_segment(p);
 	if (s->frame_at_ref)
 		a->evidence_holds = evidence_hold_ref(a->evidence,
 		    flow_slot(a->flows, f), f->evidence, edge, s->linktype,
@@ -300,9 +307,7 @@ analyzer_prefetch_list(const struct analyzer *a, const struct analyzer_slot *s)
 	const struct pkt *p = &s->p;
 
 	if (s->hash != 0)
-		flow_prefetch_list(a->flows, s->hash, p->ts_us,
-		    p->proto == PKT_PROTO_TCP &&
-		    (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)) != 0);
+		flow_prefetch_list(a->flows, s->hash, p->ts_us, tcp_control_segment(p));
 }
 
 /*

@@ -339,7 +339,7 @@ flow_reuse(struct flow_table *t, struct flow *f, uint64_t now_us)
 uint32_t
 flow_slot(const struct flow_table *t, const struct flow *f)
 {
-	return (uint32_t)(f - t->flows);
+	return flow_index(t, f);
 }
 
 struct flow *
